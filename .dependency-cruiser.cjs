@@ -1,0 +1,63 @@
+/** The layering rules of ARCHITECTURE.md, checked on every `npm test`. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'contracts-import-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^contracts/src/' },
+      to: { path: '^(infra|command-api|query-api|projectors|processors|scripts)/' },
+    },
+    {
+      name: 'infra-imports-only-contracts',
+      severity: 'error',
+      from: { path: '^infra/src/' },
+      to: { path: '^(command-api|query-api|projectors|processors|scripts)/' },
+    },
+    {
+      name: 'command-api-never-imports-readers-or-reactors',
+      severity: 'error',
+      from: { path: '^command-api/src/' },
+      to: { path: '^(query-api|projectors|processors|scripts)/' },
+    },
+    {
+      name: 'query-side-never-imports-command-side',
+      severity: 'error',
+      from: { path: '^(query-api|projectors)/src/' },
+      to: { path: '^(command-api|processors|scripts)/' },
+    },
+    {
+      name: 'query-api-and-projectors-stay-apart',
+      severity: 'error',
+      from: { path: '^query-api/src/' },
+      to: { path: '^projectors/' },
+    },
+    {
+      name: 'processors-only-use-the-command-handler',
+      severity: 'error',
+      from: { path: '^processors/src/' },
+      to: { path: '^(query-api|projectors|scripts)/' },
+    },
+    {
+      name: 'deciders-are-pure',
+      comment: 'A decider imports nothing from infra and does no I/O.',
+      severity: 'error',
+      from: { path: '^command-api/src/[^/]+/decider\\.ts$' },
+      to: { path: '^infra/|^node_modules/(pg|knex|express)/|^(fs|net|http|https|child_process)$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-reaching-into-another-package',
+      comment: 'Packages import each other only through their curated index.',
+      severity: 'error',
+      from: { path: '^([^/]+)/src/' },
+      to: { path: '^node_modules/@agent-platform/[^/]+/(src|dist)/(?!index\\.ts$|index\\.js$|testing/index\\.(ts|js)$)' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['source', 'import', 'default'] },
+    combinedDependencies: false,
+  },
+};

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { RecordedEvent } from './events.js';
+
+export const ListEventsQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  type: z.string().optional(),
+  stream_prefix: z.string().optional(),
+});
+export type ListEventsQuery = z.infer<typeof ListEventsQuery>;
+
+/** A page of the global log; pass `next_after` as `after` to continue. */
+export const EventPage = z.object({ items: z.array(RecordedEvent), next_after: z.number().int() });
+export const StreamEvents = z.object({ stream_id: z.string(), version: z.number().int(), events: z.array(RecordedEvent) });
+
+export const ProjectionStatus = z.object({
+  name: z.string(),
+  position: z.number().int(),
+  head_position: z.number().int(),
+  lag_events: z.number().int(),
+  lag_seconds: z.number(),
+  updated_at: z.string().nullable(),
+});
+export type ProjectionStatus = z.infer<typeof ProjectionStatus>;

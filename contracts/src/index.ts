@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './events.js';
+export * from './http.js';
+export * from './audit.js';
+export * from './sessions.js';
+export { eventCatalog } from './catalog.js';

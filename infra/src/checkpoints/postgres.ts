@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import type { LogCheckpoint } from '../event-store/port.js';
+import { LOG_START } from '../event-store/port.js';
+
+export type StoredCheckpoint = LogCheckpoint & { name: string; updatedAt: string };
+
+const toCheckpoint = (row: { name: string; transaction_id: string; global_position: number; updated_at: Date }) => ({
+  name: row.name,
+  transactionId: row.transaction_id,
+  globalPosition: Number(row.global_position),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+export const getCheckpoint = async (db: Knex, name: string): Promise<LogCheckpoint> => {
+  const row = await db('ap_checkpoints')
+    .select(db.raw('transaction_id::text AS transaction_id'), 'global_position')
+    .where({ name })
+    .first();
+  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : LOG_START;
+};
+
+/**
+ * Locks a consumer's checkpoint row for the rest of the transaction and returns it, so two instances of
+ * one consumer cannot both apply the same events: the second waits, then sees the moved checkpoint.
+ */
+export const lockCheckpoint = async (trx: Knex.Transaction, name: string): Promise<LogCheckpoint> => {
+  await trx.raw('INSERT INTO ap_checkpoints (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
+  const row = await trx('ap_checkpoints')
+    .select(trx.raw('transaction_id::text AS transaction_id'), 'global_position')
+    .where({ name })
+    .forUpdate()
+    .first();
+  return { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+};
+
+export const saveCheckpoint = async (trx: Knex.Transaction, name: string, checkpoint: LogCheckpoint): Promise<void> => {
+  await trx.raw(
+    `INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at) VALUES (?, ?::xid8, ?, now())
+     ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
+       global_position = excluded.global_position, updated_at = now()`,
+    [name, checkpoint.transactionId, checkpoint.globalPosition],
+  );
+};
+
+export const listCheckpoints = async (db: Knex, names?: readonly string[]): Promise<StoredCheckpoint[]> => {
+  const query = db('ap_checkpoints').select(
+    'name',
+    db.raw('transaction_id::text AS transaction_id'),
+    'global_position',
+    'updated_at',
+  );
+  if (names) query.whereIn('name', [...names]);
+  return (await query.orderBy('name')).map(toCheckpoint);
+};
+
+/** True when every named consumer has applied the event at `target` (or a later one). */
+export const checkpointsReached = async (db: Knex, names: readonly string[], target: LogCheckpoint): Promise<boolean> => {
+  const { rows } = await db.raw(
+    `SELECT count(*)::int AS reached FROM ap_checkpoints
+     WHERE name = ANY(?) AND (transaction_id, global_position) >= (?::xid8, ?::bigint)`,
+    [names as string[], target.transactionId, target.globalPosition],
+  );
+  return rows[0].reached === names.length;
+};
+
+export const dangerouslyResetCheckpoint = async (db: Knex, name: string): Promise<void> => {
+  await db('ap_checkpoints').where({ name }).delete();
+};

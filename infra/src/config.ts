@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must start with ${protocols.join(' or ')}`,
+    });
+
+/**
+ * The environment, parsed once. Names follow the seed (`AGENT_PLATFORM_*`).
+ * The seed's SQLAlchemy URLs (`postgresql+psycopg://`) are accepted and normalised.
+ */
+export const ConfigSchema = z.object({
+  AGENT_PLATFORM_DATABASE_URL: optionalUrl(['postgres://', 'postgresql://', 'postgresql+psycopg://']).transform((v) =>
+    v?.replace(/^postgresql\+psycopg:\/\//, 'postgresql://'),
+  ),
+  AGENT_PLATFORM_DATA_DIR: z.string().min(1).default('./data'),
+  AGENT_PLATFORM_PORT: port.default(8000),
+  AGENT_PLATFORM_HOST: z.string().min(1).default('0.0.0.0'),
+  AGENT_PLATFORM_EMBEDDED_DB_PORT: port.default(54329),
+  AGENT_PLATFORM_NATS_URL: optionalUrl(['nats://', 'tls://', 'ws://', 'wss://']),
+  AGENT_PLATFORM_KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : undefined)),
+  AGENT_PLATFORM_EVENTSTORE_URL: optionalUrl(['esdb://', 'esdb+discover://', 'kurrentdb://', 'kurrentdb+discover://', 'kdb://']),
+  AGENT_PLATFORM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  AGENT_PLATFORM_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+});
+export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a wrong value throws one line that names the variable. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR) };
+};

@@ -1,0 +1,131 @@
+import {
+  ExpectedVersionConflict,
+  IdempotencyKeyReused,
+  type NewEvent,
+  type RecordedEvent,
+} from '@agent-platform/contracts';
+import type { Pool } from '../../db/postgres.js';
+import type { AppendOptions, AppendResult, EventStore, ExpectedVersion, LogCheckpoint } from '../port.js';
+import { pollingSubscription, type PollingOptions } from '../subscription.js';
+import type { Upcaster } from '../upcasting.js';
+import { createWakeupHub } from '../wakeups.js';
+import { appendToStream, type PriorCommand } from './appendToStream.js';
+import { createAppendNotifier, listenForAppends } from './notifications.js';
+import { readAll } from './readAll.js';
+import { readStream } from './readStream.js';
+
+export type PostgresEventStoreOptions = {
+  pool: Pool;
+  /** Where to LISTEN for other processes' appends; without it, readers in other processes poll. */
+  listenConnectionString?: string;
+  upcaster?: Upcaster;
+  polling?: PollingOptions;
+  /** How often an `any` append retries after losing a race for the next version. */
+  maxAnyRetries?: number;
+  onError?: (error: unknown) => void;
+};
+
+const expectedToSql = (expected: ExpectedVersion): number | null =>
+  expected === 'any' ? null : expected === 'no_stream' ? 0 : expected;
+
+export const createPostgresEventStore = (options: PostgresEventStoreOptions): EventStore & { ready: Promise<void> } => {
+  const { pool } = options;
+  const upcast = options.upcaster ?? ((e: RecordedEvent) => e);
+  const hub = createWakeupHub();
+  const notify = createAppendNotifier(pool);
+  const listener = options.listenConnectionString
+    ? listenForAppends(options.listenConnectionString, hub, options.onError)
+    : undefined;
+  const maxAnyRetries = options.maxAnyRetries ?? 20;
+
+  const currentVersion = async (streamId: string): Promise<number> => {
+    const { rows } = await pool.query('SELECT coalesce(max(stream_version), 0) AS v FROM ap_events WHERE stream_id = $1', [
+      streamId,
+    ]);
+    return rows[0].v;
+  };
+
+  const findPrior = async (commandId: string): Promise<PriorCommand | undefined> => {
+    const { rows } = await pool.query(
+      'SELECT stream_id, fingerprint, first_version, last_version, last_position FROM ap_commands WHERE command_id = $1',
+      [commandId],
+    );
+    return rows[0];
+  };
+
+  const replay = async (prior: PriorCommand, options: AppendOptions): Promise<AppendResult> => {
+    if (prior.fingerprint && options.commandFingerprint && prior.fingerprint !== options.commandFingerprint) {
+      throw new IdempotencyKeyReused(options.commandId!);
+    }
+    const events = (await readStream(pool, prior.stream_id, prior.first_version, prior.last_version)).map(upcast);
+    return {
+      streamId: prior.stream_id,
+      nextExpectedVersion: prior.last_version,
+      lastPosition: prior.last_position,
+      events,
+      duplicate: true,
+    };
+  };
+
+  const append = async (streamId: string, events: NewEvent[], appendOptions: AppendOptions): Promise<AppendResult> => {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const expected = expectedToSql(appendOptions.expectedVersion);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await appendToStream(pool, streamId, events, {
+        expectedVersion: expected,
+        commandId: appendOptions.commandId,
+        commandFingerprint: appendOptions.commandFingerprint,
+      });
+      switch (outcome.kind) {
+        case 'appended': {
+          hub.signal();
+          notify();
+          const last = outcome.events[outcome.events.length - 1]!;
+          return {
+            streamId,
+            nextExpectedVersion: last.stream_version,
+            lastPosition: last.global_position,
+            events: outcome.events,
+            duplicate: false,
+          };
+        }
+        case 'duplicate_command':
+          return replay(outcome.prior, appendOptions);
+        case 'wrong_version':
+          throw new ExpectedVersionConflict(streamId, String(appendOptions.expectedVersion), outcome.currentVersion);
+        case 'lost_race': {
+          const prior = appendOptions.commandId ? await findPrior(appendOptions.commandId) : undefined;
+          if (prior) return replay(prior, appendOptions);
+          if (expected === null && attempt < maxAnyRetries) continue;
+          throw new ExpectedVersionConflict(streamId, String(appendOptions.expectedVersion), await currentVersion(streamId));
+        }
+      }
+    }
+  };
+
+  const readAllUpcast: EventStore['readAll'] = async (o) => {
+    const page = await readAll(pool, o);
+    return { ...page, events: page.events.map(upcast) };
+  };
+
+  return {
+    ready: listener?.ready ?? Promise.resolve(),
+    append,
+    readStream: async (streamId, o) => (await readStream(pool, streamId, o?.fromVersion, o?.toVersion)).map(upcast),
+    readAll: readAllUpcast,
+    subscribe: (o) => pollingSubscription(readAllUpcast, hub, o, options.polling),
+    checkpointOf: async (globalPosition): Promise<LogCheckpoint | undefined> => {
+      const { rows } = await pool.query('SELECT transaction_id::text AS t FROM ap_events WHERE global_position = $1', [
+        globalPosition,
+      ]);
+      return rows[0] ? { transactionId: rows[0].t, globalPosition } : undefined;
+    },
+    headPosition: async () => {
+      const { rows } = await pool.query('SELECT coalesce(max(global_position), 0) AS p FROM ap_events');
+      return rows[0].p;
+    },
+    close: async () => {
+      await listener?.close();
+    },
+  };
+};

@@ -1,0 +1,76 @@
+import pg from 'pg';
+import type { Pool } from '../../db/postgres.js';
+import type { WakeupHub } from '../wakeups.js';
+
+export const APPEND_CHANNEL = 'ap_events';
+
+/**
+ * Sends NOTIFY after appends, at most one in flight: a burst of appends costs one or two
+ * notifications, and no append waits for it. NOTIFY is kept out of the append transaction on
+ * purpose: PostgreSQL serialises the commits of notifying transactions on one global lock.
+ */
+export const createAppendNotifier = (pool: Pool): (() => void) => {
+  let inFlight = false;
+  let again = false;
+  const send = (): void => {
+    inFlight = true;
+    again = false;
+    pool
+      .query(`NOTIFY ${APPEND_CHANNEL}`)
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight = false;
+        if (again) send();
+      });
+  };
+  return () => {
+    if (inFlight) again = true;
+    else send();
+  };
+};
+
+/** LISTENs on a dedicated connection and signals the hub; reconnects after a lost connection. */
+export const listenForAppends = (
+  connectionString: string,
+  hub: WakeupHub,
+  onError: (error: unknown) => void = () => undefined,
+): { ready: Promise<void>; close: () => Promise<void> } => {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString, application_name: 'agent-platform-listen' });
+    next.on('notification', () => hub.signal());
+    next.on('error', (error) => {
+      onError(error);
+      scheduleReconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${APPEND_CHANNEL}`);
+    client = next;
+    // Appends made while we were not listening are found by this read.
+    hub.signal();
+  };
+  const scheduleReconnect = () => {
+    if (closed || retry) return;
+    client?.end().catch(() => undefined);
+    client = undefined;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch((error) => {
+        onError(error);
+        scheduleReconnect();
+      });
+    }, 1000);
+  };
+
+  return {
+    ready: connect(),
+    close: async () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+};

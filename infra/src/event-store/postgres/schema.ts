@@ -1,0 +1,60 @@
+import type { Migration, MigrationSet } from '../../db/migrations.js';
+
+const createEventStore: Migration = {
+  name: '0001_event_store',
+  up: async (knex) => {
+    await knex.raw(`
+      CREATE TABLE ap_events (
+        global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        stream_id       text        NOT NULL,
+        stream_version  integer     NOT NULL CHECK (stream_version > 0),
+        event_id        uuid        NOT NULL UNIQUE,
+        type            text        NOT NULL,
+        schema_version  integer     NOT NULL DEFAULT 1,
+        data            jsonb       NOT NULL,
+        metadata        jsonb       NOT NULL,
+        transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
+        recorded_at     timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT ap_events_stream_version UNIQUE (stream_id, stream_version)
+      );
+      -- The global log is read in (transaction_id, global_position) order; see readAll.ts.
+      CREATE INDEX ap_events_log_order ON ap_events (transaction_id, global_position);
+
+      -- One row per command that carried an id: a retry finds it and appends nothing.
+      CREATE TABLE ap_commands (
+        command_id     text PRIMARY KEY,
+        stream_id      text NOT NULL,
+        fingerprint    text,
+        first_version  integer NOT NULL,
+        last_version   integer NOT NULL,
+        last_position  bigint NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now()
+      );
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('DROP TABLE IF EXISTS ap_commands; DROP TABLE IF EXISTS ap_events;');
+  },
+};
+
+const createCheckpoints: Migration = {
+  name: '0002_checkpoints',
+  up: async (knex) => {
+    await knex.raw(`
+      CREATE TABLE ap_checkpoints (
+        name            text PRIMARY KEY,
+        transaction_id  xid8 NOT NULL DEFAULT '0',
+        global_position bigint NOT NULL DEFAULT 0,
+        updated_at      timestamptz NOT NULL DEFAULT now()
+      );
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('DROP TABLE IF EXISTS ap_checkpoints;');
+  },
+};
+
+export const eventStoreMigrations: MigrationSet = {
+  tableName: 'ap_migrations_event_store',
+  migrations: [createEventStore, createCheckpoints],
+};

@@ -1,0 +1,29 @@
+export { loadConfig, ConfigError, type Config } from './config.js';
+export { createLogger, type Logger } from './logging.js';
+export {
+  createPool,
+  createKnex,
+  withTransaction,
+  isPgError,
+  PG_UNIQUE_VIOLATION,
+  type Pool,
+  type PoolClient,
+  type Queryable,
+  type Knex,
+} from './db/postgres.js';
+export { migrateToLatest, pendingMigrations, type Migration, type MigrationSet } from './db/migrations.js';
+export { startEmbeddedDatabase, DataDirInUseError, type EmbeddedDatabase } from './db/embedded.js';
+export * from './event-store/port.js';
+export { createUpcaster, type Upcaster } from './event-store/upcasting.js';
+export { createPostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/eventStore.js';
+export { appendToStream } from './event-store/postgres/appendToStream.js';
+export { eventStoreMigrations } from './event-store/postgres/schema.js';
+export {
+  getCheckpoint,
+  lockCheckpoint,
+  saveCheckpoint,
+  listCheckpoints,
+  checkpointsReached,
+  dangerouslyResetCheckpoint,
+  type StoredCheckpoint,
+} from './checkpoints/postgres.js';
