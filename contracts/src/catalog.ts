@@ -3,3 +3,8 @@ import { sessionEvents } from './sessions.js';
 
 /** Every event type the platform emits, with its current version and upcasters. */
 export const eventCatalog: readonly EventContract[] = [...sessionEvents];
+
+const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
+
+/** The version new events of a type are written at; types outside the catalog are at 1. */
+export const schemaVersionOf = (type: string): number => versions.get(type) ?? 1;

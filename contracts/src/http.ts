@@ -17,7 +17,7 @@ export const Problem = z.object({
   code: z.string(),
   request_id: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});
+}).meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;
 
 export const Page = <T extends z.ZodType>(item: T) =>

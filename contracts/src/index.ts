@@ -3,4 +3,4 @@ export * from './events.js';
 export * from './http.js';
 export * from './audit.js';
 export * from './sessions.js';
-export { eventCatalog } from './catalog.js';
+export { eventCatalog, schemaVersionOf } from './catalog.js';

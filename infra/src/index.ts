@@ -27,3 +27,10 @@ export {
   dangerouslyResetCheckpoint,
   type StoredCheckpoint,
 } from './checkpoints/postgres.js';
+export { requestContext, contextOf, type RequestContext } from './http/context.js';
+export { problemDetails, routeNotFound } from './http/problem.js';
+export { parseInput, type InputLocation } from './http/validate.js';
+export { createApi, route, type Api, type Reply, type RouteSpec } from './http/routes.js';
+export { openApiDocument } from './http/openapi.js';
+export { createHttpApp } from './http/app.js';
+export { tryLeadership, type Leadership } from './db/leadership.js';

@@ -8,7 +8,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@agent-platform/contracts';
-import { LOG_START, type EventStore } from './port.js';
+import { LOG_START, type EventStore, type LogCheckpoint } from './port.js';
 import { createUpcaster, type Upcaster } from './upcasting.js';
 
 /** A transaction the test holds open on purpose, for stores whose clients can see transactions. */
@@ -42,16 +42,24 @@ const event = (type = 'TestHappened', data: unknown = { n: 1 }): NewEvent => ({
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stream = () => `test-${randomUUID()}`;
 
-const readEverything = async (store: EventStore): Promise<RecordedEvent[]> => {
+/**
+ * Reads the log from a point to its end. The horizon is server-wide, so a transaction that another
+ * test (or database) holds open may hide committed events for a moment: keep reading until nothing is hidden.
+ */
+const readFrom = async (store: EventStore, from: LogCheckpoint): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
-  let after = LOG_START;
-  for (;;) {
+  let after = from;
+  for (const deadline = Date.now() + 10_000; ; ) {
     const page = await store.readAll({ after, limit: 1000 });
     out.push(...page.events);
-    if (page.scanned === 0) return out;
     after = page.checkpoint;
+    if (page.scanned === 0 && (!page.blockedByOpenTransaction || Date.now() > deadline)) return out;
+    if (page.scanned === 0) await sleep(5);
   }
 };
+const readEverything = (store: EventStore) => readFrom(store, LOG_START);
+const pointOf = (e: RecordedEvent | undefined): LogCheckpoint =>
+  e ? { transactionId: e.transaction_id, globalPosition: e.global_position } : LOG_START;
 
 /** The behaviour every EventStore adapter must show; run it once per adapter. */
 export const eventStoreContract = (factory: EventStoreFactory): void => {
@@ -173,6 +181,16 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       expect(await store.readStream(id)).to.have.length(1);
     });
 
+    it('finds a handled command by its id, and nothing for an unknown id', async () => {
+      const commandId = randomUUID();
+      const first = await store.append(stream(), [event()], { expectedVersion: 'any', commandId, commandFingerprint: 'f' });
+      const found = await store.findCommand(commandId, 'f');
+      expect(found!.duplicate).to.equal(true);
+      expect(found!.lastPosition).to.equal(first.lastPosition);
+      expect(await store.findCommand(randomUUID())).to.equal(undefined);
+      expect(await store.findCommand(commandId, 'other').catch((e) => e)).to.be.instanceOf(IdempotencyKeyReused);
+    });
+
     it('refuses a command id reused for a different request', async () => {
       const id = stream();
       const commandId = randomUUID();
@@ -209,8 +227,7 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       await store.append(id, [event('C')], { expectedVersion: 'any' });
       const all = await readEverything(store);
       expect(all.slice(before.length).map((e) => e.type)).to.deep.equal(['A', 'B', 'C']);
-      const last = before[before.length - 1];
-      const from = last ? { transactionId: last.transaction_id, globalPosition: last.global_position } : LOG_START;
+      const from = pointOf(before[before.length - 1]);
       const page = await store.readAll({ after: from, limit: 2 });
       expect(page.events.map((e) => e.type)).to.deep.equal(['A', 'B']);
       const rest = await store.readAll({ after: page.checkpoint, limit: 10 });
@@ -275,8 +292,7 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       expect(whileOpen.blockedByOpenTransaction).to.equal(true);
 
       await slow.commit();
-      const afterCommit = await store.readAll({ after: whileOpen.checkpoint, limit: 100 });
-      expect(afterCommit.events.map((e) => e.type)).to.deep.equal(['Slow', 'Fast']);
+      expect((await readFrom(store, whileOpen.checkpoint)).map((e) => e.type)).to.deep.equal(['Slow', 'Fast']);
     });
 
     it('does not stall on the position a rolled-back transaction took', async function () {
@@ -288,9 +304,7 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       await doomed.append(stream(), [event('Doomed')]);
       await store.append(stream(), [event('Kept')], { expectedVersion: 'any' });
       await doomed.rollback();
-      const page = await store.readAll({ after: from, limit: 100 });
-      expect(page.events.map((e) => e.type)).to.deep.equal(['Kept']);
-      expect(page.blockedByOpenTransaction).to.equal(false);
+      expect((await readFrom(store, from)).map((e) => e.type)).to.deep.equal(['Kept']);
     });
 
     it('gives a live reader every committed event exactly once under 16 writers with delays and rollbacks', async function () {

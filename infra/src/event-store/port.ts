@@ -55,6 +55,8 @@ export type SubscribeOptions = {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /** The first result of a command id already handled, or undefined. A different fingerprint is refused. */
+  findCommand(commandId: string, fingerprint?: string): Promise<AppendResult | undefined>;
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number }): Promise<RecordedEvent[]>;
   /** Reads the global log gap-safely: an event is returned only once no older transaction can still commit. */
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;

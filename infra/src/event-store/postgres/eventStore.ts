@@ -53,10 +53,8 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
     return rows[0];
   };
 
-  const replay = async (prior: PriorCommand, options: AppendOptions): Promise<AppendResult> => {
-    if (prior.fingerprint && options.commandFingerprint && prior.fingerprint !== options.commandFingerprint) {
-      throw new IdempotencyKeyReused(options.commandId!);
-    }
+  const replay = async (prior: PriorCommand, commandId: string, fingerprint?: string): Promise<AppendResult> => {
+    if (prior.fingerprint && fingerprint && prior.fingerprint !== fingerprint) throw new IdempotencyKeyReused(commandId);
     const events = (await readStream(pool, prior.stream_id, prior.first_version, prior.last_version)).map(upcast);
     return {
       streamId: prior.stream_id,
@@ -90,12 +88,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
           };
         }
         case 'duplicate_command':
-          return replay(outcome.prior, appendOptions);
+          return replay(outcome.prior, appendOptions.commandId!, appendOptions.commandFingerprint);
         case 'wrong_version':
           throw new ExpectedVersionConflict(streamId, String(appendOptions.expectedVersion), outcome.currentVersion);
         case 'lost_race': {
           const prior = appendOptions.commandId ? await findPrior(appendOptions.commandId) : undefined;
-          if (prior) return replay(prior, appendOptions);
+          if (prior) return replay(prior, appendOptions.commandId!, appendOptions.commandFingerprint);
           if (expected === null && attempt < maxAnyRetries) continue;
           throw new ExpectedVersionConflict(streamId, String(appendOptions.expectedVersion), await currentVersion(streamId));
         }
@@ -111,6 +109,10 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
   return {
     ready: listener?.ready ?? Promise.resolve(),
     append,
+    findCommand: async (commandId, fingerprint) => {
+      const prior = await findPrior(commandId);
+      return prior ? replay(prior, commandId, fingerprint) : undefined;
+    },
     readStream: async (streamId, o) => (await readStream(pool, streamId, o?.fromVersion, o?.toVersion)).map(upcast),
     readAll: readAllUpcast,
     subscribe: (o) => pollingSubscription(readAllUpcast, hub, o, options.polling),

@@ -1,0 +1,11 @@
+import type { DomainEvent, EventMetadata } from '@agent-platform/contracts';
+
+/** An event as a decider folds it: its type and data, plus who caused it and where. */
+export type Evolvable<E extends DomainEvent> = E & { metadata: EventMetadata };
+
+/** Three pure functions, nothing else: all of a domain's rules, with no I/O. */
+export type Decider<State, Command, Event extends DomainEvent> = {
+  initialState: () => State;
+  evolve: (state: State, event: Evolvable<Event>) => State;
+  decide: (command: Command, state: State) => Event[];
+};

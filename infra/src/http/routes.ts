@@ -1,0 +1,99 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { Problem } from '@agent-platform/contracts';
+import { contextOf, type RequestContext } from './context.js';
+import { parseInput } from './validate.js';
+
+/** A router and the OpenAPI description of every route on it, built together so they cannot drift. */
+export type Api = { router: Router; registry: OpenAPIRegistry };
+
+export const createApi = (): Api => {
+  const registry = new OpenAPIRegistry();
+  return { router: express.Router(), registry };
+};
+
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> = {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express syntax (`/sessions/:id`); the OpenAPI path is derived. */
+  path: string;
+  summary: string;
+  tags: string[];
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  headers?: AnyObject;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** The errors the route can answer with, besides 400 for bad input. */
+  errors?: number[];
+  handler: (input: {
+    params: Infer<P>;
+    query: Infer<Q>;
+    body: Infer<B>;
+    ctx: RequestContext;
+    req: Request;
+    res: Response;
+  }) => Promise<Reply | void>;
+};
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'The input is invalid; `errors` names each bad field.',
+  404: 'No such resource in this workspace.',
+  409: 'The change conflicts with the current state.',
+  422: 'The request is well formed but cannot be processed (e.g. a reused Idempotency-Key).',
+  503: 'Not ready yet; retry after the Retry-After seconds.',
+};
+
+export const route = <
+  P extends AnyObject | undefined = undefined,
+  Q extends AnyObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
+  api: Api,
+  spec: RouteSpec<P, Q, B>,
+): void => {
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    responses[status] = r.schema
+      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
+      : { description: r.description };
+  }
+  for (const status of [400, ...(spec.errors ?? [])]) responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
+  api.registry.registerPath({
+    method: spec.method,
+    path: spec.path.replace(/:([A-Za-z_]+)/g, '{$1}'),
+    summary: spec.summary,
+    tags: spec.tags,
+    ...(spec.description ? { description: spec.description } : {}),
+    request: {
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+    },
+    responses,
+  });
+
+  api.router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const input = {
+      params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Infer<P>,
+      query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Infer<Q>,
+      body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Infer<B>,
+    };
+    const reply = await spec.handler({ ...input, ctx: contextOf(res), req, res });
+    if (!reply || res.headersSent) return;
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    if (reply.body === undefined) res.status(reply.status).end();
+    else res.status(reply.status).json(reply.body);
+  });
+};

@@ -1,0 +1,17 @@
+import type { MigrationSet } from '@agent-platform/infra';
+import type { Projector } from './projector.js';
+import { sessionsProjector } from './sessions/projector.js';
+import { sessionsReadModel } from './sessions/schema.js';
+
+export type { Projector } from './projector.js';
+export { startProjectors, type ProjectorRuntime } from './runtime.js';
+export { replayProjection, ProjectionBusyError, type ReplayProgress } from './replay.js';
+export { applyPage } from './apply.js';
+
+/** Every read model the query side serves. */
+export const projectors: readonly Projector[] = [sessionsProjector];
+
+export const readModelMigrations: MigrationSet = {
+  tableName: 'ap_migrations_read_models',
+  migrations: [sessionsReadModel],
+};

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { EventPage, ListEventsQuery, NotFoundError, StreamEvents, ValidationError, type RecordedEvent } from '@agent-platform/contracts';
+import { LOG_START, route, type Api } from '@agent-platform/infra';
+import type { QueryDeps } from '../deps.js';
+
+/** Bounds one request's scan of the log when filters match little; the page then ends early with `next_after`. */
+const MAX_SCAN = 10_000;
+
+export const auditQueries = (api: Api, deps: QueryDeps): void => {
+  route(api, {
+    method: 'get',
+    path: '/streams/:stream_id',
+    summary: 'Every event of one stream, with metadata (audit replay)',
+    tags: ['audit'],
+    params: z.object({ stream_id: z.string().min(1).max(300) }),
+    responses: { 200: { description: 'The stream in version order.', schema: StreamEvents } },
+    errors: [404],
+    handler: async ({ params, ctx }) => {
+      const events = await deps.store.readStream(params.stream_id);
+      if (events.length === 0 || events[0]!.metadata.workspace_id !== ctx.workspaceId) {
+        throw new NotFoundError('STREAM_NOT_FOUND', `stream ${params.stream_id} does not exist in this workspace`);
+      }
+      return { status: 200, body: { stream_id: params.stream_id, version: events[events.length - 1]!.stream_version, events } };
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/events',
+    summary: "A page of the workspace's global log, in log order",
+    description:
+      'The log is ordered by commit (transaction, then position) and read gap-safely: an event appears only once ' +
+      'no earlier transaction can still commit. Pass `next_after` as `after` to continue.',
+    tags: ['audit'],
+    query: ListEventsQuery,
+    responses: { 200: { description: 'A page of events.', schema: EventPage } },
+    handler: async ({ query, ctx }) => {
+      let checkpoint = LOG_START;
+      if (query.after > 0) {
+        const point = await deps.store.checkpointOf(query.after);
+        if (!point) throw new ValidationError([{ field: 'query.after', message: 'is not the position of an event in the log' }]);
+        checkpoint = point;
+      }
+      const items: RecordedEvent[] = [];
+      for (let scanned = 0; items.length < query.limit && scanned < MAX_SCAN; ) {
+        const page = await deps.store.readAll({ after: checkpoint, limit: Math.min(1000, MAX_SCAN - scanned) });
+        if (page.scanned === 0) break;
+        scanned += page.scanned;
+        for (const event of page.events) {
+          checkpoint = { transactionId: event.transaction_id, globalPosition: event.global_position };
+          if (event.metadata.workspace_id !== ctx.workspaceId) continue;
+          if (query.type && event.type !== query.type) continue;
+          if (query.stream_prefix && !event.stream_id.startsWith(query.stream_prefix)) continue;
+          items.push(event);
+          if (items.length === query.limit) break;
+        }
+      }
+      return { status: 200, body: { items, next_after: checkpoint.globalPosition } };
+    },
+  });
+};

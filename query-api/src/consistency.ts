@@ -1,0 +1,44 @@
+import type { Request } from 'express';
+import { ValidationError, UnavailableError } from '@agent-platform/contracts';
+import { checkpointsReached, type EventStore, type Knex } from '@agent-platform/infra';
+
+export type Consistency = {
+  /** Waits until every named projection has applied the position the request asks for, if any. */
+  awaitPosition: (req: Request, projections: readonly string[]) => Promise<void>;
+};
+
+const requestedPosition = (req: Request): number | undefined => {
+  const raw = req.header('x-min-position') ?? (typeof req.query.min_position === 'string' ? req.query.min_position : undefined);
+  if (raw === undefined || raw === '') return undefined;
+  const position = Number(raw);
+  if (!Number.isSafeInteger(position) || position < 0) {
+    throw new ValidationError([{ field: req.header('x-min-position') ? 'x-min-position' : 'query.min_position', message: 'must be a non-negative integer' }]);
+  }
+  return position;
+};
+
+/**
+ * Read-your-writes: a command answers with the global position of its last event; a query that sends
+ * it back waits (bounded) until the projections it reads from have applied that event, else 503.
+ */
+export const createConsistency = (deps: { knex: Knex; store: EventStore; timeoutMs: number }): Consistency => ({
+  awaitPosition: async (req, projections) => {
+    const position = requestedPosition(req);
+    if (!position) return;
+    const deadline = Date.now() + deps.timeoutMs;
+    let target = await deps.store.checkpointOf(position);
+    for (let delay = 2; ; delay = Math.min(delay * 2, 25)) {
+      if (target && (await checkpointsReached(deps.knex, projections, target))) return;
+      if (Date.now() >= deadline) {
+        throw new UnavailableError(
+          'PROJECTION_BEHIND',
+          `read models (${projections.join(', ')}) have not reached position ${position} within ${deps.timeoutMs} ms`,
+          1,
+        );
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      target ??= await deps.store.checkpointOf(position);
+    }
+  },
+});
+

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { EventStore, Knex } from '@agent-platform/infra';
+import type { Consistency } from './consistency.js';
+
+export type QueryDeps = {
+  knex: Knex;
+  store: EventStore;
+  consistency: Consistency;
+  /** The projections whose lag `GET /projections` and `/ready` report. */
+  projectionNames: readonly string[];
+  queryHeaders: z.ZodObject<z.ZodRawShape>;
+};
+
+export const ReadYourWritesHeaders = z.object({
+  'x-min-position': z
+    .string()
+    .regex(/^\d+$/)
+    .optional()
+    .describe('Wait (bounded) until the read models have applied this global position, the `position` a command returned.'),
+});

@@ -1,0 +1,29 @@
+import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
+import { auditQueries } from './audit/routes.js';
+import { createConsistency } from './consistency.js';
+import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
+import { projectionQueries } from './projections/routes.js';
+import { sessionQueries } from './sessions/routes.js';
+
+export { projectionStatuses } from './projections/status.js';
+
+/** Every query route, over the read models and the log. */
+export const createQueryApi = (deps: {
+  knex: Knex;
+  store: EventStore;
+  projectionNames: readonly string[];
+  readYourWritesTimeoutMs: number;
+}): Api => {
+  const api = createApi();
+  const queryDeps: QueryDeps = {
+    knex: deps.knex,
+    store: deps.store,
+    projectionNames: deps.projectionNames,
+    consistency: createConsistency({ knex: deps.knex, store: deps.store, timeoutMs: deps.readYourWritesTimeoutMs }),
+    queryHeaders: ReadYourWritesHeaders,
+  };
+  sessionQueries(api, queryDeps);
+  auditQueries(api, queryDeps);
+  projectionQueries(api, queryDeps);
+  return api;
+};

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionView } from '@agent-platform/contracts';
+import { route, type Api, type Knex } from '@agent-platform/infra';
+import type { QueryDeps } from '../deps.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+
+const PROJECTIONS = ['sessions'];
+const SessionParams = z.object({ id: z.string().uuid() });
+const ListMessagesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after_seq: z.coerce.number().int().min(0).default(0),
+});
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+const toSession = (row: Record<string, unknown>) =>
+  SessionView.parse({
+    ...row,
+    created_time: iso(row.created_time as Date),
+    updated_time: iso(row.updated_time as Date),
+    last_message_time: iso(row.last_message_time as Date | null),
+    closed_time: iso(row.closed_time as Date | null),
+  });
+
+const getSessionById = async (knex: Knex, workspaceId: string, id: string) => {
+  const row = await knex('rm_sessions').where({ workspace_id: workspaceId, id }).first();
+  if (!row) throw new NotFoundError('SESSION_NOT_FOUND', `session ${id} does not exist in this workspace`);
+  return toSession(row);
+};
+
+export const sessionQueries = (api: Api, deps: QueryDeps): void => {
+  route(api, {
+    method: 'get',
+    path: '/sessions/:id',
+    summary: 'Get a session',
+    tags: ['sessions'],
+    params: SessionParams,
+    headers: deps.queryHeaders,
+    responses: { 200: { description: 'The session.', schema: SessionView } },
+    errors: [404, 503],
+    handler: async ({ params, ctx, req }) => {
+      await deps.consistency.awaitPosition(req, PROJECTIONS);
+      return { status: 200, body: await getSessionById(deps.knex, ctx.workspaceId, params.id) };
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/sessions',
+    summary: 'List sessions, newest first',
+    tags: ['sessions'],
+    query: ListSessionsQuery,
+    headers: deps.queryHeaders,
+    responses: { 200: { description: 'A page of sessions; pass `next_cursor` as `cursor` for the next.', schema: Page(SessionView) } },
+    errors: [503],
+    handler: async ({ query, ctx, req }) => {
+      await deps.consistency.awaitPosition(req, PROJECTIONS);
+      const q = deps.knex('rm_sessions').where({ workspace_id: ctx.workspaceId });
+      if (query.user_id) q.andWhere({ user_id: query.user_id });
+      if (query.app_id) q.andWhere({ app_id: query.app_id });
+      if (query.status) q.andWhere({ status: query.status });
+      if (query.cursor) {
+        const c = decodeCursor(query.cursor);
+        q.andWhereRaw('(created_time, id) < (?::timestamptz, ?::uuid)', [c.t, c.id]);
+      }
+      const rows = await q.orderBy([{ column: 'created_time', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(query.limit + 1);
+      const items = rows.slice(0, query.limit).map(toSession);
+      const last = items[items.length - 1];
+      return {
+        status: 200,
+        body: { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ t: last.created_time, id: last.id }) : null },
+      };
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/sessions/:id/messages',
+    summary: "List a session's messages in order",
+    tags: ['sessions'],
+    params: SessionParams,
+    query: ListMessagesQuery,
+    headers: deps.queryHeaders,
+    responses: {
+      200: { description: 'A page of messages; pass `next_cursor` as `after_seq` for the next.', schema: Page(SessionMessageView) },
+    },
+    errors: [404, 503],
+    handler: async ({ params, query, ctx, req }) => {
+      await deps.consistency.awaitPosition(req, PROJECTIONS);
+      await getSessionById(deps.knex, ctx.workspaceId, params.id);
+      const rows = await deps
+        .knex('rm_session_messages')
+        .where({ workspace_id: ctx.workspaceId, session_id: params.id })
+        .andWhere('seq_no', '>', query.after_seq)
+        .orderBy('seq_no')
+        .limit(query.limit + 1);
+      const items = rows
+        .slice(0, query.limit)
+        .map((row) => SessionMessageView.parse({ ...row, created_time: (row.created_time as Date).toISOString() }));
+      const last = items[items.length - 1];
+      return { status: 200, body: { items, next_cursor: rows.length > query.limit && last ? String(last.seq_no) : null } };
+    },
+  });
+};

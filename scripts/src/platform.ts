@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCommandApi } from '@agent-platform/command-api';
+import { eventCatalog } from '@agent-platform/contracts';
+import {
+  createHttpApp,
+  createKnex,
+  createPool,
+  createPostgresEventStore,
+  createUpcaster,
+  eventStoreMigrations,
+  migrateToLatest,
+  openApiDocument,
+  type Api,
+  type Config,
+  type Logger,
+} from '@agent-platform/infra';
+import { startProcessors } from '@agent-platform/processors';
+import { projectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
+import { createQueryApi } from '@agent-platform/query-api';
+import { openDatabase } from './database.js';
+import { opsApi } from './ops.js';
+
+export const ROLES = ['command-api', 'query-api', 'projectors', 'processors'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const MIGRATIONS = [eventStoreMigrations, readModelMigrations];
+const VERSION = '0.1.0';
+
+export type Platform = { url: string | undefined; databaseUrl: string; stop: () => Promise<void> };
+
+/**
+ * The composition root: one database, one event store, and the roles asked for. All roles together are
+ * the all-in-one server of `npm start`; each role alone is one process of a multi-process deployment.
+ */
+export const startPlatform = async (config: Config, log: Logger, roles: readonly Role[] = ROLES): Promise<Platform> => {
+  const database = await openDatabase(config, log);
+  const closers: (() => Promise<void>)[] = [database.close];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close().catch((error) => log.error({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const knex = createKnex(database.url);
+    closers.push(() => knex.destroy());
+    const applied = await migrateToLatest(knex, MIGRATIONS);
+    if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+
+    const pool = createPool(database.url, config.AGENT_PLATFORM_DB_POOL_SIZE);
+    closers.push(() => pool.end());
+    const store = createPostgresEventStore({
+      pool,
+      listenConnectionString: database.url,
+      upcaster: createUpcaster(eventCatalog),
+      onError: (error) => log.warn({ err: error }, 'event store notification connection lost; reconnecting'),
+    });
+    await store.ready;
+    closers.push(() => store.close());
+
+    const projectionNames = projectors.map((p) => p.name);
+    if (roles.includes('projectors')) {
+      const runtime = startProjectors({ store, knex, pool, projectors, log });
+      closers.push(() => runtime.stop());
+    }
+    if (roles.includes('processors')) {
+      const runtime = startProcessors(log);
+      closers.push(() => runtime.stop());
+    }
+
+    const apis: Api[] = [];
+    if (roles.includes('command-api')) apis.push(createCommandApi(store));
+    if (roles.includes('query-api')) {
+      apis.push(
+        createQueryApi({ knex, store, projectionNames, readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS }),
+      );
+    }
+    if (apis.length === 0) return { url: undefined, databaseUrl: database.url, stop };
+
+    const documented = [...apis];
+    const ops = opsApi({
+      knex,
+      store,
+      migrations: MIGRATIONS,
+      projectionNames,
+      embedded: database.embedded,
+      openApi: () => openApiDocument([...documented, ops], VERSION),
+    });
+    const server = http.createServer(createHttpApp(log, [ops, ...apis]));
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.AGENT_PLATFORM_PORT, config.AGENT_PLATFORM_HOST, resolve);
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const url = `http://localhost:${port}`;
+    log.info({ roles, url }, `agent-platform listening on ${url}`);
+    return { url, databaseUrl: database.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
