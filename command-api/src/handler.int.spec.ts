@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { ConflictError, ExpectedVersionConflict, IdempotencyKeyReused, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
+import { createKnex, createPool, createPostgresEventStore, eventStoreMigrations, migrateToLatest, type EventStore, type Pool } from '@agent-platform/infra';
+import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { handleCommand } from './handler.js';
+import { sessionDecider } from './sessions/decider.js';
+
+describeOnEachPostgres('command handler', ({ db }) => {
+  let pool: Pool;
+  let store: EventStore;
+  before(async () => {
+    const knex = createKnex(db().url);
+    await migrateToLatest(knex, [eventStoreMigrations]);
+    await knex.destroy();
+    pool = createPool(db().url, 25);
+    store = createPostgresEventStore({ pool });
+  });
+  after(async () => {
+    await store?.close();
+    await pool?.end();
+  });
+
+  const open = async (workspace_id = 'public') => {
+    const session_id = randomUUID();
+    await handleCommand(
+      store,
+      sessionDecider,
+      streamId(SESSIONS_CATEGORY, session_id),
+      { type: 'OpenSession', data: { session_id, workspace_id, app_id: 'a', user_id: 'u', channel_type: 'web' } },
+      { workspaceId: workspace_id },
+    );
+    return session_id;
+  };
+  const message = (session_id: string, workspace_id = 'public') =>
+    ({
+      type: 'AppendSessionMessage',
+      data: { session_id, message_id: randomUUID(), workspace_id, role: 'user', content_text: 'hi' },
+    }) as const;
+
+  it('decides again after a conflict when the command allows it: 20 concurrent messages get seq_no 1..20', async () => {
+    const id = await open();
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), { workspaceId: 'public' }, { retryOnConflict: 50 }),
+      ),
+    );
+    const seq = (await store.readStream(streamId(SESSIONS_CATEGORY, id))).slice(1).map((e) => (e.data as { seq_no: number }).seq_no);
+    expect(seq).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('reports the conflict when the command does not allow a retry', async () => {
+    const id = await open();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), { workspaceId: 'public' })),
+    );
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    expect(refused.length).to.be.greaterThan(0);
+    for (const reason of refused) expect(reason).to.be.instanceOf(ExpectedVersionConflict);
+  });
+
+  it('returns the first result for a repeated idempotency key, without deciding again', async () => {
+    const id = await open();
+    const stream = streamId(SESSIONS_CATEGORY, id);
+    const context = { workspaceId: 'public', idempotencyKey: 'k-1', fingerprint: 'same' };
+    const first = await handleCommand(store, sessionDecider, stream, message(id), context);
+    await handleCommand(store, sessionDecider, stream, { type: 'CloseSession', data: { session_id: id, workspace_id: 'public' } }, { workspaceId: 'public' });
+    // The session is closed now: deciding again would refuse, but the key's first result stands.
+    const again = await handleCommand(store, sessionDecider, stream, message(id), context);
+    expect(again.duplicate).to.equal(true);
+    expect(again.lastPosition).to.equal(first.lastPosition);
+    const reused = await handleCommand(store, sessionDecider, stream, message(id), { ...context, fingerprint: 'other' }).catch((e) => e);
+    expect(reused).to.be.instanceOf(IdempotencyKeyReused);
+    const fresh = await handleCommand(store, sessionDecider, stream, message(id), { workspaceId: 'public', idempotencyKey: 'k-2' }).catch((e) => e);
+    expect(fresh).to.be.instanceOf(ConflictError);
+  });
+
+  it('scopes idempotency keys to the workspace', async () => {
+    const a = await open('ws-a');
+    const b = await open('ws-b');
+    const ra = await handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, a), message(a, 'ws-a'), { workspaceId: 'ws-a', idempotencyKey: 'same' });
+    const rb = await handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, b), message(b, 'ws-b'), { workspaceId: 'ws-b', idempotencyKey: 'same' });
+    expect(ra.duplicate || rb.duplicate).to.equal(false);
+    expect(ra.lastPosition).to.not.equal(rb.lastPosition);
+  });
+
+  it('writes every context field into each event’s metadata', async () => {
+    const id = await open();
+    await handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), {
+      workspaceId: 'public',
+      requestId: 'req-1',
+      correlationId: 'corr-1',
+      causationId: 'cause-1',
+      userId: 'user-1',
+    });
+    const [, appended] = await store.readStream(streamId(SESSIONS_CATEGORY, id));
+    expect(appended!.metadata).to.include({ workspace_id: 'public', request_id: 'req-1', correlation_id: 'corr-1', causation_id: 'cause-1', user_id: 'user-1' });
+    expect(appended!.metadata.command_id).to.be.a('string');
+  });
+});

@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { checkpointsReached, getCheckpoint, LOG_START } from '@agent-platform/infra';
+import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { applyPage } from './apply.js';
+import { startProjectors } from './runtime.js';
+import { replayProjection, ProjectionBusyError } from './replay.js';
+import { sessionsProjector } from './sessions/projector.js';
+import type { Projector } from './projector.js';
+import { appendSession, openProjectorFixture, readThrough, waitFor, type ProjectorFixture } from './testing/fixture.js';
+
+const silent = pino({ level: 'silent' });
+
+describeOnEachPostgres('projector runtime', ({ db }) => {
+  let f: ProjectorFixture;
+  before(async () => {
+    f = await openProjectorFixture(db().url);
+  });
+  after(async () => f?.close());
+
+  const reached = async (position: number) => {
+    const target = await f.store.checkpointOf(position);
+    return Boolean(target) && checkpointsReached(f.knex, ['sessions'], target!);
+  };
+  const messageCount = async (id: string) =>
+    Number((await f.knex('rm_session_messages').where({ session_id: id }).count({ n: '*' }))[0]!.n);
+
+  it('applies a page and its checkpoint once: a page applied again changes nothing', async () => {
+    const session = await appendSession(f.store, 3);
+    const page = await readThrough(f.store, await getCheckpoint(f.knex, 'sessions'), session.position);
+    const first = await applyPage(f.knex, sessionsProjector, page.events, page.checkpoint);
+    const again = await applyPage(f.knex, sessionsProjector, page.events, page.checkpoint);
+    expect(first).to.be.greaterThan(0);
+    expect(again).to.equal(0);
+    expect(await messageCount(session.id)).to.equal(3);
+    expect((await getCheckpoint(f.knex, 'sessions')).globalPosition).to.equal(page.checkpoint.globalPosition);
+  });
+
+  it('rolls back the read model and the checkpoint together when an event fails to apply', async () => {
+    const before = await getCheckpoint(f.knex, 'sessions');
+    const session = await appendSession(f.store, 1);
+    const page = await readThrough(f.store, before, session.position);
+    const broken: Projector = {
+      ...sessionsProjector,
+      apply: async (trx, e) => {
+        if (e.type === 'SessionMessageAppended') throw new Error('boom');
+        return sessionsProjector.apply(trx, e);
+      },
+    };
+    const error = await applyPage(f.knex, broken, page.events, page.checkpoint).catch((e) => e);
+    expect(error).to.be.instanceOf(Error);
+    expect(await getCheckpoint(f.knex, 'sessions')).to.deep.equal(before);
+    expect(await f.knex('rm_sessions').where({ id: session.id }).first()).to.equal(undefined);
+    await applyPage(f.knex, sessionsProjector, page.events, page.checkpoint);
+    expect(await messageCount(session.id)).to.equal(1);
+  });
+
+  it('keeps a live read model current, and a standby runtime takes over when the leader stops', async () => {
+    const leader = startProjectors({ ...f, projectors: [sessionsProjector], log: silent });
+    let standby: ReturnType<typeof startProjectors> | undefined;
+    try {
+      const first = await appendSession(f.store, 2);
+      await waitFor(() => reached(first.position));
+      standby = startProjectors({ ...f, projectors: [sessionsProjector], log: silent, standbyRetryMs: 50 });
+      await leader.stop();
+      const second = await appendSession(f.store, 2);
+      await waitFor(() => reached(second.position));
+      expect(await messageCount(first.id)).to.equal(2);
+      expect(await messageCount(second.id)).to.equal(2);
+    } finally {
+      await leader.stop();
+      await standby?.stop();
+    }
+  });
+
+  it('rebuilds a read model from the log by replay, and refuses while a live runtime runs it', async () => {
+    const session = await appendSession(f.store, 4);
+    const runtime = startProjectors({ ...f, projectors: [sessionsProjector], log: silent });
+    await waitFor(() => reached(session.position));
+    expect(await replayProjection(f, sessionsProjector).catch((e) => e)).to.be.instanceOf(ProjectionBusyError);
+    await runtime.stop();
+
+    await f.knex('rm_session_messages').where({ session_id: session.id }).delete();
+    const progress: number[] = [];
+    const result = await replayProjection(f, sessionsProjector, (p) => progress.push(p.position));
+    expect(await messageCount(session.id)).to.equal(4);
+    expect(result.events).to.equal(Number((await f.knex('rm_session_messages').count({ n: '*' }))[0]!.n) +
+      Number((await f.knex('rm_sessions').count({ n: '*' }))[0]!.n));
+    expect(progress[progress.length - 1]).to.equal(await f.store.headPosition());
+    expect(await getCheckpoint(f.knex, 'sessions')).to.not.deep.equal(LOG_START);
+  });
+});
