@@ -34,3 +34,4 @@ export { createApi, route, type Api, type Reply, type RouteSpec } from './http/r
 export { openApiDocument } from './http/openapi.js';
 export { createHttpApp } from './http/app.js';
 export { tryLeadership, type Leadership } from './db/leadership.js';
+export { oldestOpenTransactionSeconds } from './event-store/postgres/horizon.js';

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { createApi, pendingMigrations, route, type Api, type EventStore, type Knex, type MigrationSet } from '@agent-platform/infra';
+import {
+  createApi,
+  oldestOpenTransactionSeconds,
+  pendingMigrations,
+  route,
+  type Api,
+  type EventStore,
+  type Knex,
+  type MigrationSet,
+  type Pool,
+} from '@agent-platform/infra';
 import { projectionStatuses } from '@agent-platform/query-api';
 
 const Readiness = z.object({
@@ -7,6 +17,7 @@ const Readiness = z.object({
   database: z.object({ ok: z.boolean(), embedded: z.boolean(), error: z.string().optional() }),
   migrations: z.object({ ok: z.boolean(), pending: z.array(z.string()) }),
   projections: z.array(z.object({ name: z.string(), lag_events: z.number(), lag_seconds: z.number() })),
+  oldest_open_transaction_seconds: z.number().optional().describe('Log readers cannot pass the oldest open transaction.'),
 });
 
 /** A projection further behind than this makes the instance not ready. */
@@ -14,6 +25,7 @@ const MAX_READY_LAG_SECONDS = 60;
 
 export const opsApi = (deps: {
   knex: Knex;
+  pool: Pool;
   store: EventStore;
   migrations: readonly MigrationSet[];
   projectionNames: readonly string[];
@@ -50,9 +62,10 @@ export const opsApi = (deps: {
         };
         return { status: 503, body };
       }
-      const [pending, projections] = await Promise.all([
+      const [pending, projections, oldest] = await Promise.all([
         pendingMigrations(deps.knex, deps.migrations),
         projectionStatuses(deps, deps.projectionNames),
+        oldestOpenTransactionSeconds(deps.pool),
       ]);
       const lagging = projections.some((p) => p.lag_seconds > MAX_READY_LAG_SECONDS);
       const ready = pending.length === 0 && !lagging;
@@ -63,6 +76,7 @@ export const opsApi = (deps: {
           database: { ok: true, embedded: deps.embedded },
           migrations: { ok: pending.length === 0, pending },
           projections: projections.map(({ name, lag_events, lag_seconds }) => ({ name, lag_events, lag_seconds })),
+          oldest_open_transaction_seconds: oldest,
         },
       };
     },

@@ -78,6 +78,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const documented = [...apis];
     const ops = opsApi({
       knex,
+      pool,
       store,
       migrations: MIGRATIONS,
       projectionNames,

@@ -49,6 +49,11 @@ export const requestContext =
       log: log.child({ request_id: requestId, workspace_id: workspaceId, correlation_id: correlationId }),
     };
     res.locals.ctx = ctx;
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.log.info({ method: req.method, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
     next(issues.length ? new ValidationError(issues) : undefined);
   };
 

@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from './config.js';
+
+/** Asserts that `env` is refused with a ConfigError naming `variable` (the contract); the rest of the wording is free. */
+const expectRefused = (env: NodeJS.ProcessEnv, variable: string): ConfigError => {
+  let thrown: unknown;
+  try {
+    loadConfig(env);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown, `${JSON.stringify(env)} should be refused`).to.be.instanceOf(ConfigError);
+  const error = thrown as ConfigError;
+  expect(error.message).to.contain(variable);
+  expect(error.message, 'one line').not.to.contain('\n');
+  return error;
+};
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('listens on port 8000', () => {
+      expect(loadConfig({}).AGENT_PLATFORM_PORT).to.equal(8000);
+    });
+
+    it('keeps its data under ./data, resolved to an absolute path', () => {
+      const config = loadConfig({});
+      expect(path.isAbsolute(config.dataDir)).to.equal(true);
+      expect(config.dataDir).to.equal(path.resolve('data'));
+    });
+
+    it('resolves a relative AGENT_PLATFORM_DATA_DIR to an absolute path', () => {
+      expect(loadConfig({ AGENT_PLATFORM_DATA_DIR: 'some/where' }).dataDir).to.equal(path.resolve('some/where'));
+      expect(loadConfig({ AGENT_PLATFORM_DATA_DIR: '/var/lib/ap' }).dataDir).to.equal('/var/lib/ap');
+    });
+
+    it('runs the embedded database on port 54329', () => {
+      expect(loadConfig({}).AGENT_PLATFORM_EMBEDDED_DB_PORT).to.equal(54329);
+    });
+
+    it('has no external servers, so the embedded defaults are used', () => {
+      const config = loadConfig({});
+      expect(config.AGENT_PLATFORM_DATABASE_URL).to.equal(undefined);
+      expect(config.AGENT_PLATFORM_NATS_URL).to.equal(undefined);
+      expect(config.AGENT_PLATFORM_KAFKA_BROKERS).to.equal(undefined);
+      expect(config.AGENT_PLATFORM_EVENTSTORE_URL).to.equal(undefined);
+    });
+
+    it('ignores variables it does not know', () => {
+      expect(() => loadConfig({ PATH: '/usr/bin', AGENT_PLATFORM_SOMETHING_ELSE: 'x' })).not.to.throw();
+    });
+
+    it('parses numbers given as strings', () => {
+      const config = loadConfig({
+        AGENT_PLATFORM_PORT: '0',
+        AGENT_PLATFORM_EMBEDDED_DB_PORT: '65535',
+        AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: '0',
+      });
+      expect(config.AGENT_PLATFORM_PORT).to.equal(0);
+      expect(config.AGENT_PLATFORM_EMBEDDED_DB_PORT).to.equal(65535);
+      expect(config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS).to.equal(0);
+    });
+  });
+
+  describe('AGENT_PLATFORM_DATABASE_URL', () => {
+    it('accepts postgres:// and postgresql:// unchanged', () => {
+      expect(loadConfig({ AGENT_PLATFORM_DATABASE_URL: 'postgres://u:p@db:5432/x' }).AGENT_PLATFORM_DATABASE_URL).to.equal(
+        'postgres://u:p@db:5432/x',
+      );
+      expect(loadConfig({ AGENT_PLATFORM_DATABASE_URL: 'postgresql://u:p@db:5432/x' }).AGENT_PLATFORM_DATABASE_URL).to.equal(
+        'postgresql://u:p@db:5432/x',
+      );
+    });
+
+    it("normalises the seed's postgresql+psycopg:// to postgresql://", () => {
+      expect(
+        loadConfig({ AGENT_PLATFORM_DATABASE_URL: 'postgresql+psycopg://u:p@db:5432/agent_platform' }).AGENT_PLATFORM_DATABASE_URL,
+      ).to.equal('postgresql://u:p@db:5432/agent_platform');
+    });
+
+    it('refuses another scheme, naming the variable', () => {
+      expectRefused({ AGENT_PLATFORM_DATABASE_URL: 'mysql://x' }, 'AGENT_PLATFORM_DATABASE_URL');
+      expectRefused({ AGENT_PLATFORM_DATABASE_URL: 'localhost:5432' }, 'AGENT_PLATFORM_DATABASE_URL');
+    });
+  });
+
+  describe('wrong values throw a ConfigError naming the variable', () => {
+    const cases: [string, string][] = [
+      ['AGENT_PLATFORM_PORT', 'abc'],
+      ['AGENT_PLATFORM_PORT', '70000'],
+      ['AGENT_PLATFORM_PORT', '-1'],
+      ['AGENT_PLATFORM_PORT', '80.5'],
+      ['AGENT_PLATFORM_EMBEDDED_DB_PORT', 'abc'],
+      ['AGENT_PLATFORM_EMBEDDED_DB_PORT', '70000'],
+      ['AGENT_PLATFORM_LOG_LEVEL', 'loud'],
+      ['AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS', '-1'],
+      ['AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS', 'soon'],
+      ['AGENT_PLATFORM_DB_POOL_SIZE', '0'],
+      ['AGENT_PLATFORM_NATS_URL', 'http://localhost:4222'],
+      ['AGENT_PLATFORM_EVENTSTORE_URL', 'http://localhost:2113'],
+    ];
+    for (const [name, value] of cases) {
+      it(`${name}=${JSON.stringify(value)}`, () => {
+        expectRefused({ [name]: value }, name);
+      });
+    }
+
+    it('names the wrong variable, not a right one beside it', () => {
+      const error = expectRefused(
+        { AGENT_PLATFORM_PORT: '8080', AGENT_PLATFORM_LOG_LEVEL: 'loud' },
+        'AGENT_PLATFORM_LOG_LEVEL',
+      );
+      expect(error.message).not.to.contain('AGENT_PLATFORM_PORT');
+    });
+
+    it('is an Error named ConfigError', () => {
+      const error = expectRefused({ AGENT_PLATFORM_PORT: 'abc' }, 'AGENT_PLATFORM_PORT');
+      expect(error).to.be.instanceOf(Error);
+      expect(error.name).to.equal('ConfigError');
+    });
+  });
+
+  describe('AGENT_PLATFORM_KAFKA_BROKERS', () => {
+    it('splits on commas and trims', () => {
+      expect(loadConfig({ AGENT_PLATFORM_KAFKA_BROKERS: 'k1:9092, k2:9092,k3:9092' }).AGENT_PLATFORM_KAFKA_BROKERS).to.deep.equal([
+        'k1:9092',
+        'k2:9092',
+        'k3:9092',
+      ]);
+    });
+
+    it('takes a single broker', () => {
+      expect(loadConfig({ AGENT_PLATFORM_KAFKA_BROKERS: 'localhost:9092' }).AGENT_PLATFORM_KAFKA_BROKERS).to.deep.equal([
+        'localhost:9092',
+      ]);
+    });
+
+    it('drops empty entries', () => {
+      expect(loadConfig({ AGENT_PLATFORM_KAFKA_BROKERS: 'k1:9092,,k2:9092,' }).AGENT_PLATFORM_KAFKA_BROKERS).to.deep.equal([
+        'k1:9092',
+        'k2:9092',
+      ]);
+    });
+  });
+
+  describe('empty strings count as unset', () => {
+    for (const name of ['AGENT_PLATFORM_DATABASE_URL', 'AGENT_PLATFORM_NATS_URL', 'AGENT_PLATFORM_EVENTSTORE_URL', 'AGENT_PLATFORM_KAFKA_BROKERS'] as const) {
+      it(name, () => {
+        expect(loadConfig({ [name]: '' })[name]).to.equal(undefined);
+        if (name !== 'AGENT_PLATFORM_KAFKA_BROKERS') expect(loadConfig({ [name]: '   ' })[name]).to.equal(undefined);
+      });
+    }
+
+    it('the real servers are used when the URLs are set', () => {
+      const config = loadConfig({
+        AGENT_PLATFORM_NATS_URL: 'nats://127.0.0.1:4222',
+        AGENT_PLATFORM_EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
+      });
+      expect(config.AGENT_PLATFORM_NATS_URL).to.equal('nats://127.0.0.1:4222');
+      expect(config.AGENT_PLATFORM_EVENTSTORE_URL).to.equal('esdb://localhost:2113?tls=false');
+    });
+  });
+});
