@@ -75,6 +75,19 @@ describeOnEachPostgres('command handler', ({ db }) => {
     expect(fresh).to.be.instanceOf(ConflictError);
   });
 
+  it('appends a new stream without reading it, and refuses `newStream` on a stream that exists', async () => {
+    const id = await open();
+    const again = await handleCommand(
+      store,
+      sessionDecider,
+      streamId(SESSIONS_CATEGORY, id),
+      { type: 'OpenSession', data: { session_id: id, workspace_id: 'public', app_id: 'a', user_id: 'u', channel_type: 'web' } },
+      { workspaceId: 'public' },
+      { newStream: true },
+    ).catch((e) => e);
+    expect(again).to.be.instanceOf(ExpectedVersionConflict);
+  });
+
   it('scopes idempotency keys to the workspace', async () => {
     const a = await open('ws-a');
     const b = await open('ws-b');

@@ -23,6 +23,8 @@ export type CommandContext = {
 };
 
 export type CommandOptions = {
+  /** The stream is new (its id was just made): skip reading it and append with `no_stream`. */
+  newStream?: boolean;
   /** Re-read and decide again when another writer moved the stream meanwhile; only for commands whose outcome may change with the state. */
   retryOnConflict?: number;
 };
@@ -63,7 +65,7 @@ export const handleCommand = async <S, C, E extends DomainEvent>(
     ...(context.userId ? { user_id: context.userId } : {}),
   };
   for (let attempt = 0; ; attempt++) {
-    const past = await store.readStream(streamId);
+    const past = options.newStream ? [] : await store.readStream(streamId);
     const events = decider.decide(command, fold(decider as Decider<S, unknown, E>, past));
     const last = past[past.length - 1];
     if (events.length === 0) {

@@ -31,6 +31,7 @@ export const sessionRoutes = (api: Api, deps: CommandDeps): void => {
         stream(id),
         { type: 'OpenSession', data: { ...body, session_id: id, workspace_id: ctx.workspaceId } },
         deps.contextOf(ctx, req, body),
+        { newStream: true },
       );
       return accepted(201, (result.events[0]!.data as { session_id: string }).session_id, result);
     },
