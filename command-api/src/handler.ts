@@ -82,8 +82,9 @@ export const handleCommand = async <S, C, E extends DomainEvent>(
         },
       );
     } catch (error) {
-      if (error instanceof ExpectedVersionConflict && attempt < (options.retryOnConflict ?? 0)) continue;
-      throw error;
+      if (!(error instanceof ExpectedVersionConflict) || attempt >= (options.retryOnConflict ?? 0)) throw error;
+      // Jitter spreads writers that collided apart, so they do not collide again on the next try.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 50)));
     }
   }
 };

@@ -3,7 +3,14 @@
  * maps `kind` to a status, so no domain code knows about HTTP.
  */
 export type ErrorCategory = 'USER' | 'SYSTEM' | 'THIRD_PARTY';
-export type ErrorKind = 'validation' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable' | 'internal';
+export type ErrorKind =
+  | 'validation'
+  | 'not_found'
+  | 'conflict'
+  | 'unsupported_media_type'
+  | 'unprocessable'
+  | 'unavailable'
+  | 'internal';
 
 export type FieldIssue = { field: string; message: string };
 
@@ -66,5 +73,12 @@ export class UnavailableError extends PlatformError {
   override name = 'UnavailableError';
   constructor(code: string, message: string, readonly retryAfterSeconds = 1, options?: { cause?: unknown }) {
     super(code, message, 'unavailable', 'SYSTEM', options);
+  }
+}
+
+export class UnsupportedMediaType extends PlatformError {
+  override name = 'UnsupportedMediaType';
+  constructor(received: string) {
+    super('UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, not ${received}`, 'unsupported_media_type');
   }
 }

@@ -6,6 +6,9 @@ export const SESSIONS_CATEGORY = 'session';
 export const SessionStatus = z.enum(['active', 'closed']);
 export const MessageRole = z.enum(['user', 'assistant', 'system', 'tool']);
 const JsonObject = z.record(z.string(), z.unknown());
+/** Ids are compared as text in stream names, so every uuid is lower-cased on the way in. */
+export const Uuid = z.string().uuid().toLowerCase();
+export const SessionParams = z.object({ id: Uuid });
 
 // Commands, as the HTTP body carries them (seed-compatible field names).
 export const OpenSessionBody = z.object({

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { StartupError } from './errors.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (protocols: string[]) =>
@@ -36,13 +37,16 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override name = 'ConfigError';
 }
 
-/** Parses the environment; a wrong value throws one line that names the variable. */
+/**
+ * Parses the environment; a wrong value throws one line that names the variable. An empty variable counts as
+ * unset (`AGENT_PLATFORM_PORT=` in a compose file means the default port, not port 0, a random one).
+ */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v?.trim())));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);

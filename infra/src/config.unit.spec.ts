@@ -151,6 +151,23 @@ describe('loadConfig', () => {
       });
     }
 
+    it('for every variable: an empty one means its default, not zero or an error', () => {
+      const config = loadConfig({
+        AGENT_PLATFORM_PORT: '',
+        AGENT_PLATFORM_EMBEDDED_DB_PORT: ' ',
+        AGENT_PLATFORM_LOG_LEVEL: '',
+        AGENT_PLATFORM_DATA_DIR: '',
+        AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: '',
+        AGENT_PLATFORM_DB_POOL_SIZE: '',
+      });
+      expect(config.AGENT_PLATFORM_PORT).to.equal(8000);
+      expect(config.AGENT_PLATFORM_EMBEDDED_DB_PORT).to.equal(54329);
+      expect(config.AGENT_PLATFORM_LOG_LEVEL).to.equal('info');
+      expect(config.dataDir).to.equal(path.resolve('data'));
+      expect(config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS).to.equal(5000);
+      expect(config.AGENT_PLATFORM_DB_POOL_SIZE).to.equal(20);
+    });
+
     it('the real servers are used when the URLs are set', () => {
       const config = loadConfig({
         AGENT_PLATFORM_NATS_URL: 'nats://127.0.0.1:4222',

@@ -12,7 +12,8 @@ export {
   type Knex,
 } from './db/postgres.js';
 export { migrateToLatest, pendingMigrations, type Migration, type MigrationSet } from './db/migrations.js';
-export { startEmbeddedDatabase, DataDirInUseError, type EmbeddedDatabase } from './db/embedded.js';
+export { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+export { StartupError, DataDirInUseError, DataDirUnusableError } from './errors.js';
 export * from './event-store/port.js';
 export { createUpcaster, type Upcaster } from './event-store/upcasting.js';
 export { createPostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/eventStore.js';

@@ -1,9 +1,13 @@
-import { dangerouslyResetCheckpoint, LOG_START, tryLeadership, type EventStore, type Knex, type Pool } from '@agent-platform/infra';
+import {
+  dangerouslyResetCheckpoint,
+  LOG_START,
+  StartupError,
+  tryLeadership, type EventStore, type Knex, type Pool } from '@agent-platform/infra';
 import { applyPage } from './apply.js';
 import type { Projector } from './projector.js';
 import { leadershipName } from './runtime.js';
 
-export class ProjectionBusyError extends Error {
+export class ProjectionBusyError extends StartupError {
   override name = 'ProjectionBusyError';
 }
 

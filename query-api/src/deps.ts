@@ -18,3 +18,11 @@ export const ReadYourWritesHeaders = z.object({
     .optional()
     .describe('Wait (bounded) until the read models have applied this global position, the `position` a command returned.'),
 });
+
+export const ReadYourWritesQuery = z.object({
+  min_position: z
+    .string()
+    .regex(/^\d+$/)
+    .optional()
+    .describe('The same as the `x-min-position` header, for clients that cannot set headers.'),
+});

@@ -1,4 +1,5 @@
-import { ConfigError, createKnex, createLogger, DataDirInUseError, loadConfig, migrateToLatest } from '@agent-platform/infra';
+import { createKnex, createLogger, loadConfig, migrateToLatest } from '@agent-platform/infra';
+import { exitOnError } from './cli.js';
 import { openDatabase } from './database.js';
 import { MIGRATIONS } from './platform.js';
 
@@ -16,7 +17,4 @@ const main = async () => {
   }
 };
 
-main().catch((error) => {
-  console.error(error instanceof ConfigError || error instanceof DataDirInUseError ? `agent-platform: ${error.message}` : error);
-  process.exit(1);
-});
+main().catch(exitOnError);

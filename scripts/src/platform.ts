@@ -27,6 +27,12 @@ export type Role = (typeof ROLES)[number];
 export const MIGRATIONS = [eventStoreMigrations, readModelMigrations];
 const VERSION = '0.1.0';
 
+/** Where a client on this machine reaches the server; a wildcard address is reached as localhost. */
+const urlOf = ({ address, port }: AddressInfo): string => {
+  const host = address === '0.0.0.0' || address === '::' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
+};
+
 export type Platform = { url: string | undefined; databaseUrl: string; stop: () => Promise<void> };
 
 /**
@@ -98,8 +104,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           server.closeIdleConnections();
         }),
     );
-    const { port } = server.address() as AddressInfo;
-    const url = `http://localhost:${port}`;
+    const url = urlOf(server.address() as AddressInfo);
     log.info({ roles, url }, `agent-platform listening on ${url}`);
     return { url, databaseUrl: database.url, stop };
   } catch (error) {

@@ -8,11 +8,11 @@ import {
   createPool,
   createPostgresEventStore,
   createUpcaster,
-  DataDirInUseError,
   loadConfig,
   migrateToLatest,
 } from '@agent-platform/infra';
-import { ProjectionBusyError, projectors, replayProjection } from '@agent-platform/projectors';
+import { projectors, replayProjection } from '@agent-platform/projectors';
+import { exitOnError } from './cli.js';
 import { openDatabase } from './database.js';
 import { MIGRATIONS } from './platform.js';
 
@@ -53,8 +53,4 @@ const main = async () => {
   }
 };
 
-main().catch((error) => {
-  const known = error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof ProjectionBusyError;
-  console.error(known ? `agent-platform: ${error.message}` : error);
-  process.exit(1);
-});
+main().catch(exitOnError);

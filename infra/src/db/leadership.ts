@@ -24,8 +24,13 @@ export const tryLeadership = async (pool: pg.Pool, name: string): Promise<Leader
     client.release(error as Error);
     throw error;
   }
+  let broken: Error | undefined;
+  // A killed backend makes the client emit more than one error: every one must find a listener.
   const lost = new Promise<void>((resolve) => {
-    client.once('error', () => resolve());
+    client.on('error', (error) => {
+      broken ??= error;
+      resolve();
+    });
     client.once('end', () => resolve());
   });
   return {
@@ -33,6 +38,7 @@ export const tryLeadership = async (pool: pg.Pool, name: string): Promise<Leader
     release: async () => {
       if (released) return;
       released = true;
+      if (broken) return client.release(broken);
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey(name)]).catch(() => undefined);
       client.release();
     },

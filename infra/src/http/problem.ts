@@ -7,6 +7,7 @@ const STATUS: Record<ErrorKind, number> = {
   validation: 400,
   not_found: 404,
   conflict: 409,
+  unsupported_media_type: 415,
   unprocessable: 422,
   unavailable: 503,
   internal: 500,

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { Problem } from '@agent-platform/contracts';
+import { Problem, UnsupportedMediaType } from '@agent-platform/contracts';
 import { contextOf, type RequestContext } from './context.js';
 import { parseInput } from './validate.js';
 
@@ -50,6 +50,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The input is invalid; `errors` names each bad field.',
   404: 'No such resource in this workspace.',
   409: 'The change conflicts with the current state.',
+  415: 'The body is not JSON.',
   422: 'The request is well formed but cannot be processed (e.g. a reused Idempotency-Key).',
   503: 'Not ready yet; retry after the Retry-After seconds.',
 };
@@ -68,7 +69,7 @@ export const route = <
       ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
       : { description: r.description };
   }
-  for (const status of [400, ...(spec.errors ?? [])]) responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
+  for (const status of [400, ...(spec.body ? [415] : []), ...(spec.errors ?? [])]) responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
   api.registry.registerPath({
     method: spec.method,
     path: spec.path.replace(/:([A-Za-z_]+)/g, '{$1}'),
@@ -85,6 +86,8 @@ export const route = <
   });
 
   api.router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const contentType = req.header('content-type');
+    if (spec.body && contentType && !req.is(['application/json', 'application/*+json'])) throw new UnsupportedMediaType(contentType);
     const input = {
       params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Infer<P>,
       query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Infer<Q>,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,19 +9,21 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded.js'
 export type PostgresTarget = { name: string; adminUrl: () => Promise<string>; absent?: string };
 
 let embedded: Promise<EmbeddedDatabase> | undefined;
+const embeddedDir = path.join(os.tmpdir(), `agent-platform-test-${process.pid}`);
 
 /** One embedded server per test process, on a free port in a temporary directory. */
 export const sharedEmbeddedDatabase = (): Promise<EmbeddedDatabase> => {
-  embedded ??= startEmbeddedDatabase({
-    dataDir: path.join(os.tmpdir(), `agent-platform-test-${process.pid}`),
-    port: 0,
-  });
+  embedded ??= startEmbeddedDatabase({ dataDir: embeddedDir, port: 0 });
   return embedded;
 };
 
+/** Stops the shared server and removes its directory; the root hook calls it once all suites ran. */
 export const stopSharedEmbeddedDatabase = async (): Promise<void> => {
-  if (embedded) await (await embedded).stop();
+  if (!embedded) return;
+  const started = embedded;
   embedded = undefined;
+  await (await started).stop();
+  await fs.rm(embeddedDir, { recursive: true, force: true });
 };
 
 /**

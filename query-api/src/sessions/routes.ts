@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionView } from '@agent-platform/contracts';
+import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionParams, SessionView } from '@agent-platform/contracts';
 import { route, type Api, type Knex } from '@agent-platform/infra';
-import type { QueryDeps } from '../deps.js';
+import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
 const PROJECTIONS = ['sessions'];
-const SessionParams = z.object({ id: z.string().uuid() });
-const ListMessagesQuery = z.object({
+const ListMessagesQuery = ReadYourWritesQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after_seq: z.coerce.number().int().min(0).default(0),
 });
@@ -35,6 +34,7 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     summary: 'Get a session',
     tags: ['sessions'],
     params: SessionParams,
+    query: ReadYourWritesQuery,
     headers: deps.queryHeaders,
     responses: { 200: { description: 'The session.', schema: SessionView } },
     errors: [404, 503],
@@ -49,7 +49,7 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     path: '/sessions',
     summary: 'List sessions, newest first',
     tags: ['sessions'],
-    query: ListSessionsQuery,
+    query: ListSessionsQuery.extend(ReadYourWritesQuery.shape),
     headers: deps.queryHeaders,
     responses: { 200: { description: 'A page of sessions; pass `next_cursor` as `cursor` for the next.', schema: Page(SessionView) } },
     errors: [503],
