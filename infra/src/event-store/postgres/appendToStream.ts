@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@agent-platform/contracts';
+import type { NewEvent, RecordedEvent } from '@agent-platform/contracts';
 import { isPgError, PG_UNIQUE_VIOLATION, type Queryable } from '../../db/postgres.js';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows.js';
-import type { RecordedEvent } from '@agent-platform/contracts';
 
 export type PriorCommand = {
   stream_id: string;
@@ -39,7 +37,7 @@ WITH current AS (
          WITH ORDINALITY AS e(event_id, type, schema_version, data, metadata, ord)
   WHERE ($2::int IS NULL OR current.version = $2) AND NOT EXISTS (SELECT 1 FROM prior)
   ORDER BY e.ord
-  RETURNING ${EVENT_COLUMNS}
+  RETURNING global_position, stream_version, transaction_id, recorded_at
 ), command AS (
   INSERT INTO ap_commands (command_id, stream_id, fingerprint, first_version, last_version, last_position)
   SELECT $8, $1, $9, min(stream_version), max(stream_version), max(global_position)
@@ -47,7 +45,10 @@ WITH current AS (
 )
 SELECT (SELECT version FROM current) AS current_version,
        (SELECT row_to_json(prior) FROM prior) AS prior,
-       coalesce((SELECT json_agg(a ORDER BY a.stream_version) FROM appended a), '[]'::json) AS appended`;
+       (SELECT json_agg(global_position ORDER BY stream_version) FROM appended) AS positions,
+       (SELECT min(stream_version) FROM appended) AS first_version,
+       (SELECT min(transaction_id)::text FROM appended) AS transaction_id,
+       (SELECT min(recorded_at) FROM appended) AS recorded_at`;
 
 export const appendToStream = async (
   db: Queryable,
@@ -55,19 +56,25 @@ export const appendToStream = async (
   events: readonly NewEvent[],
   options: { expectedVersion: number | null; commandId?: string | undefined; commandFingerprint?: string | undefined },
 ): Promise<AppendOutcome> => {
+  const eventIds = events.map((e) => e.event_id ?? randomUUID());
   let result;
   try {
-    result = await db.query(APPEND_SQL, [
-      streamId,
-      options.expectedVersion,
-      events.map((e) => e.event_id ?? randomUUID()),
-      events.map((e) => e.type),
-      events.map((e) => e.schema_version ?? 1),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
-      options.commandId ?? null,
-      options.commandFingerprint ?? null,
-    ]);
+    // Named, so each connection parses and plans it once: planning this statement costs more than running it.
+    result = await db.query({
+      name: 'ap_append_to_stream',
+      text: APPEND_SQL,
+      values: [
+        streamId,
+        options.expectedVersion,
+        eventIds,
+        events.map((e) => e.type),
+        events.map((e) => e.schema_version ?? 1),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+        options.commandId ?? null,
+        options.commandFingerprint ?? null,
+      ],
+    });
   } catch (error) {
     if (isPgError(error, PG_UNIQUE_VIOLATION)) return { kind: 'lost_race', constraint: error.constraint ?? '' };
     throw error;
@@ -75,12 +82,28 @@ export const appendToStream = async (
   const row = result.rows[0] as {
     current_version: number;
     prior: PriorCommand | null;
-    appended: (Omit<EventRow, 'recorded_at'> & { recorded_at: string })[];
+    positions: number[] | null;
+    first_version: number;
+    transaction_id: string;
+    recorded_at: Date;
   };
   if (row.prior) return { kind: 'duplicate_command', prior: row.prior };
-  if (row.appended.length === 0) return { kind: 'wrong_version', currentVersion: row.current_version };
+  if (!row.positions) return { kind: 'wrong_version', currentVersion: row.current_version };
+  // Only what the server assigned comes back; the rest is what the caller sent.
+  const recordedAt = row.recorded_at.toISOString();
   return {
     kind: 'appended',
-    events: row.appended.map((a) => toRecordedEvent({ ...a, recorded_at: new Date(a.recorded_at) })),
+    events: events.map((e, i) => ({
+      global_position: row.positions![i]!,
+      transaction_id: row.transaction_id,
+      stream_id: streamId,
+      stream_version: row.first_version + i,
+      event_id: eventIds[i]!,
+      type: e.type,
+      schema_version: e.schema_version ?? 1,
+      data: e.data,
+      metadata: e.metadata,
+      recorded_at: recordedAt,
+    })),
   };
 };

@@ -10,7 +10,7 @@ import { pollingSubscription, type PollingOptions } from '../subscription.js';
 import type { Upcaster } from '../upcasting.js';
 import { createWakeupHub } from '../wakeups.js';
 import { appendToStream, type PriorCommand } from './appendToStream.js';
-import { createAppendNotifier, listenForAppends } from './notifications.js';
+import { APPEND_CHANNEL, createAppendNotifier, listenForAppends } from './notifications.js';
 import { readAll } from './readAll.js';
 import { readStream } from './readStream.js';
 
@@ -32,10 +32,12 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
   const { pool } = options;
   const upcast = options.upcaster ?? ((e: RecordedEvent) => e);
   const hub = createWakeupHub();
-  const notify = createAppendNotifier(pool);
   const listener = options.listenConnectionString
     ? listenForAppends(options.listenConnectionString, hub, options.onError)
     : undefined;
+  const notify = createAppendNotifier(() =>
+    (listener?.notify() ?? Promise.reject(new Error('not listening'))).catch(() => pool.query(`NOTIFY ${APPEND_CHANNEL}`)),
+  );
   const maxAnyRetries = options.maxAnyRetries ?? 20;
 
   const currentVersion = async (streamId: string): Promise<number> => {

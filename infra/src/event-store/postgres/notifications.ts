@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { Pool } from '../../db/postgres.js';
 import type { WakeupHub } from '../wakeups.js';
 
 export const APPEND_CHANNEL = 'ap_events';
@@ -8,24 +7,24 @@ export const APPEND_CHANNEL = 'ap_events';
  * Sends NOTIFY after appends, at most one in flight: a burst of appends costs one or two
  * notifications, and no append waits for it. NOTIFY is kept out of the append transaction on
  * purpose: PostgreSQL serialises the commits of notifying transactions on one global lock.
+ * It goes over the listening connection when there is one, so it never takes a pool slot from appenders.
  */
-export const createAppendNotifier = (pool: Pool): (() => void) => {
+export const createAppendNotifier = (send: () => Promise<unknown>): (() => void) => {
   let inFlight = false;
   let again = false;
-  const send = (): void => {
+  const notify = (): void => {
     inFlight = true;
     again = false;
-    pool
-      .query(`NOTIFY ${APPEND_CHANNEL}`)
+    send()
       .catch(() => undefined)
       .finally(() => {
         inFlight = false;
-        if (again) send();
+        if (again) notify();
       });
   };
   return () => {
     if (inFlight) again = true;
-    else send();
+    else notify();
   };
 };
 
@@ -34,7 +33,7 @@ export const listenForAppends = (
   connectionString: string,
   hub: WakeupHub,
   onError: (error: unknown) => void = () => undefined,
-): { ready: Promise<void>; close: () => Promise<void> } => {
+): { ready: Promise<void>; notify: () => Promise<unknown>; close: () => Promise<void> } => {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -67,6 +66,7 @@ export const listenForAppends = (
 
   return {
     ready: connect(),
+    notify: () => (client ? client.query(`NOTIFY ${APPEND_CHANNEL}`) : Promise.reject(new Error('not listening'))),
     close: async () => {
       closed = true;
       if (retry) clearTimeout(retry);

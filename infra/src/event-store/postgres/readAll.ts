@@ -27,7 +27,11 @@ SELECT coalesce((SELECT json_agg(page ORDER BY page.transaction_id::xid8, page.g
 type JsonRow = Omit<EventRow, 'recorded_at'> & { recorded_at: string };
 
 export const readAll = async (db: Queryable, options: ReadAllOptions): Promise<ReadAllResult> => {
-  const { rows } = await db.query(READ_SQL, [options.after.transactionId, options.after.globalPosition, options.limit]);
+  const { rows } = await db.query({
+    name: 'ap_read_all',
+    text: READ_SQL,
+    values: [options.after.transactionId, options.after.globalPosition, options.limit],
+  });
   const page = rows[0].page as JsonRow[];
   const last = page[page.length - 1];
   const wanted = options.types ? new Set(options.types) : undefined;

@@ -8,10 +8,11 @@ export const readStream = async (
   fromVersion = 1,
   toVersion = 2_147_483_647,
 ): Promise<RecordedEvent[]> => {
-  const { rows } = await db.query(
-    `SELECT ${EVENT_COLUMNS} FROM ap_events
-     WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3 ORDER BY stream_version`,
-    [streamId, fromVersion, toVersion],
-  );
+  const { rows } = await db.query({
+    name: 'ap_read_stream',
+    text: `SELECT ${EVENT_COLUMNS} FROM ap_events
+           WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3 ORDER BY stream_version`,
+    values: [streamId, fromVersion, toVersion],
+  });
   return rows.map(toRecordedEvent);
 };
