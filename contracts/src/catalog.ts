@@ -8,3 +8,10 @@ const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
 
 /** The version new events of a type are written at; types outside the catalog are at 1. */
 export const schemaVersionOf = (type: string): number => versions.get(type) ?? 1;
+
+const categories = new Map(eventCatalog.map((c) => [c.type, c.category]));
+
+/** Events from other systems (POST /events) are not in the catalog: they travel as `integration`. */
+export const INTEGRATION_CATEGORY = 'integration';
+
+export const categoryOf = (type: string): string => categories.get(type) ?? INTEGRATION_CATEGORY;

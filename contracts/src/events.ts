@@ -42,6 +42,8 @@ export type RecordedEvent = z.infer<typeof RecordedEvent>;
  */
 export type EventContract<Type extends string = string, Schema extends z.ZodType = z.ZodType> = {
   type: Type;
+  /** The stream category its events belong to; it names the broker subject (`agentplatform.events.<category>.<type>`). */
+  category: string;
   version: number;
   schema: Schema;
   description: string;
@@ -51,9 +53,15 @@ export type EventContract<Type extends string = string, Schema extends z.ZodType
 export const defineEvent = <Type extends string, Schema extends z.ZodType>(
   type: Type,
   schema: Schema,
-  options: { description: string; version?: number; upcasters?: Record<number, (data: unknown) => unknown> },
+  options: {
+    category: string;
+    description: string;
+    version?: number;
+    upcasters?: Record<number, (data: unknown) => unknown>;
+  },
 ): EventContract<Type, Schema> => ({
   type,
+  category: options.category,
   schema,
   version: options.version ?? 1,
   description: options.description,

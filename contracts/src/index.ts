@@ -3,4 +3,5 @@ export * from './events.js';
 export * from './http.js';
 export * from './audit.js';
 export * from './sessions.js';
-export { eventCatalog, schemaVersionOf } from './catalog.js';
+export { eventCatalog, schemaVersionOf, categoryOf, INTEGRATION_CATEGORY } from './catalog.js';
+export * from './broker.js';

@@ -53,7 +53,7 @@ export const SessionOpened = defineEvent(
     title: z.string().nullable(),
     metadata_json: JsonObject,
   }),
-  { description: 'A conversation session was opened for a user of an app on a channel.' },
+  { category: SESSIONS_CATEGORY, description: 'A conversation session was opened for a user of an app on a channel.' },
 );
 export const SessionMessageAppended = defineEvent(
   'SessionMessageAppended',
@@ -65,9 +65,10 @@ export const SessionMessageAppended = defineEvent(
     content_text: z.string(),
     metadata_json: JsonObject,
   }),
-  { description: 'A message was added to an open session; seq_no counts from 1 within the session.' },
+  { category: SESSIONS_CATEGORY, description: 'A message was added to an open session; seq_no counts from 1 within the session.' },
 );
 export const SessionClosed = defineEvent('SessionClosed', z.object({ session_id: z.string().uuid() }), {
+  category: SESSIONS_CATEGORY,
   description: 'The session was closed; no more messages can be appended.',
 });
 export const sessionEvents = [SessionOpened, SessionMessageAppended, SessionClosed] as const;

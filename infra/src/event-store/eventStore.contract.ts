@@ -29,6 +29,7 @@ export type EventStoreFixture = {
 export type EventStoreFactory = (options: { upcaster: Upcaster }) => Promise<EventStoreFixture>;
 
 const ThingRenamed = defineEvent('TestThingRenamed', z.object({ thing_id: z.string(), display_name: z.string() }), {
+  category: 'test',
   description: 'test event at version 2; version 1 called the field `name`',
   version: 2,
   upcasters: { 1: (data) => ({ thing_id: (data as { thing_id: string }).thing_id, display_name: (data as { name: string }).name }) },

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { RecordedEvent } from './events.js';
+
+/** Every event is published on `agentplatform.events.<category>.<EventType>`. */
+export const SUBJECT_PREFIX = 'agentplatform.events';
+
+/** A subject token: NATS separates tokens with `.` and treats `*` and `>` as wildcards, so those become `_`. */
+const token = (value: string): string => value.replace(/[.*>\s]/g, '_');
+
+export const subjectOf = (category: string, type: string): string => `${SUBJECT_PREFIX}.${token(category)}.${token(type)}`;
+
+/**
+ * The message other systems receive: a CloudEvents 1.0 JSON envelope of one recorded event, with
+ * extensions for where it sits in the platform's log. Extension names are lowercase letters only,
+ * as CloudEvents requires.
+ */
+export const EventEnvelope = z
+  .object({
+    specversion: z.literal('1.0'),
+    id: z.string().uuid().describe('The event id; the broker deduplicates on it.'),
+    type: z.string().describe('The event type, e.g. SessionOpened.'),
+    source: z.string().describe('`/agent-platform/<category>`'),
+    subject: z.string().describe('The stream id, `<category>-<id>`; events of one subject arrive in order.'),
+    time: z.string().describe('When the event was recorded (RFC 3339).'),
+    datacontenttype: z.literal('application/json'),
+    data: z.unknown(),
+    schemaversion: z.number().int().positive().describe('The version of `data`; see the JSON Schema of the type.'),
+    workspaceid: z.string(),
+    streamversion: z.number().int().positive(),
+    globalposition: z.number().int().positive(),
+    correlationid: z.string().optional(),
+    causationid: z.string().optional(),
+  })
+  .meta({ id: 'EventEnvelope' });
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+export const toEnvelope = (event: RecordedEvent, category: string): EventEnvelope => ({
+  specversion: '1.0',
+  id: event.event_id,
+  type: event.type,
+  source: `/agent-platform/${category}`,
+  subject: event.stream_id,
+  time: event.recorded_at,
+  datacontenttype: 'application/json',
+  data: event.data,
+  schemaversion: event.schema_version,
+  workspaceid: event.metadata.workspace_id,
+  streamversion: event.stream_version,
+  globalposition: event.global_position,
+  ...(event.metadata.correlation_id ? { correlationid: event.metadata.correlation_id } : {}),
+  ...(event.metadata.causation_id ? { causationid: event.metadata.causation_id } : {}),
+});
