@@ -1,8 +1,9 @@
 import type { EventContract } from './events.js';
+import { deadLetterEvents } from './deadletters.js';
 import { sessionEvents } from './sessions.js';
 
 /** Every event type the platform emits, with its current version and upcasters. */
-export const eventCatalog: readonly EventContract[] = [...sessionEvents];
+export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents];
 
 const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
 

@@ -3,5 +3,8 @@ export * from './events.js';
 export * from './http.js';
 export * from './audit.js';
 export * from './sessions.js';
+export * from './deadletters.js';
+export * from './integration.js';
 export { eventCatalog, schemaVersionOf, categoryOf, INTEGRATION_CATEGORY } from './catalog.js';
 export * from './broker.js';
+export * from './catalog/index.js';

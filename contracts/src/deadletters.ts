@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { defineEvent, type EventOf } from './events.js';
+
+export const DEADLETTERS_CATEGORY = 'deadletter';
+
+/** What the processor runtime knows of the event it gave up on. */
+const FailedEvent = z.object({
+  consumer_group: z.string(),
+  event_id: z.string().uuid(),
+  event_type: z.string(),
+  event_stream_id: z.string(),
+  event_stream_version: z.number().int().positive(),
+  event_global_position: z.number().int().positive(),
+});
+const Failure = z.object({ attempts: z.number().int().positive(), error: z.object({ name: z.string(), message: z.string() }) });
+
+export const DeadLetterStatus = z.enum(['dead', 'retrying', 'resolved']);
+
+// Commands.
+export const RecordDeadLetter = FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
+export const RequestDeadLetterRetry = z.object({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
+export const ResolveDeadLetter = z.object({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
+export type DeadLetterCommand =
+  | { type: 'RecordDeadLetter'; data: z.infer<typeof RecordDeadLetter> }
+  | { type: 'RequestDeadLetterRetry'; data: z.infer<typeof RequestDeadLetterRetry> }
+  | { type: 'ResolveDeadLetter'; data: z.infer<typeof ResolveDeadLetter> };
+
+// Events.
+export const DeadLettered = defineEvent('DeadLettered', FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid() }), {
+  category: DEADLETTERS_CATEGORY,
+  description: 'A consumer group gave up on an event after its last allowed attempt; the error is kept for inspection.',
+});
+export const DeadLetterRetryRequested = defineEvent('DeadLetterRetryRequested', z.object({ dead_letter_id: z.string().uuid() }), {
+  category: DEADLETTERS_CATEGORY,
+  description: 'Someone asked to hand the dead-lettered event to its consumer group again.',
+});
+export const DeadLetterResolved = defineEvent('DeadLetterResolved', z.object({ dead_letter_id: z.string().uuid() }), {
+  category: DEADLETTERS_CATEGORY,
+  description: 'A retried dead-lettered event was handled successfully.',
+});
+export const deadLetterEvents = [DeadLettered, DeadLetterRetryRequested, DeadLetterResolved] as const;
+export type DeadLetterEvent =
+  | EventOf<typeof DeadLettered>
+  | EventOf<typeof DeadLetterRetryRequested>
+  | EventOf<typeof DeadLetterResolved>;
+
+// Read model.
+export const DeadLetterView = z.object({
+  id: z.string().uuid(),
+  workspace_id: z.string(),
+  consumer_group: z.string(),
+  event_id: z.string().uuid(),
+  event_type: z.string(),
+  event_stream_id: z.string(),
+  event_global_position: z.number().int(),
+  attempts: z.number().int(),
+  error: z.object({ name: z.string(), message: z.string() }),
+  status: DeadLetterStatus,
+  retries: z.number().int(),
+  created_time: z.string(),
+  updated_time: z.string(),
+});
+export type DeadLetterView = z.infer<typeof DeadLetterView>;
+
+export const ListDeadLettersQuery = z.object({
+  status: DeadLetterStatus.optional(),
+  consumer_group: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});

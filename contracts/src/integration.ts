@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { INTEGRATION_CATEGORY } from './catalog.js';
+import { streamId } from './events.js';
+
+/**
+ * Events other systems append to the log (the seed's event-service): published to the broker like any
+ * other, on `agentplatform.events.integration.<event_type>`, and claimable over HTTP by systems that
+ * cannot reach the broker.
+ */
+const Name = z.string().min(1).max(200);
+
+export const PublishIntegrationEventBody = z.object({
+  event_type: Name.regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
+  source_service: Name,
+  aggregate_type: Name,
+  aggregate_id: Name,
+  payload_json: z.record(z.string(), z.unknown()).default({}),
+});
+export type PublishIntegrationEventBody = z.infer<typeof PublishIntegrationEventBody>;
+
+/** The data of an integration event; its type is the `event_type` it was published with. */
+export const IntegrationEventData = PublishIntegrationEventBody.omit({ event_type: true });
+
+/** Events of one aggregate share a stream, so they keep their order on the broker. */
+export const integrationStreamId = (aggregateType: string, aggregateId: string): string =>
+  streamId(INTEGRATION_CATEGORY, `${aggregateType}:${aggregateId}`);
+
+export const ClaimPendingBody = z.object({
+  limit: z.number().int().min(1).max(500).default(50),
+  consumer: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/).default('default'),
+  lease_seconds: z.number().int().min(1).max(3600).default(60),
+});
+export type ClaimPendingBody = z.infer<typeof ClaimPendingBody>;
+
+export const DeliveryStatus = z.enum(['pending', 'delivered', 'failed']);
+
+export const DeliveryStatusBody = z.object({
+  status: DeliveryStatus.exclude(['pending']),
+  consumer: z.string().min(1).max(200).default('default'),
+  error: z.string().max(4000).optional(),
+});
+export type DeliveryStatusBody = z.infer<typeof DeliveryStatusBody>;
+
+/** One event as an HTTP consumer claims it: seed fields, its delivery state, and the full envelope. */
+export const DeliveryView = z.object({
+  id: z.string().uuid(),
+  event_type: z.string(),
+  source_service: z.string(),
+  aggregate_type: z.string(),
+  aggregate_id: z.string(),
+  payload_json: z.unknown(),
+  status: DeliveryStatus,
+  attempts: z.number().int(),
+  lease_until: z.string().nullable(),
+  global_position: z.number().int(),
+  created_time: z.string(),
+});
+export type DeliveryView = z.infer<typeof DeliveryView>;
