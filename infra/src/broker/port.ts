@@ -20,16 +20,19 @@ export type Delivery = {
   body: string;
   /** 1 on the first delivery, 2 on the first redelivery, … */
   attempt: number;
-  /** Done: never deliver it to this group again. */
+  /** Done: never deliver it to this group again. Resolves once the broker confirmed the ack. */
   ack: () => Promise<void>;
-  /** Failed: deliver it again after `delayMs`. */
+  /** Failed: deliver it again after about `delayMs`; the redelivery counts toward `maxDeliver`. */
   nak: (delayMs: number) => Promise<void>;
   /** Give up: never deliver it again (the caller has recorded why). */
   term: () => Promise<void>;
 };
 
 export type ConsumeOptions = {
-  /** A durable consumer group: its members share the messages, each message goes to one member at a time. */
+  /**
+   * A durable consumer group: its members share the messages, each message goes to one member at a
+   * time. Letters, digits, `-` and `_` (a NATS durable name and a Kafka group id).
+   */
   group: string;
   /** Exact subjects, or subjects ending in `.>` for everything below. */
   subjects: readonly string[];
@@ -37,13 +40,24 @@ export type ConsumeOptions = {
   maxDeliver: number;
   /** A delivery neither acked nor nak'ed within this time is redelivered (its member is taken for dead). */
   ackWaitMs: number;
-  /** Deliveries handled at once by this member. */
+  /** Handlers this member runs at once. An adapter may pull as many more ahead, whose ack wait already runs. */
   concurrency: number;
+  /**
+   * Settles the delivery with `ack`, `nak` or `term`. One that returns or throws without settling it
+   * stays with the group and comes back after `ackWaitMs`; a throw is also reported to `onError`.
+   */
   handle: (delivery: Delivery) => Promise<void>;
+  /** Errors of handlers and of the adapter's own consuming loop. */
   onError?: (error: unknown) => void;
 };
 
-export type Consumer = { stop: () => Promise<void> };
+export type Consumer = {
+  /**
+   * Stops taking deliveries and resolves once this member's running handlers returned. The group
+   * stays: deliveries it held unsettled go back to the group, and a new member resumes where it stands.
+   */
+  stop: () => Promise<void>;
+};
 
 /**
  * At-least-once publish/subscribe with durable consumer groups. Adapters: NATS JetStream, Kafka and an
@@ -51,8 +65,17 @@ export type Consumer = { stop: () => Promise<void> };
  */
 export interface Broker {
   readonly name: string;
-  /** Publishes in order and resolves once the broker acknowledged every message; a re-published id is a duplicate. */
+  /**
+   * Publishes in order and resolves once the broker acknowledged every message; an id re-published
+   * within the broker's dedup window is a duplicate. If it rejects, part of the batch may be stored:
+   * publish the whole batch again.
+   */
   publish(messages: readonly OutgoingMessage[]): Promise<PublishAck[]>;
+  /**
+   * Adds a member to a group. The first member creates the group, which then reads from the start of
+   * the stream; the options of the newest member apply to the whole group.
+   */
   consume(options: ConsumeOptions): Promise<Consumer>;
+  /** Stops every member it started, then lets go of the connection. */
   close(): Promise<void>;
 }

@@ -33,7 +33,8 @@ export const lockCheckpoint = async (trx: Knex.Transaction, name: string): Promi
   return { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
 };
 
-export const saveCheckpoint = async (trx: Knex.Transaction, name: string, checkpoint: LogCheckpoint): Promise<void> => {
+/** Saves a checkpoint, inside the caller's transaction when it passes one. */
+export const saveCheckpoint = async (trx: Knex | Knex.Transaction, name: string, checkpoint: LogCheckpoint): Promise<void> => {
   await trx.raw(
     `INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at) VALUES (?, ?::xid8, ?, now())
      ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,

@@ -1,3 +1,6 @@
 export * from './databases.js';
 export * from './mocha.js';
 export { eventStoreContract, type EventStoreFactory, type EventStoreFixture } from '../event-store/eventStore.contract.js';
+export { brokerContract, type BrokerFactory, type BrokerFixture } from '../broker/broker.contract.js';
+export * from './nats.js';
+export { startNatsServer, natsServerInstalled, NATS_SERVER_BINARY, type NatsServer } from './natsServer.js';

@@ -54,7 +54,60 @@ const createCheckpoints: Migration = {
   },
 };
 
+const createInbox: Migration = {
+  name: '0003_inbox',
+  up: async (knex) => {
+    await knex.raw(`
+      -- Events a consumer group has handled: a redelivered event finds its row and is only acknowledged.
+      CREATE TABLE ap_inbox (
+        consumer_group text NOT NULL,
+        event_id       uuid NOT NULL,
+        handled_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer_group, event_id)
+      );
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('DROP TABLE IF EXISTS ap_inbox;');
+  },
+};
+
+const createHttpDeliveries: Migration = {
+  name: '0004_http_deliveries',
+  up: async (knex) => {
+    await knex.raw(`
+      -- HTTP pull consumers (POST /events/claim-pending): each one's place in the log, per workspace.
+      CREATE TABLE ap_http_consumers (
+        workspace_id    text NOT NULL,
+        consumer        text NOT NULL,
+        transaction_id  xid8 NOT NULL DEFAULT '0',
+        global_position bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (workspace_id, consumer)
+      );
+      -- Each event a consumer has been offered, with its delivery status and lease.
+      CREATE TABLE ap_http_deliveries (
+        workspace_id    text NOT NULL,
+        consumer        text NOT NULL,
+        event_id        uuid NOT NULL,
+        global_position bigint NOT NULL,
+        event           jsonb NOT NULL,
+        status          text NOT NULL DEFAULT 'pending',
+        attempts        integer NOT NULL DEFAULT 0,
+        lease_until     timestamptz,
+        last_error      text,
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace_id, consumer, event_id)
+      );
+      CREATE INDEX ap_http_deliveries_claimable ON ap_http_deliveries (workspace_id, consumer, global_position)
+        WHERE status <> 'delivered';
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('DROP TABLE IF EXISTS ap_http_deliveries; DROP TABLE IF EXISTS ap_http_consumers;');
+  },
+};
+
 export const eventStoreMigrations: MigrationSet = {
   tableName: 'ap_migrations_event_store',
-  migrations: [createEventStore, createCheckpoints],
+  migrations: [createEventStore, createCheckpoints, createInbox, createHttpDeliveries],
 };
