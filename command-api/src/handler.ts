@@ -25,6 +25,8 @@ export type CommandContext = {
 export type CommandOptions = {
   /** The stream is new (its id was just made): skip reading it and append with `no_stream`. */
   newStream?: boolean;
+  /** The decision needs no past (an append-only stream): skip reading it and append with `any`. */
+  stateless?: boolean;
   /** Re-read and decide again when another writer moved the stream meanwhile; only for commands whose outcome may change with the state. */
   retryOnConflict?: number;
 };
@@ -65,7 +67,7 @@ export const handleCommand = async <S, C, E extends DomainEvent>(
     ...(context.userId ? { user_id: context.userId } : {}),
   };
   for (let attempt = 0; ; attempt++) {
-    const past = options.newStream ? [] : await store.readStream(streamId);
+    const past = options.newStream || options.stateless ? [] : await store.readStream(streamId);
     const events = decider.decide(command, fold(decider as Decider<S, unknown, E>, past));
     const last = past[past.length - 1];
     if (events.length === 0) {
@@ -76,7 +78,7 @@ export const handleCommand = async <S, C, E extends DomainEvent>(
         streamId,
         events.map((e) => ({ type: e.type, data: e.data, schema_version: schemaVersionOf(e.type), metadata })),
         {
-          expectedVersion: last ? last.stream_version : 'no_stream',
+          expectedVersion: options.stateless ? 'any' : last ? last.stream_version : 'no_stream',
           ...(commandId ? { commandId } : {}),
           ...(context.fingerprint ? { commandFingerprint: context.fingerprint } : {}),
         },

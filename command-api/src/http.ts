@@ -6,6 +6,7 @@ import type { Decider } from './decider.js';
 import { fingerprintOf, handleCommand, type CommandContext, type CommandOptions } from './handler.js';
 
 export type CommandDeps = {
+  store: EventStore;
   handle: <S, C, E extends DomainEvent>(
     decider: Decider<S, C, E>,
     streamId: string,
@@ -23,6 +24,7 @@ export const IdempotencyHeaders = z.object({
 });
 
 export const commandDeps = (store: EventStore): CommandDeps => ({
+  store,
   handle: (decider, streamId, command, context, options) => handleCommand(store, decider, streamId, command, context, options),
   contextOf: (ctx, req, input) => {
     const key = req.header('idempotency-key');

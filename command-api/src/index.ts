@@ -1,15 +1,20 @@
-import { createApi, type Api, type EventStore } from '@agent-platform/infra';
+import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
 import { commandDeps } from './http.js';
+import { deadLetterRoutes } from './deadletters/routes.js';
+import { integrationRoutes } from './integration/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 
 export type { Decider, Evolvable } from './decider.js';
 export { handleCommand, commandIdFor, fingerprintOf, type CommandContext, type CommandOptions } from './handler.js';
 export { sessionDecider } from './sessions/decider.js';
+export { deadLetterDecider } from './deadletters/decider.js';
 
-/** Every command route, over one event store. */
-export const createCommandApi = (store: EventStore): Api => {
+/** Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state. */
+export const createCommandApi = (store: EventStore, knex: Knex): Api => {
   const api = createApi();
   const deps = commandDeps(store);
   sessionRoutes(api, deps);
+  deadLetterRoutes(api, deps);
+  integrationRoutes(api, { ...deps, knex });
   return api;
 };

@@ -1,10 +1,18 @@
-import type { Logger } from '@agent-platform/infra';
+import type { EventStore, Knex } from '@agent-platform/infra';
+import { deadLetterRetrier } from './deadletters/retrier.js';
+import type { Processor } from './runtime/processor.js';
+
+export type { Processor, ProcessorContext } from './runtime/processor.js';
+export { startProcessorRuntime, type ProcessorRuntime, type RuntimeOptions } from './runtime/runtime.js';
+export { deadLetterIdOf } from './deadletters/record.js';
+export { retryDelayMs } from './runtime/backoff.js';
 
 /**
- * Reactions to events (agent runs, tools, schedules) run here. The broker-backed processor runtime
- * arrives with the broker issue; until then the role starts and reports that it has nothing to run.
+ * Every reaction the platform runs, plus the given ones (tests, extensions). The domain processors
+ * (agent runs, tools, schedules) join this list as their issues land.
  */
-export const startProcessors = (log: Logger): { stop: () => Promise<void> } => {
-  log.info('processors role: no processors are registered yet');
-  return { stop: async () => undefined };
+export const platformProcessors = (deps: { store: EventStore; knex: Knex }, extra: readonly Processor[] = []): Processor[] => {
+  const all: Processor[] = [...extra];
+  all.push(deadLetterRetrier({ ...deps, processors: () => all }));
+  return all;
 };

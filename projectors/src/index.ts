@@ -1,5 +1,7 @@
 import type { MigrationSet } from '@agent-platform/infra';
 import type { Projector } from './projector.js';
+import { deadLettersProjector } from './deadletters/projector.js';
+import { deadLettersReadModel } from './deadletters/schema.js';
 import { sessionsProjector } from './sessions/projector.js';
 import { sessionsReadModel } from './sessions/schema.js';
 
@@ -9,9 +11,9 @@ export { replayProjection, ProjectionBusyError, type ReplayProgress } from './re
 export { applyPage } from './apply.js';
 
 /** Every read model the query side serves. */
-export const projectors: readonly Projector[] = [sessionsProjector];
+export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector];
 
 export const readModelMigrations: MigrationSet = {
   tableName: 'ap_migrations_read_models',
-  migrations: [sessionsReadModel],
+  migrations: [sessionsReadModel, deadLettersReadModel],
 };

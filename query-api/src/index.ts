@@ -1,6 +1,7 @@
 import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
+import { deadLetterQueries } from './deadletters/routes.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
 import { projectionQueries } from './projections/routes.js';
 import { sessionQueries } from './sessions/routes.js';
@@ -24,6 +25,7 @@ export const createQueryApi = (deps: {
   };
   sessionQueries(api, queryDeps);
   auditQueries(api, queryDeps);
+  deadLetterQueries(api, queryDeps);
   projectionQueries(api, queryDeps);
   return api;
 };

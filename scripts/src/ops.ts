@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import {
   createApi,
+  getCheckpoint,
+  lagOf,
   oldestOpenTransactionSeconds,
+  relayName,
   pendingMigrations,
   route,
   type Api,
   type EventStore,
   type Knex,
   type MigrationSet,
+  type Metrics,
   type Pool,
+  type Relay,
 } from '@agent-platform/infra';
 import { projectionStatuses } from '@agent-platform/query-api';
 
@@ -17,8 +22,18 @@ const Readiness = z.object({
   database: z.object({ ok: z.boolean(), embedded: z.boolean(), error: z.string().optional() }),
   migrations: z.object({ ok: z.boolean(), pending: z.array(z.string()) }),
   projections: z.array(z.object({ name: z.string(), lag_events: z.number(), lag_seconds: z.number() })),
+  relay: z
+    .object({ broker: z.string(), leader: z.boolean(), lag_events: z.number(), lag_seconds: z.number() })
+    .optional()
+    .describe('The outbox relay of this process; `leader` is false while another process relays.'),
   oldest_open_transaction_seconds: z.number().optional().describe('Log readers cannot pass the oldest open transaction.'),
 });
+
+/** The relay's lag, read from its checkpoint, so a standby reports the leader's progress too. */
+const relayLag = async (deps: { knex: Knex; store: EventStore; relay: { relay: Relay; broker: string } }) => {
+  const lag = await lagOf(deps.store, await getCheckpoint(deps.knex, relayName({ name: deps.relay.broker })));
+  return { broker: deps.relay.broker, leader: deps.relay.relay.status().leader, lag_events: lag.events, lag_seconds: lag.seconds };
+};
 
 /** A projection further behind than this makes the instance not ready. */
 const MAX_READY_LAG_SECONDS = 60;
@@ -30,9 +45,12 @@ export const opsApi = (deps: {
   migrations: readonly MigrationSet[];
   projectionNames: readonly string[];
   embedded: boolean;
+  relay?: { relay: Relay; broker: string };
+  metrics: Metrics;
   openApi: () => object;
 }): Api => {
   const api = createApi();
+  registerGauges(deps);
   route(api, {
     method: 'get',
     path: '/health',
@@ -62,12 +80,14 @@ export const opsApi = (deps: {
         };
         return { status: 503, body };
       }
-      const [pending, projections, oldest] = await Promise.all([
+      const [pending, projections, oldest, relay] = await Promise.all([
         pendingMigrations(deps.knex, deps.migrations),
         projectionStatuses(deps, deps.projectionNames),
         oldestOpenTransactionSeconds(deps.pool),
+        deps.relay ? relayLag({ ...deps, relay: deps.relay }) : undefined,
       ]);
-      const lagging = projections.some((p) => p.lag_seconds > MAX_READY_LAG_SECONDS);
+      const lagging =
+        projections.some((p) => p.lag_seconds > MAX_READY_LAG_SECONDS) || (relay?.lag_seconds ?? 0) > MAX_READY_LAG_SECONDS;
       const ready = pending.length === 0 && !lagging;
       return {
         status: ready ? 200 : 503,
@@ -76,9 +96,20 @@ export const opsApi = (deps: {
           database: { ok: true, embedded: deps.embedded },
           migrations: { ok: pending.length === 0, pending },
           projections: projections.map(({ name, lag_events, lag_seconds }) => ({ name, lag_events, lag_seconds })),
+          ...(relay ? { relay } : {}),
           oldest_open_transaction_seconds: oldest,
         },
       };
+    },
+  });
+  route(api, {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: HTTP timings, projection and relay lag, the oldest open transaction',
+    tags: ['operations'],
+    responses: { 200: { description: 'Prometheus text format.', schema: z.string(), contentType: 'text/plain' } },
+    handler: async ({ res }) => {
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
     },
   });
   route(api, {
@@ -90,4 +121,21 @@ export const opsApi = (deps: {
     handler: async () => ({ status: 200, body: deps.openApi() }),
   });
   return api;
+};
+
+const registerGauges = (deps: Parameters<typeof opsApi>[0]) => {
+  deps.metrics.gaugeOnScrape('agent_platform_projection_lag_seconds', 'Age of the oldest event a projection has not applied', ['projection'], async () =>
+    (await projectionStatuses(deps, deps.projectionNames)).map((p) => ({ labels: { projection: p.name }, value: p.lag_seconds })),
+  );
+  deps.metrics.gaugeOnScrape('agent_platform_oldest_open_transaction_seconds', 'Age of the oldest open transaction; log readers cannot pass it', [], async () => [
+    { value: await oldestOpenTransactionSeconds(deps.pool) },
+  ]);
+  if (!deps.relay) return;
+  const relay = deps.relay;
+  deps.metrics.gaugeOnScrape('agent_platform_relay_lag_seconds', 'Age of the oldest event not yet published to the broker', ['broker'], async () => [
+    { labels: { broker: relay.broker }, value: (await relayLag({ ...deps, relay })).lag_seconds },
+  ]);
+  deps.metrics.gaugeOnScrape('agent_platform_relay_lag_events', 'Positions between the relay checkpoint and the head of the log', ['broker'], async () => [
+    { labels: { broker: relay.broker }, value: (await relayLag({ ...deps, relay })).lag_events },
+  ]);
 };

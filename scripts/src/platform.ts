@@ -1,27 +1,28 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCommandApi } from '@agent-platform/command-api';
-import { eventCatalog } from '@agent-platform/contracts';
 import {
   createHttpApp,
   createKnex,
   createPool,
-  createPostgresEventStore,
-  createUpcaster,
+  createMetrics,
   eventStoreMigrations,
   migrateToLatest,
   openApiDocument,
+  startRelay,
   type Api,
   type Config,
   type Logger,
 } from '@agent-platform/infra';
-import { startProcessors } from '@agent-platform/processors';
+import { platformProcessors, startProcessorRuntime } from '@agent-platform/processors';
 import { projectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
+import { openBroker } from './broker.js';
 import { openDatabase } from './database.js';
+import { openEventStore } from './eventStore.js';
 import { opsApi } from './ops.js';
 
-export const ROLES = ['command-api', 'query-api', 'projectors', 'processors'] as const;
+export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'processors'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const MIGRATIONS = [eventStoreMigrations, readModelMigrations];
@@ -53,13 +54,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     const pool = createPool(database.url, config.AGENT_PLATFORM_DB_POOL_SIZE);
     closers.push(() => pool.end());
-    const store = createPostgresEventStore({
-      pool,
-      listenConnectionString: database.url,
-      upcaster: createUpcaster(eventCatalog),
-      onError: (error) => log.warn({ err: error }, 'event store notification connection lost; reconnecting'),
-    });
-    await store.ready;
+    const store = await openEventStore(config, { pool, url: database.url }, log);
     closers.push(() => store.close());
 
     const projectionNames = projectors.map((p) => p.name);
@@ -67,13 +62,17 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       const runtime = startProjectors({ store, knex, pool, projectors, log });
       closers.push(() => runtime.stop());
     }
-    if (roles.includes('processors')) {
-      const runtime = startProcessors(log);
+    const broker = roles.includes('relay') || roles.includes('processors') ? await openBroker(config, log) : undefined;
+    if (broker) closers.push(() => broker.close());
+    const relay = broker && roles.includes('relay') ? startRelay({ store, broker, knex, pool, log }) : undefined;
+    if (relay) closers.push(() => relay.stop());
+    if (broker && roles.includes('processors')) {
+      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex }));
       closers.push(() => runtime.stop());
     }
 
     const apis: Api[] = [];
-    if (roles.includes('command-api')) apis.push(createCommandApi(store));
+    if (roles.includes('command-api')) apis.push(createCommandApi(store, knex));
     if (roles.includes('query-api')) {
       apis.push(
         createQueryApi({ knex, store, projectionNames, readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS }),
@@ -82,16 +81,19 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (apis.length === 0) return { url: undefined, databaseUrl: database.url, stop };
 
     const documented = [...apis];
+    const metrics = createMetrics();
     const ops = opsApi({
       knex,
       pool,
       store,
+      metrics,
+      ...(relay && broker ? { relay: { relay, broker: broker.name } } : {}),
       migrations: MIGRATIONS,
       projectionNames,
       embedded: database.embedded,
       openApi: () => openApiDocument([...documented, ops], VERSION),
     });
-    const server = http.createServer(createHttpApp(log, [ops, ...apis]));
+    const server = http.createServer(createHttpApp(log, [ops, ...apis], metrics));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,19 +1,17 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { eventCatalog } from '@agent-platform/contracts';
 import {
   ConfigError,
   createKnex,
   createLogger,
   createPool,
-  createPostgresEventStore,
-  createUpcaster,
   loadConfig,
   migrateToLatest,
 } from '@agent-platform/infra';
 import { projectors, replayProjection } from '@agent-platform/projectors';
 import { exitOnError } from './cli.js';
 import { openDatabase } from './database.js';
+import { openEventStore } from './eventStore.js';
 import { MIGRATIONS } from './platform.js';
 
 /** `npm run replay -- --projection sessions` empties that read model and rebuilds it from the log; without `--projection`, all. */
@@ -30,7 +28,7 @@ const main = async () => {
   const database = await openDatabase(config, log);
   const knex = createKnex(database.url);
   const pool = createPool(database.url, 4);
-  const store = createPostgresEventStore({ pool, upcaster: createUpcaster(eventCatalog) });
+  const store = await openEventStore(config, { pool, url: database.url }, log);
   try {
     await migrateToLatest(knex, MIGRATIONS);
     for (const projector of chosen) {

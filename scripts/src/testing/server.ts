@@ -30,7 +30,8 @@ export const send = async (url: string, method: string, path: string, options: R
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  const json = /json/.test(response.headers.get('content-type') ?? '');
+  return { status: response.status, headers: response.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
 };
 
 /** Starts the platform as `npm start` would, from configuration only; `env` overrides the test defaults. */

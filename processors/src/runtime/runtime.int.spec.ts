@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { DEADLETTERS_CATEGORY, streamId, type EventEnvelope } from '@agent-platform/contracts';
+import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
+import {
+  createInProcessBroker,
+  createKnex,
+  createPool,
+  createPostgresEventStore,
+  eventStoreMigrations,
+  migrateToLatest,
+  startRelay,
+  type Broker,
+  type EventStore,
+  type Knex,
+  type Pool,
+  type Relay,
+} from '@agent-platform/infra';
+import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { deadLetterIdOf } from '../deadletters/record.js';
+import { platformProcessors } from '../index.js';
+import type { Processor } from './processor.js';
+import { startProcessorRuntime, type ProcessorRuntime } from './runtime.js';
+
+const silent = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); await sleep(20)) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+  }
+};
+
+describeOnEachPostgres('processor runtime', ({ db }) => {
+  let knex: Knex;
+  let pool: Pool;
+  let store: EventStore;
+  let broker: Broker;
+  let relay: Relay;
+  let runtime: ProcessorRuntime | undefined;
+  beforeEach(async () => {
+    knex = createKnex(db().url);
+    await migrateToLatest(knex, [eventStoreMigrations]);
+    pool = createPool(db().url, 10);
+    store = createPostgresEventStore({ pool, listenConnectionString: db().url });
+    broker = createInProcessBroker();
+    relay = startRelay({ store, broker, knex, pool, log: silent });
+  });
+  afterEach(async () => {
+    await runtime?.stop();
+    runtime = undefined;
+    await relay.stop();
+    await broker.close();
+    await store.close();
+    await pool.end();
+    await knex.destroy();
+  });
+
+  const start = async (processor: Processor) => {
+    runtime = await startProcessorRuntime({ broker, store, knex, log: silent }, platformProcessors({ store, knex }, [processor]));
+  };
+  const closeSession = async () => {
+    const id = randomUUID();
+    const result = await store.append(`session-${id}`, [{ type: 'SessionClosed', data: { session_id: id }, metadata: { workspace_id: 'ws-1', correlation_id: 'corr-1' } }], {
+      expectedVersion: 'any',
+    });
+    return result.events[0]!;
+  };
+  const group = () => `test-${randomUUID().slice(0, 8)}`;
+
+  it('hands each event to the handler, with a command context derived from the event', async () => {
+    const seen: { event: EventEnvelope; key: string | undefined; workspace: string }[] = [];
+    await start({
+      group: group(),
+      types: ['SessionClosed'],
+      handle: async (event, context) => {
+        const command = context.commandContext('step-1');
+        seen.push({ event, key: command.idempotencyKey, workspace: command.workspaceId });
+      },
+    });
+    const recorded = await closeSession();
+    await waitUntil(() => seen.some((s) => s.event.id === recorded.event_id));
+    const mine = seen.find((s) => s.event.id === recorded.event_id)!;
+    expect(mine.workspace).to.equal('ws-1');
+    expect(mine.key).to.match(new RegExp(`:${recorded.event_id}:step-1$`));
+    expect(mine.event.correlationid).to.equal('corr-1');
+  });
+
+  it('retries a failing handler with backoff and records its effect once', async () => {
+    const attempts: number[] = [];
+    const g = group();
+    await start({
+      group: g,
+      types: ['SessionClosed'],
+      transactional: true,
+      handle: async (event, context) => {
+        attempts.push(context.attempt);
+        if (context.attempt < 3) throw new Error('not yet');
+        await context.trx!.raw('CREATE TABLE IF NOT EXISTS effects (event_id uuid PRIMARY KEY)');
+        await context.trx!.raw('INSERT INTO effects VALUES (?)', [event.id]);
+      },
+    });
+    const recorded = await closeSession();
+    await waitUntil(async () => Boolean(await knex('ap_inbox').where({ consumer_group: g, event_id: recorded.event_id }).first()));
+    expect(attempts).to.deep.equal([1, 2, 3]);
+    expect(await knex('effects').where({ event_id: recorded.event_id })).to.have.length(1);
+  });
+
+  it('dead-letters an event after its last attempt, and a retry that succeeds resolves it', async () => {
+    let healthy = false;
+    const g = group();
+    const handled: string[] = [];
+    await start({
+      group: g,
+      types: ['SessionClosed'],
+      maxAttempts: 2,
+      handle: async (event) => {
+        if (!healthy) throw new Error('downstream is down');
+        handled.push(event.id);
+      },
+    });
+    const recorded = await closeSession();
+    const deadLetter = streamId(DEADLETTERS_CATEGORY, deadLetterIdOf(g, recorded.event_id));
+    await waitUntil(async () => (await store.readStream(deadLetter)).length > 0);
+    const [dead] = await store.readStream(deadLetter);
+    expect(dead!.type).to.equal('DeadLettered');
+    expect(dead!.data).to.deep.include({ consumer_group: g, event_id: recorded.event_id, attempts: 2, error: { name: 'Error', message: 'downstream is down' } });
+    expect(dead!.metadata.workspace_id).to.equal('ws-1');
+
+    healthy = true;
+    await handleCommand(
+      store,
+      deadLetterDecider,
+      deadLetter,
+      { type: 'RequestDeadLetterRetry', data: { dead_letter_id: deadLetterIdOf(g, recorded.event_id), workspace_id: 'ws-1' } },
+      { workspaceId: 'ws-1' },
+    );
+    await waitUntil(async () => (await store.readStream(deadLetter)).some((e) => e.type === 'DeadLetterResolved'));
+    expect(handled).to.deep.equal([recorded.event_id]);
+  });
+});

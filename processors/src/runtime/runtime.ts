@@ -1,0 +1,64 @@
+import { categoryOf, subjectOf, type EventEnvelope } from '@agent-platform/contracts';
+import type { Broker, Consumer, Delivery, EventStore, Knex, Logger } from '@agent-platform/infra';
+import { recordDeadLetter } from '../deadletters/record.js';
+import { retryDelayMs } from './backoff.js';
+import type { Processor } from './processor.js';
+import { runOnce } from './run.js';
+
+export type ProcessorRuntime = { stop: () => Promise<void> };
+
+export type RuntimeOptions = {
+  /** A delivery not settled within this time goes to another member: its member is taken for dead. */
+  ackWaitMs?: number;
+  defaultMaxAttempts?: number;
+  defaultConcurrency?: number;
+};
+
+/**
+ * Consumes each processor's events from the broker. A failure is retried with exponential backoff
+ * (nak with a delay); after the processor's last attempt the event is dead-lettered, with its error, and
+ * terminated at the broker. Several processes may run the same processors: they share each group's work.
+ */
+export const startProcessorRuntime = async (
+  deps: { broker: Broker; store: EventStore; knex: Knex; log: Logger },
+  processors: readonly Processor[],
+  options: RuntimeOptions = {},
+): Promise<ProcessorRuntime> => {
+  const consumers: Consumer[] = [];
+  for (const processor of processors) {
+    const log = deps.log.child({ consumer_group: processor.group });
+    const maxAttempts = processor.maxAttempts ?? options.defaultMaxAttempts ?? 5;
+
+    const handle = async (delivery: Delivery) => {
+      const event = JSON.parse(delivery.body) as EventEnvelope;
+      try {
+        await runOnce(deps.knex, processor, event, delivery.attempt);
+        await delivery.ack();
+      } catch (error) {
+        const context = { err: error, event_id: event.id, event_type: event.type, attempt: delivery.attempt, correlation_id: event.correlationid };
+        if (delivery.attempt < maxAttempts) {
+          log.warn(context, 'processor failed; retrying');
+          await delivery.nak(retryDelayMs(delivery.attempt));
+          return;
+        }
+        log.error(context, 'processor failed its last attempt; dead-lettering the event');
+        await recordDeadLetter(deps.store, processor.group, event, delivery.attempt, error);
+        await delivery.term();
+      }
+    };
+
+    consumers.push(
+      await deps.broker.consume({
+        group: processor.group,
+        subjects: processor.types.map((type) => subjectOf(categoryOf(type), type)),
+        // The broker's own limit sits above ours, so the runtime always gets to dead-letter first.
+        maxDeliver: maxAttempts + 1,
+        ackWaitMs: options.ackWaitMs ?? 30_000,
+        concurrency: processor.concurrency ?? options.defaultConcurrency ?? 8,
+        handle,
+        onError: (error) => log.error({ err: error }, 'consumer error'),
+      }),
+    );
+  }
+  return { stop: async () => void (await Promise.all(consumers.map((c) => c.stop()))) };
+};
