@@ -1,7 +1,7 @@
 import { DeadLetterView, ListDeadLettersQuery, NotFoundError, Page, Uuid } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { newestFirstPage } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 
 const PROJECTIONS = ['dead-letters'];
@@ -28,17 +28,7 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
       const q = deps.knex('rm_dead_letters').where({ workspace_id: ctx.workspaceId });
       if (query.status) q.andWhere({ status: query.status });
       if (query.consumer_group) q.andWhere({ consumer_group: query.consumer_group });
-      if (query.cursor) {
-        const c = decodeCursor(query.cursor);
-        q.andWhereRaw('(created_time, id) < (?::timestamptz, ?::uuid)', [c.t, c.id]);
-      }
-      const rows = await q.orderBy([{ column: 'created_time', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(query.limit + 1);
-      const items = rows.slice(0, query.limit).map(toView);
-      const last = items[items.length - 1];
-      return {
-        status: 200,
-        body: { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ t: last.created_time, id: last.id }) : null },
-      };
+      return { status: 200, body: await newestFirstPage(q, query, toView) };
     },
   });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionParams, SessionView } from '@agent-platform/contracts';
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { newestFirstPage } from '../cursor.js';
 
 const PROJECTIONS = ['sessions'];
 const ListMessagesQuery = ReadYourWritesQuery.extend({
@@ -59,17 +59,7 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
       if (query.user_id) q.andWhere({ user_id: query.user_id });
       if (query.app_id) q.andWhere({ app_id: query.app_id });
       if (query.status) q.andWhere({ status: query.status });
-      if (query.cursor) {
-        const c = decodeCursor(query.cursor);
-        q.andWhereRaw('(created_time, id) < (?::timestamptz, ?::uuid)', [c.t, c.id]);
-      }
-      const rows = await q.orderBy([{ column: 'created_time', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(query.limit + 1);
-      const items = rows.slice(0, query.limit).map(toSession);
-      const last = items[items.length - 1];
-      return {
-        status: 200,
-        body: { items, next_cursor: rows.length > query.limit && last ? encodeCursor({ t: last.created_time, id: last.id }) : null },
-      };
+      return { status: 200, body: await newestFirstPage(q, query, toSession) };
     },
   });
 
