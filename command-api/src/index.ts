@@ -3,11 +3,13 @@ import { commandDeps } from './http.js';
 import { deadLetterRoutes } from './deadletters/routes.js';
 import { integrationRoutes } from './integration/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
+import { toolRoutes } from './tools/routes.js';
 
 export type { Decider, Evolvable } from './decider.js';
 export { handleCommand, commandIdFor, fingerprintOf, type CommandContext, type CommandOptions } from './handler.js';
 export { sessionDecider } from './sessions/decider.js';
 export { deadLetterDecider } from './deadletters/decider.js';
+export { toolDecider } from './tools/decider.js';
 
 /** Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state. */
 export const createCommandApi = (store: EventStore, knex: Knex): Api => {
@@ -15,6 +17,7 @@ export const createCommandApi = (store: EventStore, knex: Knex): Api => {
   const deps = commandDeps(store);
   sessionRoutes(api, deps);
   deadLetterRoutes(api, deps);
+  toolRoutes(api, deps);
   integrationRoutes(api, { ...deps, knex });
   return api;
 };

@@ -1,9 +1,10 @@
 import type { EventContract } from './events.js';
 import { deadLetterEvents } from './deadletters.js';
 import { sessionEvents } from './sessions.js';
+import { toolEvents } from './tools.js';
 
 /** Every event type the platform emits, with its current version and upcasters. */
-export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents];
+export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents, ...toolEvents];
 
 const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
 

@@ -4,6 +4,8 @@ import { deadLettersProjector } from './deadletters/projector.js';
 import { deadLettersReadModel } from './deadletters/schema.js';
 import { sessionsProjector } from './sessions/projector.js';
 import { sessionsReadModel } from './sessions/schema.js';
+import { toolsProjector } from './tools/projector.js';
+import { toolsReadModel } from './tools/schema.js';
 
 export type { Projector } from './projector.js';
 export { startProjectors, type ProjectorRuntime } from './runtime.js';
@@ -11,9 +13,9 @@ export { replayProjection, ProjectionBusyError, type ReplayProgress } from './re
 export { applyPage } from './apply.js';
 
 /** Every read model the query side serves. */
-export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector];
+export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector, toolsProjector];
 
 export const readModelMigrations: MigrationSet = {
   tableName: 'ap_migrations_read_models',
-  migrations: [sessionsReadModel, deadLettersReadModel],
+  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel],
 };

@@ -5,6 +5,7 @@ import { deadLetterQueries } from './deadletters/routes.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
 import { projectionQueries } from './projections/routes.js';
 import { sessionQueries } from './sessions/routes.js';
+import { toolQueries } from './tools/routes.js';
 
 export { projectionStatuses } from './projections/status.js';
 
@@ -26,6 +27,7 @@ export const createQueryApi = (deps: {
   sessionQueries(api, queryDeps);
   auditQueries(api, queryDeps);
   deadLetterQueries(api, queryDeps);
+  toolQueries(api, queryDeps);
   projectionQueries(api, queryDeps);
   return api;
 };

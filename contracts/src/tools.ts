@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { defineEvent, type EventOf } from './events.js';
+
+export const TOOLS_CATEGORY = 'tool';
+
+const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and _ . - only');
+const JsonObject = z.record(z.string(), z.unknown());
+export const ToolType = z.enum(['http', 'skill', 'code']);
+export const ToolVersionStatus = z.enum(['draft', 'published', 'deprecated']);
+
+/** How an HTTP tool is called; `base_url` + `path`, `headers` added to every call. */
+export const InvokeConfig = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  base_url: z.string().url().optional(),
+  path: z.string().max(2000).default(''),
+  headers: z.record(z.string(), z.string()).default({}),
+  timeout_ms: z.number().int().min(1).max(300_000).default(10_000),
+});
+
+// Commands, as the HTTP body carries them (seed-compatible).
+export const CreateToolBody = z.object({
+  code: Code,
+  name: z.string().min(1).max(200),
+  tool_type: ToolType,
+  description: z.string().max(10_000).optional(),
+});
+export const CreateToolVersionBody = z.object({
+  tool_id: z.string().uuid().toLowerCase(),
+  status: ToolVersionStatus.exclude(['deprecated']).default('draft'),
+  input_schema_json: JsonObject.default({}),
+  output_schema_json: JsonObject.default({}),
+  invoke_config_json: InvokeConfig.default({ method: 'POST', path: '', headers: {}, timeout_ms: 10_000 }),
+});
+export type CreateToolBody = z.infer<typeof CreateToolBody>;
+export type CreateToolVersionBody = z.infer<typeof CreateToolVersionBody>;
+
+export type ToolCommand =
+  | { type: 'CreateTool'; data: CreateToolBody & { tool_id: string; workspace_id: string } }
+  | { type: 'CreateToolVersion'; data: CreateToolVersionBody & { version_id: string; workspace_id: string } }
+  | { type: 'PublishToolVersion'; data: { tool_id: string; version_id: string; workspace_id: string } }
+  | { type: 'DeprecateToolVersion'; data: { tool_id: string; version_id: string; workspace_id: string } };
+
+// Events.
+export const ToolCreated = defineEvent(
+  'ToolCreated',
+  z.object({ tool_id: z.string().uuid(), code: z.string(), name: z.string(), tool_type: ToolType, description: z.string().nullable() }),
+  { category: TOOLS_CATEGORY, description: 'A tool was defined; its code is unique in the workspace.' },
+);
+export const ToolVersionCreated = defineEvent(
+  'ToolVersionCreated',
+  z.object({
+    tool_id: z.string().uuid(),
+    version_id: z.string().uuid(),
+    version_no: z.number().int().positive(),
+    input_schema_json: JsonObject,
+    output_schema_json: JsonObject,
+    invoke_config_json: InvokeConfig,
+  }),
+  { category: TOOLS_CATEGORY, description: 'A draft version of a tool: its input and output schemas and how to invoke it.' },
+);
+export const ToolVersionPublished = defineEvent(
+  'ToolVersionPublished',
+  z.object({ tool_id: z.string().uuid(), version_id: z.string().uuid() }),
+  { category: TOOLS_CATEGORY, description: 'A tool version became usable by agents; the latest published one is the default.' },
+);
+export const ToolVersionDeprecated = defineEvent(
+  'ToolVersionDeprecated',
+  z.object({ tool_id: z.string().uuid(), version_id: z.string().uuid() }),
+  { category: TOOLS_CATEGORY, description: 'A published tool version should no longer be used.' },
+);
+export const toolEvents = [ToolCreated, ToolVersionCreated, ToolVersionPublished, ToolVersionDeprecated] as const;
+export type ToolEvent =
+  | EventOf<typeof ToolCreated>
+  | EventOf<typeof ToolVersionCreated>
+  | EventOf<typeof ToolVersionPublished>
+  | EventOf<typeof ToolVersionDeprecated>;
+
+// Read models.
+export const ToolView = z.object({
+  id: z.string().uuid(),
+  workspace_id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  tool_type: ToolType,
+  description: z.string().nullable(),
+  latest_published_version_id: z.string().uuid().nullable(),
+  version_count: z.number().int(),
+  created_time: z.string(),
+  updated_time: z.string(),
+});
+export const ToolVersionView = z.object({
+  id: z.string().uuid(),
+  workspace_id: z.string(),
+  tool_id: z.string().uuid(),
+  version_no: z.number().int(),
+  status: ToolVersionStatus,
+  input_schema_json: JsonObject,
+  output_schema_json: JsonObject,
+  invoke_config_json: InvokeConfig,
+  created_time: z.string(),
+  published_time: z.string().nullable(),
+  updated_time: z.string(),
+});
+export type ToolView = z.infer<typeof ToolView>;
+export type ToolVersionView = z.infer<typeof ToolVersionView>;
+export const ListToolsQuery = z.object({
+  tool_type: ToolType.optional(),
+  code: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});

@@ -1,0 +1,71 @@
+import { ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
+import type { Knex } from '@agent-platform/infra';
+import type { Projector } from '../projector.js';
+
+type Apply = (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>;
+
+const created: Apply = async (trx, e) => {
+  const d = ToolCreated.schema.parse(e.data);
+  await trx('rm_tools').insert({
+    id: d.tool_id,
+    workspace_id: e.metadata.workspace_id,
+    code: d.code,
+    name: d.name,
+    tool_type: d.tool_type,
+    description: d.description,
+    created_time: e.recorded_at,
+    updated_time: e.recorded_at,
+  });
+};
+
+const versionCreated: Apply = async (trx, e) => {
+  const d = ToolVersionCreated.schema.parse(e.data);
+  await trx('rm_tool_versions').insert({
+    id: d.version_id,
+    workspace_id: e.metadata.workspace_id,
+    tool_id: d.tool_id,
+    version_no: d.version_no,
+    status: 'draft',
+    input_schema_json: JSON.stringify(d.input_schema_json),
+    output_schema_json: JSON.stringify(d.output_schema_json),
+    invoke_config_json: JSON.stringify(d.invoke_config_json),
+    created_time: e.recorded_at,
+    updated_time: e.recorded_at,
+  });
+  await trx('rm_tools').where({ id: d.tool_id }).update({ version_count: d.version_no, updated_time: e.recorded_at });
+};
+
+/** The latest published version is the default: the newest by number among those still published. */
+const refreshLatestPublished = (trx: Knex.Transaction, toolId: string, at: string) =>
+  trx.raw(
+    `UPDATE rm_tools SET updated_time = ?, latest_published_version_id = (
+       SELECT id FROM rm_tool_versions WHERE tool_id = ? AND status = 'published' ORDER BY version_no DESC LIMIT 1)
+     WHERE id = ?`,
+    [at, toolId, toolId],
+  );
+
+const published: Apply = async (trx, e) => {
+  const d = ToolVersionPublished.schema.parse(e.data);
+  await trx('rm_tool_versions').where({ id: d.version_id }).update({ status: 'published', published_time: e.recorded_at, updated_time: e.recorded_at });
+  await refreshLatestPublished(trx, d.tool_id, e.recorded_at);
+};
+
+const deprecated: Apply = async (trx, e) => {
+  const d = ToolVersionDeprecated.schema.parse(e.data);
+  await trx('rm_tool_versions').where({ id: d.version_id }).update({ status: 'deprecated', updated_time: e.recorded_at });
+  await refreshLatestPublished(trx, d.tool_id, e.recorded_at);
+};
+
+const handlers: Record<string, Apply> = {
+  [ToolCreated.type]: created,
+  [ToolVersionCreated.type]: versionCreated,
+  [ToolVersionPublished.type]: published,
+  [ToolVersionDeprecated.type]: deprecated,
+};
+
+export const toolsProjector: Projector = {
+  name: 'tools',
+  handles: Object.keys(handlers),
+  tables: ['rm_tool_versions', 'rm_tools'],
+  apply: (trx, event) => handlers[event.type]!(trx, event),
+};
