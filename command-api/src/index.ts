@@ -1,5 +1,6 @@
 import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
 import { commandDeps } from './http.js';
+import { agentRoutes } from './agents/routes.js';
 import { deadLetterRoutes } from './deadletters/routes.js';
 import { integrationRoutes } from './integration/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
@@ -10,6 +11,7 @@ export { handleCommand, commandIdFor, fingerprintOf, type CommandContext, type C
 export { sessionDecider } from './sessions/decider.js';
 export { deadLetterDecider } from './deadletters/decider.js';
 export { toolDecider } from './tools/decider.js';
+export { agentDecider } from './agents/decider.js';
 
 /** Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state. */
 export const createCommandApi = (store: EventStore, knex: Knex): Api => {
@@ -18,6 +20,7 @@ export const createCommandApi = (store: EventStore, knex: Knex): Api => {
   sessionRoutes(api, deps);
   deadLetterRoutes(api, deps);
   toolRoutes(api, deps);
+  agentRoutes(api, deps);
   integrationRoutes(api, { ...deps, knex });
   return api;
 };

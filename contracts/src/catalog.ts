@@ -1,10 +1,11 @@
 import type { EventContract } from './events.js';
+import { agentEvents } from './agents.js';
 import { deadLetterEvents } from './deadletters.js';
 import { sessionEvents } from './sessions.js';
 import { toolEvents } from './tools.js';
 
 /** Every event type the platform emits, with its current version and upcasters. */
-export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents, ...toolEvents];
+export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents, ...toolEvents, ...agentEvents];
 
 const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
 

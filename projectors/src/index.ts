@@ -1,5 +1,7 @@
 import type { MigrationSet } from '@agent-platform/infra';
 import type { Projector } from './projector.js';
+import { agentsProjector } from './agents/projector.js';
+import { agentsReadModel } from './agents/schema.js';
 import { deadLettersProjector } from './deadletters/projector.js';
 import { deadLettersReadModel } from './deadletters/schema.js';
 import { sessionsProjector } from './sessions/projector.js';
@@ -13,9 +15,9 @@ export { replayProjection, ProjectionBusyError, type ReplayProgress } from './re
 export { applyPage } from './apply.js';
 
 /** Every read model the query side serves. */
-export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector, toolsProjector];
+export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector, toolsProjector, agentsProjector];
 
 export const readModelMigrations: MigrationSet = {
   tableName: 'ap_migrations_read_models',
-  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel],
+  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel, agentsReadModel],
 };

@@ -1,4 +1,5 @@
 import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
+import { agentQueries } from './agents/routes.js';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
 import { deadLetterQueries } from './deadletters/routes.js';
@@ -28,6 +29,7 @@ export const createQueryApi = (deps: {
   auditQueries(api, queryDeps);
   deadLetterQueries(api, queryDeps);
   toolQueries(api, queryDeps);
+  agentQueries(api, queryDeps);
   projectionQueries(api, queryDeps);
   return api;
 };

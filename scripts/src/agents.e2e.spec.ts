@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
+
+describeOnPlatform('agents over HTTP', (server) => {
+  let ws: Record<string, string>;
+  beforeEach(() => {
+    ws = { 'x-workspace-id': freshWorkspace() };
+  });
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    server().request(method, path, { body, headers: { ...ws, ...headers } });
+  const fresh = (position: number) => ({ 'x-min-position': String(position) });
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const answer = await call(method, path, body);
+    expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
+    return answer.body as { id: string; position: number };
+  };
+  // The seed's example bodies, unchanged but for the agent id.
+  const createAgent = () => ok('POST', '/agents', { code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant' });
+
+  it("runs the seed's examples: an agent, a published version, a ReAct version, a version with session memory", async () => {
+    const agent = await createAgent();
+    const v1 = await ok('POST', '/agents/versions', {
+      agent_id: agent.id,
+      status: 'published',
+      role: 'sales_assistant',
+      goal: 'Help qualify leads',
+      system_prompt: 'You are a careful sales assistant.',
+    });
+    const v2 = await ok('POST', '/agents/versions', { agent_id: agent.id, model_config: { react_enabled: true, react_max_steps: 5 } });
+    const v3 = await ok('POST', '/agents/versions', {
+      agent_id: agent.id,
+      status: 'published',
+      role: 'assistant',
+      system_prompt: 'Use relevant memory when helpful.',
+      memory_policy: { enabled: true, memory_scope: 'session', read_top_k: 5, write_enabled: true, config_json: { write_importance_score: 60 } },
+    });
+    const read = await call('GET', `/agents/${agent.id}`, undefined, fresh(v3.position));
+    expect(read.body).to.deep.include({ code: 'sales_agent', agent_type: 'assistant', version_count: 3, latest_published_version_id: v3.id });
+    const first = (await call('GET', `/agents/versions/${v1.id}`)).body;
+    expect(first).to.deep.include({ version_no: 1, status: 'published', role: 'sales_assistant', goal: 'Help qualify leads', tool_refs: [], skill_refs: [] });
+    expect(first.model_config).to.deep.equal({ react_enabled: false, react_max_steps: 5 });
+    expect((await call('GET', `/agents/versions/${v2.id}`)).body).to.deep.include({ status: 'draft', model_config: { react_enabled: true, react_max_steps: 5 } });
+    expect((await call('GET', `/agents/versions/${v3.id}`)).body.memory_policy).to.deep.equal({
+      enabled: true,
+      memory_scope: 'session',
+      read_top_k: 5,
+      write_enabled: true,
+      config_json: { write_importance_score: 60 },
+    });
+    const versions = await call('GET', `/agents/${agent.id}/versions`);
+    expect(versions.body.items.map((v: { version_no: number }) => v.version_no)).to.deep.equal([3, 2, 1]);
+  });
+
+  it('keeps tool and skill refs with their selection rules', async () => {
+    const agent = await createAgent();
+    const version = await ok('POST', '/agents/versions', {
+      agent_id: agent.id,
+      tool_refs: [
+        { tool_code: 'lookup_order', required: true },
+        { tool_code: 'search_products', selection_keywords: ['product', 'price'], config_json: { auto_invoke: false } },
+      ],
+      skill_refs: [{ skill_code: 'hello_user', config_json: { auto_invoke: false }, selection_keywords: ['hello'] }],
+    });
+    const read = (await call('GET', `/agents/versions/${version.id}`, undefined, fresh(version.position))).body;
+    expect(read.tool_refs).to.deep.equal([
+      { tool_code: 'lookup_order', required: true, selection_keywords: [], config_json: {} },
+      { tool_code: 'search_products', required: false, selection_keywords: ['product', 'price'], config_json: { auto_invoke: false } },
+    ]);
+    expect(read.skill_refs[0]).to.deep.include({ skill_code: 'hello_user', selection_keywords: ['hello'] });
+  });
+
+  it('publishes and archives versions; the newest published one stays the default', async () => {
+    const agent = await createAgent();
+    const v1 = await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published' });
+    const v2 = await ok('POST', '/agents/versions', { agent_id: agent.id });
+    await ok('POST', `/agents/${agent.id}/versions/${v2.id}/publish`);
+    const archived = await ok('POST', `/agents/${agent.id}/versions/${v2.id}/archive`);
+    expect((await call('GET', `/agents/${agent.id}`, undefined, fresh(archived.position))).body.latest_published_version_id).to.equal(v1.id);
+    expectProblem(await call('POST', `/agents/${agent.id}/versions/${v2.id}/publish`), 409, 'AGENT_VERSION_NOT_DRAFT');
+  });
+
+  it('refuses a taken code (409), unknown agents (404) and bad input naming the field (400)', async () => {
+    await createAgent();
+    expectProblem(await call('POST', '/agents', { code: 'sales_agent', name: 'Again', agent_type: 'assistant' }), 409, 'AGENT_CODE_TAKEN');
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expectProblem(await call('GET', `/agents/${unknown}`), 404, 'AGENT_NOT_FOUND');
+    expectProblem(await call('POST', '/agents/versions', { agent_id: unknown }), 404, 'AGENT_NOT_FOUND');
+    const bad = await call('POST', '/agents/versions', {
+      agent_id: unknown,
+      model_config: { react_max_steps: 0 },
+      memory_policy: { memory_scope: 'galaxy' },
+      tool_refs: [{ required: true }],
+    });
+    expectProblem(bad, 400, 'VALIDATION_FAILED');
+    expect(fieldsOf(bad)).to.include.members(['body.model_config.react_max_steps', 'body.memory_policy.memory_scope', 'body.tool_refs.0.tool_id']);
+  });
+});
