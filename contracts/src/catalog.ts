@@ -1,11 +1,12 @@
 import type { EventContract } from './events.js';
+import { agentRunEvents } from './agent-runs.js';
 import { agentEvents } from './agents.js';
 import { deadLetterEvents } from './deadletters.js';
 import { sessionEvents } from './sessions.js';
 import { toolEvents } from './tools.js';
 
 /** Every event type the platform emits, with its current version and upcasters. */
-export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents, ...toolEvents, ...agentEvents];
+export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents, ...toolEvents, ...agentEvents, ...agentRunEvents];
 
 const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
 

@@ -7,6 +7,7 @@ export * from './deadletters.js';
 export * from './integration.js';
 export * from './tools.js';
 export * from './agents.js';
+export * from './agent-runs.js';
 export { eventCatalog, schemaVersionOf, categoryOf, INTEGRATION_CATEGORY } from './catalog.js';
 export * from './broker.js';
 export * from './catalog/index.js';

@@ -1,0 +1,76 @@
+import { ConflictError, NotFoundError, type AgentRunEvent } from '@agent-platform/contracts';
+import { deciderSpecification } from '../testing/deciderSpecification.js';
+import { agentRunDecider } from './decider.js';
+
+const R = '71829304-b5c6-4d7e-9a8b-9cadbecfd0e1';
+const A = '8293a4b5-c6d7-4e8f-8b9c-adbecfd0e1f2';
+const V = '93a4b5c6-d7e8-4f90-9cad-becfd0e1f203';
+const S = 'a4b5c6d7-e8f9-4a01-8dbe-cfd0e1f20314';
+const L1 = 'b5c6d7e8-f90a-4b12-9ecf-d0e1f2031425';
+const L2 = 'c6d7e8f9-0a1b-4c23-8fd0-e1f203142536';
+const spec = deciderSpecification(agentRunDecider);
+
+const queued: AgentRunEvent = {
+  type: 'AgentRunQueued',
+  data: { run_id: R, agent_id: A, agent_version_id: V, session_id: S, input_text: 'Summarize this lead.', auto_execute: true, dry_run: false },
+};
+const leased = (lease_id: string, worker_key: string, lease_expires_at: string, attempt: number): AgentRunEvent => ({
+  type: 'AgentRunLeased',
+  data: { run_id: R, worker_key, lease_id, lease_expires_at, attempt },
+});
+const lease = (lease_id: string, worker_key: string, now: string) =>
+  ({ type: 'LeaseAgentRun', data: { run_id: R, worker_key, lease_id, now, lease_ms: 60_000 } }) as const;
+const complete = (lease_id: string) =>
+  ({ type: 'CompleteAgentRun', data: { run_id: R, lease_id, answer: 'done', usage: { prompt_tokens: 10, completion_tokens: 5 } } }) as const;
+const cancel = (workspace_id = 'public') => ({ type: 'CancelAgentRun', data: { run_id: R, workspace_id } }) as const;
+const T0 = '2026-11-25T00:00:00.000Z';
+const T0_PLUS_LEASE = '2026-11-25T00:01:00.000Z';
+const LATER = '2026-11-25T00:05:00.000Z';
+
+describe('agent run decider', () => {
+  describe('a run that does not exist', () => {
+    it('is queued', () =>
+      spec
+        .given([])
+        .when({
+          type: 'QueueAgentRun',
+          data: { run_id: R, agent_id: A, agent_version_id: V, session_id: S, input_text: 'Summarize this lead.', auto_execute: true, dry_run: false, workspace_id: 'public' },
+        })
+        .then([queued]));
+    it('cannot be leased or cancelled', () => {
+      spec.given([]).when(lease(L1, 'w1', T0)).thenThrows(NotFoundError, 'AGENT_RUN_NOT_FOUND');
+      spec.given([]).when(cancel()).thenThrows(NotFoundError, 'AGENT_RUN_NOT_FOUND');
+    });
+  });
+
+  describe('a queued run', () => {
+    it('is leased to a worker until the lease expires', () => spec.given([queued]).when(lease(L1, 'w1', T0)).then([leased(L1, 'w1', T0_PLUS_LEASE, 1)]));
+    it('is cancelled', () => spec.given([queued]).when(cancel()).then([{ type: 'AgentRunCancelled', data: { run_id: R, reason: null } }]));
+    it('is not found from another workspace', () => spec.given([queued]).when(cancel('other')).thenThrows(NotFoundError));
+  });
+
+  describe('a running run', () => {
+    const running = [queued, leased(L1, 'w1', T0_PLUS_LEASE, 1)];
+    it('refuses another worker while the lease lives', () => spec.given(running).when(lease(L2, 'w2', T0)).thenThrows(ConflictError, 'AGENT_RUN_LEASED'));
+    it('is resumed by another worker once the lease expired', () =>
+      spec.given(running).when(lease(L2, 'w2', LATER)).then([leased(L2, 'w2', '2026-11-25T00:06:00.000Z', 2)]));
+    it('completes by its lease holder', () =>
+      spec.given(running).when(complete(L1)).then([{ type: 'AgentRunCompleted', data: { run_id: R, answer: 'done', usage: { prompt_tokens: 10, completion_tokens: 5 } } }]));
+    it('refuses a step from a holder whose lease was taken over', () =>
+      spec.given([...running, leased(L2, 'w2', LATER, 2)]).when(complete(L1)).thenThrows(ConflictError, 'AGENT_RUN_LEASE_LOST'));
+    it('fails by its lease holder', () =>
+      spec
+        .given(running)
+        .when({ type: 'FailAgentRun', data: { run_id: R, lease_id: L1, error: { code: 'MODEL_UNAVAILABLE', message: 'down' } } })
+        .then([{ type: 'AgentRunFailed', data: { run_id: R, error: { code: 'MODEL_UNAVAILABLE', message: 'down' } } }]));
+  });
+
+  describe('an ended run', () => {
+    const ended = [queued, leased(L1, 'w1', T0_PLUS_LEASE, 1), { type: 'AgentRunCompleted', data: { run_id: R, answer: 'done', usage: { prompt_tokens: 1, completion_tokens: 1 } } } as AgentRunEvent];
+    it('cannot be leased, completed again or cancelled', () => {
+      spec.given(ended).when(lease(L2, 'w2', LATER)).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
+      spec.given(ended).when(complete(L1)).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
+      spec.given(ended).when(cancel()).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
+    });
+  });
+});
