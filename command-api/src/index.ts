@@ -1,8 +1,9 @@
-import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
+import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
 import { commandDeps } from './http.js';
 import { agentRoutes } from './agents/routes.js';
 import { deadLetterRoutes } from './deadletters/routes.js';
 import { integrationRoutes } from './integration/routes.js';
+import { modelRoutes } from './models/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { toolRoutes } from './tools/routes.js';
 
@@ -13,8 +14,11 @@ export { deadLetterDecider } from './deadletters/decider.js';
 export { toolDecider } from './tools/decider.js';
 export { agentDecider } from './agents/decider.js';
 
-/** Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state. */
-export const createCommandApi = (store: EventStore, knex: Knex): Api => {
+/**
+ * Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state. The model
+ * gateway (`POST /models/chat/completions`) is mounted when a model provider is given.
+ */
+export const createCommandApi = (store: EventStore, knex: Knex, models?: ModelProvider): Api => {
   const api = createApi();
   const deps = commandDeps(store);
   sessionRoutes(api, deps);
@@ -22,5 +26,6 @@ export const createCommandApi = (store: EventStore, knex: Knex): Api => {
   toolRoutes(api, deps);
   agentRoutes(api, deps);
   integrationRoutes(api, { ...deps, knex });
+  if (models) modelRoutes(api, models);
   return api;
 };

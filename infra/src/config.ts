@@ -34,8 +34,19 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   AGENT_PLATFORM_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Neither this nor the key set: the deterministic local provider answers, so no key is ever needed. */
+  AGENT_PLATFORM_PROVIDER_BASE_URL: optionalUrl(['http://', 'https://']),
+  /** Never echoed: a bad value of it cannot fail validation, and the logger redacts `apiKey`. */
+  AGENT_PLATFORM_PROVIDER_API_KEY: z.string().trim().optional(),
+  /** Unset: `gpt-4o-mini` with a provider, `local-react` without (filled in by `loadConfig`). */
+  AGENT_PLATFORM_DEFAULT_MODEL: z.string().trim().min(1).max(200).optional(),
+  AGENT_PLATFORM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+  AGENT_PLATFORM_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });
-export type Config = z.infer<typeof ConfigSchema> & { dataDir: string };
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'AGENT_PLATFORM_DEFAULT_MODEL'> & {
+  AGENT_PLATFORM_DEFAULT_MODEL: string;
+  dataDir: string;
+};
 
 export class ConfigError extends StartupError {
   override name = 'ConfigError';
@@ -52,5 +63,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     const name = String(issue.path[0]);
     throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR) };
+  const { AGENT_PLATFORM_PROVIDER_BASE_URL: baseUrl, AGENT_PLATFORM_PROVIDER_API_KEY: apiKey } = parsed.data;
+  const defaultModel = parsed.data.AGENT_PLATFORM_DEFAULT_MODEL ?? (baseUrl || apiKey ? 'gpt-4o-mini' : 'local-react');
+  return { ...parsed.data, AGENT_PLATFORM_DEFAULT_MODEL: defaultModel, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR) };
 };

@@ -51,3 +51,28 @@ export { claimPending, settleDelivery, type DeliveryRow, type ClaimOptions } fro
 export type { InProcessBrokerOptions } from './broker/memory/inProcessBroker.js';
 export { createNatsBroker, type NatsBrokerOptions } from './broker/nats/natsBroker.js';
 export { BrokerUnavailable, BrokerRejected, BrokerClosed, InvalidConsumeOptions } from './broker/errors.js';
+export {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ChatChunk,
+  ToolCall,
+  ToolCallDelta,
+  ToolDefinition,
+  ToolChoice,
+  AssistantMessage,
+  FinishReason,
+  Usage,
+  ModelInfo,
+  ModelList,
+  MessageContent,
+  textOf,
+  type ModelProvider,
+  type CallOptions,
+} from './models/port.js';
+export { ProviderError, type ProviderErrorCode } from './models/errors.js';
+export { createModelProvider, type ModelProviderConfig } from './models/provider.js';
+export { createOpenAiProvider, type OpenAiProviderOptions } from './models/openai/openAiProvider.js';
+export { createLocalModelProvider, countTokens, LOCAL_MODEL, type LocalProviderOptions } from './models/local/localProvider.js';
+export { JSON_ACTION_MARKER } from './models/local/react.js';
+export { chunksOf, collectChunks } from './models/stream.js';

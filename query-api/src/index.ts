@@ -1,9 +1,10 @@
-import { createApi, type Api, type EventStore, type Knex } from '@agent-platform/infra';
+import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
 import { agentQueries } from './agents/routes.js';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
 import { deadLetterQueries } from './deadletters/routes.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
+import { modelQueries } from './models/routes.js';
 import { projectionQueries } from './projections/routes.js';
 import { sessionQueries } from './sessions/routes.js';
 import { toolQueries } from './tools/routes.js';
@@ -16,6 +17,8 @@ export const createQueryApi = (deps: {
   store: EventStore;
   projectionNames: readonly string[];
   readYourWritesTimeoutMs: number;
+  /** Mounts `GET /models` (and `/models/models` for the OpenAI client) when given. */
+  models?: ModelProvider;
 }): Api => {
   const api = createApi();
   const queryDeps: QueryDeps = {
@@ -31,5 +34,6 @@ export const createQueryApi = (deps: {
   toolQueries(api, queryDeps);
   agentQueries(api, queryDeps);
   projectionQueries(api, queryDeps);
+  if (deps.models) modelQueries(api, deps.models);
   return api;
 };

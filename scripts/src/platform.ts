@@ -6,6 +6,7 @@ import {
   createKnex,
   createPool,
   createMetrics,
+  createModelProvider,
   eventStoreMigrations,
   migrateToLatest,
   openApiDocument,
@@ -72,10 +73,11 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     }
 
     const apis: Api[] = [];
-    if (roles.includes('command-api')) apis.push(createCommandApi(store, knex));
+    const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
+    if (roles.includes('command-api')) apis.push(createCommandApi(store, knex, models));
     if (roles.includes('query-api')) {
       apis.push(
-        createQueryApi({ knex, store, projectionNames, readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS }),
+        createQueryApi({ knex, store, projectionNames, readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS, models }),
       );
     }
     if (apis.length === 0) return { url: undefined, databaseUrl: database.url, stop };

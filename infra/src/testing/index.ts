@@ -4,3 +4,11 @@ export { eventStoreContract, type EventStoreFactory, type EventStoreFixture } fr
 export { brokerContract, type BrokerFactory, type BrokerFixture } from '../broker/broker.contract.js';
 export * from './nats.js';
 export { startNatsServer, natsServerInstalled, NATS_SERVER_BINARY, type NatsServer } from './natsServer.js';
+export { modelProviderContract, type ModelProviderFactory, type ModelProviderFixture } from '../models/provider.contract.js';
+export {
+  startScriptedOpenAiServer,
+  type ScriptedOpenAiServer,
+  type ScriptedOpenAiServerOptions,
+  type ScriptedReply,
+  type RecordedRequest,
+} from '../models/testing/scriptedOpenAiServer.js';
