@@ -38,7 +38,8 @@ export const problemDetails =
     const base = { instance: req.originalUrl, ...(ctx ? { request_id: ctx.requestId } : {}) };
     if (error instanceof PlatformError) {
       const status = STATUS[error.kind];
-      if (error instanceof UnavailableError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      // Every 503 says when to come back; an error that knows better says so itself.
+      if (status === 503) res.setHeader('Retry-After', String(error instanceof UnavailableError ? error.retryAfterSeconds : 1));
       if (status >= 500) (ctx?.log ?? log).error({ err: error }, 'request failed');
       return send(res, {
         type: `urn:agent-platform:problem:${error.code.toLowerCase()}`,
