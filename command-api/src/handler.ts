@@ -41,6 +41,10 @@ export const fingerprintOf = (...parts: unknown[]): string =>
 const fold = <S, E extends DomainEvent>(decider: Decider<S, unknown, E>, events: RecordedEvent[]): S =>
   events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data, metadata: e.metadata } as Evolvable<E>), decider.initialState());
 
+/** Another aggregate's current state, for a command that must check it (a run needs its agent and session). */
+export const loadState = async <S, C, E extends DomainEvent>(store: EventStore, decider: Decider<S, C, E>, streamId: string): Promise<S> =>
+  fold(decider as Decider<S, unknown, E>, await store.readStream(streamId));
+
 /**
  * Loads the stream, decides, appends with the version it read. A stream that moved meanwhile is a
  * conflict, retried a bounded number of times when the command allows it.

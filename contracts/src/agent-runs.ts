@@ -83,3 +83,34 @@ export type AgentRunEvent =
   | EventOf<typeof AgentRunCompleted>
   | EventOf<typeof AgentRunFailed>
   | EventOf<typeof AgentRunCancelled>;
+
+// Read model.
+export const AgentRunView = z.object({
+  id: z.string().uuid(),
+  workspace_id: z.string(),
+  agent_id: z.string().uuid(),
+  agent_version_id: z.string().uuid(),
+  session_id: z.string().uuid(),
+  input_text: z.string(),
+  status: AgentRunStatus,
+  auto_execute: z.boolean(),
+  dry_run: z.boolean(),
+  worker_key: z.string().nullable(),
+  attempts: z.number().int(),
+  output_text: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  created_time: z.string(),
+  started_time: z.string().nullable(),
+  finished_time: z.string().nullable(),
+  updated_time: z.string(),
+});
+export type AgentRunView = z.infer<typeof AgentRunView>;
+export const ListAgentRunsQuery = z.object({
+  agent_id: z.string().uuid().toLowerCase().optional(),
+  session_id: z.string().uuid().toLowerCase().optional(),
+  status: AgentRunStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});

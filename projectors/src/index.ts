@@ -1,5 +1,7 @@
 import type { MigrationSet } from '@agent-platform/infra';
 import type { Projector } from './projector.js';
+import { agentRunsProjector } from './agent-runs/projector.js';
+import { agentRunsReadModel } from './agent-runs/schema.js';
 import { agentsProjector } from './agents/projector.js';
 import { agentsReadModel } from './agents/schema.js';
 import { deadLettersProjector } from './deadletters/projector.js';
@@ -15,9 +17,9 @@ export { replayProjection, ProjectionBusyError, type ReplayProgress } from './re
 export { applyPage } from './apply.js';
 
 /** Every read model the query side serves. */
-export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector, toolsProjector, agentsProjector];
+export const projectors: readonly Projector[] = [sessionsProjector, deadLettersProjector, toolsProjector, agentsProjector, agentRunsProjector];
 
 export const readModelMigrations: MigrationSet = {
   tableName: 'ap_migrations_read_models',
-  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel, agentsReadModel],
+  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel, agentsReadModel, agentRunsReadModel],
 };

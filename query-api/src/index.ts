@@ -1,4 +1,5 @@
 import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
+import { agentRunQueries } from './agent-runs/routes.js';
 import { agentQueries } from './agents/routes.js';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
@@ -32,6 +33,7 @@ export const createQueryApi = (deps: {
   auditQueries(api, queryDeps);
   deadLetterQueries(api, queryDeps);
   toolQueries(api, queryDeps);
+  agentRunQueries(api, queryDeps);
   agentQueries(api, queryDeps);
   projectionQueries(api, queryDeps);
   if (deps.models) modelQueries(api, deps.models);

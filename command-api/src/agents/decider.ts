@@ -22,6 +22,22 @@ const versionOf = (state: AgentState & { status: 'exists' }, versionId: string) 
 const withVersion = (state: AgentState, versionId: string, status: VersionStatus): AgentState =>
   state.status === 'none' ? state : { ...state, versions: { ...state.versions, [versionId]: status } };
 
+/**
+ * The version a new run of the agent uses: the one asked for, unless it is archived, or else the newest
+ * published one (versions are recorded in version order, so the last published is the newest).
+ */
+export const runnableVersion = (state: AgentState, agentId: string, workspaceId: string, requested?: string): string => {
+  const agent = existing(state, agentId, workspaceId);
+  if (requested) {
+    if (versionOf(agent, requested) === 'archived') throw new ConflictError('AGENT_VERSION_ARCHIVED', `agent version ${requested} is archived`);
+    return requested;
+  }
+  const published = Object.entries(agent.versions).filter(([, status]) => status === 'published');
+  const newest = published[published.length - 1];
+  if (!newest) throw new ConflictError('AGENT_NOT_PUBLISHED', `agent ${agentId} has no published version to run`);
+  return newest[0];
+};
+
 /** An agent and its versions. An agent's id derives from its workspace and code, so a code is taken at most once. */
 export const agentDecider: Decider<AgentState, AgentCommand, AgentEvent> = {
   initialState: () => ({ status: 'none' }),

@@ -1,6 +1,7 @@
+import { expect } from 'chai';
 import { ConflictError, NotFoundError, type AgentEvent, type AgentVersionDefinition } from '@agent-platform/contracts';
 import { deciderSpecification } from '../testing/deciderSpecification.js';
-import { agentDecider } from './decider.js';
+import { agentDecider, runnableVersion } from './decider.js';
 
 const A = '4e5f6071-8293-4a4b-8d5e-6f7a8b9cadbe';
 const V1 = '5f607182-93a4-4b5c-9e6f-7a8b9cadbecf';
@@ -50,5 +51,24 @@ describe('agent decider', () => {
   it('archives a draft or a published version, once', () => {
     spec.given([created, version(V1, 1), published(V1)]).when(act('ArchiveAgentVersion', V1)).then([archived(V1)]);
     spec.given([created, version(V1, 1), archived(V1)]).when(act('ArchiveAgentVersion', V1)).thenThrows(ConflictError, 'AGENT_VERSION_ARCHIVED');
+  });
+});
+
+describe('the version a run uses', () => {
+  const fold = (events: AgentEvent[]) =>
+    events.reduce((s, e) => agentDecider.evolve(s, { ...e, metadata: { workspace_id: 'public' } }), agentDecider.initialState());
+  it('is the newest published one when none is asked for', () => {
+    const state = fold([created, version(V1, 1), published(V1), version(V2, 2), published(V2)]);
+    expect(runnableVersion(state, A, 'public')).to.equal(V2);
+    expect(runnableVersion(fold([created, version(V1, 1), published(V1), version(V2, 2)]), A, 'public')).to.equal(V1);
+  });
+  it('is the one asked for, unless archived', () => {
+    const state = fold([created, version(V1, 1), version(V2, 2), archived(V2)]);
+    expect(runnableVersion(state, A, 'public', V1)).to.equal(V1);
+    expect(() => runnableVersion(state, A, 'public', V2)).to.throw(ConflictError);
+  });
+  it('does not exist for an agent without a published version, or of another workspace', () => {
+    expect(() => runnableVersion(fold([created, version(V1, 1)]), A, 'public')).to.throw(ConflictError);
+    expect(() => runnableVersion(fold([created]), A, 'other')).to.throw(NotFoundError);
   });
 });

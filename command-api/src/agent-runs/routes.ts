@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  AGENT_RUNS_CATEGORY,
+  AGENTS_CATEGORY,
+  CommandAccepted,
+  ConflictError,
+  CreateAgentRunBody,
+  NotFoundError,
+  SESSIONS_CATEGORY,
+  streamId,
+  Uuid,
+} from '@agent-platform/contracts';
+import { route, type Api } from '@agent-platform/infra';
+import { runnableVersion, agentDecider } from '../agents/decider.js';
+import { loadState } from '../handler.js';
+import { accepted, type CommandDeps } from '../http.js';
+import { sessionDecider } from '../sessions/decider.js';
+import { agentRunDecider } from './decider.js';
+
+const stream = (runId: string) => streamId(AGENT_RUNS_CATEGORY, runId);
+
+export const agentRunRoutes = (api: Api, deps: CommandDeps): void => {
+  route(api, {
+    method: 'post',
+    path: '/agents/runs',
+    summary: 'Queue a run of an agent in a session; without agent_version_id the newest published version runs',
+    tags: ['agent runs'],
+    body: CreateAgentRunBody,
+    headers: deps.commandHeaders,
+    responses: { 201: { description: 'Queued; `id` is the run id.', schema: CommandAccepted } },
+    errors: [404, 409, 422],
+    handler: async ({ body, ctx, req }) => {
+      const [agent, session] = await Promise.all([
+        loadState(deps.store, agentDecider, streamId(AGENTS_CATEGORY, body.agent_id)),
+        loadState(deps.store, sessionDecider, streamId(SESSIONS_CATEGORY, body.session_id)),
+      ]);
+      const versionId = runnableVersion(agent, body.agent_id, ctx.workspaceId, body.agent_version_id);
+      if (session.status === 'none' || session.workspaceId !== ctx.workspaceId) {
+        throw new NotFoundError('SESSION_NOT_FOUND', `session ${body.session_id} does not exist in this workspace`);
+      }
+      if (session.status === 'closed') throw new ConflictError('SESSION_CLOSED', `session ${body.session_id} is closed`);
+      const runId = randomUUID();
+      const result = await deps.handle(
+        agentRunDecider,
+        stream(runId),
+        { type: 'QueueAgentRun', data: { ...body, run_id: runId, agent_version_id: versionId, workspace_id: ctx.workspaceId } },
+        deps.contextOf(ctx, req, body),
+        { newStream: true },
+      );
+      return accepted(201, runId, result);
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/agents/runs/:id/cancel',
+    summary: 'Cancel a run that has not ended',
+    tags: ['agent runs'],
+    params: z.object({ id: Uuid }),
+    body: z.object({ reason: z.string().max(2000).optional() }),
+    headers: deps.commandHeaders,
+    responses: { 202: { description: 'Cancelled.', schema: CommandAccepted } },
+    errors: [404, 409, 422],
+    handler: async ({ params, body, ctx, req }) => {
+      const result = await deps.handle(
+        agentRunDecider,
+        stream(params.id),
+        { type: 'CancelAgentRun', data: { run_id: params.id, workspace_id: ctx.workspaceId, ...(body.reason ? { reason: body.reason } : {}) } },
+        deps.contextOf(ctx, req, { params, body }),
+        { retryOnConflict: 5 },
+      );
+      return accepted(202, params.id, result);
+    },
+  });
+};
