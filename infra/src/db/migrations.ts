@@ -11,17 +11,27 @@ const sourceOf = (set: MigrationSet): Knex.MigrationSource<Migration> => ({
   getMigration: async (m) => ({ up: m.up, down: m.down }),
 });
 
-export const migrateToLatest = async (knex: Knex, sets: readonly MigrationSet[]): Promise<string[]> => {
-  const applied: string[] = [];
-  for (const set of sets) {
-    const [, names] = (await knex.migrate.latest({ migrationSource: sourceOf(set), tableName: set.tableName })) as [
-      number,
-      string[],
-    ];
-    applied.push(...names);
-  }
-  return applied;
-};
+/** Any fixed 64-bit number; every process of the platform migrates under this advisory lock. */
+const MIGRATION_LOCK = 7_316_402_591_173_541;
+
+/**
+ * Applies pending migrations. Processes that start together on a database with pending migrations wait
+ * for each other on an advisory lock: knex's own lock table is created and taken without one, so
+ * concurrent starts crashed on it. The lock is a transaction's, so a killed holder frees it at once.
+ */
+export const migrateToLatest = async (knex: Knex, sets: readonly MigrationSet[]): Promise<string[]> =>
+  knex.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(?::bigint)', [MIGRATION_LOCK]);
+    const applied: string[] = [];
+    for (const set of sets) {
+      const [, names] = (await knex.migrate.latest({ migrationSource: sourceOf(set), tableName: set.tableName })) as [
+        number,
+        string[],
+      ];
+      applied.push(...names);
+    }
+    return applied;
+  });
 
 /** Names of migrations not yet applied; empty when the schema is current. */
 export const pendingMigrations = async (knex: Knex, sets: readonly MigrationSet[]): Promise<string[]> => {
