@@ -18,6 +18,7 @@ const MIGRATION_LOCK = 7_316_402_591_173_541;
  * Applies pending migrations. Processes that start together on a database with pending migrations wait
  * for each other on an advisory lock: knex's own lock table is created and taken without one, so
  * concurrent starts crashed on it. The lock is a transaction's, so a killed holder frees it at once.
+ * The lock holds one connection while knex migrates on another: the pool needs at least two.
  */
 export const migrateToLatest = async (knex: Knex, sets: readonly MigrationSet[]): Promise<string[]> =>
   knex.transaction(async (trx) => {

@@ -16,7 +16,8 @@ export const createBenchDatabase = async (admin: Pool, serverUrl: string): Promi
   const drop = async (): Promise<void> => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   };
-  const knex = createKnex(url.href, 1);
+  // Two connections: migrateToLatest holds its advisory lock in a transaction while knex migrates on another.
+  const knex = createKnex(url.href, 2);
   try {
     await migrateToLatest(knex, [eventStoreMigrations]);
     await knex.raw('CREATE TABLE bench_raw_events (LIKE ap_events INCLUDING ALL)');

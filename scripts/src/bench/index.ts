@@ -8,26 +8,38 @@
  * - raw pg insert of the same rows into a copy of ap_events: the physical limit of one commit.
  * - Emmett's PostgreSQL event store appending the same events: the closest Node.js peer.
  * - POST /sessions through the all-in-one server: the whole command path as a client sees it.
+ * - The relay, log to JetStream ack, beside a raw pipelined JetStream publish of the same messages.
+ * - End-to-end lag, command accepted to processor handler invoked, at fixed offered rates.
  *
  * Every cell runs N workers (each with its own streams, so no conflicts) looping for a fixed time
  * after a warm-up, on a pg pool of N connections. Commits stay durable: synchronous_commit is never
  * changed, only reported. A CHECKPOINT before each cell keeps a checkpoint's write burst from
- * landing in one contender's window and not another's.
+ * landing in one contender's window and not another's. Databases and NATS streams are the run's own
+ * and go at the end, also on failure, Ctrl-C or SIGTERM.
  */
 import { createPool, type Pool } from '@agent-platform/infra';
 import { measureAppends } from './appends.js';
+import { withCleanup } from './cleanup.js';
 import { createBenchDatabase } from './database.js';
 import { measureEmmett } from './emmett.js';
 import { measureHttp } from './http.js';
+import { measureLag } from './lag.js';
 import { describeMachine } from './machine.js';
-import type { Cell, Timing } from './measure.js';
+import { outcomeOf, type Cell, type Timing } from './measure.js';
+import { describeNats } from './nats.js';
+import { formatPipelineReport, type AppendRate } from './pipelineReport.js';
 import { measureRawInsert } from './rawInsert.js';
+import { measureRelay } from './relay.js';
 import { formatReport, type Kind, type RowResult } from './report.js';
 
 const SERVER_URL = process.env.AGENT_PLATFORM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const NATS_URL = process.env.AGENT_PLATFORM_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const SECONDS = Number(process.env.AGENT_PLATFORM_BENCH_SECONDS ?? '5');
 const CONCURRENCIES = [1, 16, 64];
 const HTTP_CLIENTS = 16;
+const LAG_RATES = [500, 2_000];
+/** The relay must keep up with these rows' sustained append rate. */
+const APPEND_CLIENTS = 16;
 
 type Contender = {
   label: string;
@@ -49,46 +61,66 @@ const checkpoint = async (admin: Pool): Promise<void> => {
   await admin.query('CHECKPOINT');
 };
 
-/** Contenders alternate at each concurrency so drift hits them alike; Emmett goes last (see emmett.ts). */
-const measureContenders = async (admin: Pool, databaseUrl: string, timing: Timing): Promise<RowResult[]> => {
-  const schedule = (contenders: Contender[]) =>
-    CONCURRENCIES.flatMap((concurrency) => contenders.map((contender) => ({ contender, concurrency })));
-  const plan = [
-    ...schedule(CONTENDERS.filter((c) => c.kind !== 'emmett')),
-    ...schedule(CONTENDERS.filter((c) => c.kind === 'emmett')),
-  ];
-  const cells = new Map<Contender, Cell[]>(CONTENDERS.map((c) => [c, []]));
-  for (const { contender, concurrency } of plan) {
-    console.error(`measuring ${contender.label} with ${concurrency} clients`);
-    await checkpoint(admin);
-    cells.get(contender)!.push(await contender.measure(databaseUrl, concurrency, contender.batch, timing));
+/** Contenders alternate at each concurrency, so drift hits them alike. */
+const measureContenders = async (admin: Pool, databaseUrl: string, timing: Timing, contenders: Contender[]) => {
+  const cells = new Map<Contender, Cell[]>(contenders.map((c) => [c, []]));
+  for (const concurrency of CONCURRENCIES) {
+    for (const contender of contenders) {
+      console.error(`measuring ${contender.label} with ${concurrency} clients`);
+      await checkpoint(admin);
+      cells.get(contender)!.push(await contender.measure(databaseUrl, concurrency, contender.batch, timing));
+    }
   }
-  return CONTENDERS.map((c) => ({ label: c.label, kind: c.kind, batch: c.batch, cells: cells.get(c)! }));
+  return cells;
 };
 
-const main = async (): Promise<void> => {
-  if (!(SECONDS > 0)) throw new Error('AGENT_PLATFORM_BENCH_SECONDS must be a positive number');
-  const timing: Timing = { warmupMs: Math.min(1000, SECONDS * 1000), durationMs: SECONDS * 1000 };
-  const admin = createPool(SERVER_URL, 1);
-  try {
+const appendRates = (rows: readonly RowResult[]): AppendRate[] =>
+  rows
+    .filter((row) => row.kind === 'agent-platform')
+    .flatMap((row) => {
+      const cell = row.cells.find((c) => c.concurrency === APPEND_CLIENTS);
+      return cell ? [{ name: row.label.replace('agent-platform ', ''), eventsPerSecond: cell.opsPerSecond * row.batch }] : [];
+    });
+
+/**
+ * Emmett goes last (see emmett.ts): its driver changes pg's process-wide type parsers, which the relay
+ * and lag parts read the log through as well. The HTTP server is a child process of its own.
+ */
+const main = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    if (!(SECONDS > 0)) throw new Error('AGENT_PLATFORM_BENCH_SECONDS must be a positive number');
+    const timing: Timing = { warmupMs: Math.min(1000, SECONDS * 1000), durationMs: SECONDS * 1000 };
+    const lagTiming: Timing = { warmupMs: timing.warmupMs, durationMs: 2 * timing.durationMs };
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
     const database = await createBenchDatabase(admin, SERVER_URL);
-    // Ctrl-C must not leave a bench database behind either.
-    process.once('SIGINT', () => void database.drop().finally(() => process.exit(130)));
-    try {
-      const machine = await describeMachine(admin, SERVER_URL);
-      const rows = await measureContenders(admin, database.url, timing);
-      const label = `POST /sessions at ${HTTP_CLIENTS} concurrent clients`;
-      console.error(`measuring ${label}`);
-      await checkpoint(admin);
-      const outcome = await measureHttp(database.url, HTTP_CLIENTS, timing);
-      console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
-    } finally {
-      await database.drop();
-    }
-  } finally {
-    await admin.end();
-  }
-};
+    defer('drop the bench database', database.drop);
+    const machine = [...(await describeMachine(admin, SERVER_URL)), await describeNats(NATS_URL)];
+
+    const cells = await measureContenders(admin, database.url, timing, CONTENDERS.filter((c) => c.kind !== 'emmett'));
+    console.error('measuring the relay');
+    const relay = await outcomeOf(() => measureRelay(admin, SERVER_URL, NATS_URL));
+    console.error('measuring end-to-end lag');
+    const lag = await outcomeOf(() => measureLag(admin, SERVER_URL, NATS_URL, LAG_RATES, lagTiming));
+    const emmett = await measureContenders(admin, database.url, timing, CONTENDERS.filter((c) => c.kind === 'emmett'));
+    const rows: RowResult[] = CONTENDERS.map((c) => ({
+      label: c.label,
+      kind: c.kind,
+      batch: c.batch,
+      cells: cells.get(c) ?? emmett.get(c)!,
+    }));
+
+    const label = `POST /sessions at ${HTTP_CLIENTS} concurrent clients`;
+    console.error(`measuring ${label}`);
+    // A database of its own: on the append cells' one, the server's relay, processors and projectors
+    // would spend the window catching up on their hundreds of thousands of events.
+    const httpDatabase = await createBenchDatabase(admin, SERVER_URL);
+    defer('drop the HTTP bench database', httpDatabase.drop);
+    await checkpoint(admin);
+    const outcome = await measureHttp(httpDatabase.url, HTTP_CLIENTS, timing);
+    console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
+    console.log(`\n${formatPipelineReport(relay, appendRates(rows), lag, lagTiming)}`);
+  });
 
 main().catch((error: unknown) => {
   console.error(error);

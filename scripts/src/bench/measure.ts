@@ -3,10 +3,23 @@ export type Timing = { warmupMs: number; durationMs: number };
 /** One measured cell; an op is an append, an INSERT statement or an HTTP command. */
 export type Cell = { concurrency: number; opsPerSecond: number; p50Ms: number; p99Ms: number };
 
+/** What a part that needs another server (NATS, the all-in-one server) measured, or why it could not. */
+export type Outcome<T> = { result: T } | { notMeasured: string };
+
+/** Failures become "not measured" rows, so one absent server does not cost the rest of the run. */
+export const outcomeOf = <T>(run: () => Promise<T>): Promise<Outcome<T>> =>
+  run().then(
+    (result) => ({ result }),
+    (error: unknown) => {
+      console.error(error);
+      return { notMeasured: error instanceof Error ? error.message : String(error) };
+    },
+  );
+
 /** An operation; each worker gets its own, so it can keep state such as its stream and version. */
 export type Operation = () => Promise<void>;
 
-const percentile = (sorted: readonly number[], q: number): number =>
+export const percentile = (sorted: readonly number[], q: number): number =>
   sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 
 /**
