@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import pg from 'pg';
+import { isAlive, sleep, waitUntilDead } from '@agent-platform/infra/testing';
 
 /**
  * `npm start` as a user runs it: the real entry point in its own process, on a fresh data directory, with the
@@ -14,21 +15,6 @@ import pg from 'pg';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY_POINT = path.join(REPO_ROOT, 'scripts', 'src', 'start.ts');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-const waitUntilDead = async (pid: number, ms: number): Promise<boolean> => {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(25)) if (!isAlive(pid)) return true;
-  return !isAlive(pid);
-};
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {

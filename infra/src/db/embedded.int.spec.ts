@@ -7,25 +7,11 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { DataDirInUseError, DataDirUnusableError } from '../errors.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
+import { isAlive, waitUntilDead } from '../testing/processes.js';
 
 const EMBEDDED_MODULE = pathToFileURL(fileURLToPath(new URL('./embedded.ts', import.meta.url))).href;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-const waitUntilDead = async (pid: number, ms: number): Promise<boolean> => {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(25)) if (!isAlive(pid)) return true;
-  return !isAlive(pid);
-};
 
 /** The postmaster's pid, from the first line of `postmaster.pid`; undefined when PostgreSQL is not running there. */
 const postmasterPid = async (dataDir: string): Promise<number | undefined> => {
