@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import pg from 'pg';
-import { isAlive, sleep, waitUntilDead } from '@agent-platform/infra/testing';
+import { isAlive, postmasterPidOf as postmasterPid, sleep, stopPostgresOf, waitUntilDead } from '@agent-platform/infra/testing';
 
 /**
  * `npm start` as a user runs it: the real entry point in its own process, on a fresh data directory, with the
@@ -25,12 +25,6 @@ const freePort = (): Promise<number> =>
       server.close(() => resolve(port));
     });
   });
-
-const postmasterPid = async (dataDir: string): Promise<number | undefined> => {
-  const text = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => undefined);
-  const pid = text ? Number.parseInt(text.split('\n')[0] ?? '', 10) : Number.NaN;
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-};
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -126,12 +120,7 @@ describe('npm start (scripts/src/start.ts in a child process)', function () {
     for (const server of servers) await kill9(server);
     // PostgreSQL outlives a killed owner: stop whatever still runs on this test's data directories.
     for (const dir of dirs) {
-      const pid = await postmasterPid(path.join(dir, 'data'));
-      if (pid && isAlive(pid)) {
-        process.kill(pid, 'SIGINT');
-        if (!(await waitUntilDead(pid, 10_000))) process.kill(pid, 'SIGKILL');
-        await waitUntilDead(pid, 5_000);
-      }
+      await stopPostgresOf(path.join(dir, 'data'));
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

@@ -7,18 +7,11 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { DataDirInUseError, DataDirUnusableError } from '../errors.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
-import { isAlive, waitUntilDead } from '../testing/processes.js';
+import { isAlive, postmasterPidOf as postmasterPid, stopPostgresOf, waitUntilDead } from '../testing/processes.js';
 
 const EMBEDDED_MODULE = pathToFileURL(fileURLToPath(new URL('./embedded.ts', import.meta.url))).href;
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-
-/** The postmaster's pid, from the first line of `postmaster.pid`; undefined when PostgreSQL is not running there. */
-const postmasterPid = async (dataDir: string): Promise<number | undefined> => {
-  const text = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => undefined);
-  const pid = text ? Number.parseInt(text.split('\n')[0] ?? '', 10) : Number.NaN;
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-};
 
 const query = async (url: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
@@ -124,12 +117,7 @@ describe('startEmbeddedDatabase', function () {
     for (const db of handles) await within(15_000, 'stop()', db.stop()).catch(() => undefined);
     // Whatever is still running on the test's data directories (orphans, a failed test's leftovers) is stopped.
     for (const dir of dirs) {
-      const pid = await postmasterPid(path.join(dir, 'data'));
-      if (pid && isAlive(pid)) {
-        process.kill(pid, 'SIGINT');
-        if (!(await waitUntilDead(pid, 10_000))) process.kill(pid, 'SIGKILL');
-        await waitUntilDead(pid, 5_000);
-      }
+      await stopPostgresOf(path.join(dir, 'data'));
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

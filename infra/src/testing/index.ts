@@ -12,4 +12,4 @@ export {
   type ScriptedReply,
   type RecordedRequest,
 } from '../models/testing/scriptedOpenAiServer.js';
-export { isAlive, sleep, waitUntilDead } from './processes.js';
+export { isAlive, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
