@@ -1,6 +1,7 @@
 import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 import type { Projector } from '../projector.js';
+import { refreshLatestPublished } from '../versions.js';
 
 type Apply = (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>;
 
@@ -39,14 +40,7 @@ const versionCreated: Apply = async (trx, e) => {
   await trx('rm_agents').where({ id: d.agent_id }).update({ version_count: d.version_no, updated_time: e.recorded_at });
 };
 
-/** Runs without a version use the newest published one. */
-const refreshLatestPublished = (trx: Knex.Transaction, agentId: string, at: string) =>
-  trx.raw(
-    `UPDATE rm_agents SET updated_time = ?, latest_published_version_id = (
-       SELECT id FROM rm_agent_versions WHERE agent_id = ? AND status = 'published' ORDER BY version_no DESC LIMIT 1)
-     WHERE id = ?`,
-    [at, agentId, agentId],
-  );
+const TABLES = { definitions: 'rm_agents', versions: 'rm_agent_versions', parentColumn: 'agent_id' };
 
 const statusChange =
   (status: 'published' | 'archived', parse: (data: unknown) => { agent_id: string; version_id: string }): Apply =>
@@ -55,7 +49,7 @@ const statusChange =
     await trx('rm_agent_versions')
       .where({ id: d.version_id })
       .update({ status, updated_time: e.recorded_at, ...(status === 'published' ? { published_time: e.recorded_at } : {}) });
-    await refreshLatestPublished(trx, d.agent_id, e.recorded_at);
+    await refreshLatestPublished(trx, TABLES, d.agent_id, e.recorded_at);
   };
 
 const handlers: Record<string, Apply> = {

@@ -1,6 +1,7 @@
 import { ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 import type { Projector } from '../projector.js';
+import { refreshLatestPublished } from '../versions.js';
 
 type Apply = (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>;
 
@@ -35,25 +36,18 @@ const versionCreated: Apply = async (trx, e) => {
   await trx('rm_tools').where({ id: d.tool_id }).update({ version_count: d.version_no, updated_time: e.recorded_at });
 };
 
-/** The latest published version is the default: the newest by number among those still published. */
-const refreshLatestPublished = (trx: Knex.Transaction, toolId: string, at: string) =>
-  trx.raw(
-    `UPDATE rm_tools SET updated_time = ?, latest_published_version_id = (
-       SELECT id FROM rm_tool_versions WHERE tool_id = ? AND status = 'published' ORDER BY version_no DESC LIMIT 1)
-     WHERE id = ?`,
-    [at, toolId, toolId],
-  );
+const TABLES = { definitions: 'rm_tools', versions: 'rm_tool_versions', parentColumn: 'tool_id' };
 
 const published: Apply = async (trx, e) => {
   const d = ToolVersionPublished.schema.parse(e.data);
   await trx('rm_tool_versions').where({ id: d.version_id }).update({ status: 'published', published_time: e.recorded_at, updated_time: e.recorded_at });
-  await refreshLatestPublished(trx, d.tool_id, e.recorded_at);
+  await refreshLatestPublished(trx, TABLES, d.tool_id, e.recorded_at);
 };
 
 const deprecated: Apply = async (trx, e) => {
   const d = ToolVersionDeprecated.schema.parse(e.data);
   await trx('rm_tool_versions').where({ id: d.version_id }).update({ status: 'deprecated', updated_time: e.recorded_at });
-  await refreshLatestPublished(trx, d.tool_id, e.recorded_at);
+  await refreshLatestPublished(trx, TABLES, d.tool_id, e.recorded_at);
 };
 
 const handlers: Record<string, Apply> = {
