@@ -1,5 +1,7 @@
 import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
+import type { RunExecutor } from './agent-runs/executor.js';
 import { commandDeps } from './http.js';
+import { agentRunExecutionRoutes } from './agent-runs/executionRoutes.js';
 import { agentRunRoutes } from './agent-runs/routes.js';
 import { agentRoutes } from './agents/routes.js';
 import { deadLetterRoutes } from './deadletters/routes.js';
@@ -14,13 +16,19 @@ export { sessionDecider } from './sessions/decider.js';
 export { deadLetterDecider } from './deadletters/decider.js';
 export { toolDecider } from './tools/decider.js';
 export { agentDecider, runnableVersion } from './agents/decider.js';
-export { agentRunDecider } from './agent-runs/decider.js';
+export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
+export { outcomeOf, type RunExecutor, type ExecuteOptions } from './agent-runs/executor.js';
 
 /**
- * Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state. The model
- * gateway (`POST /models/chat/completions`) is mounted when a model provider is given.
+ * Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state and finds
+ * the next run for the worker claim API. The model gateway (`POST /models/chat/completions`) is mounted
+ * when a model provider is given, and runs can be executed over HTTP when an executor is.
  */
-export const createCommandApi = (store: EventStore, knex: Knex, models?: ModelProvider): Api => {
+export const createCommandApi = (
+  store: EventStore,
+  knex: Knex,
+  options: { models?: ModelProvider; agentRuns?: { executor: RunExecutor; executeWaitMs: number } } = {},
+): Api => {
   const api = createApi();
   const deps = commandDeps(store);
   sessionRoutes(api, deps);
@@ -28,7 +36,8 @@ export const createCommandApi = (store: EventStore, knex: Knex, models?: ModelPr
   toolRoutes(api, deps);
   agentRoutes(api, deps);
   agentRunRoutes(api, deps);
+  if (options.agentRuns) agentRunExecutionRoutes(api, { ...deps, knex, ...options.agentRuns });
   integrationRoutes(api, { ...deps, knex });
-  if (models) modelRoutes(api, models);
+  if (options.models) modelRoutes(api, options.models);
   return api;
 };

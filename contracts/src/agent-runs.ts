@@ -24,14 +24,104 @@ export const CreateAgentRunBody = z.object({
 });
 export type CreateAgentRunBody = z.infer<typeof CreateAgentRunBody>;
 
+/** A tool an agent version may call, resolved at preparation to the version the run will use. */
+export const SelectedToolRef = z.object({
+  tool_id: z.string().uuid(),
+  tool_version_id: z.string().uuid(),
+  tool_code: z.string(),
+  tool_type: z.enum(['http', 'skill', 'code']),
+  description: z.string().nullable(),
+  input_schema_json: z.record(z.string(), z.unknown()),
+  /** Why the run has it: a selection rule, or `react` (a ReAct run offers every tool of the version to the model). */
+  selected_by: z.enum(['required', 'auto_invoke', 'keyword', 'react']),
+});
+export type SelectedToolRef = z.infer<typeof SelectedToolRef>;
+/** A skill an agent version uses; skills run in the skill runtime, so a run records them and skips them until it exists. */
+export const SelectedSkillRef = z.object({
+  skill_id: z.string().uuid().nullable(),
+  skill_code: z.string().nullable(),
+  skill_version_id: z.string().uuid().nullable(),
+  selected_by: z.enum(['default', 'keyword']),
+});
+export type SelectedSkillRef = z.infer<typeof SelectedSkillRef>;
+/** A message of the run's prompt as prepared: system prompt, session history, the input. */
+export const RunMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+export type RunMessage = z.infer<typeof RunMessage>;
+/** What the run did about memory: `unavailable` until the memory service exists, so a run says so instead of pretending. */
+export const RunMemory = z.object({
+  read: z.enum(['disabled', 'unavailable', 'read']),
+  write: z.enum(['disabled', 'unavailable', 'written']),
+  memory_scope: z.string(),
+  read_top_k: z.number().int(),
+  read_count: z.number().int().nonnegative(),
+  note: z.string().nullable(),
+});
+export type RunMemory = z.infer<typeof RunMemory>;
+/** A tool call the model asked for, as OpenAI sends it (`arguments` is JSON text). */
+export const RunToolCall = z.object({ id: z.string(), name: z.string(), arguments: z.string() });
+export const RunError = z.object({ code: z.string(), message: z.string() });
+export type RunError = z.infer<typeof RunError>;
+
+const Prepared = z.object({
+  run_id: z.string().uuid(),
+  dry_run: z.boolean(),
+  model: z.string(),
+  temperature: z.number().nullable(),
+  max_tokens: z.number().int().nullable(),
+  react_enabled: z.boolean(),
+  react_max_steps: z.number().int().positive(),
+  messages: z.array(RunMessage),
+  selected_tool_refs: z.array(SelectedToolRef),
+  selected_skill_refs: z.array(SelectedSkillRef),
+  memory: RunMemory,
+});
+export type PreparedRun = z.infer<typeof Prepared>;
+const ModelCall = z.object({
+  run_id: z.string().uuid(),
+  step: z.number().int().positive(),
+  model: z.string(),
+  content: z.string().nullable(),
+  tool_calls: z.array(RunToolCall),
+  finish_reason: z.string(),
+  usage: Usage,
+  duration_ms: z.number().nonnegative(),
+});
+export type RecordedModelCall = z.infer<typeof ModelCall>;
+const InvocationRef = {
+  run_id: z.string().uuid(),
+  invocation_id: z.string().uuid(),
+  /** The model call that asked for it; 0 for tools a run without ReAct invokes before its model call. */
+  step: z.number().int().nonnegative(),
+};
+const InvocationStart = z.object({
+  ...InvocationRef,
+  tool_id: z.string().uuid().nullable(),
+  tool_version_id: z.string().uuid().nullable(),
+  tool_code: z.string(),
+  input_json: z.record(z.string(), z.unknown()),
+  /** Sent as `Idempotency-Key`; the same on every attempt of this invocation. */
+  idempotency_key: z.string(),
+  /** The native tool call this answers, or null for a JSON action. */
+  tool_call_id: z.string().nullable(),
+});
+export type InvocationStart = z.infer<typeof InvocationStart>;
+
 export type AgentRunCommand =
   | {
       type: 'QueueAgentRun';
       data: Omit<CreateAgentRunBody, 'agent_version_id'> & { run_id: string; agent_version_id: string; workspace_id: string };
     }
+  /** Takes the run, or renews the lease its holder has (same `lease_id`). */
   | { type: 'LeaseAgentRun'; data: { run_id: string; worker_key: string; lease_id: string; now: string; lease_ms: number } }
-  | { type: 'CompleteAgentRun'; data: { run_id: string; lease_id: string; answer: string; usage: Usage } }
-  | { type: 'FailAgentRun'; data: { run_id: string; lease_id: string; error: { code: string; message: string } } }
+  | { type: 'PrepareAgentRun'; data: PreparedRun & { lease_id: string } }
+  | { type: 'RecordModelCall'; data: RecordedModelCall & { lease_id: string } }
+  | { type: 'SelectToolInvocation'; data: InvocationStart & { lease_id: string } }
+  | { type: 'StartToolInvocation'; data: InvocationStart & { lease_id: string } }
+  | { type: 'CompleteToolInvocation'; data: { run_id: string; lease_id: string; invocation_id: string; output_json: unknown; duration_ms: number } }
+  | { type: 'FailToolInvocation'; data: InvocationStart & { lease_id: string; error: RunError; duration_ms: number | null } }
+  | { type: 'SkipToolInvocation'; data: InvocationStart & { lease_id: string; reason: string } }
+  | { type: 'CompleteAgentRun'; data: { run_id: string; lease_id: string; answer: string } }
+  | { type: 'FailAgentRun'; data: { run_id: string; lease_id: string; error: RunError } }
   | { type: 'CancelAgentRun'; data: { run_id: string; workspace_id: string; reason?: string } };
 
 export const AgentRunQueued = defineEvent(
@@ -61,6 +151,37 @@ export const AgentRunLeased = defineEvent(
     description: 'A processor took the run; only the holder of the newest lease may record its steps. A later lease resumes a run whose holder died.',
   },
 );
+export const AgentRunPrepared = defineEvent('AgentRunPrepared', Prepared, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory. A resumed run reuses it, so it never re-plans.',
+});
+export const ModelCallCompleted = defineEvent('ModelCallCompleted', ModelCall, {
+  category: AGENT_RUNS_CATEGORY,
+  description: 'The model answered step `step`: text, tool calls, usage. A resumed run replays the answer instead of calling the model again.',
+});
+export const ToolInvocationSelected = defineEvent('ToolInvocationSelected', InvocationStart, {
+  category: AGENT_RUNS_CATEGORY,
+  description: 'A dry run selected the tool and called nothing.',
+});
+export const ToolInvocationStarted = defineEvent('ToolInvocationStarted', InvocationStart, {
+  category: AGENT_RUNS_CATEGORY,
+  description: 'The tool is being called; recorded again when a resumed run retries a call that was in flight, with the same idempotency key.',
+});
+export const ToolInvocationCompleted = defineEvent(
+  'ToolInvocationCompleted',
+  z.object({ ...InvocationRef, output_json: z.unknown(), duration_ms: z.number().nonnegative() }),
+  { category: AGENT_RUNS_CATEGORY, description: 'The tool answered; a resumed run uses this output and never calls the tool again.' },
+);
+export const ToolInvocationFailed = defineEvent(
+  'ToolInvocationFailed',
+  InvocationStart.extend({ error: RunError, duration_ms: z.number().nonnegative().nullable() }),
+  { category: AGENT_RUNS_CATEGORY, description: 'The tool call failed (refused address, timeout, error status, unknown tool); the model is told and goes on.' },
+);
+export const ToolInvocationSkipped = defineEvent('ToolInvocationSkipped', InvocationStart.extend({ reason: z.string() }), {
+  category: AGENT_RUNS_CATEGORY,
+  description: 'A selected tool or skill was not called, and why.',
+});
 export const AgentRunCompleted = defineEvent(
   'AgentRunCompleted',
   z.object({ run_id: z.string().uuid(), answer: z.string(), usage: Usage }),
@@ -68,7 +189,7 @@ export const AgentRunCompleted = defineEvent(
 );
 export const AgentRunFailed = defineEvent(
   'AgentRunFailed',
-  z.object({ run_id: z.string().uuid(), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ run_id: z.string().uuid(), error: RunError }),
   { category: AGENT_RUNS_CATEGORY, description: 'The run ended without an answer.' },
 );
 export const AgentRunCancelled = defineEvent(
@@ -76,13 +197,21 @@ export const AgentRunCancelled = defineEvent(
   z.object({ run_id: z.string().uuid(), reason: z.string().nullable() }),
   { category: AGENT_RUNS_CATEGORY, description: 'Someone cancelled the run before it ended; no further step is recorded.' },
 );
-export const agentRunEvents = [AgentRunQueued, AgentRunLeased, AgentRunCompleted, AgentRunFailed, AgentRunCancelled] as const;
-export type AgentRunEvent =
-  | EventOf<typeof AgentRunQueued>
-  | EventOf<typeof AgentRunLeased>
-  | EventOf<typeof AgentRunCompleted>
-  | EventOf<typeof AgentRunFailed>
-  | EventOf<typeof AgentRunCancelled>;
+export const agentRunEvents = [
+  AgentRunQueued,
+  AgentRunLeased,
+  AgentRunPrepared,
+  ModelCallCompleted,
+  ToolInvocationSelected,
+  ToolInvocationStarted,
+  ToolInvocationCompleted,
+  ToolInvocationFailed,
+  ToolInvocationSkipped,
+  AgentRunCompleted,
+  AgentRunFailed,
+  AgentRunCancelled,
+] as const;
+export type AgentRunEvent = EventOf<(typeof agentRunEvents)[number]>;
 
 // Read model.
 export const AgentRunView = z.object({
@@ -98,9 +227,15 @@ export const AgentRunView = z.object({
   worker_key: z.string().nullable(),
   attempts: z.number().int(),
   output_text: z.string().nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: RunError.nullable(),
   prompt_tokens: z.number().int(),
   completion_tokens: z.number().int(),
+  /** Model calls made so far. */
+  steps: z.number().int(),
+  lease_expires_at: z.string().nullable(),
+  selected_tool_refs: z.array(SelectedToolRef),
+  selected_skill_refs: z.array(SelectedSkillRef),
+  memory: RunMemory.nullable(),
   created_time: z.string(),
   started_time: z.string().nullable(),
   finished_time: z.string().nullable(),
@@ -114,3 +249,61 @@ export const ListAgentRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
+
+export const ToolInvocationStatus = z.enum(['selected', 'running', 'skipped', 'completed', 'failed']);
+export const ToolInvocationView = z.object({
+  id: z.string().uuid(),
+  workspace_id: z.string(),
+  run_id: z.string().uuid(),
+  step: z.number().int(),
+  tool_id: z.string().uuid().nullable(),
+  tool_version_id: z.string().uuid().nullable(),
+  tool_code: z.string(),
+  status: ToolInvocationStatus,
+  input_json: z.record(z.string(), z.unknown()),
+  output_json: z.unknown().nullable(),
+  error: RunError.nullable(),
+  idempotency_key: z.string(),
+  /** Times the call was started: above 1 when a resumed run retried a call that was in flight. */
+  attempts: z.number().int(),
+  duration_ms: z.number().nullable(),
+  started_time: z.string().nullable(),
+  finished_time: z.string().nullable(),
+  created_time: z.string(),
+});
+export type ToolInvocationView = z.infer<typeof ToolInvocationView>;
+
+export const ExecuteAgentRunBody = z.object({
+  worker_key: z.string().min(1).max(200).default('api'),
+  /** Plan only: select tools and skills, call nothing. Overrides the run's own `dry_run` when given. */
+  dry_run: z.boolean().optional(),
+  /** `false` answers 202 at once; otherwise the answer waits (bounded) until the run ends or waits for a human. */
+  wait: z.boolean().default(true),
+  lease_seconds: z.number().int().min(5).max(3600).optional(),
+});
+export type ExecuteAgentRunBody = z.infer<typeof ExecuteAgentRunBody>;
+export const ExecuteNextAgentRunBody = z.object({
+  worker_key: z.string().min(1).max(200),
+  lease_seconds: z.number().int().min(5).max(3600).default(300),
+  dry_run: z.boolean().optional(),
+  wait: z.boolean().default(true),
+});
+export type ExecuteNextAgentRunBody = z.infer<typeof ExecuteNextAgentRunBody>;
+/** What executing a run answers: where the run stands, from its own stream (no read model lag). */
+export const AgentRunOutcome = z.object({
+  id: z.string().uuid(),
+  status: AgentRunStatus,
+  dry_run: z.boolean(),
+  worker_key: z.string().nullable(),
+  attempts: z.number().int(),
+  steps: z.number().int(),
+  output_text: z.string().nullable(),
+  error: RunError.nullable(),
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  selected_tool_refs: z.array(SelectedToolRef),
+  selected_skill_refs: z.array(SelectedSkillRef),
+  /** The global position of the run's last event: send it as `x-min-position` to read the run's read models. */
+  position: z.number().int(),
+});
+export type AgentRunOutcome = z.infer<typeof AgentRunOutcome>;

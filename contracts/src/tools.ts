@@ -16,6 +16,7 @@ export const InvokeConfig = z.object({
   headers: z.record(z.string(), z.string()).default({}),
   timeout_ms: z.number().int().min(1).max(300_000).default(10_000),
 });
+export type InvokeConfig = z.infer<typeof InvokeConfig>;
 
 // Commands, as the HTTP body carries them (seed-compatible).
 export const CreateToolBody = z.object({

@@ -42,6 +42,15 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_DEFAULT_MODEL: z.string().trim().min(1).max(200).optional(),
   AGENT_PLATFORM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
   AGENT_PLATFORM_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Hosts HTTP tools may reach although they resolve to private, loopback or link-local addresses (`host` or `host:port`, comma-separated). */
+  AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: z.string().optional(),
+  AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** A dead worker's run is resumed by another this long after its last lease renewal. */
+  AGENT_PLATFORM_AGENT_RUN_LEASE_MS: z.coerce.number().int().min(300).max(3_600_000).default(15_000),
+  /** Runs one processor process executes at once. */
+  AGENT_PLATFORM_AGENT_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /** How long `POST /agents/runs/:id/execute` waits for the run to end before it answers 202. */
+  AGENT_PLATFORM_EXECUTE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'AGENT_PLATFORM_DEFAULT_MODEL'> & {
   AGENT_PLATFORM_DEFAULT_MODEL: string;

@@ -76,3 +76,12 @@ export { createOpenAiProvider, type OpenAiProviderOptions } from './models/opena
 export { createLocalModelProvider, countTokens, LOCAL_MODEL, type LocalProviderOptions } from './models/local/localProvider.js';
 export { JSON_ACTION_MARKER } from './models/local/react.js';
 export { chunksOf, collectChunks } from './models/stream.js';
+export { isForbiddenAddress, isForbiddenHostName, parseAllowedHosts, ALLOWED_HOSTS_VARIABLE } from './tools/addressPolicy.js';
+export {
+  callHttpTool,
+  type HttpToolRequest,
+  type HttpToolPolicy,
+  type HttpToolResult,
+  type HttpToolErrorCode,
+} from './tools/httpTool.js';
+export { watchStream, type WatchStreamOptions } from './event-store/streamWatcher.js';

@@ -1,4 +1,6 @@
+import type { RunExecutor } from '@agent-platform/command-api';
 import type { EventStore, Knex } from '@agent-platform/infra';
+import { agentRunProcessor } from './agent-runs/processor.js';
 import { deadLetterRetrier } from './deadletters/retrier.js';
 import type { Processor } from './runtime/processor.js';
 
@@ -6,13 +8,19 @@ export type { Processor, ProcessorContext } from './runtime/processor.js';
 export { startProcessorRuntime, type ProcessorRuntime, type RuntimeOptions } from './runtime/runtime.js';
 export { deadLetterIdOf } from './deadletters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
+export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
+export { startRunSweeper, type RunSweeper } from './agent-runs/sweeper.js';
 
 /**
- * Every reaction the platform runs, plus the given ones (tests, extensions). The domain processors
- * (agent runs, tools, schedules) join this list as their issues land.
+ * Every reaction the platform runs, plus the given ones (tests, extensions). Agent runs are executed when
+ * an executor is given.
  */
-export const platformProcessors = (deps: { store: EventStore; knex: Knex }, extra: readonly Processor[] = []): Processor[] => {
+export const platformProcessors = (
+  deps: { store: EventStore; knex: Knex; agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number } },
+  extra: readonly Processor[] = [],
+): Processor[] => {
   const all: Processor[] = [...extra];
+  if (deps.agentRuns) all.push(agentRunProcessor(deps.agentRuns.executor, deps.agentRuns));
   all.push(deadLetterRetrier({ ...deps, processors: () => all }));
   return all;
 };

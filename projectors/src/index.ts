@@ -1,7 +1,7 @@
 import type { MigrationSet } from '@agent-platform/infra';
 import type { Projector } from './projector.js';
 import { agentRunsProjector } from './agent-runs/projector.js';
-import { agentRunsReadModel } from './agent-runs/schema.js';
+import { agentRunJournalReadModel, agentRunsReadModel } from './agent-runs/schema.js';
 import { agentsProjector } from './agents/projector.js';
 import { agentsReadModel } from './agents/schema.js';
 import { deadLettersProjector } from './deadletters/projector.js';
@@ -21,5 +21,5 @@ export const projectors: readonly Projector[] = [sessionsProjector, deadLettersP
 
 export const readModelMigrations: MigrationSet = {
   tableName: 'ap_migrations_read_models',
-  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel, agentsReadModel, agentRunsReadModel],
+  migrations: [sessionsReadModel, deadLettersReadModel, toolsReadModel, agentsReadModel, agentRunsReadModel, agentRunJournalReadModel],
 };

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createCommandApi } from '@agent-platform/command-api';
 import {
@@ -6,7 +7,9 @@ import {
   createKnex,
   createPool,
   createMetrics,
+  callHttpTool,
   createModelProvider,
+  parseAllowedHosts,
   eventStoreMigrations,
   migrateToLatest,
   openApiDocument,
@@ -15,7 +18,7 @@ import {
   type Config,
   type Logger,
 } from '@agent-platform/infra';
-import { platformProcessors, startProcessorRuntime } from '@agent-platform/processors';
+import { createRunExecutor, platformProcessors, startProcessorRuntime, startRunSweeper } from '@agent-platform/processors';
 import { projectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
@@ -67,14 +70,36 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (broker) closers.push(() => broker.close());
     const relay = broker && roles.includes('relay') ? startRelay({ store, broker, knex, pool, log }) : undefined;
     if (relay) closers.push(() => relay.stop());
+    const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
+    const toolPolicy = { allowedHosts: parseAllowedHosts(config.AGENT_PLATFORM_TOOL_ALLOWED_HOSTS), maxResponseBytes: config.AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES };
+    const executor = createRunExecutor({
+      store,
+      models,
+      callTool: (request, signal) => callHttpTool(request, toolPolicy, signal),
+      log,
+      leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
+    });
     if (broker && roles.includes('processors')) {
-      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex }));
+      const workerKey = `processor:${hostname()}:${process.pid}`;
+      const agentRuns = { executor, workerKey, concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY };
+      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex, agentRuns }));
       closers.push(() => runtime.stop());
+      const sweeper = startRunSweeper({
+        knex,
+        executor,
+        log,
+        workerKey,
+        intervalMs: Math.min(1000, config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS),
+        queuedGraceMs: 30_000,
+        concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY,
+      });
+      closers.push(() => sweeper.stop());
     }
 
     const apis: Api[] = [];
-    const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
-    if (roles.includes('command-api')) apis.push(createCommandApi(store, knex, models));
+    if (roles.includes('command-api')) {
+      apis.push(createCommandApi(store, knex, { models, agentRuns: { executor, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS } }));
+    }
     if (roles.includes('query-api')) {
       apis.push(
         createQueryApi({ knex, store, projectionNames, readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS, models }),
@@ -106,6 +131,8 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
         new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          // Streams (SSE) never go idle: they get a moment to end, then are cut.
+          setTimeout(() => server.closeAllConnections(), 1000).unref();
         }),
     );
     const url = urlOf(server.address() as AddressInfo);

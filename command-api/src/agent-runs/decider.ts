@@ -1,24 +1,87 @@
-import { ConflictError, NotFoundError, type AgentRunCommand, type AgentRunEvent, type AgentRunStatus } from '@agent-platform/contracts';
+import {
+  ConflictError,
+  NotFoundError,
+  type AgentRunCommand,
+  type AgentRunEvent,
+  type AgentRunStatus,
+  type PreparedRun,
+  type RecordedModelCall,
+  type RunError,
+  type Usage,
+} from '@agent-platform/contracts';
 import type { Decider } from '../decider.js';
 
+export type InvocationRecord = {
+  status: 'selected' | 'running' | 'skipped' | 'completed' | 'failed';
+  step: number;
+  toolCode: string;
+  attempts: number;
+  output?: unknown;
+  error?: RunError;
+};
+
+/**
+ * A run's journal: what a processor needs to resume it from its last recorded step. Model answers and
+ * ended tool invocations are kept, so a resumed run replays them instead of calling again.
+ */
 export type AgentRunState =
   | { status: 'none' }
   | {
       status: AgentRunStatus;
       workspaceId: string;
+      /** What was asked for: agent, version, session, input. */
+      request: AgentRunRequest;
+      /** The correlation id of the request that queued the run; every step carries it. */
+      correlationId: string | undefined;
+      dryRun: boolean;
       lease?: { id: string; workerKey: string; expiresAt: string };
       attempts: number;
+      prepared?: PreparedRun;
+      modelCalls: RecordedModelCall[];
+      invocations: Record<string, InvocationRecord>;
+      usage: Usage;
+      answer?: string;
+      error?: RunError;
     };
+export type AgentRunRequest = Extract<AgentRunEvent, { type: 'AgentRunQueued' }>['data'];
+export type ActiveRun = Exclude<AgentRunState, { status: 'none' }>;
 
 const TERMINAL = new Set<AgentRunStatus>(['completed', 'failed', 'cancelled']);
+export const isTerminal = (state: AgentRunState): boolean => state.status !== 'none' && TERMINAL.has(state.status);
 
-/** Steps are recorded only by the holder of the newest lease: a processor that lost its lease gets a conflict, not a duplicate effect. */
-const heldBy = (state: AgentRunState, runId: string, leaseId: string) => {
+const existing = (state: AgentRunState, runId: string): ActiveRun => {
   if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
-  if (TERMINAL.has(state.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
-  if (state.lease?.id !== leaseId) throw new ConflictError('AGENT_RUN_LEASE_LOST', `agent run ${runId} is leased to another worker`);
   return state;
 };
+
+/** Steps are recorded only by the holder of the newest lease: a processor that lost its lease gets a conflict, not a duplicate effect. */
+const heldBy = (state: AgentRunState, runId: string, leaseId: string): ActiveRun => {
+  const run = existing(state, runId);
+  if (TERMINAL.has(run.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${run.status}`);
+  if (run.lease?.id !== leaseId) throw new ConflictError('AGENT_RUN_LEASE_LOST', `agent run ${runId} is leased to another worker`);
+  return run;
+};
+
+const prepared = (run: ActiveRun, runId: string): PreparedRun => {
+  if (!run.prepared) throw new ConflictError('AGENT_RUN_NOT_PREPARED', `agent run ${runId} has not been prepared`);
+  return run.prepared;
+};
+
+/** An invocation that ended is never started or ended again: its recorded outcome stands. */
+const notEnded = (run: ActiveRun, invocationId: string): void => {
+  const status = run.invocations[invocationId]?.status;
+  if (status === 'completed' || status === 'failed' || status === 'skipped') {
+    throw new ConflictError('TOOL_INVOCATION_ENDED', `tool invocation ${invocationId} is already ${status}`);
+  }
+};
+
+const withInvocation = (run: ActiveRun, id: string, change: (prior: InvocationRecord | undefined) => InvocationRecord): ActiveRun => ({
+  ...run,
+  invocations: { ...run.invocations, [id]: change(run.invocations[id]) },
+});
+
+const onActive = (state: AgentRunState, change: (run: ActiveRun) => ActiveRun): AgentRunState =>
+  state.status === 'none' ? state : change(state);
 
 export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -26,22 +89,75 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
   evolve: (state, event) => {
     switch (event.type) {
       case 'AgentRunQueued':
-        return { status: 'queued', workspaceId: event.metadata.workspace_id, attempts: 0 };
+        return {
+          status: 'queued',
+          workspaceId: event.metadata.workspace_id,
+          request: event.data,
+          correlationId: event.metadata.correlation_id,
+          dryRun: event.data.dry_run,
+          attempts: 0,
+          modelCalls: [],
+          invocations: {},
+          usage: { prompt_tokens: 0, completion_tokens: 0 },
+        };
       case 'AgentRunLeased':
-        return state.status === 'none'
-          ? state
-          : {
-              ...state,
-              status: 'running',
-              attempts: event.data.attempt,
-              lease: { id: event.data.lease_id, workerKey: event.data.worker_key, expiresAt: event.data.lease_expires_at },
-            };
+        return onActive(state, (run) => ({
+          ...run,
+          status: 'running',
+          attempts: event.data.attempt,
+          lease: { id: event.data.lease_id, workerKey: event.data.worker_key, expiresAt: event.data.lease_expires_at },
+        }));
+      case 'AgentRunPrepared':
+        return onActive(state, (run) => ({ ...run, prepared: event.data, dryRun: event.data.dry_run }));
+      case 'ModelCallCompleted':
+        return onActive(state, (run) => ({
+          ...run,
+          modelCalls: [...run.modelCalls, event.data],
+          usage: {
+            prompt_tokens: run.usage.prompt_tokens + event.data.usage.prompt_tokens,
+            completion_tokens: run.usage.completion_tokens + event.data.usage.completion_tokens,
+          },
+        }));
+      case 'ToolInvocationSelected':
+      case 'ToolInvocationStarted':
+        return onActive(state, (run) =>
+          withInvocation(run, event.data.invocation_id, (prior) => ({
+            status: event.type === 'ToolInvocationStarted' ? 'running' : 'selected',
+            step: event.data.step,
+            toolCode: event.data.tool_code,
+            attempts: (prior?.attempts ?? 0) + (event.type === 'ToolInvocationStarted' ? 1 : 0),
+          })),
+        );
+      case 'ToolInvocationCompleted':
+        return onActive(state, (run) =>
+          withInvocation(run, event.data.invocation_id, (prior) => ({
+            step: event.data.step,
+            toolCode: prior?.toolCode ?? '',
+            attempts: prior?.attempts ?? 1,
+            status: 'completed',
+            output: event.data.output_json,
+          })),
+        );
+      case 'ToolInvocationFailed':
+        return onActive(state, (run) =>
+          withInvocation(run, event.data.invocation_id, (prior) => ({
+            step: event.data.step,
+            toolCode: event.data.tool_code,
+            attempts: prior?.attempts ?? 0,
+            status: 'failed',
+            error: event.data.error,
+          })),
+        );
+      case 'ToolInvocationSkipped':
+        return onActive(state, (run) =>
+          withInvocation(run, event.data.invocation_id, () => ({ step: event.data.step, toolCode: event.data.tool_code, attempts: 0, status: 'skipped' })),
+        );
       case 'AgentRunCompleted':
-        return state.status === 'none' ? state : { ...state, status: 'completed' };
+        return onActive(state, (run) => ({ ...run, status: 'completed', answer: event.data.answer }));
       case 'AgentRunFailed':
-        return state.status === 'none' ? state : { ...state, status: 'failed' };
+        return onActive(state, (run) => ({ ...run, status: 'failed', error: event.data.error }));
       case 'AgentRunCancelled':
-        return state.status === 'none' ? state : { ...state, status: 'cancelled' };
+        return onActive(state, (run) => ({ ...run, status: 'cancelled' }));
     }
   },
 
@@ -54,18 +170,66 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
       }
       case 'LeaseAgentRun': {
         const { run_id, worker_key, lease_id, now, lease_ms } = command.data;
-        if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${run_id} does not exist`);
-        if (TERMINAL.has(state.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${run_id} is ${state.status}`);
-        if (state.lease && Date.parse(state.lease.expiresAt) > Date.parse(now) && state.lease.workerKey !== worker_key) {
-          throw new ConflictError('AGENT_RUN_LEASED', `agent run ${run_id} is leased to ${state.lease.workerKey}`);
+        const run = existing(state, run_id);
+        if (TERMINAL.has(run.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${run_id} is ${run.status}`);
+        const renewal = run.lease?.id === lease_id;
+        if (!renewal && run.lease && Date.parse(run.lease.expiresAt) > Date.parse(now) && run.lease.workerKey !== worker_key) {
+          throw new ConflictError('AGENT_RUN_LEASED', `agent run ${run_id} is leased to ${run.lease.workerKey} until ${run.lease.expiresAt}`);
         }
         const lease_expires_at = new Date(Date.parse(now) + lease_ms).toISOString();
-        return [{ type: 'AgentRunLeased', data: { run_id, worker_key, lease_id, lease_expires_at, attempt: state.attempts + 1 } }];
+        const attempt = renewal ? run.attempts : run.attempts + 1;
+        return [{ type: 'AgentRunLeased', data: { run_id, worker_key, lease_id, lease_expires_at, attempt } }];
+      }
+      case 'PrepareAgentRun': {
+        const { lease_id, ...data } = command.data;
+        const run = heldBy(state, data.run_id, lease_id);
+        if (run.prepared) throw new ConflictError('AGENT_RUN_PREPARED', `agent run ${data.run_id} was prepared already`);
+        return [{ type: 'AgentRunPrepared', data }];
+      }
+      case 'RecordModelCall': {
+        const { lease_id, ...data } = command.data;
+        const run = heldBy(state, data.run_id, lease_id);
+        const plan = prepared(run, data.run_id);
+        if (data.step !== run.modelCalls.length + 1) {
+          throw new ConflictError('AGENT_RUN_STEP_OUT_OF_ORDER', `agent run ${data.run_id} expects model call ${run.modelCalls.length + 1}, not ${data.step}`);
+        }
+        if (data.step > plan.react_max_steps) {
+          throw new ConflictError('AGENT_RUN_MAX_STEPS', `agent run ${data.run_id} may make at most ${plan.react_max_steps} model calls`);
+        }
+        return [{ type: 'ModelCallCompleted', data }];
+      }
+      case 'SelectToolInvocation':
+      case 'StartToolInvocation': {
+        const { lease_id, ...data } = command.data;
+        const run = heldBy(state, data.run_id, lease_id);
+        prepared(run, data.run_id);
+        notEnded(run, data.invocation_id);
+        return [{ type: command.type === 'StartToolInvocation' ? 'ToolInvocationStarted' : 'ToolInvocationSelected', data }];
+      }
+      case 'CompleteToolInvocation': {
+        const { lease_id, run_id, invocation_id, output_json, duration_ms } = command.data;
+        const run = heldBy(state, run_id, lease_id);
+        const invocation = run.invocations[invocation_id];
+        if (invocation?.status !== 'running') {
+          throw new ConflictError('TOOL_INVOCATION_NOT_RUNNING', `tool invocation ${invocation_id} is ${invocation?.status ?? 'not started'}`);
+        }
+        return [{ type: 'ToolInvocationCompleted', data: { run_id, invocation_id, step: invocation.step, output_json, duration_ms } }];
+      }
+      case 'FailToolInvocation':
+      case 'SkipToolInvocation': {
+        const run = heldBy(state, command.data.run_id, command.data.lease_id);
+        notEnded(run, command.data.invocation_id);
+        if (command.type === 'SkipToolInvocation') {
+          const { lease_id: _lease, ...data } = command.data;
+          return [{ type: 'ToolInvocationSkipped', data }];
+        }
+        const { lease_id: _lease, ...data } = command.data;
+        return [{ type: 'ToolInvocationFailed', data }];
       }
       case 'CompleteAgentRun': {
-        const { run_id, lease_id, answer, usage } = command.data;
-        heldBy(state, run_id, lease_id);
-        return [{ type: 'AgentRunCompleted', data: { run_id, answer, usage } }];
+        const { run_id, lease_id, answer } = command.data;
+        const run = heldBy(state, run_id, lease_id);
+        return [{ type: 'AgentRunCompleted', data: { run_id, answer, usage: run.usage } }];
       }
       case 'FailAgentRun': {
         const { run_id, lease_id, error } = command.data;

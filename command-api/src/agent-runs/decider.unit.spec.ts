@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, type AgentRunEvent } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type AgentRunEvent, type PreparedRun } from '@agent-platform/contracts';
 import { deciderSpecification } from '../testing/deciderSpecification.js';
 import { agentRunDecider } from './decider.js';
 
@@ -20,8 +20,49 @@ const leased = (lease_id: string, worker_key: string, lease_expires_at: string, 
 });
 const lease = (lease_id: string, worker_key: string, now: string) =>
   ({ type: 'LeaseAgentRun', data: { run_id: R, worker_key, lease_id, now, lease_ms: 60_000 } }) as const;
-const complete = (lease_id: string) =>
-  ({ type: 'CompleteAgentRun', data: { run_id: R, lease_id, answer: 'done', usage: { prompt_tokens: 10, completion_tokens: 5 } } }) as const;
+const complete = (lease_id: string) => ({ type: 'CompleteAgentRun', data: { run_id: R, lease_id, answer: 'done' } }) as const;
+const plan: PreparedRun = {
+  run_id: R,
+  dry_run: false,
+  model: 'local-react',
+  temperature: null,
+  max_tokens: null,
+  react_enabled: true,
+  react_max_steps: 2,
+  messages: [{ role: 'user', content: 'Summarize this lead.' }],
+  selected_tool_refs: [],
+  selected_skill_refs: [],
+  memory: { read: 'disabled', write: 'disabled', memory_scope: 'session', read_top_k: 5, read_count: 0, note: null },
+};
+const prepared: AgentRunEvent = { type: 'AgentRunPrepared', data: plan };
+const modelCall = (step: number, usage = { prompt_tokens: 10, completion_tokens: 5 }) => ({
+  run_id: R,
+  step,
+  model: 'local-react',
+  content: null,
+  tool_calls: [{ id: 'call_1', name: 'lookup_order', arguments: '{"order_id":"123"}' }],
+  finish_reason: 'tool_calls',
+  usage,
+  duration_ms: 1,
+});
+const modelCalled = (step: number, usage?: { prompt_tokens: number; completion_tokens: number }): AgentRunEvent => ({
+  type: 'ModelCallCompleted',
+  data: modelCall(step, usage),
+});
+const I = 'd7e8f90a-1b2c-4d34-9e01-f20314253647';
+const invocation = {
+  run_id: R,
+  invocation_id: I,
+  step: 1,
+  tool_id: null,
+  tool_version_id: null,
+  tool_code: 'lookup_order',
+  input_json: { order_id: '123' },
+  idempotency_key: `${R}:1:0`,
+  tool_call_id: 'call_1',
+};
+const started: AgentRunEvent = { type: 'ToolInvocationStarted', data: invocation };
+const toolCompleted: AgentRunEvent = { type: 'ToolInvocationCompleted', data: { run_id: R, invocation_id: I, step: 1, output_json: { ok: true }, duration_ms: 3 } };
 const cancel = (workspace_id = 'public') => ({ type: 'CancelAgentRun', data: { run_id: R, workspace_id } }) as const;
 const T0 = '2026-11-25T00:00:00.000Z';
 const T0_PLUS_LEASE = '2026-11-25T00:01:00.000Z';
@@ -54,8 +95,13 @@ describe('agent run decider', () => {
     it('refuses another worker while the lease lives', () => spec.given(running).when(lease(L2, 'w2', T0)).thenThrows(ConflictError, 'AGENT_RUN_LEASED'));
     it('is resumed by another worker once the lease expired', () =>
       spec.given(running).when(lease(L2, 'w2', LATER)).then([leased(L2, 'w2', '2026-11-25T00:06:00.000Z', 2)]));
-    it('completes by its lease holder', () =>
-      spec.given(running).when(complete(L1)).then([{ type: 'AgentRunCompleted', data: { run_id: R, answer: 'done', usage: { prompt_tokens: 10, completion_tokens: 5 } } }]));
+    it('completes by its lease holder, with the usage of every model call', () =>
+      spec
+        .given([...running, prepared, modelCalled(1), modelCalled(2, { prompt_tokens: 7, completion_tokens: 2 })])
+        .when(complete(L1))
+        .then([{ type: 'AgentRunCompleted', data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 } } }]));
+    it('renews the lease its holder has, without counting an attempt', () =>
+      spec.given(running).when(lease(L1, 'w1', LATER)).then([leased(L1, 'w1', '2026-11-25T00:06:00.000Z', 1)]));
     it('refuses a step from a holder whose lease was taken over', () =>
       spec.given([...running, leased(L2, 'w2', LATER, 2)]).when(complete(L1)).thenThrows(ConflictError, 'AGENT_RUN_LEASE_LOST'));
     it('fails by its lease holder', () =>
@@ -63,6 +109,46 @@ describe('agent run decider', () => {
         .given(running)
         .when({ type: 'FailAgentRun', data: { run_id: R, lease_id: L1, error: { code: 'MODEL_UNAVAILABLE', message: 'down' } } })
         .then([{ type: 'AgentRunFailed', data: { run_id: R, error: { code: 'MODEL_UNAVAILABLE', message: 'down' } } }]));
+  });
+
+  describe('the journal of a running run', () => {
+    const running = [queued, leased(L1, 'w1', T0_PLUS_LEASE, 1)];
+    const holder = { lease_id: L1 };
+    it('is prepared once', () => {
+      spec.given(running).when({ type: 'PrepareAgentRun', data: { ...plan, ...holder } }).then([prepared]);
+      spec.given([...running, prepared]).when({ type: 'PrepareAgentRun', data: { ...plan, ...holder } }).thenThrows(ConflictError, 'AGENT_RUN_PREPARED');
+    });
+    it('records model calls in order, after preparation, within react_max_steps', () => {
+      spec.given(running).when({ type: 'RecordModelCall', data: { ...modelCall(1), ...holder } }).thenThrows(ConflictError, 'AGENT_RUN_NOT_PREPARED');
+      spec.given([...running, prepared]).when({ type: 'RecordModelCall', data: { ...modelCall(1), ...holder } }).then([modelCalled(1)]);
+      spec.given([...running, prepared, modelCalled(1)]).when({ type: 'RecordModelCall', data: { ...modelCall(1), ...holder } }).thenThrows(ConflictError, 'AGENT_RUN_STEP_OUT_OF_ORDER');
+      spec
+        .given([...running, prepared, modelCalled(1), modelCalled(2)])
+        .when({ type: 'RecordModelCall', data: { ...modelCall(3), ...holder } })
+        .thenThrows(ConflictError, 'AGENT_RUN_MAX_STEPS');
+    });
+    it('starts a tool invocation, and starts it again after a crash left it running', () => {
+      spec.given([...running, prepared, modelCalled(1)]).when({ type: 'StartToolInvocation', data: { ...invocation, ...holder } }).then([started]);
+      spec.given([...running, prepared, modelCalled(1), started]).when({ type: 'StartToolInvocation', data: { ...invocation, ...holder } }).then([started]);
+    });
+    it('never starts or ends an invocation that completed', () => {
+      const done = [...running, prepared, modelCalled(1), started, toolCompleted];
+      spec.given(done).when({ type: 'StartToolInvocation', data: { ...invocation, ...holder } }).thenThrows(ConflictError, 'TOOL_INVOCATION_ENDED');
+      spec
+        .given(done)
+        .when({ type: 'FailToolInvocation', data: { ...invocation, ...holder, error: { code: 'X', message: 'x' }, duration_ms: null } })
+        .thenThrows(ConflictError, 'TOOL_INVOCATION_ENDED');
+    });
+    it('completes only an invocation that is running', () => {
+      const completeIt = { type: 'CompleteToolInvocation', data: { run_id: R, lease_id: L1, invocation_id: I, output_json: { ok: true }, duration_ms: 3 } } as const;
+      spec.given([...running, prepared, modelCalled(1), started]).when(completeIt).then([toolCompleted]);
+      spec.given([...running, prepared, modelCalled(1)]).when(completeIt).thenThrows(ConflictError, 'TOOL_INVOCATION_NOT_RUNNING');
+    });
+    it('refuses every step from a holder whose lease was taken over', () =>
+      spec
+        .given([...running, prepared, leased(L2, 'w2', LATER, 2)])
+        .when({ type: 'RecordModelCall', data: { ...modelCall(1), ...holder } })
+        .thenThrows(ConflictError, 'AGENT_RUN_LEASE_LOST'));
   });
 
   describe('an ended run', () => {

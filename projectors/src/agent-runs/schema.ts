@@ -34,3 +34,53 @@ export const agentRunsReadModel: Migration = {
     await knex.raw('DROP TABLE IF EXISTS rm_agent_runs;');
   },
 };
+
+/** The run's journal: what a run planned and did step by step, and one row per tool invocation. */
+export const agentRunJournalReadModel: Migration = {
+  name: '1006_agent_run_journal',
+  up: async (knex) => {
+    await knex.raw(`
+      ALTER TABLE rm_agent_runs
+        ADD COLUMN steps               integer NOT NULL DEFAULT 0,
+        ADD COLUMN lease_expires_at    timestamptz,
+        ADD COLUMN selected_tool_refs  jsonb NOT NULL DEFAULT '[]',
+        ADD COLUMN selected_skill_refs jsonb NOT NULL DEFAULT '[]',
+        ADD COLUMN memory              jsonb;
+      -- A sweeper finds running runs whose holder died: their lease expired.
+      CREATE INDEX rm_agent_runs_expired_leases ON rm_agent_runs (lease_expires_at) WHERE status = 'running';
+
+      CREATE TABLE rm_agent_tool_invocations (
+        id               uuid PRIMARY KEY,
+        workspace_id     text NOT NULL,
+        run_id           uuid NOT NULL,
+        step             integer NOT NULL,
+        tool_id          uuid,
+        tool_version_id  uuid,
+        tool_code        text NOT NULL,
+        status           text NOT NULL,
+        input_json       jsonb NOT NULL,
+        output_json      jsonb,
+        error            jsonb,
+        idempotency_key  text NOT NULL,
+        attempts         integer NOT NULL DEFAULT 0,
+        duration_ms      double precision,
+        started_time     timestamptz,
+        finished_time    timestamptz,
+        created_time     timestamptz NOT NULL
+      );
+      CREATE INDEX rm_agent_tool_invocations_by_run ON rm_agent_tool_invocations (run_id, step, created_time);
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw(`
+      DROP TABLE IF EXISTS rm_agent_tool_invocations;
+      DROP INDEX IF EXISTS rm_agent_runs_expired_leases;
+      ALTER TABLE rm_agent_runs
+        DROP COLUMN IF EXISTS steps,
+        DROP COLUMN IF EXISTS lease_expires_at,
+        DROP COLUMN IF EXISTS selected_tool_refs,
+        DROP COLUMN IF EXISTS selected_skill_refs,
+        DROP COLUMN IF EXISTS memory;
+    `);
+  },
+};

@@ -19,7 +19,8 @@ export type TestServer = {
   stop: () => Promise<void>;
 };
 
-export type ServerOptions = { roles?: readonly Role[]; env?: Record<string, string> };
+/** `env` may be a function, read when the platform starts: for values known only then, such as a test server's port. */
+export type ServerOptions = { roles?: readonly Role[]; env?: Record<string, string> | (() => Record<string, string>) };
 
 /** Quiet, on a free port of the loopback interface, so parallel suites never collide. */
 export const TEST_ENV = { AGENT_PLATFORM_PORT: '0', AGENT_PLATFORM_HOST: '127.0.0.1', AGENT_PLATFORM_LOG_LEVEL: 'silent' };
@@ -52,7 +53,8 @@ export const describeOnPlatform = (title: string, body: (server: () => TestServe
     describe(`the platform with ${options.roles ? options.roles.join(' + ') : 'every role'}`, () => {
       let server: TestServer | undefined;
       before(async () => {
-        server = await startServer({ AGENT_PLATFORM_DATABASE_URL: db().url, ...options.env }, options.roles);
+        const env = typeof options.env === 'function' ? options.env() : options.env;
+        server = await startServer({ AGENT_PLATFORM_DATABASE_URL: db().url, ...env }, options.roles);
       });
       after(async () => server?.stop());
       body(() => {

@@ -1,0 +1,75 @@
+import {
+  AGENT_RUNS_CATEGORY,
+  ConflictError,
+  NotFoundError,
+  streamId,
+  TERMINAL_RUN_STATUSES,
+  type AgentRunOutcome,
+  type RecordedEvent,
+} from '@agent-platform/contracts';
+import { watchStream, type EventStore, type Logger } from '@agent-platform/infra';
+import { agentRunDecider, type AgentRunState } from './decider.js';
+import { outcomeOf, type ExecuteOptions, type RunExecutor } from './executor.js';
+
+const ENDING_TYPES = new Set(['AgentRunCompleted', 'AgentRunFailed', 'AgentRunCancelled']);
+/** Where a caller stops waiting: the run ended, or it waits for a human (the human-in-the-loop issue). */
+const SETTLED = new Set<string>([...TERMINAL_RUN_STATUSES, 'awaiting_human']);
+
+const fold = (events: RecordedEvent[]): AgentRunState =>
+  events.reduce(
+    (s, e) => agentRunDecider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as Parameters<typeof agentRunDecider.evolve>[1]),
+    agentRunDecider.initialState(),
+  );
+
+/** A run as its stream has it, or 404 when it is not in the workspace. */
+export const readRun = async (store: EventStore, runId: string, workspaceId: string) => {
+  const events = await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId));
+  const state = fold(events);
+  if (state.status === 'none' || state.workspaceId !== workspaceId) {
+    throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist in this workspace`);
+  }
+  const last = events.at(-1)!;
+  return { state, version: last.stream_version, outcome: outcomeOf(runId, state, last.global_position) };
+};
+
+/** Resolves when the run's stream records its end, or when `signal` aborts. */
+const ended = async (store: EventStore, runId: string, afterVersion: number, signal: AbortSignal): Promise<void> => {
+  for await (const event of watchStream(store, streamId(AGENT_RUNS_CATEGORY, runId), { afterVersion, signal })) {
+    if (ENDING_TYPES.has(event.type)) return;
+  }
+};
+
+/**
+ * `execute` as the HTTP API offers it: the caller's worker takes the run if nobody holds it (and runs it in
+ * this process), else the caller waits for the holder. Either way it waits at most `waitMs` for the run to
+ * settle; `settled: false` means it is still going.
+ */
+export const executeRun = async (
+  deps: { store: EventStore; executor: RunExecutor; log: Logger },
+  runId: string,
+  workspaceId: string,
+  /** `claim`: only a run this worker can take; one another worker holds or that ended is refused (409). */
+  options: ExecuteOptions & { waitMs: number; claim?: boolean },
+): Promise<{ settled: boolean; outcome: AgentRunOutcome }> => {
+  const before = await readRun(deps.store, runId, workspaceId);
+  if (SETTLED.has(before.state.status)) {
+    if (options.claim) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${before.state.status}`);
+    return { settled: true, outcome: before.outcome };
+  }
+  const stopWaiting = new AbortController();
+  let finished: Promise<unknown>;
+  try {
+    const { done } = await deps.executor.start(runId, options);
+    // A run that fails unexpectedly stays leased; the sweeper resumes it once the lease runs out.
+    finished = done.catch((error: unknown) => deps.log.error({ err: error, agent_run_id: runId }, 'agent run stopped with an error'));
+  } catch (error) {
+    if (!(error instanceof ConflictError) || (error.code !== 'AGENT_RUN_LEASED' && error.code !== 'AGENT_RUN_ENDED') || options.claim) throw error;
+    finished = ended(deps.store, runId, before.version, stopWaiting.signal);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, options.waitMs)))]);
+  clearTimeout(timer);
+  stopWaiting.abort();
+  const after = await readRun(deps.store, runId, workspaceId);
+  return { settled: SETTLED.has(after.state.status), outcome: after.outcome };
+};

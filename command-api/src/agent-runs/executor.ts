@@ -1,0 +1,38 @@
+import type { AgentRunOutcome } from '@agent-platform/contracts';
+import type { AgentRunState } from './decider.js';
+
+export type ExecuteOptions = {
+  workerKey: string;
+  /** Plan only, call nothing; the run's own `dry_run` when left out. Ignored when the run was planned already. */
+  dryRun?: boolean;
+  leaseMs?: number;
+};
+
+/**
+ * Runs agent runs: the processors implement it, the command API uses it for `POST /agents/runs/:id/execute`.
+ * `start` resolves once the run is leased to the caller (or throws `AGENT_RUN_LEASED` / `AGENT_RUN_ENDED`),
+ * with `done`, which settles when the run ends or the lease is lost.
+ */
+export type RunExecutor = {
+  start: (runId: string, options: ExecuteOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
+};
+
+/** Where a run stands, from its own stream. */
+export const outcomeOf = (runId: string, state: AgentRunState, position: number): AgentRunOutcome => {
+  if (state.status === 'none') throw new Error(`agent run ${runId} does not exist`);
+  return {
+    id: runId,
+    status: state.status,
+    dry_run: state.dryRun,
+    worker_key: state.lease?.workerKey ?? null,
+    attempts: state.attempts,
+    steps: state.modelCalls.length,
+    output_text: state.answer ?? null,
+    error: state.error ?? null,
+    prompt_tokens: state.usage.prompt_tokens,
+    completion_tokens: state.usage.completion_tokens,
+    selected_tool_refs: state.prepared?.selected_tool_refs ?? [],
+    selected_skill_refs: state.prepared?.selected_skill_refs ?? [],
+    position,
+  };
+};

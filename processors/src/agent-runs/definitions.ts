@@ -1,0 +1,80 @@
+import {
+  AGENTS_CATEGORY,
+  AgentVersionCreated,
+  SESSIONS_CATEGORY,
+  SessionMessageAppended,
+  streamId,
+  TOOLS_CATEGORY,
+  ToolCreated,
+  ToolVersionCreated,
+  type AgentVersionDefinition,
+  type InvokeConfig,
+} from '@agent-platform/contracts';
+import { uuidFrom, type EventStore } from '@agent-platform/infra';
+
+/*
+ * A run reads the definitions it needs from their streams, not from read models: a run queued right after
+ * a version was published must see that version, whatever the projectors' lag.
+ */
+
+export type ToolDefinition = {
+  toolId: string;
+  workspaceId: string;
+  code: string;
+  toolType: 'http' | 'skill' | 'code';
+  description: string | null;
+  /** Version id → its schemas and invoke config, with its status. */
+  versions: Map<string, { status: 'draft' | 'published' | 'deprecated'; inputSchema: Record<string, unknown>; invokeConfig: InvokeConfig }>;
+};
+
+export const agentVersion = async (store: EventStore, agentId: string, versionId: string): Promise<AgentVersionDefinition | undefined> => {
+  const events = await store.readStream(streamId(AGENTS_CATEGORY, agentId));
+  const created = events.find((e) => e.type === AgentVersionCreated.type && (e.data as { version_id: string }).version_id === versionId);
+  return created ? AgentVersionCreated.schema.parse(created.data) : undefined;
+};
+
+export const toolIdOf = (workspaceId: string, ref: { tool_id?: string | undefined; tool_code?: string | undefined }): string =>
+  ref.tool_id ?? uuidFrom('tool', workspaceId, ref.tool_code!);
+
+export const toolDefinition = async (store: EventStore, toolId: string): Promise<ToolDefinition | undefined> => {
+  const events = await store.readStream(streamId(TOOLS_CATEGORY, toolId));
+  const first = events[0];
+  if (!first || first.type !== ToolCreated.type) return undefined;
+  const created = ToolCreated.schema.parse(first.data);
+  const tool: ToolDefinition = {
+    toolId,
+    workspaceId: first.metadata.workspace_id,
+    code: created.code,
+    toolType: created.tool_type,
+    description: created.description,
+    versions: new Map(),
+  };
+  for (const e of events) {
+    const versionId = (e.data as { version_id?: string }).version_id;
+    if (e.type === ToolVersionCreated.type) {
+      const v = ToolVersionCreated.schema.parse(e.data);
+      tool.versions.set(v.version_id, { status: 'draft', inputSchema: v.input_schema_json, invokeConfig: v.invoke_config_json });
+    } else if (versionId && tool.versions.has(versionId)) {
+      tool.versions.get(versionId)!.status = e.type === 'ToolVersionPublished' ? 'published' : 'deprecated';
+    }
+  }
+  return tool;
+};
+
+/** The version a ref pins, else the newest published one. */
+export const toolVersionFor = (tool: ToolDefinition, pinned: string | undefined): string | undefined => {
+  if (pinned) return tool.versions.has(pinned) ? pinned : undefined;
+  return [...tool.versions].filter(([, v]) => v.status === 'published').at(-1)?.[0];
+};
+
+/** The newest messages of a session, oldest first. */
+export const sessionHistory = async (store: EventStore, sessionId: string, limit: number): Promise<{ role: string; content: string }[]> => {
+  const events = await store.readStream(streamId(SESSIONS_CATEGORY, sessionId));
+  return events
+    .filter((e) => e.type === SessionMessageAppended.type)
+    .slice(-limit)
+    .map((e) => {
+      const m = SessionMessageAppended.schema.parse(e.data);
+      return { role: m.role, content: m.content_text };
+    });
+};

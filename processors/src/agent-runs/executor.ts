@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '@agent-platform/contracts';
+import { isTerminal, outcomeOf, type ExecuteOptions, type RunExecutor } from '@agent-platform/command-api';
+import { uuidFrom, type Logger } from '@agent-platform/infra';
+import { openJournal, type Journal } from './journal.js';
+import { PlanError, prepareRun } from './prepare.js';
+import { runToEnd, type RunnerDeps } from './runner.js';
+
+export type ExecutorDeps = RunnerDeps & {
+  /** How long a lease lasts; its holder renews it every third of that while it works, so a dead holder's run is resumed this long after. */
+  leaseMs: number;
+  log: Logger;
+};
+
+/** Codes that mean "someone else has this run now" (a newer lease, a cancel): the worker lets go quietly. */
+const LET_GO = new Set(['AGENT_RUN_LEASE_LOST', 'AGENT_RUN_ENDED']);
+
+const prepareIfNeeded = async (deps: ExecutorDeps, journal: Journal, leaseId: string, dryRun: boolean | undefined) => {
+  const run = journal.state();
+  if (run.status === 'none' || run.prepared) return;
+  try {
+    const plan = await prepareRun(deps.store, run, { dryRun: dryRun ?? run.dryRun, defaultModel: deps.models.defaultModel });
+    await journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: leaseId } });
+  } catch (error) {
+    if (!(error instanceof PlanError)) throw error;
+    await journal.record({ type: 'FailAgentRun', data: { run_id: journal.runId, lease_id: leaseId, error: error.error } });
+  }
+};
+
+/** A dry run selects and calls nothing: its selected tools are recorded as such, and it ends with a summary. */
+const finishDryRun = async (journal: Journal, leaseId: string) => {
+  const run = journal.state();
+  if (run.status === 'none' || !run.prepared) return;
+  const plan = run.prepared;
+  for (const [index, tool] of plan.selected_tool_refs.entries()) {
+    const invocation_id = uuidFrom('agent-tool-selection', journal.runId, String(index));
+    if (run.invocations[invocation_id]) continue;
+    await journal.record({
+      type: 'SelectToolInvocation',
+      data: {
+        run_id: journal.runId,
+        lease_id: leaseId,
+        invocation_id,
+        step: 0,
+        tool_id: tool.tool_id,
+        tool_version_id: tool.tool_version_id,
+        tool_code: tool.tool_code,
+        input_json: {},
+        idempotency_key: `${journal.runId}:dry:${index}`,
+        tool_call_id: null,
+      },
+    });
+  }
+  const tools = plan.selected_tool_refs.map((t) => t.tool_code).join(', ') || 'none';
+  const skills = plan.selected_skill_refs.map((s) => s.skill_code ?? s.skill_id).join(', ') || 'none';
+  await journal.record({
+    type: 'CompleteAgentRun',
+    data: { run_id: journal.runId, lease_id: leaseId, answer: `Dry run: nothing was called. Selected tools: ${tools}. Selected skills: ${skills}.` },
+  });
+};
+
+/**
+ * Leases a run and drives it to its end, renewing the lease while it works. A worker that dies stops
+ * renewing; once the lease runs out, any worker's `start` (the processor's redelivery, the sweeper, an
+ * HTTP execute) takes the run over and resumes it from its journal.
+ */
+export const createRunExecutor = (deps: ExecutorDeps): RunExecutor => ({
+  start: async (runId, options: ExecuteOptions) => {
+    const journal = await openJournal(deps.store, runId);
+    const state = journal.state();
+    if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
+    if (isTerminal(state)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
+    const leaseMs = options.leaseMs ?? deps.leaseMs;
+    const leaseId = randomUUID();
+    const lease = (now = new Date()) =>
+      journal.record({ type: 'LeaseAgentRun', data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: now.toISOString(), lease_ms: leaseMs } });
+    await lease();
+
+    const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
+    const abort = new AbortController();
+    const heartbeat = setInterval(() => {
+      lease().catch((error: unknown) => {
+        // Lost the run (cancelled, or taken over after a stall): stop the calls in flight.
+        log.info({ err: error }, 'lease renewal refused; letting the run go');
+        abort.abort(error);
+      });
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+
+    const drive = async () => {
+      try {
+        await prepareIfNeeded(deps, journal, leaseId, options.dryRun);
+        const run = journal.state();
+        if (run.status === 'none' || isTerminal(run) || !run.prepared) return;
+        if (run.prepared.dry_run) await finishDryRun(journal, leaseId);
+        else await runToEnd(deps, journal, leaseId, abort.signal);
+      } catch (error) {
+        if (error instanceof ConflictError && LET_GO.has(error.code)) {
+          log.info({ code: error.code }, 'agent run taken over or ended elsewhere');
+          return;
+        }
+        if (abort.signal.aborted) return;
+        throw error;
+      } finally {
+        clearInterval(heartbeat);
+      }
+    };
+    const done = drive().then(() => outcomeOf(runId, journal.state(), journal.position()));
+    return { done };
+  },
+});

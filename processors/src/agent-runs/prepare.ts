@@ -1,0 +1,99 @@
+import type { PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
+import type { ActiveRun } from '@agent-platform/command-api';
+import type { EventStore } from '@agent-platform/infra';
+import { agentVersion, sessionHistory, toolDefinition, toolIdOf, toolVersionFor } from './definitions.js';
+import { skillSelection, toolSelection } from './selection.js';
+
+const HISTORY_MESSAGES = 20;
+
+/** A run that cannot be planned fails with this, instead of retrying: its definition is wrong, not the world. */
+export class PlanError extends Error {
+  constructor(readonly error: RunError) {
+    super(error.message);
+  }
+}
+
+const memoryOf = (policy: { enabled: boolean; memory_scope: string; read_top_k: number; write_enabled: boolean }): RunMemory => ({
+  read: policy.enabled ? 'unavailable' : 'disabled',
+  write: policy.write_enabled ? 'unavailable' : 'disabled',
+  memory_scope: policy.memory_scope,
+  read_top_k: policy.read_top_k,
+  read_count: 0,
+  // Said in the run, so nobody mistakes an empty read for "nothing relevant was remembered".
+  note: policy.enabled || policy.write_enabled ? 'memory search is not available yet: nothing was read or written' : null,
+});
+
+/** Tells a model without native tool calling how to act, and which tools it has. */
+const reactInstructions = (tools: SelectedToolRef[]): string =>
+  [
+    'You can use tools. To call one, answer with only a JSON object: {"action":"tool","tool_code":"<code>","input_json":{...}}.',
+    'You then get its result as an observation. When you know the answer, reply with only {"action":"finish","answer":"<your answer>"}.',
+    'Tools:',
+    ...tools.map((t) => `- ${t.tool_code}: ${t.description ?? t.tool_code} ${JSON.stringify(t.input_schema_json)}`),
+  ].join('\n');
+
+const systemPrompt = (version: { system_prompt: string | null; role: string | null; goal: string | null }, react: string | undefined): string =>
+  [version.system_prompt, version.role && `Role: ${version.role}`, version.goal && `Goal: ${version.goal}`, react].filter(Boolean).join('\n\n');
+
+/**
+ * Plans a run once: the prompt (system prompt, the session's recent messages, the input), the tools and
+ * skills it selected, and what it did about memory. The plan is recorded, so a resumed run never re-plans.
+ */
+export const prepareRun = async (store: EventStore, run: ActiveRun, options: { dryRun: boolean; defaultModel: string }): Promise<PreparedRun> => {
+  const { agent_id, agent_version_id, session_id, input_text, run_id } = run.request;
+  const version = await agentVersion(store, agent_id, agent_version_id);
+  if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
+  const react = version.model_config.react_enabled;
+
+  const tools: SelectedToolRef[] = [];
+  for (const ref of version.tool_refs) {
+    const selected_by = toolSelection(ref, input_text, react);
+    if (!selected_by) continue;
+    const name = ref.tool_code ?? ref.tool_id!;
+    const tool = await toolDefinition(store, toolIdOf(run.workspaceId, ref));
+    if (!tool || tool.workspaceId !== run.workspaceId) throw new PlanError({ code: 'TOOL_NOT_FOUND', message: `tool ${name} does not exist in this workspace` });
+    const versionId = toolVersionFor(tool, ref.tool_version_id);
+    if (!versionId) throw new PlanError({ code: 'TOOL_NOT_PUBLISHED', message: `tool ${name} has no published version (or not the pinned one)` });
+    tools.push({
+      tool_id: tool.toolId,
+      tool_version_id: versionId,
+      tool_code: tool.code,
+      tool_type: tool.toolType,
+      description: tool.description,
+      input_schema_json: tool.versions.get(versionId)!.inputSchema,
+      selected_by,
+    });
+  }
+  const skills: SelectedSkillRef[] = version.skill_refs.flatMap((ref) => {
+    const selected_by = skillSelection(ref, input_text);
+    return selected_by
+      ? [{ skill_id: ref.skill_id ?? null, skill_code: ref.skill_code ?? null, skill_version_id: ref.skill_version_id ?? null, selected_by }]
+      : [];
+  });
+
+  const history = await sessionHistory(store, session_id, HISTORY_MESSAGES);
+  // The input is often the session's newest message already; it is sent once.
+  const last = history.at(-1);
+  if (last?.role === 'user' && last.content === input_text) history.pop();
+  const system = systemPrompt(version, react && tools.length ? reactInstructions(tools) : undefined);
+  const messages: RunMessage[] = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...history.flatMap((m): RunMessage[] => (m.role === 'user' || m.role === 'assistant' || m.role === 'system' ? [{ role: m.role, content: m.content }] : [])),
+    { role: 'user', content: input_text },
+  ];
+
+  return {
+    run_id,
+    dry_run: options.dryRun,
+    model: version.model_config.model ?? options.defaultModel,
+    temperature: version.model_config.temperature ?? null,
+    max_tokens: version.model_config.max_tokens ?? null,
+    react_enabled: react,
+    // Without ReAct a run makes one model call.
+    react_max_steps: react ? version.model_config.react_max_steps : 1,
+    messages,
+    selected_tool_refs: tools,
+    selected_skill_refs: skills,
+    memory: memoryOf(version.memory_policy),
+  };
+};

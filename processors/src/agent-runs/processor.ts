@@ -1,0 +1,24 @@
+import { AgentRunQueued, ConflictError } from '@agent-platform/contracts';
+import type { RunExecutor } from '@agent-platform/command-api';
+import type { Processor } from '../runtime/processor.js';
+
+/**
+ * Runs each run queued with `auto_execute` as soon as it is queued. The delivery is settled when the run
+ * ends; a run another worker holds is left to it (its lease, renewed while it works, says it is alive).
+ */
+export const agentRunProcessor = (executor: RunExecutor, options: { workerKey: string; concurrency: number }): Processor => ({
+  group: 'agent-runs',
+  types: [AgentRunQueued.type],
+  concurrency: options.concurrency,
+  handle: async (event) => {
+    const queued = AgentRunQueued.schema.parse(event.data);
+    if (!queued.auto_execute) return;
+    try {
+      const { done } = await executor.start(queued.run_id, { workerKey: options.workerKey });
+      await done;
+    } catch (error) {
+      if (error instanceof ConflictError && (error.code === 'AGENT_RUN_LEASED' || error.code === 'AGENT_RUN_ENDED')) return;
+      throw error;
+    }
+  },
+});

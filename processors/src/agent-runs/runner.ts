@@ -1,0 +1,267 @@
+import {
+  ConflictError,
+  SESSIONS_CATEGORY,
+  streamId,
+  type PreparedRun,
+  type RecordedModelCall,
+  type RunError,
+  type SelectedToolRef,
+} from '@agent-platform/contracts';
+import { handleCommand, sessionDecider, type ActiveRun } from '@agent-platform/command-api';
+import {
+  ProviderError,
+  uuidFrom,
+  type ChatMessage,
+  type EventStore,
+  type HttpToolRequest,
+  type HttpToolResult,
+  type Logger,
+  type ModelProvider,
+  type ToolDefinition as ModelTool,
+} from '@agent-platform/infra';
+import { actionOf, type ToolAction } from './actions.js';
+import { toolDefinition } from './definitions.js';
+import type { Journal } from './journal.js';
+
+export type RunnerDeps = {
+  store: EventStore;
+  models: ModelProvider;
+  callTool: (request: HttpToolRequest, signal?: AbortSignal) => Promise<HttpToolResult>;
+  log: Logger;
+};
+
+type Ending = { answer: string } | { error: RunError };
+
+/** OpenAI's function names allow `[a-zA-Z0-9_-]{1,64}`; tool codes may also hold dots. */
+const functionNameOf = (code: string): string => code.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+
+const observationOf = (outcome: { output?: unknown; error?: RunError | undefined; skipped?: string }): string =>
+  outcome.error ? `Error ${outcome.error.code}: ${outcome.error.message}` : outcome.skipped ? `Skipped: ${outcome.skipped}` : JSON.stringify(outcome.output ?? null);
+
+const joinUrl = (base: string, path: string): string => (path ? `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : base);
+
+/**
+ * Drives one leased run from wherever its journal stands to its end. Every step is looked up in the journal
+ * first: a model answer or a tool outcome recorded before a crash is replayed, never made again. A tool
+ * call that was started and not ended is made again with the same idempotency key.
+ */
+export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: string, signal: AbortSignal): Promise<void> => {
+  const run = (): ActiveRun => {
+    const state = journal.state();
+    if (state.status === 'none') throw new Error(`agent run ${journal.runId} vanished`);
+    return state;
+  };
+  const plan = run().prepared!;
+  const runId = journal.runId;
+  const log = deps.log.child({ agent_run_id: runId, workspace_id: run().workspaceId, correlation_id: run().correlationId });
+  const httpTools = plan.selected_tool_refs.filter((t) => t.tool_type === 'http');
+  const codeOfFunction = new Map(httpTools.map((t) => [functionNameOf(t.tool_code), t.tool_code]));
+
+  const modelStep = async (step: number, messages: ChatMessage[], tools: ModelTool[] | undefined): Promise<RecordedModelCall> => {
+    const recorded = run().modelCalls[step - 1];
+    if (recorded) return recorded;
+    const started = performance.now();
+    const response = await deps.models.chat(
+      {
+        model: plan.model,
+        messages,
+        ...(tools?.length ? { tools } : {}),
+        ...(plan.temperature !== null ? { temperature: plan.temperature } : {}),
+        ...(plan.max_tokens !== null ? { max_tokens: plan.max_tokens } : {}),
+      },
+      { signal },
+    );
+    const choice = response.choices[0]!;
+    const call: RecordedModelCall = {
+      run_id: runId,
+      step,
+      model: response.model,
+      content: choice.message.content,
+      tool_calls: (choice.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      finish_reason: choice.finish_reason,
+      usage: { prompt_tokens: response.usage?.prompt_tokens ?? 0, completion_tokens: response.usage?.completion_tokens ?? 0 },
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    await journal.record({ type: 'RecordModelCall', data: { ...call, lease_id: leaseId } });
+    return call;
+  };
+
+  /** One tool call, at most once in effect; answers with what the model is told. */
+  const invoke = async (step: number, index: number, action: ToolAction): Promise<string> => {
+    const invocation_id = uuidFrom('agent-tool-invocation', runId, String(step), String(index));
+    const prior = run().invocations[invocation_id];
+    if (prior?.status === 'completed' || prior?.status === 'failed') return observationOf(prior);
+    if (prior?.status === 'skipped') return observationOf({ skipped: 'the tool was not called' });
+    const tool: SelectedToolRef | undefined = plan.selected_tool_refs.find((t) => t.tool_code === action.code);
+    const start = {
+      run_id: runId,
+      lease_id: leaseId,
+      invocation_id,
+      step,
+      tool_id: tool?.tool_id ?? null,
+      tool_version_id: tool?.tool_version_id ?? null,
+      tool_code: action.code,
+      input_json: action.input,
+      idempotency_key: `${runId}:${step}:${index}`,
+      tool_call_id: action.toolCallId,
+    };
+    const fail = async (error: RunError, duration_ms: number | null = null) => {
+      await journal.record({ type: 'FailToolInvocation', data: { ...start, error, duration_ms } });
+      return observationOf({ error });
+    };
+    if (action.inputError) return fail({ code: 'TOOL_INPUT_INVALID', message: action.inputError });
+    if (!tool) {
+      const known = httpTools.map((t) => t.tool_code).join(', ') || 'none';
+      return fail({ code: 'TOOL_NOT_AVAILABLE', message: `this agent has no tool ${action.code} (its tools: ${known})` });
+    }
+    if (tool.tool_type !== 'http') {
+      const reason = `a ${tool.tool_type} tool runs in the skill runtime, which this platform does not have yet`;
+      await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason } });
+      return observationOf({ skipped: reason });
+    }
+    const config = (await toolDefinition(deps.store, tool.tool_id))?.versions.get(tool.tool_version_id)?.invokeConfig;
+    if (!config?.base_url) return fail({ code: 'TOOL_NOT_CONFIGURED', message: `tool ${tool.tool_code} has no invoke_config_json.base_url` });
+    await journal.record({ type: 'StartToolInvocation', data: start });
+    const result = await deps.callTool(
+      {
+        method: config.method,
+        url: joinUrl(config.base_url, config.path),
+        headers: config.headers,
+        input: action.input,
+        idempotencyKey: start.idempotency_key,
+        timeoutMs: config.timeout_ms,
+      },
+      signal,
+    );
+    if (!result.ok) return fail(result.error, result.durationMs);
+    await journal.record({
+      type: 'CompleteToolInvocation',
+      data: { run_id: runId, lease_id: leaseId, invocation_id, output_json: result.output, duration_ms: result.durationMs },
+    });
+    return observationOf({ output: result.output });
+  };
+
+  /** Skills run in the skill runtime (not built yet); a run says it skipped them rather than ignoring them. */
+  const skipSkills = async () => {
+    for (const [index, skill] of plan.selected_skill_refs.entries()) {
+      const invocation_id = uuidFrom('agent-skill-invocation', runId, String(index));
+      if (run().invocations[invocation_id]) continue;
+      await journal.record({
+        type: 'SkipToolInvocation',
+        data: {
+          run_id: runId,
+          lease_id: leaseId,
+          invocation_id,
+          step: 0,
+          tool_id: null,
+          tool_version_id: null,
+          tool_code: `skill:${skill.skill_code ?? skill.skill_id}`,
+          input_json: {},
+          idempotency_key: `${runId}:skill:${index}`,
+          tool_call_id: null,
+          reason: 'skills run in the skill runtime, which this platform does not have yet',
+        },
+      });
+    }
+  };
+
+  const baseMessages = (): ChatMessage[] => plan.messages.map((m) => ({ role: m.role, content: m.content }));
+
+  /** Without ReAct (the seed's flow): the selected tools are called with the input, their results go into the prompt, one model call answers. */
+  const single = async (): Promise<Ending> => {
+    const observations: string[] = [];
+    for (const [index, tool] of plan.selected_tool_refs.entries()) {
+      const observation = await invoke(0, index, { code: tool.tool_code, input: { input_text: run().request.input_text }, toolCallId: null });
+      observations.push(`- ${tool.tool_code}: ${observation}`);
+    }
+    const messages = baseMessages();
+    if (observations.length) messages.splice(messages.length - 1, 0, { role: 'system', content: `Results of the tools selected for this request:\n${observations.join('\n')}` });
+    const call = await modelStep(1, messages, undefined);
+    return { answer: call.content ?? '' };
+  };
+
+  const react = async (): Promise<Ending> => {
+    const tools: ModelTool[] = httpTools.map((t) => ({
+      type: 'function',
+      function: { name: functionNameOf(t.tool_code), ...(t.description ? { description: t.description } : {}), parameters: t.input_schema_json },
+    }));
+    const messages = baseMessages();
+    for (let step = 1; step <= plan.react_max_steps; step++) {
+      const call = await modelStep(step, messages, tools);
+      messages.push({
+        role: 'assistant',
+        content: call.content,
+        ...(call.tool_calls.length
+          ? { tool_calls: call.tool_calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) }
+          : {}),
+      });
+      const action = actionOf(call, (name) => codeOfFunction.get(name) ?? name);
+      if (action.kind === 'finish') return { answer: action.answer };
+      if (action.kind === 'invalid') {
+        messages.push({
+          role: 'user',
+          content: `Error: ${action.error}. Answer with one JSON object: {"action":"tool","tool_code":"…","input_json":{…}} or {"action":"finish","answer":"…"}.`,
+        });
+        continue;
+      }
+      for (const [index, toolCall] of action.calls.entries()) {
+        const observation = await invoke(step, index, toolCall);
+        messages.push(toolCall.toolCallId ? { role: 'tool', tool_call_id: toolCall.toolCallId, content: observation } : { role: 'user', content: `Observation: ${observation}` });
+      }
+    }
+    return { error: { code: 'REACT_MAX_STEPS', message: `the run reached react_max_steps (${plan.react_max_steps}) without a finish action` } };
+  };
+
+  let ending: Ending;
+  try {
+    await skipSkills();
+    ending = plan.react_enabled ? await react() : await single();
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    // The provider already retried what was worth retrying.
+    ending = { error: { code: 'MODEL_CALL_FAILED', message: `${error.code}: ${error.message}` } };
+  }
+  if ('error' in ending) {
+    log.warn({ error: ending.error }, 'agent run failed');
+    await journal.record({ type: 'FailAgentRun', data: { run_id: runId, lease_id: leaseId, error: ending.error } });
+    return;
+  }
+  await appendAnswer(deps, run(), ending.answer, log);
+  await journal.record({ type: 'CompleteAgentRun', data: { run_id: runId, lease_id: leaseId, answer: ending.answer } });
+};
+
+/** The answer joins the conversation; its key makes a resumed run's second append a no-op. */
+const appendAnswer = async (deps: RunnerDeps, run: ActiveRun, answer: string, log: Logger): Promise<void> => {
+  const { run_id, session_id, agent_id, agent_version_id } = run.request;
+  try {
+    await handleCommand(
+      deps.store,
+      sessionDecider,
+      streamId(SESSIONS_CATEGORY, session_id),
+      {
+        type: 'AppendSessionMessage',
+        data: {
+          session_id,
+          message_id: uuidFrom('agent-run-answer', run_id),
+          role: 'assistant',
+          content_text: answer,
+          metadata_json: { agent_run_id: run_id, agent_id, agent_version_id },
+          workspace_id: run.workspaceId,
+        },
+      },
+      {
+        workspaceId: run.workspaceId,
+        ...(run.correlationId ? { correlationId: run.correlationId } : {}),
+        causationId: run_id,
+        idempotencyKey: `agent-run:${run_id}:answer`,
+      },
+      { retryOnConflict: 20 },
+    );
+  } catch (error) {
+    // A session closed while the run worked still gets a completed run: the answer is kept on the run.
+    if (!(error instanceof ConflictError) || error.code !== 'SESSION_CLOSED') throw error;
+    log.warn({ session_id }, 'session closed before the answer could be added to it');
+  }
+};
+
+export type { PreparedRun };

@@ -1,0 +1,76 @@
+import { ConflictError } from '@agent-platform/contracts';
+import type { RunExecutor } from '@agent-platform/command-api';
+import type { Knex, Logger } from '@agent-platform/infra';
+
+export type RunSweeper = { stop: () => Promise<void> };
+
+/**
+ * Resumes runs nobody is working on: running runs whose lease ran out (their worker died: a crash, a kill,
+ * a deploy), and automatic runs still queued a while after they were queued (their queued event was
+ * dead-lettered, say). It reads the runs read model to find candidates; the lease decides who takes one,
+ * so any number of processes may sweep at once.
+ */
+export const startRunSweeper = (deps: {
+  knex: Knex;
+  executor: RunExecutor;
+  log: Logger;
+  workerKey: string;
+  intervalMs: number;
+  /** How long an automatic run may stay queued before the sweeper takes it. */
+  queuedGraceMs: number;
+  concurrency: number;
+}): RunSweeper => {
+  const log = deps.log.child({ component: 'agent-run-sweeper' });
+  const working = new Map<string, Promise<void>>();
+  let stopped = false;
+
+  const candidates = async (limit: number): Promise<string[]> => {
+    const rows: { id: string }[] = await deps.knex('rm_agent_runs')
+      .select('id')
+      .where((q) => q.where('status', 'running').andWhere('lease_expires_at', '<', deps.knex.fn.now()))
+      .orWhere((q) =>
+        q
+          .where({ status: 'queued', auto_execute: true })
+          .andWhere('created_time', '<', deps.knex.raw(`now() - make_interval(secs => ?)`, [deps.queuedGraceMs / 1000])),
+      )
+      .orderBy('updated_time')
+      .limit(limit);
+    return rows.map((r) => r.id).filter((id) => !working.has(id));
+  };
+
+  const resume = (runId: string) => {
+    const work = (async () => {
+      try {
+        const { done } = await deps.executor.start(runId, { workerKey: deps.workerKey });
+        log.info({ agent_run_id: runId }, 'resuming an abandoned agent run');
+        await done;
+      } catch (error) {
+        if (error instanceof ConflictError) return; // someone else took it, or it ended meanwhile
+        log.error({ err: error, agent_run_id: runId }, 'resuming an agent run failed; it will be swept again');
+      } finally {
+        working.delete(runId);
+      }
+    })();
+    working.set(runId, work);
+  };
+
+  const sweep = async () => {
+    while (!stopped) {
+      try {
+        const free = deps.concurrency - working.size;
+        if (free > 0) for (const id of await candidates(free)) resume(id);
+      } catch (error) {
+        log.warn({ err: error }, 'agent run sweep failed');
+      }
+      await new Promise((r) => setTimeout(r, deps.intervalMs).unref());
+    }
+  };
+  const loop = sweep();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await Promise.allSettled(working.values());
+    },
+  };
+};

@@ -1,0 +1,231 @@
+import { expect } from 'chai';
+import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
+import { describeOnPlatform, freshWorkspace, sessionBody } from './testing/server.js';
+import { startToolServer, type ToolServer } from './testing/toolServer.js';
+
+const ORDER_SCHEMA = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
+
+/**
+ * The agent runtime end to end: runs executed by the processors, against a model behind the official
+ * `openai` client (a scripted OpenAI-compatible server this test starts) and an HTTP tool this test
+ * serves on loopback, allowed by AGENT_PLATFORM_TOOL_ALLOWED_HOSTS.
+ */
+let model: ScriptedOpenAiServer;
+let tool: ToolServer;
+before(async () => {
+  [model, tool] = await Promise.all([startScriptedOpenAiServer(), startToolServer()]);
+});
+after(async () => Promise.all([model?.close(), tool?.close()]));
+
+describeOnPlatform(
+  'agent runtime: ReAct runs with tools, through the openai client',
+  (server) => {
+    let ws: Record<string, string>;
+    beforeEach(() => {
+      ws = { 'x-workspace-id': freshWorkspace() };
+      tool.calls.length = 0;
+      model.requests.length = 0;
+    });
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      server().request(method, path, { body, headers: { ...ws, ...headers } });
+    const ok = async (method: string, path: string, body?: unknown) => {
+      const answer = await call(method, path, body);
+      expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 201, 202]);
+      return answer.body;
+    };
+    const fresh = (position: number) => ({ 'x-min-position': String(position) });
+
+    const lookupTool = async (baseUrl = tool.url) => {
+      const created = await ok('POST', '/tools', { code: 'lookup_order', name: 'Look up an order', tool_type: 'http', description: 'Finds an order by id' });
+      await ok('POST', '/tools/versions', {
+        tool_id: created.id,
+        status: 'published',
+        input_schema_json: ORDER_SCHEMA,
+        invoke_config_json: { method: 'POST', base_url: baseUrl, path: '/orders/lookup', timeout_ms: 5000 },
+      });
+      return created.id as string;
+    };
+    const agentWith = async (version: Record<string, unknown>) => {
+      const agent = await ok('POST', '/agents', { code: 'support_agent', name: 'Support', agent_type: 'assistant' });
+      await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'You help with orders.', ...version });
+      return agent.id as string;
+    };
+    const runOf = async (agentId: string, input: string, extra: Record<string, unknown> = {}) => {
+      const session = await ok('POST', '/sessions', sessionBody());
+      const run = await ok('POST', '/agents/runs', { agent_id: agentId, session_id: session.id, input_text: input, ...extra });
+      return { sessionId: session.id as string, runId: run.id as string, position: run.position as number };
+    };
+    const execute = async (runId: string, body: Record<string, unknown> = {}) => {
+      const answer = await call('POST', `/agents/runs/${runId}/execute`, { worker_key: 'test-worker', ...body });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      return answer.body;
+    };
+    const invocationsOf = async (runId: string, position: number) => {
+      const answer = await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, fresh(position));
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      return answer.body.items;
+    };
+    const chatRequests = () => model.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { messages: { role: string; content: string | null; tool_call_id?: string }[]; tools?: unknown[] });
+
+    it('runs a tool call then a finish with native tool calling, and records invocation, answer and usage', async () => {
+      await lookupTool();
+      const agentId = await agentWith({ model_config: { model: 'gpt-test', react_enabled: true, react_max_steps: 5 }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        {
+          message: { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: '{"order_id":"123"}' } }] },
+          usage: { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 },
+        },
+        { message: { content: 'Order 123 has shipped.' }, usage: { prompt_tokens: 80, completion_tokens: 12, total_tokens: 92 } },
+      );
+      const { runId, sessionId } = await runOf(agentId, 'Where is order 123?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'Order 123 has shipped.', prompt_tokens: 130, completion_tokens: 22, steps: 2 });
+
+      expect(tool.calls).to.have.length(1);
+      expect(tool.calls[0]).to.deep.include({ method: 'POST', path: '/orders/lookup', body: { order_id: '123' } });
+      expect(tool.calls[0]!.headers['idempotency-key']).to.equal(`${runId}:1:0`);
+
+      const [first, second] = chatRequests();
+      expect(first!.tools).to.have.length(1);
+      expect(second!.messages.at(-1)).to.deep.include({ role: 'tool', tool_call_id: 'call_1', content: '{"order_id":"123","status":"shipped"}' });
+
+      const [invocation, ...others] = await invocationsOf(runId, outcome.position);
+      expect(others).to.deep.equal([]);
+      expect(invocation).to.deep.include({
+        step: 1,
+        tool_code: 'lookup_order',
+        status: 'completed',
+        input_json: { order_id: '123' },
+        output_json: { order_id: '123', status: 'shipped' },
+        error: null,
+        idempotency_key: `${runId}:1:0`,
+        attempts: 1,
+      });
+      expect(Date.parse(invocation.finished_time)).to.be.at.least(Date.parse(invocation.started_time));
+
+      const messages = await call('GET', `/sessions/${sessionId}/messages`, undefined, fresh(outcome.position));
+      expect(messages.body.items.map((m: { role: string; content_text: string }) => [m.role, m.content_text])).to.deep.equal([['assistant', 'Order 123 has shipped.']]);
+      const run = await call('GET', `/agents/runs/${runId}`, undefined, fresh(outcome.position));
+      expect(run.body).to.deep.include({ status: 'completed', prompt_tokens: 130, completion_tokens: 22, steps: 2, output_text: 'Order 123 has shipped.' });
+    });
+
+    it('runs JSON actions, and feeds a malformed action back to the model as an error', async () => {
+      await lookupTool();
+      const agentId = await agentWith({ model_config: { react_enabled: true, react_max_steps: 4 }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        { message: { content: 'Let me check: {"action": "tool", "tool_code": ' } },
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"7"}}' } },
+        { message: { content: '{"action":"finish","answer":"Order 7 has shipped."}' } },
+      );
+      const { runId } = await runOf(agentId, 'Where is order 7?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'Order 7 has shipped.', steps: 3 });
+      const requests = chatRequests();
+      expect(requests[1]!.messages.at(-1)!.content).to.match(/^Error: the action is not valid JSON/);
+      expect(requests[2]!.messages.at(-1)).to.deep.include({ role: 'user', content: 'Observation: {"order_id":"7","status":"shipped"}' });
+      expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '7' }]);
+    });
+
+    it('refuses a tool on a link-local (metadata) address: a failed invocation the model is told about', async () => {
+      await lookupTool('http://169.254.169.254/latest');
+      const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"1"}}' } },
+        { message: { content: '{"action":"finish","answer":"I could not reach the order service."}' } },
+      );
+      const { runId } = await runOf(agentId, 'Where is order 1?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'I could not reach the order service.' });
+      expect(chatRequests()[1]!.messages.at(-1)!.content).to.match(/^Observation: Error TOOL_ADDRESS_FORBIDDEN: .*AGENT_PLATFORM_TOOL_ALLOWED_HOSTS/);
+      const [invocation] = await invocationsOf(runId, outcome.position);
+      expect(invocation).to.deep.include({ status: 'failed', tool_code: 'lookup_order' });
+      expect(invocation.error.code).to.equal('TOOL_ADDRESS_FORBIDDEN');
+    });
+
+    it('calls the selected tools before the model call when ReAct is off, as the seed does', async () => {
+      await lookupTool();
+      const agentId = await agentWith({ tool_refs: [{ tool_code: 'lookup_order', selection_keywords: ['order'] }] });
+      model.enqueue({ message: { content: 'It has shipped.' } });
+      const { runId } = await runOf(agentId, 'Any news on my order?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'It has shipped.', steps: 1 });
+      expect(tool.calls.map((c) => c.body)).to.deep.equal([{ input_text: 'Any news on my order?' }]);
+      const [request] = chatRequests();
+      expect(request!.tools).to.equal(undefined);
+      expect(request!.messages.map((m) => m.content).join('\n')).to.include('- lookup_order: {"order_id":null,"status":"shipped"}');
+      expect(outcome.selected_tool_refs.map((r: { tool_code: string; selected_by: string }) => [r.tool_code, r.selected_by])).to.deep.equal([['lookup_order', 'keyword']]);
+    });
+
+    it('fails a run whose model keeps acting past react_max_steps', async () => {
+      await lookupTool();
+      const agentId = await agentWith({ model_config: { react_enabled: true, react_max_steps: 2 }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      const again = { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"9"}}' } };
+      model.enqueue(again, again);
+      const { runId } = await runOf(agentId, 'Loop forever');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'failed', steps: 2 });
+      expect(outcome.error.code).to.equal('REACT_MAX_STEPS');
+    });
+
+    it('dry-runs: returns the selected tools and skills and calls nothing', async () => {
+      const toolId = await lookupTool();
+      const agentId = await agentWith({
+        tool_refs: [{ tool_code: 'lookup_order', required: true }, { tool_id: toolId, selection_keywords: ['refund'] }],
+        skill_refs: [{ skill_code: 'summarize' }, { skill_code: 'translate', config_json: { auto_invoke: false } }],
+      });
+      const { runId } = await runOf(agentId, 'Summarize this lead.', { auto_execute: false });
+      const outcome = await execute(runId, { dry_run: true });
+      expect(outcome).to.deep.include({ status: 'completed', dry_run: true, steps: 0 });
+      expect(outcome.selected_tool_refs.map((r: { tool_code: string; selected_by: string }) => [r.tool_code, r.selected_by])).to.deep.equal([['lookup_order', 'required']]);
+      expect(outcome.selected_skill_refs).to.deep.equal([{ skill_id: null, skill_code: 'summarize', skill_version_id: null, selected_by: 'default' }]);
+      expect(tool.calls).to.deep.equal([]);
+      expect(chatRequests()).to.deep.equal([]);
+      const invocations = await invocationsOf(runId, outcome.position);
+      expect(invocations.map((i: { tool_code: string; status: string }) => [i.tool_code, i.status])).to.deep.equal([['lookup_order', 'selected']]);
+    });
+
+    it('executes the oldest manual run through the worker claim API, then has none left', async () => {
+      const agentId = await agentWith({});
+      const first = await runOf(agentId, 'first', { auto_execute: false });
+      const second = await runOf(agentId, 'second', { auto_execute: false });
+      // The claim API finds runs in the runs read model: let it catch up with the second run first.
+      const listed = await call('GET', '/agents/runs?status=queued', undefined, fresh(second.position));
+      expect(listed.body.items.map((r: { id: string }) => r.id)).to.deep.equal([second.runId, first.runId]);
+      const claim = () => call('POST', '/agents/workers/execute-next', { worker_key: 'agent-worker-1', lease_seconds: 300, dry_run: true });
+      const a = await claim();
+      expect(a.status, JSON.stringify(a.body)).to.equal(200);
+      expect(a.body).to.deep.include({ id: first.runId, status: 'completed', worker_key: 'agent-worker-1', dry_run: true });
+      const b = await claim();
+      expect(b.status, JSON.stringify(b.body)).to.equal(200);
+      expect(b.body).to.deep.include({ id: second.runId, status: 'completed' });
+      await call('GET', '/agents/runs', undefined, fresh(b.body.position));
+      const none = await claim();
+      expect(none.status, JSON.stringify(none.body)).to.equal(204);
+    });
+
+    it('answers 202 at once with "wait": false while the run goes on', async () => {
+      const agentId = await agentWith({});
+      model.enqueue({ hang: true });
+      const { runId } = await runOf(agentId, 'slow one', { auto_execute: false });
+      const answer = await call('POST', `/agents/runs/${runId}/execute`, { worker_key: 'w', wait: false });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(202);
+      expect(answer.body).to.deep.include({ id: runId, status: 'running', worker_key: 'w' });
+      await call('POST', `/agents/runs/${runId}/cancel`, {});
+    });
+
+    it('runs a queued automatic run without being asked, with the local model when the script is used up', async () => {
+      const agentId = await agentWith({});
+      const { runId } = await runOf(agentId, 'Hello there');
+      for (let i = 0; i < 200; i++) {
+        const read = await call('GET', `/agents/runs/${runId}`);
+        if (read.body.status === 'completed') {
+          expect(read.body.output_text).to.equal('You said: Hello there');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect.fail('the run was not executed');
+    });
+  },
+  { env: () => ({ AGENT_PLATFORM_PROVIDER_BASE_URL: model.baseURL, AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key', AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host }) },
+);
