@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
 
 describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => {
   let ws: Record<string, string>;
@@ -73,5 +73,96 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
     await ok('POST', `/sessions/${session.id}/close`);
     expectProblem(await call('POST', '/agents/runs', { agent_id: runnable.id, session_id: session.id, input_text: 'hi' }), 409, 'SESSION_CLOSED');
     expectProblem(await call('GET', `/agents/runs/${unknown}`), 404, 'AGENT_RUN_NOT_FOUND');
+  });
+
+  describe("the seed's execution examples, with the local model (no key)", () => {
+    const seedRun = async (version: Record<string, unknown>, run: Record<string, unknown> = {}) => {
+      const agent = await ok('POST', '/agents', { code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant' });
+      await ok('POST', '/agents/versions', {
+        agent_id: agent.id,
+        status: 'published',
+        role: 'sales_assistant',
+        goal: 'Help qualify leads',
+        system_prompt: 'You are a careful sales assistant.',
+        ...version,
+      });
+      const session = await ok('POST', '/sessions', sessionBody());
+      return ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Summarize this lead.', auto_execute: false, ...run });
+    };
+
+    it('executes a run without calling a model ("dry_run": true), then lists its tool invocations', async () => {
+      const tool = await ok('POST', '/tools', { code: 'search_products', name: 'Search Products', tool_type: 'http' });
+      await ok('POST', '/tools/versions', {
+        tool_id: tool.id,
+        status: 'published',
+        input_schema_json: { query: { type: 'string' } },
+        invoke_config_json: { method: 'GET', path: '/products/search' },
+      });
+      const run = await seedRun({ tool_refs: [{ tool_code: 'search_products', required: true }], skill_refs: [{ skill_code: 'lead_summary' }] });
+      const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1', dry_run: true });
+      expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
+      expect(executed.body).to.deep.include({ id: run.id, status: 'completed', dry_run: true, worker_key: 'agent-worker-1', steps: 0 });
+      expect(executed.body.selected_tool_refs.map((r: { tool_code: string }) => r.tool_code)).to.deep.equal(['search_products']);
+      expect(executed.body.selected_skill_refs.map((r: { skill_code: string }) => r.skill_code)).to.deep.equal(['lead_summary']);
+      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, fresh(executed.body.position));
+      expect(invocations.body.items.map((i: { tool_code: string; status: string }) => [i.tool_code, i.status])).to.deep.equal([['search_products', 'selected']]);
+    });
+
+    it('executes a run with the model gateway, and the answer joins the session', async () => {
+      const run = await seedRun({});
+      const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
+      expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
+      expect(executed.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1 });
+      expect(executed.body.prompt_tokens).to.be.above(0);
+      const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(executed.body.position));
+      expect(read.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1 });
+      const messages = await call('GET', `/sessions/${read.body.session_id}/messages`, undefined, fresh(executed.body.position));
+      expect(messages.body.items.map((m: { role: string }) => m.role)).to.deep.equal(['assistant']);
+    });
+
+    it('runs a memory-policy version and says in the run that memory is not available yet', async () => {
+      const run = await seedRun({
+        role: 'assistant',
+        system_prompt: 'Use relevant memory when helpful.',
+        memory_policy: { enabled: true, memory_scope: 'session', read_top_k: 5, write_enabled: true, config_json: { write_importance_score: 60 } },
+      });
+      const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
+      expect(executed.body).to.deep.include({ status: 'completed' });
+      const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(executed.body.position));
+      expect(read.body.memory).to.deep.include({ read: 'unavailable', write: 'unavailable', memory_scope: 'session', read_top_k: 5, read_count: 0 });
+      expect(read.body.memory.note).to.match(/not available yet/);
+    });
+
+    it('runs a ReAct version whose model calls a tool, and records the invocation', async () => {
+      const tool = await ok('POST', '/tools', { code: 'search_products', name: 'Search Products', tool_type: 'http' });
+      await ok('POST', '/tools/versions', { tool_id: tool.id, status: 'published', invoke_config_json: { method: 'GET', path: '/products/search' } });
+      const run = await seedRun({ model_config: { react_enabled: true, react_max_steps: 5 }, tool_refs: [{ tool_code: 'search_products' }] });
+      const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
+      expect(executed.body).to.deep.include({ status: 'completed', steps: 2 });
+      // The seed's tool has no base_url: the invocation fails, the model is told, and the run still answers.
+      expect(executed.body.output_text).to.match(/^The search_products tool returned: Error TOOL_NOT_CONFIGURED/);
+      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, fresh(executed.body.position));
+      expect(invocations.body.items.map((i: { tool_code: string; status: string }) => [i.tool_code, i.status])).to.deep.equal([['search_products', 'failed']]);
+    });
+
+    it('executes one queued run through the worker claim API', async () => {
+      const run = await seedRun({});
+      await call('GET', '/agents/runs', undefined, fresh(run.position));
+      const executed = await call('POST', '/agents/workers/execute-next', { worker_key: 'agent-worker-1', lease_seconds: 300, dry_run: true });
+      expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
+      expect(executed.body).to.deep.include({ id: run.id, status: 'completed', dry_run: true });
+    });
+
+    it('answers 404 for executing an unknown run, 400 naming a bad field, and 200 for a run that already ended', async () => {
+      expectProblem(await call('POST', '/agents/runs/00000000-0000-4000-8000-000000000000/execute', { worker_key: 'w' }), 404, 'AGENT_RUN_NOT_FOUND');
+      const run = await seedRun({});
+      const bad = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'w', dry_run: 'yes' });
+      expect(bad.status).to.equal(400);
+      expect(fieldsOf(bad)).to.deep.equal(['body.dry_run']);
+      await ok('POST', `/agents/runs/${run.id}/cancel`);
+      const ended = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'w' });
+      expect(ended.status).to.equal(200);
+      expect(ended.body).to.deep.include({ status: 'cancelled' });
+    });
   });
 });
