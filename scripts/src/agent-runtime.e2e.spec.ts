@@ -126,6 +126,21 @@ describeOnPlatform(
       expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '7' }]);
     });
 
+    it('goes on with JSON actions when the model refuses native tool calling (400 to `tools`)', async () => {
+      await lookupTool();
+      const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        { status: 400, body: { error: { message: 'this model does not support tools', type: 'invalid_request_error', code: null } } },
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"5"}}' } },
+        { message: { content: '{"action":"finish","answer":"Order 5 has shipped."}' } },
+      );
+      const { runId } = await runOf(agentId, 'Where is order 5?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'Order 5 has shipped.', steps: 2 });
+      expect(chatRequests().map((r) => Boolean(r.tools))).to.deep.equal([true, false, false]);
+      expect(chatRequests()[0]!.messages[0]!.content).to.include('{"action":"tool","tool_code":"<code>","input_json":{...}}');
+    });
+
     it('refuses a tool on a link-local (metadata) address: a failed invocation the model is told about', async () => {
       await lookupTool('http://169.254.169.254/latest');
       const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });

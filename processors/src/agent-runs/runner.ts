@@ -57,20 +57,32 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
   const httpTools = plan.selected_tool_refs.filter((t) => t.tool_type === 'http');
   const codeOfFunction = new Map(httpTools.map((t) => [functionNameOf(t.tool_code), t.tool_code]));
 
-  const modelStep = async (step: number, messages: ChatMessage[], tools: ModelTool[] | undefined): Promise<RecordedModelCall> => {
-    const recorded = run().modelCalls[step - 1];
-    if (recorded) return recorded;
-    const started = performance.now();
-    const response = await deps.models.chat(
+  // Cleared when the provider refuses the `tools` parameter: the run goes on with JSON actions alone.
+  let nativeTools = true;
+  const chat = (messages: ChatMessage[], tools: ModelTool[] | undefined) =>
+    deps.models.chat(
       {
         model: plan.model,
         messages,
-        ...(tools?.length ? { tools } : {}),
+        ...(tools?.length && nativeTools ? { tools } : {}),
         ...(plan.temperature !== null ? { temperature: plan.temperature } : {}),
         ...(plan.max_tokens !== null ? { max_tokens: plan.max_tokens } : {}),
       },
       { signal },
     );
+
+  const modelStep = async (step: number, messages: ChatMessage[], tools: ModelTool[] | undefined): Promise<RecordedModelCall> => {
+    const recorded = run().modelCalls[step - 1];
+    if (recorded) return recorded;
+    const started = performance.now();
+    const response = await chat(messages, tools).catch((error: unknown) => {
+      // A model without tool calling (many local models) answers 400 to `tools`; the prompt already
+      // describes the JSON actions, so the same request goes again without them.
+      if (!(error instanceof ProviderError) || error.status !== 400 || !tools?.length || !nativeTools) throw error;
+      log.info({ step, err: error }, 'the model refused native tool calling; using JSON actions');
+      nativeTools = false;
+      return chat(messages, tools);
+    });
     const choice = response.choices[0]!;
     const call: RecordedModelCall = {
       run_id: runId,
