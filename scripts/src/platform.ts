@@ -96,6 +96,9 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       closers.push(() => sweeper.stop());
     }
 
+    // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
+    closers.push(() => executor.stop());
+
     const apis: Api[] = [];
     if (roles.includes('command-api')) {
       apis.push(createCommandApi(store, knex, { models, agentRuns: { executor, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS } }));

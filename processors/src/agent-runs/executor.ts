@@ -64,48 +64,61 @@ const finishDryRun = async (journal: Journal, leaseId: string) => {
  * renewing; once the lease runs out, any worker's `start` (the processor's redelivery, the sweeper, an
  * HTTP execute) takes the run over and resumes it from its journal.
  */
-export const createRunExecutor = (deps: ExecutorDeps): RunExecutor => ({
-  start: async (runId, options: ExecuteOptions) => {
-    const journal = await openJournal(deps.store, runId);
-    const state = journal.state();
-    if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
-    if (isTerminal(state)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
-    const leaseMs = options.leaseMs ?? deps.leaseMs;
-    const leaseId = randomUUID();
-    const lease = (now = new Date()) =>
-      journal.record({ type: 'LeaseAgentRun', data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: now.toISOString(), lease_ms: leaseMs } });
-    await lease();
+export const createRunExecutor = (deps: ExecutorDeps): RunExecutor & { stop: () => Promise<void> } => {
+  const active = new Map<AbortController, Promise<unknown>>();
+  return {
+    start: async (runId, options: ExecuteOptions) => {
+      const journal = await openJournal(deps.store, runId);
+      const state = journal.state();
+      if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
+      if (isTerminal(state)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
+      const leaseMs = options.leaseMs ?? deps.leaseMs;
+      const leaseId = randomUUID();
+      const lease = (now = new Date()) =>
+        journal.record({ type: 'LeaseAgentRun', data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: now.toISOString(), lease_ms: leaseMs } });
+      await lease();
 
-    const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
-    const abort = new AbortController();
-    const heartbeat = setInterval(() => {
-      lease().catch((error: unknown) => {
-        // Lost the run (cancelled, or taken over after a stall): stop the calls in flight.
-        log.info({ err: error }, 'lease renewal refused; letting the run go');
-        abort.abort(error);
-      });
-    }, Math.max(50, Math.floor(leaseMs / 3)));
-    heartbeat.unref();
+      const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
+      const abort = new AbortController();
+      const heartbeat = setInterval(() => {
+        lease().catch((error: unknown) => {
+          // Lost the run (cancelled, or taken over after a stall): stop the calls in flight.
+          log.info({ err: error }, 'lease renewal refused; letting the run go');
+          abort.abort(error);
+        });
+      }, Math.max(50, Math.floor(leaseMs / 3)));
+      heartbeat.unref();
 
-    const drive = async () => {
-      try {
-        await prepareIfNeeded(deps, journal, leaseId, options.dryRun);
-        const run = journal.state();
-        if (run.status === 'none' || isTerminal(run) || !run.prepared) return;
-        if (run.prepared.dry_run) await finishDryRun(journal, leaseId);
-        else await runToEnd(deps, journal, leaseId, abort.signal);
-      } catch (error) {
-        if (error instanceof ConflictError && LET_GO.has(error.code)) {
-          log.info({ code: error.code }, 'agent run taken over or ended elsewhere');
-          return;
+      const drive = async () => {
+        try {
+          await prepareIfNeeded(deps, journal, leaseId, options.dryRun);
+          const run = journal.state();
+          if (run.status === 'none' || isTerminal(run) || !run.prepared) return;
+          if (run.prepared.dry_run) await finishDryRun(journal, leaseId);
+          else await runToEnd(deps, journal, leaseId, abort.signal);
+        } catch (error) {
+          if (error instanceof ConflictError && LET_GO.has(error.code)) {
+            log.info({ code: error.code }, 'agent run taken over or ended elsewhere');
+            return;
+          }
+          if (abort.signal.aborted) return;
+          throw error;
+        } finally {
+          clearInterval(heartbeat);
         }
-        if (abort.signal.aborted) return;
-        throw error;
-      } finally {
-        clearInterval(heartbeat);
-      }
-    };
-    const done = drive().then(() => outcomeOf(runId, journal.state(), journal.position()));
-    return { done };
-  },
-});
+      };
+      const driving = drive();
+      active.set(abort, driving);
+      void driving.then(
+        () => active.delete(abort),
+        () => active.delete(abort),
+      );
+      return { done: driving.then(() => outcomeOf(runId, journal.state(), journal.position())) };
+    },
+    /** Shutting down: stops every run this process works on; their leases run out and another process resumes them. */
+    stop: async () => {
+      for (const abort of active.keys()) abort.abort(new Error('the process is stopping'));
+      await Promise.allSettled(active.values());
+    },
+  };
+};

@@ -2,7 +2,6 @@ import {
   ConflictError,
   SESSIONS_CATEGORY,
   streamId,
-  type PreparedRun,
   type RecordedModelCall,
   type RunError,
   type SelectedToolRef,
@@ -276,4 +275,3 @@ const appendAnswer = async (deps: RunnerDeps, run: ActiveRun, answer: string, lo
   }
 };
 
-export type { PreparedRun };
