@@ -10,6 +10,8 @@
  * - POST /sessions through the all-in-one server: the whole command path as a client sees it.
  * - The relay, log to JetStream ack, beside a raw pipelined JetStream publish of the same messages.
  * - End-to-end lag, command accepted to processor handler invoked, at fixed offered rates.
+ * - Agent-run overhead: a 3-step ReAct run through the platform (PostgreSQL, NATS) beside the same loop
+ *   as a plain in-process function, against a zero-latency scripted model and tool.
  *
  * Every cell runs N workers (each with its own streams, so no conflicts) looping for a fixed time
  * after a warm-up, on a pg pool of N connections. Commits stay durable: synchronous_commit is never
@@ -18,6 +20,8 @@
  * and go at the end, also on failure, Ctrl-C or SIGTERM.
  */
 import { createPool, type Pool } from '@agent-platform/infra';
+import { measureAgentRuns } from './agentRuns.js';
+import { formatAgentRunsReport } from './agentRunsReport.js';
 import { measureAppends } from './appends.js';
 import { withCleanup } from './cleanup.js';
 import { createBenchDatabase } from './database.js';
@@ -83,8 +87,8 @@ const appendRates = (rows: readonly RowResult[]): AppendRate[] =>
     });
 
 /**
- * Emmett goes last (see emmett.ts): its driver changes pg's process-wide type parsers, which the relay
- * and lag parts read the log through as well. The HTTP server is a child process of its own.
+ * Emmett goes last (see emmett.ts): its driver changes pg's process-wide type parsers, which the relay,
+ * lag and agent-run parts read the log through as well. The HTTP server is a child process of its own.
  */
 const main = (): Promise<void> =>
   withCleanup(async (defer) => {
@@ -102,6 +106,8 @@ const main = (): Promise<void> =>
     const relay = await outcomeOf(() => measureRelay(admin, SERVER_URL, NATS_URL));
     console.error('measuring end-to-end lag');
     const lag = await outcomeOf(() => measureLag(admin, SERVER_URL, NATS_URL, LAG_RATES, lagTiming));
+    console.error('measuring agent-run overhead');
+    const agentRuns = await outcomeOf(() => measureAgentRuns(admin, SERVER_URL, NATS_URL, CONCURRENCIES, timing));
     const emmett = await measureContenders(admin, database.url, timing, CONTENDERS.filter((c) => c.kind === 'emmett'));
     const rows: RowResult[] = CONTENDERS.map((c) => ({
       label: c.label,
@@ -120,6 +126,7 @@ const main = (): Promise<void> =>
     const outcome = await measureHttp(httpDatabase.url, HTTP_CLIENTS, timing);
     console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
     console.log(`\n${formatPipelineReport(relay, appendRates(rows), lag, lagTiming)}`);
+    console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
   });
 
 main().catch((error: unknown) => {
