@@ -27,7 +27,11 @@ export { outcomeOf, type RunExecutor, type ExecuteOptions } from './agent-runs/e
 export const createCommandApi = (
   store: EventStore,
   knex: Knex,
-  options: { models?: ModelProvider; agentRuns?: { executor: RunExecutor; executeWaitMs: number } } = {},
+  options: {
+    models?: ModelProvider;
+    /** `eagerWorkerKey`: a worker runs in this process, so an automatic run starts here at once (see agentRunRoutes). */
+    agentRuns?: { executor: RunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
+  } = {},
 ): Api => {
   const api = createApi();
   const deps = commandDeps(store);
@@ -35,7 +39,8 @@ export const createCommandApi = (
   deadLetterRoutes(api, deps);
   toolRoutes(api, deps);
   agentRoutes(api, deps);
-  agentRunRoutes(api, deps);
+  const { executor, eagerWorkerKey } = options.agentRuns ?? {};
+  agentRunRoutes(api, { ...deps, ...(executor && eagerWorkerKey ? { eager: { executor, workerKey: eagerWorkerKey } } : {}) });
   if (options.agentRuns) agentRunExecutionRoutes(api, { ...deps, knex, ...options.agentRuns });
   integrationRoutes(api, { ...deps, knex });
   if (options.models) modelRoutes(api, options.models);

@@ -25,6 +25,7 @@ export {
   saveCheckpoint,
   listCheckpoints,
   checkpointsReached,
+  advanceCheckpoint,
   dangerouslyResetCheckpoint,
   type StoredCheckpoint,
 } from './checkpoints/postgres.js';

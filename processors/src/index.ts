@@ -1,6 +1,7 @@
 import type { RunExecutor } from '@agent-platform/command-api';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import { agentRunProcessor } from './agent-runs/processor.js';
+import { sessionAnswers } from './agent-runs/sessionAnswers.js';
 import { deadLetterRetrier } from './deadletters/retrier.js';
 import type { Processor } from './runtime/processor.js';
 
@@ -20,7 +21,7 @@ export const platformProcessors = (
   extra: readonly Processor[] = [],
 ): Processor[] => {
   const all: Processor[] = [...extra];
-  if (deps.agentRuns) all.push(agentRunProcessor(deps.agentRuns.executor, deps.agentRuns));
+  if (deps.agentRuns) all.push(agentRunProcessor(deps.agentRuns.executor, deps.agentRuns), sessionAnswers(deps.store));
   all.push(deadLetterRetrier({ ...deps, processors: () => all }));
   return all;
 };

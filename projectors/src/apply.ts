@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { lockCheckpoint, saveCheckpoint, type Knex, type LogCheckpoint } from '@agent-platform/infra';
+import { advanceCheckpoint, lockCheckpoint, saveCheckpoint, type Knex, type LogCheckpoint } from '@agent-platform/infra';
 import type { Projector } from './projector.js';
 
 const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
@@ -18,8 +18,12 @@ export const applyPage = async (
   projector: Projector,
   events: readonly RecordedEvent[],
   checkpoint: LogCheckpoint,
-): Promise<number> =>
-  knex.transaction(async (trx) => {
+): Promise<number> => {
+  if (events.length === 0) {
+    await advanceCheckpoint(knex, projector.name, checkpoint);
+    return 0;
+  }
+  return knex.transaction(async (trx) => {
     const stored = await lockCheckpoint(trx, projector.name);
     if (!after(checkpoint, stored)) return 0;
     let applied = 0;
@@ -31,3 +35,4 @@ export const applyPage = async (
     await saveCheckpoint(trx, projector.name, checkpoint);
     return applied;
   });
+};

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, eventually, expectProblem, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
 
 describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => {
   let ws: Record<string, string>;
@@ -116,8 +116,10 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       expect(executed.body.prompt_tokens).to.be.above(0);
       const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(executed.body.position));
       expect(read.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1 });
-      const messages = await call('GET', `/sessions/${read.body.session_id}/messages`, undefined, fresh(executed.body.position));
-      expect(messages.body.items.map((m: { role: string }) => m.role)).to.deep.equal(['assistant']);
+      await eventually(async () => {
+        const messages = await call('GET', `/sessions/${read.body.session_id}/messages`);
+        expect(messages.body.items.map((m: { role: string }) => m.role)).to.deep.equal(['assistant']);
+      });
     });
 
     it('runs a memory-policy version and says in the run that memory is not available yet', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { describeOnPlatform, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, eventually, freshWorkspace, sessionBody } from './testing/server.js';
 import { startToolServer, type ToolServer } from './testing/toolServer.js';
 
 const ORDER_SCHEMA = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
@@ -103,8 +103,11 @@ describeOnPlatform(
       });
       expect(Date.parse(invocation.finished_time)).to.be.at.least(Date.parse(invocation.started_time));
 
-      const messages = await call('GET', `/sessions/${sessionId}/messages`, undefined, fresh(outcome.position));
-      expect(messages.body.items.map((m: { role: string; content_text: string }) => [m.role, m.content_text])).to.deep.equal([['assistant', 'Order 123 has shipped.']]);
+      // The answer joins the session by a reaction to the run's end.
+      await eventually(async () => {
+        const messages = await call('GET', `/sessions/${sessionId}/messages`);
+        expect(messages.body.items.map((m: { role: string; content_text: string }) => [m.role, m.content_text])).to.deep.equal([['assistant', 'Order 123 has shipped.']]);
+      });
       const run = await call('GET', `/agents/runs/${runId}`, undefined, fresh(outcome.position));
       expect(run.body).to.deep.include({ status: 'completed', prompt_tokens: 130, completion_tokens: 22, steps: 2, output_text: 'Order 123 has shipped.' });
     });

@@ -79,8 +79,8 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       log,
       leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
     });
+    const workerKey = `processor:${hostname()}:${process.pid}`;
     if (broker && roles.includes('processors')) {
-      const workerKey = `processor:${hostname()}:${process.pid}`;
       const agentRuns = { executor, workerKey, concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY };
       const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex, agentRuns }));
       closers.push(() => runtime.stop());
@@ -101,7 +101,13 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     const apis: Api[] = [];
     if (roles.includes('command-api')) {
-      apis.push(createCommandApi(store, knex, { models, agentRuns: { executor, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS } }));
+      const eagerWorkerKey = roles.includes('processors') ? workerKey : undefined;
+      apis.push(
+        createCommandApi(store, knex, {
+          models,
+          agentRuns: { executor, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
+        }),
+      );
     }
     if (roles.includes('query-api')) {
       apis.push(

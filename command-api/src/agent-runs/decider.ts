@@ -173,7 +173,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         const run = existing(state, run_id);
         if (TERMINAL.has(run.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${run_id} is ${run.status}`);
         const renewal = run.lease?.id === lease_id;
-        if (!renewal && run.lease && Date.parse(run.lease.expiresAt) > Date.parse(now) && run.lease.workerKey !== worker_key) {
+        // Also for the same worker key: two drivers of one run under one key would both make its calls.
+        if (!renewal && run.lease && Date.parse(run.lease.expiresAt) > Date.parse(now)) {
           throw new ConflictError('AGENT_RUN_LEASED', `agent run ${run_id} is leased to ${run.lease.workerKey} until ${run.lease.expiresAt}`);
         }
         const lease_expires_at = new Date(Date.parse(now) + lease_ms).toISOString();

@@ -92,7 +92,10 @@ describe('agent run decider', () => {
 
   describe('a running run', () => {
     const running = [queued, leased(L1, 'w1', T0_PLUS_LEASE, 1)];
-    it('refuses another worker while the lease lives', () => spec.given(running).when(lease(L2, 'w2', T0)).thenThrows(ConflictError, 'AGENT_RUN_LEASED'));
+    it('refuses another lease while the lease lives, even to the same worker key', () => {
+      spec.given(running).when(lease(L2, 'w2', T0)).thenThrows(ConflictError, 'AGENT_RUN_LEASED');
+      spec.given(running).when(lease(L2, 'w1', T0)).thenThrows(ConflictError, 'AGENT_RUN_LEASED');
+    });
     it('is resumed by another worker once the lease expired', () =>
       spec.given(running).when(lease(L2, 'w2', LATER)).then([leased(L2, 'w2', '2026-11-25T00:06:00.000Z', 2)]));
     it('completes by its lease holder, with the usage of every model call', () =>

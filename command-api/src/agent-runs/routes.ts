@@ -17,10 +17,17 @@ import { loadState } from '../handler.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { sessionDecider } from '../sessions/decider.js';
 import { agentRunDecider } from './decider.js';
+import type { RunExecutor } from './executor.js';
 
 const stream = (runId: string) => streamId(AGENT_RUNS_CATEGORY, runId);
 
-export const agentRunRoutes = (api: Api, deps: CommandDeps): void => {
+/**
+ * With `eager`, a run queued with `auto_execute` starts in this process as soon as it is queued (Temporal
+ * calls this eager start): it skips the trip through the relay and the broker. The processors still get
+ * the queued event and find the run leased; if this process dies, the run's lease runs out and it is
+ * resumed like any other.
+ */
+export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executor: RunExecutor; workerKey: string } }): void => {
   route(api, {
     method: 'post',
     path: '/agents/runs',
@@ -48,6 +55,15 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps): void => {
         deps.contextOf(ctx, req, body),
         { newStream: true },
       );
+      if (deps.eager && body.auto_execute && !result.duplicate) {
+        const log = ctx.log;
+        void deps.eager.executor
+          .start(runId, { workerKey: deps.eager.workerKey })
+          .then(({ done }) => done)
+          .catch((error: unknown) => {
+            if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of an agent run failed; the processors will run it');
+          });
+      }
       return accepted(201, runId, result);
     },
   });

@@ -43,6 +43,20 @@ export const saveCheckpoint = async (trx: Knex | Knex.Transaction, name: string,
   );
 };
 
+/**
+ * Moves a checkpoint forward in one statement, never back: for a page that changes no read model, where
+ * a transaction (four round trips, and an open transaction holding back every log reader) buys nothing.
+ */
+export const advanceCheckpoint = async (db: Knex, name: string, checkpoint: LogCheckpoint): Promise<void> => {
+  await db.raw(
+    `INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at) VALUES (?, ?::xid8, ?, now())
+     ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
+       global_position = excluded.global_position, updated_at = now()
+     WHERE (ap_checkpoints.transaction_id, ap_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)`,
+    [name, checkpoint.transactionId, checkpoint.globalPosition],
+  );
+};
+
 export const listCheckpoints = async (db: Knex, names?: readonly string[]): Promise<StoredCheckpoint[]> => {
   const query = db('ap_checkpoints').select(
     'name',

@@ -27,7 +27,7 @@ export type ToolDefinition = {
   versions: Map<string, { status: 'draft' | 'published' | 'deprecated'; inputSchema: Record<string, unknown>; invokeConfig: InvokeConfig }>;
 };
 
-export const agentVersion = async (store: EventStore, agentId: string, versionId: string): Promise<AgentVersionDefinition | undefined> => {
+const agentVersion = async (store: EventStore, agentId: string, versionId: string): Promise<AgentVersionDefinition | undefined> => {
   const events = await store.readStream(streamId(AGENTS_CATEGORY, agentId));
   const created = events.find((e) => e.type === AgentVersionCreated.type && (e.data as { version_id: string }).version_id === versionId);
   return created ? AgentVersionCreated.schema.parse(created.data) : undefined;
@@ -36,7 +36,7 @@ export const agentVersion = async (store: EventStore, agentId: string, versionId
 export const toolIdOf = (workspaceId: string, ref: { tool_id?: string | undefined; tool_code?: string | undefined }): string =>
   ref.tool_id ?? uuidFrom('tool', workspaceId, ref.tool_code!);
 
-export const toolDefinition = async (store: EventStore, toolId: string): Promise<ToolDefinition | undefined> => {
+const toolDefinition = async (store: EventStore, toolId: string): Promise<ToolDefinition | undefined> => {
   const events = await store.readStream(streamId(TOOLS_CATEGORY, toolId));
   const first = events[0];
   if (!first || first.type !== ToolCreated.type) return undefined;
@@ -68,7 +68,7 @@ export const toolVersionFor = (tool: ToolDefinition, pinned: string | undefined)
 };
 
 /** The newest messages of a session, oldest first. */
-export const sessionHistory = async (store: EventStore, sessionId: string, limit: number): Promise<{ role: string; content: string }[]> => {
+const sessionHistory = async (store: EventStore, sessionId: string, limit: number): Promise<{ role: string; content: string }[]> => {
   const events = await store.readStream(streamId(SESSIONS_CATEGORY, sessionId));
   return events
     .filter((e) => e.type === SessionMessageAppended.type)
@@ -77,4 +77,42 @@ export const sessionHistory = async (store: EventStore, sessionId: string, limit
       const m = SessionMessageAppended.schema.parse(e.data);
       return { role: m.role, content: m.content_text };
     });
+};
+
+/** Versions never change once created, so what is read by version id is kept (up to a bound). */
+const CACHED_VERSIONS = 1000;
+
+const remember = <V>(cache: Map<string, V>, key: string, value: V): V => {
+  if (cache.size >= CACHED_VERSIONS) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+};
+
+export type Definitions = {
+  agentVersion: (agentId: string, versionId: string) => Promise<AgentVersionDefinition | undefined>;
+  /** The tool with all its versions, read afresh: which version is the newest published one changes. */
+  tool: (toolId: string) => Promise<ToolDefinition | undefined>;
+  invokeConfig: (toolId: string, versionId: string) => Promise<InvokeConfig | undefined>;
+  sessionHistory: (sessionId: string, limit: number) => Promise<{ role: string; content: string }[]>;
+};
+
+export const createDefinitions = (store: EventStore): Definitions => {
+  const agentVersions = new Map<string, AgentVersionDefinition>();
+  const invokeConfigs = new Map<string, InvokeConfig>();
+  return {
+    agentVersion: async (agentId, versionId) => {
+      const known = agentVersions.get(versionId);
+      if (known) return known;
+      const version = await agentVersion(store, agentId, versionId);
+      return version && remember(agentVersions, versionId, version);
+    },
+    tool: (toolId) => toolDefinition(store, toolId),
+    invokeConfig: async (toolId, versionId) => {
+      const known = invokeConfigs.get(versionId);
+      if (known) return known;
+      const config = (await toolDefinition(store, toolId))?.versions.get(versionId)?.invokeConfig;
+      return config && remember(invokeConfigs, versionId, config);
+    },
+    sessionHistory: (sessionId, limit) => sessionHistory(store, sessionId, limit),
+  };
 };

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type AgentRunCommand, type AgentRunOutcome } from '@agent-platform/contracts';
 import { isTerminal, outcomeOf, type ExecuteOptions, type RunExecutor } from '@agent-platform/command-api';
 import { uuidFrom, type Logger } from '@agent-platform/infra';
+import { createDefinitions } from './definitions.js';
 import { openJournal, type Journal } from './journal.js';
 import { PlanError, prepareRun } from './prepare.js';
 import { runToEnd, type RunnerDeps } from './runner.js';
 
-export type ExecutorDeps = RunnerDeps & {
+export type ExecutorDeps = Omit<RunnerDeps, 'definitions'> & {
   /** How long a lease lasts; its holder renews it every third of that while it works, so a dead holder's run is resumed this long after. */
   leaseMs: number;
   log: Logger;
@@ -15,15 +16,21 @@ export type ExecutorDeps = RunnerDeps & {
 /** Codes that mean "someone else has this run now" (a newer lease, a cancel): the worker lets go quietly. */
 const LET_GO = new Set(['AGENT_RUN_LEASE_LOST', 'AGENT_RUN_ENDED']);
 
-const prepareIfNeeded = async (deps: ExecutorDeps, journal: Journal, leaseId: string, dryRun: boolean | undefined) => {
+/**
+ * Leases the run, planning it first if it has no plan yet, so that the lease and the plan go in one append.
+ * A definition that cannot be planned fails the run instead (it would fail the same way again).
+ */
+const leaseAndPlan = async (deps: RunnerDeps, journal: Journal, lease: Extract<AgentRunCommand, { type: 'LeaseAgentRun' }>, dryRun: boolean | undefined) => {
   const run = journal.state();
-  if (run.status === 'none' || run.prepared) return;
+  if (run.status === 'none' || run.prepared) return journal.record(lease);
   try {
-    const plan = await prepareRun(deps.store, run, { dryRun: dryRun ?? run.dryRun, defaultModel: deps.models.defaultModel });
-    await journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: leaseId } });
+    const plan = await prepareRun(deps.definitions, run, { dryRun: dryRun ?? run.dryRun, defaultModel: deps.models.defaultModel });
+    journal.defer(lease);
+    await journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: lease.data.lease_id } });
   } catch (error) {
     if (!(error instanceof PlanError)) throw error;
-    await journal.record({ type: 'FailAgentRun', data: { run_id: journal.runId, lease_id: leaseId, error: error.error } });
+    journal.defer(lease);
+    await journal.record({ type: 'FailAgentRun', data: { run_id: journal.runId, lease_id: lease.data.lease_id, error: error.error } });
   }
 };
 
@@ -64,19 +71,28 @@ const finishDryRun = async (journal: Journal, leaseId: string) => {
  * renewing; once the lease runs out, any worker's `start` (the processor's redelivery, the sweeper, an
  * HTTP execute) takes the run over and resumes it from its journal.
  */
-export const createRunExecutor = (deps: ExecutorDeps): RunExecutor & { stop: () => Promise<void> } => {
+export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { stop: () => Promise<void> } => {
+  const deps: RunnerDeps & ExecutorDeps = { ...executorDeps, definitions: createDefinitions(executorDeps.store) };
   const active = new Map<AbortController, Promise<unknown>>();
+  const byRun = new Map<string, Promise<AgentRunOutcome>>();
   return {
     start: async (runId, options: ExecuteOptions) => {
+      // A run this process drives already is joined, not leased again: one driver per run.
+      const driving = byRun.get(runId);
+      if (driving) return { done: driving };
       const journal = await openJournal(deps.store, runId);
       const state = journal.state();
       if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
       if (isTerminal(state)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
       const leaseMs = options.leaseMs ?? deps.leaseMs;
       const leaseId = randomUUID();
-      const lease = (now = new Date()) =>
-        journal.record({ type: 'LeaseAgentRun', data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: now.toISOString(), lease_ms: leaseMs } });
-      await lease();
+      const leaseCommand = () =>
+        ({
+          type: 'LeaseAgentRun',
+          data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: new Date().toISOString(), lease_ms: leaseMs },
+        }) as const;
+      const lease = () => journal.record(leaseCommand());
+      await leaseAndPlan(deps, journal, leaseCommand(), options.dryRun);
 
       const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
       const abort = new AbortController();
@@ -91,7 +107,6 @@ export const createRunExecutor = (deps: ExecutorDeps): RunExecutor & { stop: () 
 
       const drive = async () => {
         try {
-          await prepareIfNeeded(deps, journal, leaseId, options.dryRun);
           const run = journal.state();
           if (run.status === 'none' || isTerminal(run) || !run.prepared) return;
           if (run.prepared.dry_run) await finishDryRun(journal, leaseId);
@@ -107,13 +122,16 @@ export const createRunExecutor = (deps: ExecutorDeps): RunExecutor & { stop: () 
           clearInterval(heartbeat);
         }
       };
-      const driving = drive();
-      active.set(abort, driving);
-      void driving.then(
-        () => active.delete(abort),
-        () => active.delete(abort),
-      );
-      return { done: driving.then(() => outcomeOf(runId, journal.state(), journal.position())) };
+      const work = drive();
+      const done = work.then(() => outcomeOf(runId, journal.state(), journal.position()));
+      active.set(abort, work);
+      byRun.set(runId, done);
+      const forget = () => {
+        active.delete(abort);
+        byRun.delete(runId);
+      };
+      void work.then(forget, forget);
+      return { done };
     },
     /** Shutting down: stops every run this process works on; their leases run out and another process resumes them. */
     stop: async () => {

@@ -6,61 +6,89 @@ import {
   streamId,
   type AgentRunCommand,
   type AgentRunEvent,
+  type EventMetadata,
   type RecordedEvent,
 } from '@agent-platform/contracts';
 import { agentRunDecider, type AgentRunState } from '@agent-platform/command-api';
 import type { EventStore } from '@agent-platform/infra';
 
 /**
- * A run's stream, held in memory by the processor that runs it: each step is decided against the state it
+ * A run's stream, held in memory by the worker that runs it: each step is decided against the state it
  * holds and appended at the version it knows, so a step costs one append and no read. When another writer
  * moved the stream (a cancel, a new lease), it catches up and decides again, and the decider refuses what
  * is no longer allowed.
+ *
+ * `defer` decides a step now and appends it with the next `record`, in the same append: a model answer
+ * goes with the start of the tool call it asks for, or with the run's end. A deferred step lost in a
+ * crash is redone on resume, so only steps without effects (model calls) are deferred; the effect that
+ * depends on one (a tool call) is recorded together with it, before it happens.
  */
 export type Journal = {
   readonly runId: string;
+  /** The state with the deferred steps applied. */
   state: () => AgentRunState;
   /** Global position of the last event recorded or read. */
   position: () => number;
+  defer: (command: AgentRunCommand) => void;
   record: (command: AgentRunCommand) => Promise<void>;
 };
 
-const evolveAll = (state: AgentRunState, events: RecordedEvent[]): AgentRunState =>
-  events.reduce((s, e) => agentRunDecider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as Parameters<typeof agentRunDecider.evolve>[1]), state);
+type Evolvable = Parameters<typeof agentRunDecider.evolve>[1];
+
+const evolveAll = (state: AgentRunState, events: { type: string; data: unknown; metadata: EventMetadata }[]): AgentRunState =>
+  events.reduce((s, e) => agentRunDecider.evolve(s, e as Evolvable), state);
 
 export const openJournal = async (store: EventStore, runId: string): Promise<Journal> => {
   const stream = streamId(AGENT_RUNS_CATEGORY, runId);
   const past = await store.readStream(stream);
-  let state = evolveAll(agentRunDecider.initialState(), past);
+  let recorded = evolveAll(agentRunDecider.initialState(), past);
   let version = past.at(-1)?.stream_version ?? 0;
   let position = past.at(-1)?.global_position ?? 0;
+  let deferred: AgentRunCommand[] = [];
+  let current = recorded;
 
   const catchUp = async () => {
-    const newer = await store.readStream(stream, { fromVersion: version + 1 });
-    state = evolveAll(state, newer);
+    const newer: RecordedEvent[] = await store.readStream(stream, { fromVersion: version + 1 });
+    recorded = evolveAll(recorded, newer);
     version = newer.at(-1)?.stream_version ?? version;
     position = newer.at(-1)?.global_position ?? position;
   };
 
+  const metadataOf = (state: AgentRunState): EventMetadata => ({
+    workspace_id: state.status === 'none' ? '' : state.workspaceId,
+    command_id: randomUUID(),
+    ...(state.status !== 'none' && state.correlationId ? { correlation_id: state.correlationId } : {}),
+    causation_id: runId,
+  });
+
+  /** Decides the commands in order, each against the state the ones before it leave. */
+  const decideAll = (commands: AgentRunCommand[]) => {
+    const metadata = metadataOf(recorded);
+    let state = recorded;
+    const events: AgentRunEvent[] = [];
+    for (const command of commands) {
+      const decided = agentRunDecider.decide(command, state);
+      state = evolveAll(state, decided.map((e) => ({ ...e, metadata })));
+      events.push(...decided);
+    }
+    return { events, state, metadata };
+  };
+
   const append = async (command: AgentRunCommand): Promise<void> => {
+    const commands = [...deferred, command];
     for (let attempt = 0; ; attempt++) {
-      const events: AgentRunEvent[] = agentRunDecider.decide(command, state);
-      if (state.status === 'none') return;
-      const metadata = {
-        workspace_id: state.workspaceId,
-        command_id: randomUUID(),
-        ...(state.correlationId ? { correlation_id: state.correlationId } : {}),
-        causation_id: runId,
-      };
+      const { events, metadata } = decideAll(commands);
       try {
         const result = await store.append(
           stream,
           events.map((e) => ({ type: e.type, data: e.data, schema_version: schemaVersionOf(e.type), metadata })),
           { expectedVersion: version },
         );
-        state = evolveAll(state, result.events);
+        recorded = evolveAll(recorded, result.events);
         version = result.nextExpectedVersion;
         position = result.lastPosition;
+        deferred = deferred.slice(commands.length - 1);
+        current = decideAll(deferred).state;
         return;
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflict) || attempt >= 3) throw error;
@@ -69,7 +97,7 @@ export const openJournal = async (store: EventStore, runId: string): Promise<Jou
     }
   };
 
-  // One step at a time: a lease renewal from the heartbeat waits for the step being recorded, and the other way round.
+  // One append at a time: a lease renewal from the heartbeat waits for the step being recorded, and the other way round.
   let tail: Promise<unknown> = Promise.resolve();
   const record = (command: AgentRunCommand): Promise<void> => {
     const next = tail.then(() => append(command));
@@ -77,5 +105,15 @@ export const openJournal = async (store: EventStore, runId: string): Promise<Jou
     return next;
   };
 
-  return { runId, state: () => state, position: () => position, record };
+  return {
+    runId,
+    state: () => current,
+    position: () => position,
+    defer: (command) => {
+      // Decided now, so a refused step fails where it is asked for, not at the next record.
+      current = decideAll([...deferred, command]).state;
+      deferred.push(command);
+    },
+    record,
+  };
 };

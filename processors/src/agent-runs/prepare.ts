@@ -1,7 +1,6 @@
 import type { PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
 import type { ActiveRun } from '@agent-platform/command-api';
-import type { EventStore } from '@agent-platform/infra';
-import { agentVersion, sessionHistory, toolDefinition, toolIdOf, toolVersionFor } from './definitions.js';
+import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
 import { skillSelection, toolSelection } from './selection.js';
 
 const HISTORY_MESSAGES = 20;
@@ -39,9 +38,9 @@ const systemPrompt = (version: { system_prompt: string | null; role: string | nu
  * Plans a run once: the prompt (system prompt, the session's recent messages, the input), the tools and
  * skills it selected, and what it did about memory. The plan is recorded, so a resumed run never re-plans.
  */
-export const prepareRun = async (store: EventStore, run: ActiveRun, options: { dryRun: boolean; defaultModel: string }): Promise<PreparedRun> => {
+export const prepareRun = async (definitions: Definitions, run: ActiveRun, options: { dryRun: boolean; defaultModel: string }): Promise<PreparedRun> => {
   const { agent_id, agent_version_id, session_id, input_text, run_id } = run.request;
-  const version = await agentVersion(store, agent_id, agent_version_id);
+  const version = await definitions.agentVersion(agent_id, agent_version_id);
   if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
   const react = version.model_config.react_enabled;
 
@@ -50,7 +49,7 @@ export const prepareRun = async (store: EventStore, run: ActiveRun, options: { d
     const selected_by = toolSelection(ref, input_text, react);
     if (!selected_by) continue;
     const name = ref.tool_code ?? ref.tool_id!;
-    const tool = await toolDefinition(store, toolIdOf(run.workspaceId, ref));
+    const tool = await definitions.tool(toolIdOf(run.workspaceId, ref));
     if (!tool || tool.workspaceId !== run.workspaceId) throw new PlanError({ code: 'TOOL_NOT_FOUND', message: `tool ${name} does not exist in this workspace` });
     const versionId = toolVersionFor(tool, ref.tool_version_id);
     if (!versionId) throw new PlanError({ code: 'TOOL_NOT_PUBLISHED', message: `tool ${name} has no published version (or not the pinned one)` });
@@ -71,7 +70,7 @@ export const prepareRun = async (store: EventStore, run: ActiveRun, options: { d
       : [];
   });
 
-  const history = await sessionHistory(store, session_id, HISTORY_MESSAGES);
+  const history = await definitions.sessionHistory(session_id, HISTORY_MESSAGES);
   // The input is often the session's newest message already; it is sent once.
   const last = history.at(-1);
   if (last?.role === 'user' && last.content === input_text) history.pop();

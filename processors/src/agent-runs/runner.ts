@@ -1,12 +1,9 @@
 import {
-  ConflictError,
-  SESSIONS_CATEGORY,
-  streamId,
   type RecordedModelCall,
   type RunError,
   type SelectedToolRef,
 } from '@agent-platform/contracts';
-import { handleCommand, sessionDecider, type ActiveRun } from '@agent-platform/command-api';
+import type { ActiveRun } from '@agent-platform/command-api';
 import {
   ProviderError,
   uuidFrom,
@@ -19,11 +16,12 @@ import {
   type ToolDefinition as ModelTool,
 } from '@agent-platform/infra';
 import { actionOf, type ToolAction } from './actions.js';
-import { toolDefinition } from './definitions.js';
+import type { Definitions } from './definitions.js';
 import type { Journal } from './journal.js';
 
 export type RunnerDeps = {
   store: EventStore;
+  definitions: Definitions;
   models: ModelProvider;
   callTool: (request: HttpToolRequest, signal?: AbortSignal) => Promise<HttpToolResult>;
   log: Logger;
@@ -93,7 +91,8 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
       usage: { prompt_tokens: response.usage?.prompt_tokens ?? 0, completion_tokens: response.usage?.completion_tokens ?? 0 },
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
     };
-    await journal.record({ type: 'RecordModelCall', data: { ...call, lease_id: leaseId } });
+    // Appended with the next step: the start of the tool call it asks for, or the run's end.
+    journal.defer({ type: 'RecordModelCall', data: { ...call, lease_id: leaseId } });
     return call;
   };
 
@@ -130,7 +129,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
       await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason } });
       return observationOf({ skipped: reason });
     }
-    const config = (await toolDefinition(deps.store, tool.tool_id))?.versions.get(tool.tool_version_id)?.invokeConfig;
+    const config = await deps.definitions.invokeConfig(tool.tool_id, tool.tool_version_id);
     if (!config?.base_url) return fail({ code: 'TOOL_NOT_CONFIGURED', message: `tool ${tool.tool_code} has no invoke_config_json.base_url` });
     await journal.record({ type: 'StartToolInvocation', data: start });
     const result = await deps.callTool(
@@ -237,41 +236,5 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
     await journal.record({ type: 'FailAgentRun', data: { run_id: runId, lease_id: leaseId, error: ending.error } });
     return;
   }
-  await appendAnswer(deps, run(), ending.answer, log);
   await journal.record({ type: 'CompleteAgentRun', data: { run_id: runId, lease_id: leaseId, answer: ending.answer } });
 };
-
-/** The answer joins the conversation; its key makes a resumed run's second append a no-op. */
-const appendAnswer = async (deps: RunnerDeps, run: ActiveRun, answer: string, log: Logger): Promise<void> => {
-  const { run_id, session_id, agent_id, agent_version_id } = run.request;
-  try {
-    await handleCommand(
-      deps.store,
-      sessionDecider,
-      streamId(SESSIONS_CATEGORY, session_id),
-      {
-        type: 'AppendSessionMessage',
-        data: {
-          session_id,
-          message_id: uuidFrom('agent-run-answer', run_id),
-          role: 'assistant',
-          content_text: answer,
-          metadata_json: { agent_run_id: run_id, agent_id, agent_version_id },
-          workspace_id: run.workspaceId,
-        },
-      },
-      {
-        workspaceId: run.workspaceId,
-        ...(run.correlationId ? { correlationId: run.correlationId } : {}),
-        causationId: run_id,
-        idempotencyKey: `agent-run:${run_id}:answer`,
-      },
-      { retryOnConflict: 20 },
-    );
-  } catch (error) {
-    // A session closed while the run worked still gets a completed run: the answer is kept on the run.
-    if (!(error instanceof ConflictError) || error.code !== 'SESSION_CLOSED') throw error;
-    log.warn({ session_id }, 'session closed before the answer could be added to it');
-  }
-};
-

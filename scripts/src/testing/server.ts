@@ -87,3 +87,14 @@ export const expectProblem = (answer: Answer, status: number, code: string): voi
 
 /** The fields a validation problem names, e.g. `body.app_id`. */
 export const fieldsOf = (answer: Answer): string[] => answer.body.errors.map((e: { field: string }) => e.field);
+
+/** Retries `assertion` until it passes, for what follows a command asynchronously (a processor's reaction). */
+export const eventually = async <T>(assertion: () => Promise<T>, ms = 10_000): Promise<T> => {
+  for (const deadline = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 25))) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+};

@@ -1,0 +1,47 @@
+import { AGENT_RUNS_CATEGORY, AgentRunCompleted, ConflictError, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
+import { agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
+import { uuidFrom, type EventStore } from '@agent-platform/infra';
+import type { Processor } from '../runtime/processor.js';
+
+/**
+ * Adds each completed run's answer to its session as an assistant message. A reaction, not a step of the
+ * run: the run ends with one append, and the message follows from the event, with an idempotency key
+ * from it, so it is added once however often the event is delivered. Dry runs answer nobody.
+ */
+export const sessionAnswers = (store: EventStore): Processor => ({
+  group: 'agent-run-answers',
+  types: [AgentRunCompleted.type],
+  handle: async (event, ctx) => {
+    const { run_id, answer } = AgentRunCompleted.schema.parse(event.data);
+    const history = await store.readStream(streamId(AGENT_RUNS_CATEGORY, run_id));
+    const run = history.reduce(
+      (s, e) => agentRunDecider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as Parameters<typeof agentRunDecider.evolve>[1]),
+      agentRunDecider.initialState(),
+    );
+    if (run.status === 'none' || run.dryRun) return;
+    const { session_id, agent_id, agent_version_id } = run.request;
+    try {
+      await handleCommand(
+        store,
+        sessionDecider,
+        streamId(SESSIONS_CATEGORY, session_id),
+        {
+          type: 'AppendSessionMessage',
+          data: {
+            session_id,
+            message_id: uuidFrom('agent-run-answer', run_id),
+            role: 'assistant',
+            content_text: answer,
+            metadata_json: { agent_run_id: run_id, agent_id, agent_version_id },
+            workspace_id: run.workspaceId,
+          },
+        },
+        ctx.commandContext('answer'),
+        { retryOnConflict: 20 },
+      );
+    } catch (error) {
+      // A session closed while the run worked keeps the answer on the run only.
+      if (!(error instanceof ConflictError) || error.code !== 'SESSION_CLOSED') throw error;
+    }
+  },
+});
