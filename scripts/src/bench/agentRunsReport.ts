@@ -42,7 +42,7 @@ export const formatAgentRunsReport = (outcome: Outcome<AgentRunRow[]>, timing: T
   const title = [
     `Agent-run overhead: a ${STEPS_PER_RUN}-step ReAct run (tool, tool, finish) against a zero-latency scripted model`,
     '(OpenAI API, official client) and HTTP tool, through the platform (POST /agents/runs until AgentRunCompleted is',
-    'on the run\'s stream; every role in this process, on PostgreSQL and NATS) and as a plain in-process function (the',
+    'on the run\'s stream; the all-in-one server in a child process, on PostgreSQL and NATS) and as a plain in-process function (the',
     `limit); ${timing.warmupMs / 1000} s warm-up, then ${timing.durationMs / 1000} s measured per cell; times in ms`,
   ];
   if (!('result' in outcome)) return [...title, '', `not measured: ${outcome.notMeasured}`, '', REFERENCE].join('\n');
