@@ -1,5 +1,5 @@
 import { AGENT_RUNS_CATEGORY, AgentRunCompleted, ConflictError, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
-import { agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
+import { agentRunDecider, handleCommand, loadState, sessionDecider } from '@agent-platform/command-api';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
 
@@ -13,11 +13,7 @@ export const sessionAnswers = (store: EventStore): Processor => ({
   types: [AgentRunCompleted.type],
   handle: async (event, ctx) => {
     const { run_id, answer } = AgentRunCompleted.schema.parse(event.data);
-    const history = await store.readStream(streamId(AGENT_RUNS_CATEGORY, run_id));
-    const run = history.reduce(
-      (s, e) => agentRunDecider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as Parameters<typeof agentRunDecider.evolve>[1]),
-      agentRunDecider.initialState(),
-    );
+    const run = await loadState(store, agentRunDecider, streamId(AGENT_RUNS_CATEGORY, run_id));
     if (run.status === 'none' || run.dryRun) return;
     const { session_id, agent_id, agent_version_id } = run.request;
     try {
