@@ -55,7 +55,11 @@ export const ConfigSchema = z.object({
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'AGENT_PLATFORM_DEFAULT_MODEL'> & {
   AGENT_PLATFORM_DEFAULT_MODEL: string;
   dataDir: string;
+  /** `AGENT_PLATFORM_SECRET_<NAME>` variables by NAME: what `${secret:NAME}` in a tool's headers stands for. */
+  secrets: ReadonlyMap<string, string>;
 };
+
+const SECRET_PREFIX = 'AGENT_PLATFORM_SECRET_';
 
 export class ConfigError extends StartupError {
   override name = 'ConfigError';
@@ -74,5 +78,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   const { AGENT_PLATFORM_PROVIDER_BASE_URL: baseUrl, AGENT_PLATFORM_PROVIDER_API_KEY: apiKey } = parsed.data;
   const defaultModel = parsed.data.AGENT_PLATFORM_DEFAULT_MODEL ?? (baseUrl || apiKey ? 'gpt-4o-mini' : 'local-react');
-  return { ...parsed.data, AGENT_PLATFORM_DEFAULT_MODEL: defaultModel, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR) };
+  const secrets = new Map(
+    Object.entries(env).flatMap(([name, value]) => (name.startsWith(SECRET_PREFIX) && value ? [[name.slice(SECRET_PREFIX.length), value] as const] : [])),
+  );
+  return { ...parsed.data, AGENT_PLATFORM_DEFAULT_MODEL: defaultModel, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR), secrets };
 };

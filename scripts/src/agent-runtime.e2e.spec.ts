@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { describeOnPlatform, eventually, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, eventually, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
 import { startToolServer, type ToolServer } from './testing/toolServer.js';
 
 const ORDER_SCHEMA = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
@@ -144,6 +144,38 @@ describeOnPlatform(
       expect(chatRequests()[0]!.messages[0]!.content).to.include('{"action":"tool","tool_code":"<code>","input_json":{...}}');
     });
 
+    it('sends a tool its credential from a secret reference, which no event, read model or answer holds in clear', async () => {
+      const created = await ok('POST', '/tools', { code: 'lookup_order', name: 'Look up an order', tool_type: 'http' });
+      const literal = await call('POST', '/tools/versions', {
+        tool_id: created.id,
+        invoke_config_json: { base_url: tool.url, path: '/orders/lookup', headers: { Authorization: 'Bearer s3cr3t-value' } },
+      });
+      expect(literal.status).to.equal(400);
+      expect(fieldsOf(literal)).to.deep.equal(['body.invoke_config_json.headers.Authorization']);
+      const version = await ok('POST', '/tools/versions', {
+        tool_id: created.id,
+        status: 'published',
+        input_schema_json: ORDER_SCHEMA,
+        invoke_config_json: { base_url: tool.url, path: '/orders/lookup', headers: { Authorization: 'Bearer ${secret:CRM_TOKEN}' } },
+      });
+      const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"8"}}' } },
+        { message: { content: '{"action":"finish","answer":"Shipped."}' } },
+      );
+      const { runId } = await runOf(agentId, 'Where is order 8?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed' });
+      expect(tool.calls[0]!.headers.authorization).to.equal('Bearer s3cr3t-value');
+      const everything = JSON.stringify([
+        await call('GET', `/events?limit=1000`),
+        await call('GET', `/tools/versions/${version.id}`, undefined, fresh(outcome.position)),
+        await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, fresh(outcome.position)),
+      ]);
+      expect(everything).to.include('${secret:CRM_TOKEN}');
+      expect(everything).not.to.include('s3cr3t-value');
+    });
+
     it('refuses a tool on a link-local (metadata) address: a failed invocation the model is told about', async () => {
       await lookupTool('http://169.254.169.254/latest');
       const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
@@ -245,5 +277,12 @@ describeOnPlatform(
       expect.fail('the run was not executed');
     });
   },
-  { env: () => ({ AGENT_PLATFORM_PROVIDER_BASE_URL: model.baseURL, AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key', AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host }) },
+  {
+    env: () => ({
+      AGENT_PLATFORM_PROVIDER_BASE_URL: model.baseURL,
+      AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key',
+      AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host,
+      AGENT_PLATFORM_SECRET_CRM_TOKEN: 's3cr3t-value',
+    }),
+  },
 );

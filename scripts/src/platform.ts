@@ -75,6 +75,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const executor = createRunExecutor({
       store,
       models,
+      secrets: config.secrets,
       callTool: (request, signal) => callHttpTool(request, toolPolicy, signal),
       log,
       leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,

@@ -18,9 +18,12 @@ import {
 import { actionOf, type ToolAction } from './actions.js';
 import type { Definitions } from './definitions.js';
 import type { Journal } from './journal.js';
+import { withSecrets } from './secrets.js';
 
 export type RunnerDeps = {
   store: EventStore;
+  /** What `${secret:NAME}` in a tool's headers stands for. */
+  secrets: ReadonlyMap<string, string>;
   definitions: Definitions;
   models: ModelProvider;
   callTool: (request: HttpToolRequest, signal?: AbortSignal) => Promise<HttpToolResult>;
@@ -131,12 +134,19 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
     }
     const config = await deps.definitions.invokeConfig(tool.tool_id, tool.tool_version_id);
     if (!config?.base_url) return fail({ code: 'TOOL_NOT_CONFIGURED', message: `tool ${tool.tool_code} has no invoke_config_json.base_url` });
+    const sending = withSecrets(config.headers, deps.secrets);
+    if ('missing' in sending) {
+      return fail({
+        code: 'TOOL_SECRET_MISSING',
+        message: `tool ${tool.tool_code} needs \${secret:${sending.missing}}: set AGENT_PLATFORM_SECRET_${sending.missing} where the platform runs`,
+      });
+    }
     await journal.record({ type: 'StartToolInvocation', data: start });
     const result = await deps.callTool(
       {
         method: config.method,
         url: joinUrl(config.base_url, config.path),
-        headers: config.headers,
+        headers: sending.headers,
         input: action.input,
         idempotencyKey: start.idempotency_key,
         timeoutMs: config.timeout_ms,
