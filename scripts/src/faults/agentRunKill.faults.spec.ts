@@ -1,35 +1,36 @@
 import { expect } from 'chai';
 import { createKnex, type Knex } from '@agent-platform/infra';
-import { describeOnEachPostgres, startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { send, sessionBody, startServer, type TestServer } from '../testing/server.js';
+import { describeOnEachPostgres, startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '@agent-platform/infra/testing';
+import { freshWorkspace, send, sessionBody, startServer } from '../testing/server.js';
 import { startToolServer, type ToolServer } from '../testing/toolServer.js';
 import { spawnTs, ENTRY_POINT, waitUntil, type Child } from './children.js';
 import { cleanups } from './fixtures.js';
 
 const LEASE_MS = 1_500;
+const toolCall = (orderId: string): ScriptedReply => ({
+  message: { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: JSON.stringify({ order_id: orderId }) } }] },
+});
 
 /**
- * The process running an agent run is killed with SIGKILL after the run's tool call completed, while its
- * next model call is in flight. Another process resumes the run once the lease runs out: it replays the
- * recorded model answer and tool output from the run's journal, so the tool is not called again, and the
- * run completes with the answer of the model call that was interrupted, made again.
+ * The process running an agent run is killed with SIGKILL mid-run. Another process resumes the run once
+ * the lease runs out: recorded model answers and tool outputs are replayed from the run's journal, never
+ * made again, and a tool call that was in flight is made again with the same idempotency key.
  */
-describeOnEachPostgres('fault: the process running an agent run is killed after a completed tool call', ({ db }) => {
+describeOnEachPostgres('fault: the process running an agent run is killed with SIGKILL', ({ db }) => {
   const after = cleanups();
-  let model: ScriptedOpenAiServer;
-  let tool: ToolServer;
-  let knex: Knex;
   afterEach(async function () {
     this.timeout(60_000);
     await after.run();
   });
 
-  it('another process resumes the run from its journal and completes it; the tool is called once', async function () {
-    this.timeout(90_000);
-    [model, tool] = await Promise.all([startScriptedOpenAiServer(), startToolServer()]);
+  type Setup = { model: ScriptedOpenAiServer; tool: ToolServer; knex: Knex; first: Child; env: Record<string, string>; runId: string; sessionId: string };
+
+  /** A platform in a child process, a ReAct agent with one HTTP tool, and a run of it, scripted by `replies`. */
+  const startRun = async (replies: ScriptedReply[], tool: ToolServer): Promise<Setup> => {
+    const model = await startScriptedOpenAiServer();
     after.add(() => model.close());
     after.add(() => tool.close());
-    knex = createKnex(db().url);
+    const knex = createKnex(db().url);
     after.add(() => knex.destroy());
     const env = {
       AGENT_PLATFORM_DATABASE_URL: db().url,
@@ -40,14 +41,13 @@ describeOnEachPostgres('fault: the process running an agent run is killed after 
       AGENT_PLATFORM_PORT: '0',
       AGENT_PLATFORM_HOST: '127.0.0.1',
     };
-
-    // The first platform runs in a child process, so that it can be killed.
-    const first: Child = spawnTs('platform 1', ENTRY_POINT, [], env);
+    const first = spawnTs('platform 1', ENTRY_POINT, [], env);
     after.add(() => first.kill());
     await first.waitForOutput(/listening on http/);
     const url = first.logLines().find((line) => typeof line.url === 'string')!.url as string;
+    const workspace = { 'x-workspace-id': freshWorkspace() };
     const ok = async (path: string, body: unknown) => {
-      const answer = await send(url, 'POST', path, { body });
+      const answer = await send(url, 'POST', path, { body, headers: workspace });
       expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
       return answer.body as { id: string };
     };
@@ -56,44 +56,70 @@ describeOnEachPostgres('fault: the process running an agent run is killed after 
       tool_id: created.id,
       status: 'published',
       input_schema_json: { type: 'object', properties: { order_id: { type: 'string' } } },
-      invoke_config_json: { base_url: tool.url, path: '/orders/lookup' },
+      invoke_config_json: { base_url: tool.url, path: '/orders/lookup', timeout_ms: 60_000 },
     });
     const agent = await ok('/agents', { code: 'support_agent', name: 'Support' });
     await ok('/agents/versions', { agent_id: agent.id, status: 'published', model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
     const session = await ok('/sessions', sessionBody());
+    model.enqueue(...replies);
+    const run = await ok('/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Where is my order?' });
+    return { model, tool, knex, first, env, runId: run.id, sessionId: session.id };
+  };
 
-    model.enqueue(
-      { message: { content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: '{"order_id":"42"}' } }] } },
-      { hang: true }, // the second model call never answers: the process dies waiting for it
-      { message: { content: 'Order 42 has shipped.' } },
-    );
-    const run = await ok('/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Where is order 42?' });
-    const journal = () => knex('ap_events').where({ stream_id: `agentrun-${run.id}` }).orderBy('stream_version').select<{ type: string; data: Record<string, unknown> }[]>('type', 'data');
-    const chatCalls = () => model.requests.filter((r) => r.path === '/v1/chat/completions').length;
-    await waitUntil(
-      () => `the tool call completed and the second model call started (journal: ${first.output()})`,
-      async () => (await journal()).some((e) => e.type === 'ToolInvocationCompleted') && chatCalls() === 2,
-    );
-    await first.kill();
-    expect(tool.calls).to.have.length(1);
+  const journalOf = (setup: Setup) =>
+    setup.knex('ap_events').where({ stream_id: `agentrun-${setup.runId}` }).orderBy('stream_version').select<{ type: string; data: Record<string, unknown> }[]>('type', 'data');
+  const chatCalls = (setup: Setup) => setup.model.requests.filter((r) => r.path === '/v1/chat/completions').length;
 
-    // A second platform, in this process, resumes the run once the dead process's lease ran out.
-    const second: TestServer = await startServer(env);
+  /** Kills the first platform, starts a second in this process, and waits for it to end the run. */
+  const killAndResume = async (setup: Setup) => {
+    await setup.first.kill();
+    const second = await startServer(setup.env);
     after.add(() => second.stop());
-    await waitUntil('the resumed run completed', async () => (await journal()).some((e) => e.type === 'AgentRunCompleted'), 30_000);
+    await waitUntil('the resumed run completed', async () => (await journalOf(setup)).some((e) => e.type === 'AgentRunCompleted'), 30_000);
+    const events = await journalOf(setup);
+    const workers = new Set(events.filter((e) => e.type === 'AgentRunLeased').map((e) => e.data.worker_key));
+    expect(workers.size, 'two workers held the run').to.equal(2);
+    return events;
+  };
 
-    const events = await journal();
-    const leases = events.filter((e) => e.type === 'AgentRunLeased').map((e) => [e.data.worker_key, e.data.attempt]);
-    expect(new Set(leases.map(([worker]) => worker)).size, JSON.stringify(leases)).to.equal(2);
+  const answersIn = async (setup: Setup) =>
+    Number(((await setup.knex('ap_events').where({ stream_id: `session-${setup.sessionId}`, type: 'SessionMessageAppended' }).count({ n: '*' })) as { n: unknown }[])[0]!.n);
+
+  it('after a completed tool call: the resumed run completes and the tool is called once', async function () {
+    this.timeout(90_000);
+    const setup = await startRun(
+      [toolCall('42'), { hang: true } /* the process dies waiting for the second model call */, { message: { content: 'Order 42 has shipped.' } }],
+      await startToolServer(),
+    );
+    await waitUntil(
+      () => `the tool call completed and the second model call started (${setup.first.output()})`,
+      async () => (await journalOf(setup)).some((e) => e.type === 'ToolInvocationCompleted') && chatCalls(setup) === 2,
+    );
+    expect(setup.tool.calls).to.have.length(1);
+
+    const events = await killAndResume(setup);
     expect(events.filter((e) => e.type === 'ToolInvocationStarted')).to.have.length(1);
     expect(events.filter((e) => e.type === 'ModelCallCompleted').map((e) => e.data.step)).to.deep.equal([1, 2]);
     expect(events.at(-1)!.data).to.deep.include({ answer: 'Order 42 has shipped.' });
-    expect(tool.calls, 'the tool is never called again').to.have.length(1);
-    expect(tool.effects()).to.equal(1);
-    expect(chatCalls(), 'model calls: 1, 2 (interrupted), 2 again').to.equal(3);
-    const answers = async () =>
-      Number(((await knex('ap_events').where({ stream_id: `session-${session.id}`, type: 'SessionMessageAppended' }).count({ n: '*' })) as { n: unknown }[])[0]!.n);
-    await waitUntil('the answer joined the session', async () => (await answers()) > 0, 10_000);
-    expect(await answers(), 'the answer is added once').to.equal(1);
+    expect(setup.tool.calls, 'the tool is never called again').to.have.length(1);
+    expect(chatCalls(setup), 'model calls: 1, 2 (interrupted), 2 again').to.equal(3);
+    await waitUntil('the answer joined the session', async () => (await answersIn(setup)) > 0, 10_000);
+    expect(await answersIn(setup), 'the answer is added once').to.equal(1);
+  });
+
+  it('during a tool call: the resumed run calls it again with the same idempotency key, and the tool acts once', async function () {
+    this.timeout(90_000);
+    const setup = await startRun([toolCall('7'), { message: { content: 'Order 7 has shipped.' } }], await startToolServer({ hangFirstCall: true }));
+    await waitUntil(() => `the tool was called (${setup.first.output()})`, () => setup.tool.calls.length === 1);
+
+    const events = await killAndResume(setup);
+    const [firstCall, secondCall] = setup.tool.calls;
+    expect(setup.tool.calls).to.have.length(2);
+    expect(secondCall!.headers['idempotency-key']).to.equal(firstCall!.headers['idempotency-key']).and.to.equal(`${setup.runId}:1:0`);
+    expect(setup.tool.effects(), 'the tool acted once').to.equal(1);
+    expect(events.filter((e) => e.type === 'ToolInvocationStarted'), 'started, then started again after the crash').to.have.length(2);
+    expect(events.filter((e) => e.type === 'ToolInvocationCompleted')).to.have.length(1);
+    expect(chatCalls(setup), 'the model answer that asked for the call is replayed').to.equal(2);
+    expect(events.at(-1)!.data).to.deep.include({ answer: 'Order 7 has shipped.' });
   });
 });

@@ -18,7 +18,7 @@ export type ToolServer = {
  * An HTTP tool for tests: `POST /orders/lookup` answers `{ order_id, status: "shipped" }` for the order id
  * it is sent. It records every call and, like a well-behaved tool, acts once per idempotency key.
  */
-export const startToolServer = async (): Promise<ToolServer> => {
+export const startToolServer = async (options: { hangFirstCall?: boolean } = {}): Promise<ToolServer> => {
   const calls: ToolCall[] = [];
   const keys = new Set<string>();
   const server = http.createServer((req, res) => {
@@ -30,6 +30,8 @@ export const startToolServer = async (): Promise<ToolServer> => {
       calls.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       const key = req.headers['idempotency-key'];
       if (typeof key === 'string') keys.add(key);
+      // It acted, but its answer never leaves: the caller dies waiting, as a process killed mid-call would.
+      if (options.hangFirstCall && calls.length === 1) return;
       const orderId = (body as { order_id?: unknown } | undefined)?.order_id ?? null;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ order_id: orderId, status: 'shipped' }));
