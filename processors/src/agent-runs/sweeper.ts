@@ -24,18 +24,19 @@ export const startRunSweeper = (deps: {
   const working = new Map<string, Promise<void>>();
   let stopped = false;
 
+  // Two queries, so that each walks its own partial index of the runs read model, however big it grows.
   const candidates = async (limit: number): Promise<string[]> => {
-    const rows: { id: string }[] = await deps.knex('rm_agent_runs')
-      .select('id')
-      .where((q) => q.where('status', 'running').andWhere('lease_expires_at', '<', deps.knex.fn.now()))
-      .orWhere((q) =>
-        q
-          .where({ status: 'queued', auto_execute: true })
-          .andWhere('created_time', '<', deps.knex.raw(`now() - make_interval(secs => ?)`, [deps.queuedGraceMs / 1000])),
-      )
-      .orderBy('updated_time')
-      .limit(limit);
-    return rows.map((r) => r.id).filter((id) => !working.has(id));
+    const [expired, forgotten]: { id: string }[][] = await Promise.all([
+      deps.knex('rm_agent_runs').select('id').where('status', 'running').andWhere('lease_expires_at', '<', deps.knex.fn.now()).orderBy('lease_expires_at').limit(limit),
+      deps
+        .knex('rm_agent_runs')
+        .select('id')
+        .where({ status: 'queued', auto_execute: true })
+        .andWhere('created_time', '<', deps.knex.raw('now() - make_interval(secs => ?)', [deps.queuedGraceMs / 1000]))
+        .orderBy('created_time')
+        .limit(limit),
+    ]);
+    return [...expired!, ...forgotten!].map((r) => r.id).filter((id) => !working.has(id)).slice(0, limit);
   };
 
   const resume = (runId: string) => {

@@ -48,6 +48,8 @@ export const agentRunJournalReadModel: Migration = {
         ADD COLUMN memory              jsonb;
       -- A sweeper finds running runs whose holder died: their lease expired.
       CREATE INDEX rm_agent_runs_expired_leases ON rm_agent_runs (lease_expires_at) WHERE status = 'running';
+      -- The sweeper also takes automatic runs left queued (their queued event was dead-lettered, say).
+      CREATE INDEX rm_agent_runs_automatic_queue ON rm_agent_runs (created_time) WHERE status = 'queued' AND auto_execute;
 
       CREATE TABLE rm_agent_tool_invocations (
         id               uuid PRIMARY KEY,
@@ -75,6 +77,7 @@ export const agentRunJournalReadModel: Migration = {
     await knex.raw(`
       DROP TABLE IF EXISTS rm_agent_tool_invocations;
       DROP INDEX IF EXISTS rm_agent_runs_expired_leases;
+      DROP INDEX IF EXISTS rm_agent_runs_automatic_queue;
       ALTER TABLE rm_agent_runs
         DROP COLUMN IF EXISTS steps,
         DROP COLUMN IF EXISTS lease_expires_at,
