@@ -1,4 +1,4 @@
-import type { AgentRunOutcome } from '@agent-platform/contracts';
+import type { AgentRunOutcome, RecordedEvent } from '@agent-platform/contracts';
 import type { AgentRunState } from './decider.js';
 
 export type ExecuteOptions = {
@@ -6,6 +6,8 @@ export type ExecuteOptions = {
   /** Plan only, call nothing; the run's own `dry_run` when left out. Ignored when the run was planned already. */
   dryRun?: boolean;
   leaseMs?: number;
+  /** The run's stream as the caller has it (the queued event it just appended): not read again. A stream that moved since is caught up with at the first step. */
+  known?: RecordedEvent[];
 };
 
 /**

@@ -58,7 +58,7 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
       if (deps.eager && body.auto_execute && !result.duplicate) {
         const log = ctx.log;
         void deps.eager.executor
-          .start(runId, { workerKey: deps.eager.workerKey })
+          .start(runId, { workerKey: deps.eager.workerKey, known: result.events })
           .then(({ done }) => done)
           .catch((error: unknown) => {
             if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of an agent run failed; the processors will run it');

@@ -80,7 +80,7 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
       // A run this process drives already is joined, not leased again: one driver per run.
       const driving = byRun.get(runId);
       if (driving) return { done: driving };
-      const journal = await openJournal(deps.store, runId);
+      const journal = await openJournal(deps.store, runId, options.known);
       const state = journal.state();
       if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
       if (isTerminal(state)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);

@@ -38,9 +38,9 @@ type Evolvable = Parameters<typeof agentRunDecider.evolve>[1];
 const evolveAll = (state: AgentRunState, events: { type: string; data: unknown; metadata: EventMetadata }[]): AgentRunState =>
   events.reduce((s, e) => agentRunDecider.evolve(s, e as Evolvable), state);
 
-export const openJournal = async (store: EventStore, runId: string): Promise<Journal> => {
+export const openJournal = async (store: EventStore, runId: string, known?: RecordedEvent[]): Promise<Journal> => {
   const stream = streamId(AGENT_RUNS_CATEGORY, runId);
-  const past = await store.readStream(stream);
+  const past = known ?? (await store.readStream(stream));
   let recorded = evolveAll(agentRunDecider.initialState(), past);
   let version = past.at(-1)?.stream_version ?? 0;
   let position = past.at(-1)?.global_position ?? 0;

@@ -44,16 +44,22 @@ export const prepareRun = async (definitions: Definitions, run: ActiveRun, optio
   if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
   const react = version.model_config.react_enabled;
 
-  const tools: SelectedToolRef[] = [];
-  for (const ref of version.tool_refs) {
+  const selected = version.tool_refs.flatMap((ref) => {
     const selected_by = toolSelection(ref, input_text, react);
-    if (!selected_by) continue;
+    return selected_by ? [{ ref, selected_by }] : [];
+  });
+  // The tools' streams and the session's are read at once: planning is on every run's critical path.
+  const [definitionsOfTools, history] = await Promise.all([
+    Promise.all(selected.map(({ ref }) => definitions.tool(toolIdOf(run.workspaceId, ref)))),
+    definitions.sessionHistory(session_id, HISTORY_MESSAGES),
+  ]);
+  const tools = selected.map(({ ref, selected_by }, index): SelectedToolRef => {
     const name = ref.tool_code ?? ref.tool_id!;
-    const tool = await definitions.tool(toolIdOf(run.workspaceId, ref));
+    const tool = definitionsOfTools[index];
     if (!tool || tool.workspaceId !== run.workspaceId) throw new PlanError({ code: 'TOOL_NOT_FOUND', message: `tool ${name} does not exist in this workspace` });
     const versionId = toolVersionFor(tool, ref.tool_version_id);
     if (!versionId) throw new PlanError({ code: 'TOOL_NOT_PUBLISHED', message: `tool ${name} has no published version (or not the pinned one)` });
-    tools.push({
+    return {
       tool_id: tool.toolId,
       tool_version_id: versionId,
       tool_code: tool.code,
@@ -61,8 +67,8 @@ export const prepareRun = async (definitions: Definitions, run: ActiveRun, optio
       description: tool.description,
       input_schema_json: tool.versions.get(versionId)!.inputSchema,
       selected_by,
-    });
-  }
+    };
+  });
   const skills: SelectedSkillRef[] = version.skill_refs.flatMap((ref) => {
     const selected_by = skillSelection(ref, input_text);
     return selected_by
@@ -70,7 +76,6 @@ export const prepareRun = async (definitions: Definitions, run: ActiveRun, optio
       : [];
   });
 
-  const history = await definitions.sessionHistory(session_id, HISTORY_MESSAGES);
   // The input is often the session's newest message already; it is sent once.
   const last = history.at(-1);
   if (last?.role === 'user' && last.content === input_text) history.pop();
