@@ -292,6 +292,11 @@ export type ExecuteNextAgentRunBody = z.infer<typeof ExecuteNextAgentRunBody>;
 /** What executing a run answers: where the run stands, from its own stream (no read model lag). */
 export const AgentRunOutcome = z.object({
   id: z.string().uuid(),
+  agent_id: z.string().uuid(),
+  agent_version_id: z.string().uuid(),
+  session_id: z.string().uuid(),
+  input_text: z.string(),
+  auto_execute: z.boolean(),
   status: AgentRunStatus,
   dry_run: z.boolean(),
   worker_key: z.string().nullable(),

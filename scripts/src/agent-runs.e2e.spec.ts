@@ -112,7 +112,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       const run = await seedRun({});
       const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
       expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
-      expect(executed.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1 });
+      expect(executed.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1, input_text: 'Summarize this lead.', auto_execute: false });
       expect(executed.body.prompt_tokens).to.be.above(0);
       const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(executed.body.position));
       expect(read.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1 });

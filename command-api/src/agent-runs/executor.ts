@@ -22,8 +22,14 @@ export type RunExecutor = {
 /** Where a run stands, from its own stream. */
 export const outcomeOf = (runId: string, state: AgentRunState, position: number): AgentRunOutcome => {
   if (state.status === 'none') throw new Error(`agent run ${runId} does not exist`);
+  const { agent_id, agent_version_id, session_id, input_text, auto_execute } = state.request;
   return {
     id: runId,
+    agent_id,
+    agent_version_id,
+    session_id,
+    input_text,
+    auto_execute,
     status: state.status,
     dry_run: state.dryRun,
     worker_key: state.lease?.workerKey ?? null,
