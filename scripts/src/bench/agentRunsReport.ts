@@ -98,7 +98,7 @@ export const formatAgentRunsReport = (outcome: Outcome<AgentRunRow[]>, timing: T
           '',
           formatTable(SPLIT_COLUMNS, splits),
           '',
-          'accept = t0 → POST /agents/runs answered; pickup = AgentRunQueued → AgentRunLeased (relay, NATS, processor);',
+          'accept = t0 → POST /agents/runs answered; pickup = AgentRunQueued → AgentRunLeased (the eager start: planning reads, then lease and plan in one append);',
           `execute = AgentRunLeased → AgentRunCompleted (prepare, ${STEPS_PER_RUN} model and 2 tool calls, one append per`,
           'recorded step); notice = AgentRunCompleted → the client saw it; execute − in-process = execute − in-process p50;',
           'events/run = events on the run\'s stream (one more, the answer, goes to the session).',
