@@ -176,6 +176,28 @@ describeOnPlatform(
       expect(everything).not.to.include('s3cr3t-value');
     });
 
+    it("tells the model when its tool input does not fit the tool's input schema, and does not call the tool with it", async () => {
+      await lookupTool();
+      const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"id":3}}' } },
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"3"}}' } },
+        { message: { content: '{"action":"finish","answer":"Order 3 has shipped."}' } },
+      );
+      const { runId } = await runOf(agentId, 'Where is order 3?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'Order 3 has shipped.', steps: 3 });
+      expect(chatRequests()[1]!.messages.at(-1)!.content).to.equal(
+        "Observation: Error TOOL_INPUT_INVALID: input_json must have required property 'order_id' (the input schema of lookup_order)",
+      );
+      expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '3' }]);
+      const invocations = await invocationsOf(runId, outcome.position);
+      expect(invocations.map((i: { status: string; step: number }) => [i.step, i.status])).to.deep.equal([
+        [1, 'failed'],
+        [2, 'completed'],
+      ]);
+    });
+
     it('refuses a tool on a link-local (metadata) address: a failed invocation the model is told about', async () => {
       await lookupTool('http://169.254.169.254/latest');
       const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });

@@ -19,6 +19,7 @@ import { actionOf, type ToolAction } from './actions.js';
 import type { Definitions } from './definitions.js';
 import type { Journal } from './journal.js';
 import { withSecrets } from './secrets.js';
+import { inputProblem } from './toolInput.js';
 
 export type RunnerDeps = {
   store: EventStore;
@@ -132,6 +133,9 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
       await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason } });
       return observationOf({ skipped: reason });
     }
+    // What the platform itself sends (step 0, without ReAct) is not the model's to correct.
+    const problem = step > 0 ? inputProblem(tool.tool_version_id, tool.input_schema_json, action.input) : undefined;
+    if (problem) return fail({ code: 'TOOL_INPUT_INVALID', message: `${problem} (the input schema of ${tool.tool_code})` });
     const config = await deps.definitions.invokeConfig(tool.tool_id, tool.tool_version_id);
     if (!config?.base_url) return fail({ code: 'TOOL_NOT_CONFIGURED', message: `tool ${tool.tool_code} has no invoke_config_json.base_url` });
     const sending = withSecrets(config.headers, deps.secrets);
