@@ -26,6 +26,9 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_HOST: z.string().min(1).default('0.0.0.0'),
   AGENT_PLATFORM_EMBEDDED_DB_PORT: port.default(54329),
   AGENT_PLATFORM_NATS_URL: optionalUrl(['nats://', 'tls://', 'ws://', 'wss://']),
+  /** The JetStream stream the relay publishes to, and a prefix of its subjects: for several platforms (or a bench) on one NATS. */
+  AGENT_PLATFORM_NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and - only').default('AGENTPLATFORM_EVENTS'),
+  AGENT_PLATFORM_NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and - only').optional(),
   AGENT_PLATFORM_KAFKA_BROKERS: z
     .string()
     .optional()

@@ -7,7 +7,11 @@ import { createInProcessBroker, createKafkaBroker, createNatsBroker, type Broker
  */
 export const openBroker = async (config: Config, log: Logger): Promise<Broker> => {
   const broker = config.AGENT_PLATFORM_NATS_URL
-    ? await createNatsBroker({ servers: config.AGENT_PLATFORM_NATS_URL })
+    ? await createNatsBroker({
+        servers: config.AGENT_PLATFORM_NATS_URL,
+        streamName: config.AGENT_PLATFORM_NATS_STREAM,
+        ...(config.AGENT_PLATFORM_NATS_SUBJECT_PREFIX ? { subjectPrefix: config.AGENT_PLATFORM_NATS_SUBJECT_PREFIX } : {}),
+      })
     : config.AGENT_PLATFORM_KAFKA_BROKERS
       ? createKafkaBroker({ brokers: config.AGENT_PLATFORM_KAFKA_BROKERS })
       : createInProcessBroker();

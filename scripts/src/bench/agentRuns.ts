@@ -1,5 +1,4 @@
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AGENT_RUNS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
@@ -25,6 +24,7 @@ import { ENTRY_POINT, spawnTs, waitUntil } from '../faults/children.js';
 import { withCleanup, type Defer } from './cleanup.js';
 import { createBenchDatabase } from './database.js';
 import { measure, outcomeOf, percentile, type Cell, type Operation, type Outcome, type Timing } from './measure.js';
+import { openNats, uniqueNamespace } from './nats.js';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -53,8 +53,6 @@ const WORKSPACE = 'ws-bench';
 const RUNS_PER_SESSION = 10;
 const RUN_TIMEOUT_MS = 30_000;
 const SETTLE_TIMEOUT_MS = 60_000;
-/** `startPlatform` publishes to the production stream name: the bench uses it only if it creates it, and deletes it after. */
-const PLATFORM_STREAM = 'AGENTPLATFORM_EVENTS';
 /** The platform's defaults (infra/src/config.ts), which the in-process client gets too. */
 const PROVIDER_TIMEOUT_MS = 60_000;
 const PROVIDER_MAX_RETRIES = 2;
@@ -213,44 +211,6 @@ const inProcessContender = (modelBaseUrl: string, tool: ToolServer): (() => Oper
 /* The platform                                                                                       */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** JetStream's API error code for "stream not found". */
-const STREAM_NOT_FOUND = 10059;
-type StreamManager = { streams: { info: (name: string) => Promise<unknown>; delete: (name: string) => Promise<boolean> } };
-type NatsClient = {
-  transport: { connect: (options: { servers: string; name: string }) => Promise<{ close: () => Promise<void> }> };
-  jetstream: { jetstreamManager: (nc: unknown) => Promise<StreamManager> };
-};
-
-/** Whether a JetStream stream exists, and a way to delete it; on infra's nats.js, as nats.ts loads it. */
-const natsStreams = async (servers: string) => {
-  const require = createRequire(import.meta.resolve('@agent-platform/infra'));
-  const nats: NatsClient = {
-    transport: require('@nats-io/transport-node') as NatsClient['transport'],
-    jetstream: require('@nats-io/jetstream') as NatsClient['jetstream'],
-  };
-  const nc = await nats.transport.connect({ servers, name: 'agent-platform-bench' }).catch((error: unknown) => {
-    throw new Error(`cannot connect to NATS at ${new URL(servers).host}: ${error instanceof Error ? error.message : String(error)}`);
-  });
-  const jsm = await nats.jetstream.jetstreamManager(nc).catch(async (error: unknown) => {
-    await nc.close();
-    throw error;
-  });
-  const notFound = (error: unknown) => (error as { code?: unknown }).code === STREAM_NOT_FOUND;
-  return {
-    exists: (name: string) =>
-      jsm.streams.info(name).then(
-        () => true,
-        (error: unknown) => (notFound(error) ? false : Promise.reject(error)),
-      ),
-    delete: async (name: string) => {
-      await jsm.streams.delete(name).catch((error: unknown) => {
-        if (!notFound(error)) throw error;
-      });
-    },
-    close: () => nc.close(),
-  };
-};
-
 type Api = { post: (path: string, body: unknown) => Promise<{ id: string }>; get: (path: string) => Promise<unknown> };
 
 const apiOf = (baseUrl: string): Api => {
@@ -328,21 +288,19 @@ const startPlatformContender = async (
 ): Promise<PlatformContender> => {
   const database = await createBenchDatabase(admin, serverUrl);
   defer('drop the agent-run bench database', database.drop);
-  const streams = await natsStreams(natsUrl);
-  defer('close the NATS connection', streams.close);
-  if (await streams.exists(PLATFORM_STREAM)) {
-    throw new Error(
-      `NATS stream ${PLATFORM_STREAM} already exists at ${new URL(natsUrl).host}: the platform would share it (and its ` +
-        'consumers) with whoever made it; on a NATS of your own, delete it and run again',
-    );
-  }
-  defer(`delete NATS stream ${PLATFORM_STREAM}, which this run created`, () => streams.delete(PLATFORM_STREAM));
+  // A stream and subjects of this run only, like the bench's other NATS parts: never the platform's own.
+  const namespace = uniqueNamespace();
+  const nats = await openNats(natsUrl);
+  defer('close the NATS connection', nats.close);
+  defer(`delete NATS stream ${namespace.streamName}`, () => nats.deleteStream(namespace.streamName));
   // The platform runs as `npm start` runs it, in a process of its own: in the bench's process, its event
   // loop would be shared with the client, the model and the tool, and every one would slow the others.
   const port = await freePort();
   const platform = spawnTs('platform', ENTRY_POINT, [], {
     AGENT_PLATFORM_DATABASE_URL: database.url,
     AGENT_PLATFORM_NATS_URL: natsUrl,
+    AGENT_PLATFORM_NATS_STREAM: namespace.streamName,
+    AGENT_PLATFORM_NATS_SUBJECT_PREFIX: namespace.subjectPrefix,
     AGENT_PLATFORM_PROVIDER_BASE_URL: modelBaseUrl,
     AGENT_PLATFORM_PROVIDER_API_KEY: 'bench-key',
     AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host,
