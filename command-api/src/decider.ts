@@ -9,3 +9,10 @@ export type Decider<State, Command, Event extends DomainEvent> = {
   evolve: (state: State, event: Evolvable<Event>) => State;
   decide: (command: Command, state: State) => Event[];
 };
+
+/** Folds events into a state: events read from a stream, or just decided and given their metadata. */
+export const evolveAll = <S, E extends DomainEvent>(
+  decider: { evolve: (state: S, event: Evolvable<E>) => S },
+  state: S,
+  events: readonly { type: string; data: unknown; metadata: EventMetadata }[],
+): S => events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as Evolvable<E>), state);

@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
 } from '@agent-platform/contracts';
 import type { AppendResult, EventStore } from '@agent-platform/infra';
-import type { Decider, Evolvable } from './decider.js';
+import { evolveAll, type Decider } from './decider.js';
 
 /** Who sent a command, from where; becomes every resulting event's metadata. */
 export type CommandContext = {
@@ -38,8 +38,7 @@ export const commandIdFor = (workspaceId: string, idempotencyKey: string): strin
 export const fingerprintOf = (...parts: unknown[]): string =>
   createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 
-const fold = <S, E extends DomainEvent>(decider: Decider<S, unknown, E>, events: RecordedEvent[]): S =>
-  events.reduce((state, e) => decider.evolve(state, { type: e.type, data: e.data, metadata: e.metadata } as Evolvable<E>), decider.initialState());
+const fold = <S, E extends DomainEvent>(decider: Decider<S, unknown, E>, events: RecordedEvent[]): S => evolveAll(decider, decider.initialState(), events);
 
 /** Another aggregate's current state, for a command that must check it (a run needs its agent and session). */
 export const loadState = async <S, C, E extends DomainEvent>(store: EventStore, decider: Decider<S, C, E>, streamId: string): Promise<S> =>

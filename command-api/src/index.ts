@@ -10,7 +10,7 @@ import { modelRoutes } from './models/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { toolRoutes } from './tools/routes.js';
 
-export type { Decider, Evolvable } from './decider.js';
+export { evolveAll, type Decider, type Evolvable } from './decider.js';
 export { handleCommand, loadState, commandIdFor, fingerprintOf, type CommandContext, type CommandOptions } from './handler.js';
 export { sessionDecider } from './sessions/decider.js';
 export { deadLetterDecider } from './deadletters/decider.js';

@@ -5,26 +5,20 @@ import {
   streamId,
   TERMINAL_RUN_STATUSES,
   type AgentRunOutcome,
-  type RecordedEvent,
 } from '@agent-platform/contracts';
 import { watchStream, type EventStore, type Logger } from '@agent-platform/infra';
-import { agentRunDecider, type AgentRunState } from './decider.js';
+import { evolveAll } from '../decider.js';
+import { agentRunDecider } from './decider.js';
 import { outcomeOf, type ExecuteOptions, type RunExecutor } from './executor.js';
 
 const ENDING_TYPES = new Set(['AgentRunCompleted', 'AgentRunFailed', 'AgentRunCancelled']);
 /** Where a caller stops waiting: the run ended, or it waits for a human (the human-in-the-loop issue). */
 const SETTLED = new Set<string>([...TERMINAL_RUN_STATUSES, 'awaiting_human']);
 
-const fold = (events: RecordedEvent[]): AgentRunState =>
-  events.reduce(
-    (s, e) => agentRunDecider.evolve(s, { type: e.type, data: e.data, metadata: e.metadata } as Parameters<typeof agentRunDecider.evolve>[1]),
-    agentRunDecider.initialState(),
-  );
-
 /** A run as its stream has it, or 404 when it is not in the workspace. */
 export const readRun = async (store: EventStore, runId: string, workspaceId: string) => {
   const events = await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId));
-  const state = fold(events);
+  const state = evolveAll(agentRunDecider, agentRunDecider.initialState(), events);
   if (state.status === 'none' || state.workspaceId !== workspaceId) {
     throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist in this workspace`);
   }

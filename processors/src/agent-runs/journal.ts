@@ -9,7 +9,7 @@ import {
   type EventMetadata,
   type RecordedEvent,
 } from '@agent-platform/contracts';
-import { agentRunDecider, type AgentRunState } from '@agent-platform/command-api';
+import { agentRunDecider, evolveAll, type AgentRunState } from '@agent-platform/command-api';
 import type { EventStore } from '@agent-platform/infra';
 
 /**
@@ -33,15 +33,10 @@ export type Journal = {
   record: (command: AgentRunCommand) => Promise<void>;
 };
 
-type Evolvable = Parameters<typeof agentRunDecider.evolve>[1];
-
-const evolveAll = (state: AgentRunState, events: { type: string; data: unknown; metadata: EventMetadata }[]): AgentRunState =>
-  events.reduce((s, e) => agentRunDecider.evolve(s, e as Evolvable), state);
-
 export const openJournal = async (store: EventStore, runId: string, known?: RecordedEvent[]): Promise<Journal> => {
   const stream = streamId(AGENT_RUNS_CATEGORY, runId);
   const past = known ?? (await store.readStream(stream));
-  let recorded = evolveAll(agentRunDecider.initialState(), past);
+  let recorded = evolveAll(agentRunDecider, agentRunDecider.initialState(), past);
   let version = past.at(-1)?.stream_version ?? 0;
   let position = past.at(-1)?.global_position ?? 0;
   let deferred: AgentRunCommand[] = [];
@@ -49,7 +44,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
 
   const catchUp = async () => {
     const newer: RecordedEvent[] = await store.readStream(stream, { fromVersion: version + 1 });
-    recorded = evolveAll(recorded, newer);
+    recorded = evolveAll(agentRunDecider, recorded, newer);
     version = newer.at(-1)?.stream_version ?? version;
     position = newer.at(-1)?.global_position ?? position;
   };
@@ -68,7 +63,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
     const events: AgentRunEvent[] = [];
     for (const command of commands) {
       const decided = agentRunDecider.decide(command, state);
-      state = evolveAll(state, decided.map((e) => ({ ...e, metadata })));
+      state = evolveAll(agentRunDecider, state, decided.map((e) => ({ ...e, metadata })));
       events.push(...decided);
     }
     return { events, state, metadata };
@@ -84,7 +79,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
           events.map((e) => ({ type: e.type, data: e.data, schema_version: schemaVersionOf(e.type), metadata })),
           { expectedVersion: version },
         );
-        recorded = evolveAll(recorded, result.events);
+        recorded = evolveAll(agentRunDecider, recorded, result.events);
         version = result.nextExpectedVersion;
         position = result.lastPosition;
         deferred = deferred.slice(commands.length - 1);
