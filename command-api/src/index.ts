@@ -17,7 +17,7 @@ export { deadLetterDecider } from './deadletters/decider.js';
 export { toolDecider } from './tools/decider.js';
 export { agentDecider, runnableVersion } from './agents/decider.js';
 export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
-export { outcomeOf, type RunExecutor, type ExecuteOptions } from './agent-runs/executor.js';
+export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions } from './agent-runs/executor.js';
 
 /**
  * Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state and finds

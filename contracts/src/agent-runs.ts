@@ -212,6 +212,8 @@ export const agentRunEvents = [
   AgentRunCancelled,
 ] as const;
 export type AgentRunEvent = EventOf<(typeof agentRunEvents)[number]>;
+/** The events that end a run: nothing is recorded after one. */
+export const AGENT_RUN_ENDINGS: ReadonlySet<string> = new Set([AgentRunCompleted.type, AgentRunFailed.type, AgentRunCancelled.type]);
 
 // Read model.
 export const AgentRunView = z.object({

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   NotFoundError,
+  TERMINAL_RUN_STATUSES,
   type AgentRunCommand,
   type AgentRunEvent,
   type AgentRunStatus,
@@ -46,7 +47,7 @@ export type AgentRunState =
 export type AgentRunRequest = Extract<AgentRunEvent, { type: 'AgentRunQueued' }>['data'];
 export type ActiveRun = Exclude<AgentRunState, { status: 'none' }>;
 
-const TERMINAL = new Set<AgentRunStatus>(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set<AgentRunStatus>(TERMINAL_RUN_STATUSES);
 export const isTerminal = (state: AgentRunState): boolean => state.status !== 'none' && TERMINAL.has(state.status);
 
 const existing = (state: AgentRunState, runId: string): ActiveRun => {

@@ -1,4 +1,5 @@
 import {
+  AGENT_RUN_ENDINGS,
   AGENT_RUNS_CATEGORY,
   ConflictError,
   NotFoundError,
@@ -9,9 +10,8 @@ import {
 import { watchStream, type EventStore, type Logger } from '@agent-platform/infra';
 import { evolveAll } from '../decider.js';
 import { agentRunDecider } from './decider.js';
-import { outcomeOf, type ExecuteOptions, type RunExecutor } from './executor.js';
+import { isTakenElsewhere, outcomeOf, type ExecuteOptions, type RunExecutor } from './executor.js';
 
-const ENDING_TYPES = new Set(['AgentRunCompleted', 'AgentRunFailed', 'AgentRunCancelled']);
 /** Where a caller stops waiting: the run ended, or it waits for a human (the human-in-the-loop issue). */
 const SETTLED = new Set<string>([...TERMINAL_RUN_STATUSES, 'awaiting_human']);
 
@@ -29,7 +29,7 @@ export const readRun = async (store: EventStore, runId: string, workspaceId: str
 /** Resolves when the run's stream records its end, or when `signal` aborts. */
 const ended = async (store: EventStore, runId: string, afterVersion: number, signal: AbortSignal): Promise<void> => {
   for await (const event of watchStream(store, streamId(AGENT_RUNS_CATEGORY, runId), { afterVersion, signal })) {
-    if (ENDING_TYPES.has(event.type)) return;
+    if (AGENT_RUN_ENDINGS.has(event.type)) return;
   }
 };
 
@@ -57,7 +57,7 @@ export const executeRun = async (
     // A run that fails unexpectedly stays leased; the sweeper resumes it once the lease runs out.
     finished = done.catch((error: unknown) => deps.log.error({ err: error, agent_run_id: runId }, 'agent run stopped with an error'));
   } catch (error) {
-    if (!(error instanceof ConflictError) || (error.code !== 'AGENT_RUN_LEASED' && error.code !== 'AGENT_RUN_ENDED') || options.claim) throw error;
+    if (!isTakenElsewhere(error) || options.claim) throw error;
     finished = ended(deps.store, runId, before.version, stopWaiting.signal);
   }
   let timer: NodeJS.Timeout | undefined;

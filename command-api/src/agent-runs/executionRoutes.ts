@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { AgentRunOutcome, ConflictError, ExecuteAgentRunBody, ExecuteNextAgentRunBody, Uuid } from '@agent-platform/contracts';
+import { AgentRunOutcome, ExecuteAgentRunBody, ExecuteNextAgentRunBody, Uuid } from '@agent-platform/contracts';
 import { route, type Api, type Knex, type Reply } from '@agent-platform/infra';
 import type { CommandDeps } from '../http.js';
 import { executeRun } from './execution.js';
-import type { RunExecutor } from './executor.js';
+import { isTakenElsewhere, type RunExecutor } from './executor.js';
 
 type ExecutionDeps = CommandDeps & { knex: Knex; executor: RunExecutor; executeWaitMs: number };
 
@@ -68,7 +68,7 @@ export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => 
           // The read model may lag: a run taken meanwhile is refused by its lease, and the next is tried.
           return answer(await executeRun({ store: deps.store, executor: deps.executor, log: ctx.log }, id, ctx.workspaceId, { ...options(body), claim: true }));
         } catch (error) {
-          if (!(error instanceof ConflictError) || (error.code !== 'AGENT_RUN_LEASED' && error.code !== 'AGENT_RUN_ENDED')) throw error;
+          if (!isTakenElsewhere(error)) throw error;
           ctx.log.debug({ agent_run_id: id, code: error.code }, 'queued run taken meanwhile; trying the next');
         }
       }

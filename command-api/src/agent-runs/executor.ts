@@ -1,4 +1,4 @@
-import type { AgentRunOutcome, RecordedEvent } from '@agent-platform/contracts';
+import { ConflictError, type AgentRunOutcome, type RecordedEvent } from '@agent-platform/contracts';
 import type { AgentRunState } from './decider.js';
 
 export type ExecuteOptions = {
@@ -18,6 +18,10 @@ export type ExecuteOptions = {
 export type RunExecutor = {
   start: (runId: string, options: ExecuteOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
 };
+
+/** What `start` throws when the run is not the caller's to drive: another worker holds it, or it ended. */
+export const isTakenElsewhere = (error: unknown): error is ConflictError =>
+  error instanceof ConflictError && (error.code === 'AGENT_RUN_LEASED' || error.code === 'AGENT_RUN_ENDED');
 
 /** Where a run stands, from its own stream. */
 export const outcomeOf = (runId: string, state: AgentRunState, position: number): AgentRunOutcome => {

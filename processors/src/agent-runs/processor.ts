@@ -1,5 +1,5 @@
-import { AgentRunQueued, ConflictError } from '@agent-platform/contracts';
-import type { RunExecutor } from '@agent-platform/command-api';
+import { AgentRunQueued } from '@agent-platform/contracts';
+import { isTakenElsewhere, type RunExecutor } from '@agent-platform/command-api';
 import type { Processor } from '../runtime/processor.js';
 
 /**
@@ -17,8 +17,7 @@ export const agentRunProcessor = (executor: RunExecutor, options: { workerKey: s
       const { done } = await executor.start(queued.run_id, { workerKey: options.workerKey });
       await done;
     } catch (error) {
-      if (error instanceof ConflictError && (error.code === 'AGENT_RUN_LEASED' || error.code === 'AGENT_RUN_ENDED')) return;
-      throw error;
+      if (!isTakenElsewhere(error)) throw error;
     }
   },
 });

@@ -3,10 +3,8 @@ import type { Request, Response } from 'express';
 import { createSession } from 'better-sse';
 import { z } from 'zod';
 import {
+  AGENT_RUN_ENDINGS,
   AGENT_RUNS_CATEGORY,
-  AgentRunCancelled,
-  AgentRunCompleted,
-  AgentRunFailed,
   NotFoundError,
   streamId,
   Uuid,
@@ -27,7 +25,6 @@ export const AgentRunStreamEvent = z
   })
   .meta({ id: 'AgentRunStreamEvent' });
 
-const TERMINAL = new Set<string>([AgentRunCompleted.type, AgentRunFailed.type, AgentRunCancelled.type]);
 const HEARTBEAT_MS = 15_000;
 const VERSION = /^\d{1,10}$/;
 
@@ -81,7 +78,7 @@ const follow = async (store: EventStore, stream: string, after: number, req: Req
   try {
     for await (const event of watchStream(store, stream, { afterVersion: after, signal: controller.signal })) {
       session.push(toStreamEvent(event), event.type, String(event.stream_version));
-      if (TERMINAL.has(event.type)) break;
+      if (AGENT_RUN_ENDINGS.has(event.type)) break;
       // A client that reads slower than the run writes holds the loop instead of a growing buffer.
       if (res.writableNeedDrain) await once(res, 'drain', { signal: controller.signal });
     }
@@ -128,7 +125,7 @@ export const agentRunStream = (api: Api, deps: QueryDeps): void => {
       if (resumed && resumed.length === 0) {
         throw new ValidationError([{ field: 'last-event-id', message: "is not the id of an event of this run's stream" }]);
       }
-      if (resumed && TERMINAL.has(resumed[0]!.type)) return { status: 204 };
+      if (resumed && AGENT_RUN_ENDINGS.has(resumed[0]!.type)) return { status: 204 };
       await follow(deps.store, stream, after, req, res, ctx.log);
     },
   });
