@@ -11,6 +11,7 @@ import {
   type InvokeConfig,
 } from '@agent-platform/contracts';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
+import { remember } from './versionCache.js';
 
 /*
  * A run reads the definitions it needs from their streams, not from read models: a run queued right after
@@ -77,15 +78,6 @@ const sessionHistory = async (store: EventStore, sessionId: string, limit: numbe
       const m = SessionMessageAppended.schema.parse(e.data);
       return { role: m.role, content: m.content_text };
     });
-};
-
-/** Versions never change once created, so what is read by version id is kept (up to a bound). */
-const CACHED_VERSIONS = 1000;
-
-const remember = <V>(cache: Map<string, V>, key: string, value: V): V => {
-  if (cache.size >= CACHED_VERSIONS) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-  return value;
 };
 
 export type Definitions = {

@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { remember } from './versionCache.js';
 
 /**
  * Checks what a model wants to send a tool against the tool version's `input_schema_json`, so a model that
@@ -7,7 +8,6 @@ import { Ajv, type ValidateFunction } from 'ajv';
  */
 const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new Map<string, ValidateFunction | null>();
-const CACHED = 1000;
 
 const validatorFor = (versionId: string, schema: Record<string, unknown>): ValidateFunction | null => {
   if (compiled.has(versionId)) return compiled.get(versionId)!;
@@ -19,9 +19,7 @@ const validatorFor = (versionId: string, schema: Record<string, unknown>): Valid
       validate = null;
     }
   }
-  if (compiled.size >= CACHED) compiled.delete(compiled.keys().next().value!);
-  compiled.set(versionId, validate);
-  return validate;
+  return remember(compiled, versionId, validate);
 };
 
 /** Why `input` does not fit the tool version's schema, or undefined when it does (or there is nothing to check). */
