@@ -4,7 +4,7 @@ import { describeOnEachPostgres, startScriptedOpenAiServer, type ScriptedOpenAiS
 import { freshWorkspace, send, sessionBody, startServer } from '../testing/server.js';
 import { startToolServer, type ToolServer } from '../testing/toolServer.js';
 import { spawnTs, ENTRY_POINT, waitUntil, type Child } from './children.js';
-import { cleanups } from './fixtures.js';
+import { cleanups, countOf } from './fixtures.js';
 
 const LEASE_MS = 1_500;
 const toolCall = (orderId: string): ScriptedReply => ({
@@ -82,8 +82,7 @@ describeOnEachPostgres('fault: the process running an agent run is killed with S
     return events;
   };
 
-  const answersIn = async (setup: Setup) =>
-    Number(((await setup.knex('ap_events').where({ stream_id: `session-${setup.sessionId}`, type: 'SessionMessageAppended' }).count({ n: '*' })) as { n: unknown }[])[0]!.n);
+  const answersIn = (setup: Setup) => countOf(setup.knex('ap_events').where({ stream_id: `session-${setup.sessionId}`, type: 'SessionMessageAppended' }));
 
   it('after a completed tool call: the resumed run completes and the tool is called once', async function () {
     this.timeout(90_000);
