@@ -20,21 +20,11 @@ import {
   type ToolDefinition,
 } from '@agent-platform/infra';
 import { startScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { ENTRY_POINT, spawnTs, waitUntil } from '../faults/children.js';
 import { withCleanup, type Defer } from './cleanup.js';
 import { createBenchDatabase } from './database.js';
 import { measure, outcomeOf, percentile, type Cell, type Operation, type Outcome, type Timing } from './measure.js';
 import { openNats, uniqueNamespace } from './nats.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { startServerProcess } from './serverProcess.js';
 
 /** Model calls of one run: tool, tool, finish. The overhead per step divides by this. */
 export const STEPS_PER_RUN = 3;
@@ -295,8 +285,7 @@ const startPlatformContender = async (
   defer(`delete NATS stream ${namespace.streamName}`, () => nats.deleteStream(namespace.streamName));
   // The platform runs as `npm start` runs it, in a process of its own: in the bench's process, its event
   // loop would be shared with the client, the model and the tool, and every one would slow the others.
-  const port = await freePort();
-  const platform = spawnTs('platform', ENTRY_POINT, [], {
+  const platform = await startServerProcess({
     AGENT_PLATFORM_DATABASE_URL: database.url,
     AGENT_PLATFORM_NATS_URL: natsUrl,
     AGENT_PLATFORM_NATS_STREAM: namespace.streamName,
@@ -304,20 +293,9 @@ const startPlatformContender = async (
     AGENT_PLATFORM_PROVIDER_BASE_URL: modelBaseUrl,
     AGENT_PLATFORM_PROVIDER_API_KEY: 'bench-key',
     AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host,
-    AGENT_PLATFORM_PORT: String(port),
-    AGENT_PLATFORM_HOST: '127.0.0.1',
-    AGENT_PLATFORM_LOG_LEVEL: 'warn',
   });
-  defer('stop the platform', async () => {
-    platform.process.kill('SIGTERM');
-    await platform.exited;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(
-    () => `the platform answering on ${url}: ${platform.output()}`,
-    async () => platform.alive() && (await fetch(`${url}/health`).then((r) => r.ok, () => false)),
-    60_000,
-  );
+  defer('stop the platform', platform.stop);
+  const { url } = platform;
   const api = apiOf(url);
 
   // The client's own store, woken by the platform's NOTIFY like any other process's reader.
