@@ -20,7 +20,7 @@ describe('local model provider', () => {
   const text = async (request: ChatRequest) => (await message(request)).message.content!;
 
   describe('the ModelProvider contract', () => {
-    modelProviderContract(async () => ({ provider: createLocalModelProvider(), deterministic: true }));
+    modelProviderContract(async () => ({ provider: createLocalModelProvider() }), { deterministic: true });
   });
 
   describe('without tools', () => {

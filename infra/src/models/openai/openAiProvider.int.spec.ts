@@ -29,8 +29,8 @@ describe('OpenAI-compatible model provider (official openai client)', () => {
     modelProviderContract(async () => {
       const server = await startScriptedOpenAiServer();
       const provider = createOpenAiProvider({ baseURL: server.baseURL, apiKey: KEY, defaultModel: LOCAL_MODEL, timeoutMs: 5000, maxRetries: 0 });
-      return { provider, deterministic: true, teardown: server.close };
-    });
+      return { provider, teardown: server.close };
+    }, { deterministic: true });
   });
 
   describe('against a scripted server', () => {
