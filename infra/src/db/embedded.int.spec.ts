@@ -298,8 +298,9 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(second.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 2 }]);
   });
 
-  it('opens a data directory that only its owner may enter, and names a parent that shuts PostgreSQL out', async function () {
-    if (process.getuid?.() !== 0) this.skip(); // only root hands the server to another user
+  // Only root hands the server to another user, whom a directory can shut out: as anyone else there is nothing to test.
+  const asRoot = process.getuid?.() === 0 ? it : undefined;
+  asRoot?.('opens a data directory that only its owner may enter, and names a parent that shuts PostgreSQL out', async () => {
     const dataDir = await freshDataDir();
     const parent = path.dirname(dataDir);
     await fs.mkdir(dataDir, { mode: 0o700 });
