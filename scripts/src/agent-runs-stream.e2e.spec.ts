@@ -16,8 +16,7 @@ import {
   type NewEvent,
 } from '@agent-platform/contracts';
 import { createPool, createPostgresEventStore, type EventStore, type Pool } from '@agent-platform/infra';
-import { describeOnEachPostgres } from '@agent-platform/infra/testing';
-import { expectProblem, freshWorkspace, sessionBody, startServer, type TestServer } from './testing/server.js';
+import { describeOnPlatform, expectProblem, freshWorkspace, sessionBody } from './testing/server.js';
 
 type SseEvent = { id: string | undefined; event: string | undefined; data: string };
 
@@ -60,7 +59,10 @@ const payloadOf = (e: SseEvent | 'end') => {
   return JSON.parse(e.data) as { type: string; data: unknown; stream_version: number; global_position: number; recorded_at: string };
 };
 
-/** The journal a processor would record, appended straight to the store: no executor exists yet. */
+/**
+ * A journal with every kind of step, appended straight to the store for a run nothing executes
+ * (`auto_execute: false`), so that the projection of each kind is checked, whatever a real run happens to do.
+ */
 const journal = (runId: string) => {
   const ev = <C extends EventContract>(contract: C, data: unknown) => ({ type: contract.type, data: contract.schema.parse(data) });
   const toolId = randomUUID();
@@ -110,144 +112,139 @@ const journal = (runId: string) => {
   };
 };
 
-describeOnEachPostgres('agent runs over HTTP: the journal, tool invocations and the live stream', ({ db }) => {
-  describe('the platform with every role', () => {
-    let server: TestServer & { stop: () => Promise<void> };
-    let pool: Pool;
-    let store: EventStore;
-    before(async () => {
-      server = await startServer({ AGENT_PLATFORM_DATABASE_URL: db().url });
-      pool = createPool(db().url, 4);
-      store = createPostgresEventStore({ pool, listenConnectionString: db().url });
-    });
-    after(async () => {
-      await store?.close();
-      await pool?.end();
-      await server?.stop();
-    });
+describeOnPlatform('agent runs over HTTP: the journal, tool invocations and the live stream', (server, databaseUrl) => {
+  let pool: Pool;
+  let store: EventStore;
+  before(() => {
+    pool = createPool(databaseUrl(), 4);
+    store = createPostgresEventStore({ pool, listenConnectionString: databaseUrl() });
+  });
+  after(async () => {
+    await store?.close();
+    await pool?.end();
+  });
 
-    let ws: Record<string, string>;
-    beforeEach(() => {
-      ws = { 'x-workspace-id': freshWorkspace() };
-    });
-    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      server.request(method, path, { body, headers: { ...ws, ...headers } });
-    const ok = async (method: string, path: string, body?: unknown) => {
-      const answer = await call(method, path, body);
-      expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
-      return answer.body as { id: string; position: number };
-    };
-    /** A queued run that nothing executes. */
-    const queuedRun = async () => {
-      const agent = await ok('POST', '/agents', { code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant' });
-      await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'Be brief.' });
-      const session = await ok('POST', '/sessions', sessionBody());
-      return ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'hi', auto_execute: false });
-    };
-    const record = async (runId: string, events: { type: string; data: unknown }[], after: number) => {
-      const metadata = { workspace_id: ws['x-workspace-id']! };
-      const stream = streamId(AGENT_RUNS_CATEGORY, runId);
-      return store.append(stream, events.map((e): NewEvent => ({ ...e, metadata })), { expectedVersion: after });
-    };
-    const streamOf = (runId: string, headers: Record<string, string> = {}, query = '') =>
-      openStream(`${server.url}/agents/runs/${runId}/stream${query}`, { ...ws, ...headers });
+  let ws: Record<string, string>;
+  beforeEach(() => {
+    ws = { 'x-workspace-id': freshWorkspace() };
+  });
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    server().request(method, path, { body, headers: { ...ws, ...headers } });
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const answer = await call(method, path, body);
+    expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
+    return answer.body as { id: string; position: number };
+  };
+  /** A queued run that nothing executes. */
+  const queuedRun = async () => {
+    const agent = await ok('POST', '/agents', { code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant' });
+    await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'Be brief.' });
+    const session = await ok('POST', '/sessions', sessionBody());
+    return ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'hi', auto_execute: false });
+  };
+  const record = async (runId: string, events: { type: string; data: unknown }[], after: number) => {
+    const metadata = { workspace_id: ws['x-workspace-id']! };
+    const stream = streamId(AGENT_RUNS_CATEGORY, runId);
+    return store.append(stream, events.map((e): NewEvent => ({ ...e, metadata })), { expectedVersion: after });
+  };
+  const streamOf = (runId: string, headers: Record<string, string> = {}, query = '') =>
+    openStream(`${server().url}/agents/runs/${runId}/stream${query}`, { ...ws, ...headers });
 
-    it('lists no tool invocations for a fresh run, and answers 404 for a run not in the workspace', async () => {
-      const run = await queuedRun();
-      const list = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, { 'x-min-position': String(run.position) });
-      expect(list.status).to.equal(200);
-      expect(list.body).to.deep.equal({ items: [], next_cursor: null });
-      expectProblem(await call('GET', `/agents/runs/${randomUUID()}/tool-invocations`), 404, 'AGENT_RUN_NOT_FOUND');
-      const elsewhere = { 'x-workspace-id': freshWorkspace() };
-      expectProblem(await server.request('GET', `/agents/runs/${run.id}/tool-invocations`, { headers: elsewhere }), 404, 'AGENT_RUN_NOT_FOUND');
-    });
+  it('lists no tool invocations for a fresh run, and answers 404 for a run not in the workspace', async () => {
+    const run = await queuedRun();
+    const list = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, { 'x-min-position': String(run.position) });
+    expect(list.status).to.equal(200);
+    expect(list.body).to.deep.equal({ items: [], next_cursor: null });
+    expectProblem(await call('GET', `/agents/runs/${randomUUID()}/tool-invocations`), 404, 'AGENT_RUN_NOT_FOUND');
+    const elsewhere = { 'x-workspace-id': freshWorkspace() };
+    expectProblem(await server().request('GET', `/agents/runs/${run.id}/tool-invocations`, { headers: elsewhere }), 404, 'AGENT_RUN_NOT_FOUND');
+  });
 
-    it('reads the journal: steps, summed tokens, lease, selection and memory, and each tool invocation by step', async () => {
-      const run = await queuedRun();
-      const { events, ids, leaseExpiresAt } = journal(run.id);
-      const midway = await record(run.id, events.slice(0, 3), 1);
-      const running = await call('GET', `/agents/runs/${run.id}`, undefined, { 'x-min-position': String(midway.lastPosition) });
-      expect(running.body).to.deep.include({ status: 'running', steps: 1, prompt_tokens: 10, completion_tokens: 2, lease_expires_at: leaseExpiresAt });
-      expect(running.body.selected_tool_refs.map((r: { tool_code: string }) => r.tool_code)).to.deep.equal(['lookup_order']);
-      expect(running.body.memory).to.include({ read: 'unavailable', memory_scope: 'session' });
+  it('reads the journal: steps, summed tokens, lease, selection and memory, and each tool invocation by step', async () => {
+    const run = await queuedRun();
+    const { events, ids, leaseExpiresAt } = journal(run.id);
+    const midway = await record(run.id, events.slice(0, 3), 1);
+    const running = await call('GET', `/agents/runs/${run.id}`, undefined, { 'x-min-position': String(midway.lastPosition) });
+    expect(running.body).to.deep.include({ status: 'running', steps: 1, prompt_tokens: 10, completion_tokens: 2, lease_expires_at: leaseExpiresAt });
+    expect(running.body.selected_tool_refs.map((r: { tool_code: string }) => r.tool_code)).to.deep.equal(['lookup_order']);
+    expect(running.body.memory).to.include({ read: 'unavailable', memory_scope: 'session' });
 
-      const done = await record(run.id, events.slice(3), midway.nextExpectedVersion);
-      const fresh = { 'x-min-position': String(done.lastPosition) };
-      const ended = await call('GET', `/agents/runs/${run.id}`, undefined, fresh);
-      expect(ended.body).to.deep.include({ status: 'completed', output_text: 'Shipped.', steps: 2, prompt_tokens: 20, completion_tokens: 4, lease_expires_at: null });
+    const done = await record(run.id, events.slice(3), midway.nextExpectedVersion);
+    const fresh = { 'x-min-position': String(done.lastPosition) };
+    const ended = await call('GET', `/agents/runs/${run.id}`, undefined, fresh);
+    expect(ended.body).to.deep.include({ status: 'completed', output_text: 'Shipped.', steps: 2, prompt_tokens: 20, completion_tokens: 4, lease_expires_at: null });
 
-      const { body } = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, fresh);
-      const byId = Object.fromEntries(body.items.map((i: { id: string }) => [i.id, i]));
-      expect(body.items.map((i: { step: number }) => i.step)).to.deep.equal([1, 1, 2, 2]);
-      expect(byId[ids.called]).to.deep.include({ status: 'completed', attempts: 2, output_json: { status: 'shipped' }, duration_ms: 12.5, error: null });
-      expect(byId[ids.called].started_time).to.be.a('string');
-      expect(byId[ids.called].finished_time).to.be.a('string');
-      expect(byId[ids.failed]).to.deep.include({ status: 'failed', attempts: 0, tool_id: null, started_time: null, error: { code: 'TOOL_NOT_FOUND', message: 'no such tool' } });
-      expect(byId[ids.skipped]).to.deep.include({ status: 'skipped', error: { code: 'SKIPPED', message: 'skills do not run yet' } });
-      expect(byId[ids.selected]).to.deep.include({ status: 'selected', attempts: 0, input_json: { order_id: '123' }, idempotency_key: `key-${ids.selected}` });
-    });
+    const { body } = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, fresh);
+    const byId = Object.fromEntries(body.items.map((i: { id: string }) => [i.id, i]));
+    expect(body.items.map((i: { step: number }) => i.step)).to.deep.equal([1, 1, 2, 2]);
+    expect(byId[ids.called]).to.deep.include({ status: 'completed', attempts: 2, output_json: { status: 'shipped' }, duration_ms: 12.5, error: null });
+    expect(byId[ids.called].started_time).to.be.a('string');
+    expect(byId[ids.called].finished_time).to.be.a('string');
+    expect(byId[ids.failed]).to.deep.include({ status: 'failed', attempts: 0, tool_id: null, started_time: null, error: { code: 'TOOL_NOT_FOUND', message: 'no such tool' } });
+    expect(byId[ids.skipped]).to.deep.include({ status: 'skipped', error: { code: 'SKIPPED', message: 'skills do not run yet' } });
+    expect(byId[ids.selected]).to.deep.include({ status: 'selected', attempts: 0, input_json: { order_id: '123' }, idempotency_key: `key-${ids.selected}` });
+  });
 
-    it('streams the run as Server-Sent Events, ends after the cancel, and resumes after Last-Event-ID', async () => {
-      const run = await queuedRun();
-      const live = await streamOf(run.id);
-      expect(live.response.status).to.equal(200);
-      expect(live.response.headers.get('content-type')).to.match(/^text\/event-stream/);
-      const queued = await live.next();
-      expect(queued).to.include({ id: '1', event: 'AgentRunQueued' });
-      expect(payloadOf(queued)).to.deep.include({ type: 'AgentRunQueued', stream_version: 1, global_position: run.position });
-      expect(payloadOf(queued).recorded_at).to.be.a('string');
+  it('streams the run as Server-Sent Events, ends after the cancel, and resumes after Last-Event-ID', async () => {
+    const run = await queuedRun();
+    const live = await streamOf(run.id);
+    expect(live.response.status).to.equal(200);
+    expect(live.response.headers.get('content-type')).to.match(/^text\/event-stream/);
+    const queued = await live.next();
+    expect(queued).to.include({ id: '1', event: 'AgentRunQueued' });
+    expect(payloadOf(queued)).to.deep.include({ type: 'AgentRunQueued', stream_version: 1, global_position: run.position });
+    expect(payloadOf(queued).recorded_at).to.be.a('string');
 
-      const cancelled = await ok('POST', `/agents/runs/${run.id}/cancel`, { reason: 'changed my mind' });
-      const last = await live.next();
-      expect(last).to.include({ id: '2', event: 'AgentRunCancelled' });
-      expect(payloadOf(last)).to.deep.include({ data: { run_id: run.id, reason: 'changed my mind' }, global_position: cancelled.position });
-      expect(await live.next()).to.equal('end');
+    const cancelled = await ok('POST', `/agents/runs/${run.id}/cancel`, { reason: 'changed my mind' });
+    const last = await live.next();
+    expect(last).to.include({ id: '2', event: 'AgentRunCancelled' });
+    expect(payloadOf(last)).to.deep.include({ data: { run_id: run.id, reason: 'changed my mind' }, global_position: cancelled.position });
+    expect(await live.next()).to.equal('end');
 
-      for (const resumed of [await streamOf(run.id, { 'last-event-id': '1' }), await streamOf(run.id, {}, '?last_event_id=1')]) {
-        expect((await resumed.next()) as SseEvent).to.include({ id: '2', event: 'AgentRunCancelled' });
-        expect(await resumed.next()).to.equal('end');
-      }
-      // A client that has the last event is told with 204 to stop reconnecting.
-      expect((await call('GET', `/agents/runs/${run.id}/stream`, undefined, { 'last-event-id': '2' })).status).to.equal(204);
-    });
+    for (const resumed of [await streamOf(run.id, { 'last-event-id': '1' }), await streamOf(run.id, {}, '?last_event_id=1')]) {
+      expect((await resumed.next()) as SseEvent).to.include({ id: '2', event: 'AgentRunCancelled' });
+      expect(await resumed.next()).to.equal('end');
+    }
+    // A client that has the last event is told with 204 to stop reconnecting.
+    expect((await call('GET', `/agents/runs/${run.id}/stream`, undefined, { 'last-event-id': '2' })).status).to.equal(204);
+  });
 
-    it('streams the journal as it is recorded and ends after AgentRunCompleted', async () => {
-      const run = await queuedRun();
-      const { events } = journal(run.id);
-      const live = await streamOf(run.id);
-      expect(await live.next()).to.include({ id: '1' });
-      await record(run.id, events.slice(0, 4), 1);
-      await record(run.id, events.slice(4), 5);
-      const seen: SseEvent[] = [];
-      for (let e = await live.next(); e !== 'end'; e = await live.next()) seen.push(e);
-      expect(seen.map((e) => e.event)).to.deep.equal(events.map((e) => e.type));
-      expect(seen.map((e) => Number(e.id))).to.deep.equal(events.map((_, i) => i + 2));
-    });
+  it('streams the journal as it is recorded and ends after AgentRunCompleted', async () => {
+    const run = await queuedRun();
+    const { events } = journal(run.id);
+    const live = await streamOf(run.id);
+    expect(await live.next()).to.include({ id: '1' });
+    await record(run.id, events.slice(0, 4), 1);
+    await record(run.id, events.slice(4), 5);
+    const seen: SseEvent[] = [];
+    for (let e = await live.next(); e !== 'end'; e = await live.next()) seen.push(e);
+    expect(seen.map((e) => e.event)).to.deep.equal(events.map((e) => e.type));
+    expect(seen.map((e) => Number(e.id))).to.deep.equal(events.map((_, i) => i + 2));
+  });
 
-    it('answers with a problem before any event: a run of another workspace or unknown, a Last-Event-ID it never sent', async () => {
-      const run = await queuedRun();
-      const elsewhere = { 'x-workspace-id': freshWorkspace() };
-      expectProblem(await server.request('GET', `/agents/runs/${run.id}/stream`, { headers: elsewhere }), 404, 'AGENT_RUN_NOT_FOUND');
-      expectProblem(await call('GET', `/agents/runs/${randomUUID()}/stream`), 404, 'AGENT_RUN_NOT_FOUND');
-      expectProblem(await call('GET', `/agents/runs/${run.id}/stream`, undefined, { 'last-event-id': '9' }), 400, 'VALIDATION_FAILED');
-    });
+  it('answers with a problem before any event: a run of another workspace or unknown, a Last-Event-ID it never sent', async () => {
+    const run = await queuedRun();
+    const elsewhere = { 'x-workspace-id': freshWorkspace() };
+    expectProblem(await server().request('GET', `/agents/runs/${run.id}/stream`, { headers: elsewhere }), 404, 'AGENT_RUN_NOT_FOUND');
+    expectProblem(await call('GET', `/agents/runs/${randomUUID()}/stream`), 404, 'AGENT_RUN_NOT_FOUND');
+    expectProblem(await call('GET', `/agents/runs/${run.id}/stream`, undefined, { 'last-event-id': '9' }), 400, 'VALIDATION_FAILED');
+  });
 
-    it('lets a client leave mid-stream, and goes on serving', async () => {
-      const run = await queuedRun();
-      const live = await streamOf(run.id);
-      await live.next();
-      live.close();
-      const again = await streamOf(run.id);
-      expect(await again.next()).to.include({ id: '1' });
-      again.close();
-      expect((await call('GET', `/agents/runs/${run.id}`, undefined, { 'x-min-position': String(run.position) })).status).to.equal(200);
-    });
+  it('lets a client leave mid-stream, and goes on serving', async () => {
+    const run = await queuedRun();
+    const live = await streamOf(run.id);
+    await live.next();
+    live.close();
+    const again = await streamOf(run.id);
+    expect(await again.next()).to.include({ id: '1' });
+    again.close();
+    expect((await call('GET', `/agents/runs/${run.id}`, undefined, { 'x-min-position': String(run.position) })).status).to.equal(200);
+  });
 
-    it('documents the stream in the OpenAPI document as text/event-stream', async () => {
-      const { body } = await server.request('GET', '/openapi.json');
-      const operation = body.paths['/agents/runs/{id}/stream'].get;
-      expect(Object.keys(operation.responses['200'].content)).to.deep.equal(['text/event-stream']);
-      expect(body.paths['/agents/runs/{id}/tool-invocations'].get.responses).to.have.keys(['200', '400', '404', '503']);
-    });
+  it('documents the stream in the OpenAPI document as text/event-stream', async () => {
+    const { body } = await server().request('GET', '/openapi.json');
+    const operation = body.paths['/agents/runs/{id}/stream'].get;
+    expect(Object.keys(operation.responses['200'].content)).to.deep.equal(['text/event-stream']);
+    expect(body.paths['/agents/runs/{id}/tool-invocations'].get.responses).to.have.keys(['200', '400', '404', '503']);
   });
 });

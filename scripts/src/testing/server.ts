@@ -48,7 +48,12 @@ export const startServer = async (env: Record<string, string>, roles?: readonly 
  * that target's fresh database before the tests and stopped after them. The platform lives in a nested
  * suite so that it stops before the outer suite drops its database: dropping first kills live connections.
  */
-export const describeOnPlatform = (title: string, body: (server: () => TestServer) => void, options: ServerOptions = {}): void =>
+export const describeOnPlatform = (
+  title: string,
+  /** `databaseUrl`: the platform's database, for a spec that also reads or writes it directly. */
+  body: (server: () => TestServer, databaseUrl: () => string) => void,
+  options: ServerOptions = {},
+): void =>
   describeOnEachPostgres(title, ({ db }) => {
     describe(`the platform with ${options.roles ? options.roles.join(' + ') : 'every role'}`, () => {
       let server: TestServer | undefined;
@@ -57,10 +62,13 @@ export const describeOnPlatform = (title: string, body: (server: () => TestServe
         server = await startServer({ AGENT_PLATFORM_DATABASE_URL: db().url, ...env }, options.roles);
       });
       after(async () => server?.stop());
-      body(() => {
-        if (!server) throw new Error('the platform is not started');
-        return server;
-      });
+      body(
+        () => {
+          if (!server) throw new Error('the platform is not started');
+          return server;
+        },
+        () => db().url,
+      );
     });
   });
 
