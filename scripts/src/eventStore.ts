@@ -15,7 +15,7 @@ export const openEventStore = async (config: Config, db: { pool: Pool; url: stri
     pool: db.pool,
     listenConnectionString: db.url,
     upcaster,
-    onError: (error) => log.warn({ err: error }, 'event store notification connection lost; reconnecting'),
+    onError: (error) => log.warn({ err: error }, 'event store: the notification connection or the shared log reader failed; retrying'),
   });
   await store.ready;
   return store;

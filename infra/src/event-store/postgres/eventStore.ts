@@ -6,7 +6,7 @@ import {
 } from '@agent-platform/contracts';
 import type { Pool } from '../../db/postgres.js';
 import type { AppendOptions, AppendResult, EventStore, ExpectedVersion, LogCheckpoint } from '../port.js';
-import { pollingSubscription, type PollingOptions } from '../subscription.js';
+import { sharedSubscriptions, type PollingOptions } from '../subscription.js';
 import type { Upcaster } from '../upcasting.js';
 import { createWakeupHub } from '../wakeups.js';
 import { appendToStream, type PriorCommand } from './appendToStream.js';
@@ -22,6 +22,7 @@ export type PostgresEventStoreOptions = {
   polling?: PollingOptions;
   /** How often an `any` append retries after losing a race for the next version. */
   maxAnyRetries?: number;
+  /** A lost notification connection or a failed read of the shared log reader; both retry on their own. */
   onError?: (error: unknown) => void;
 };
 
@@ -117,7 +118,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
     },
     readStream: async (streamId, o) => (await readStream(pool, streamId, o?.fromVersion, o?.toVersion)).map(upcast),
     readAll: readAllUpcast,
-    subscribe: (o) => pollingSubscription(readAllUpcast, hub, o, options.polling),
+    subscribe: sharedSubscriptions(readAllUpcast, hub, options.polling, options.onError),
     checkpointOf: async (globalPosition): Promise<LogCheckpoint | undefined> => {
       const { rows } = await pool.query('SELECT transaction_id::text AS t FROM ap_events WHERE global_position = $1', [
         globalPosition,

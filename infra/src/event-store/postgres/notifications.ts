@@ -40,12 +40,16 @@ export const listenForAppends = (
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString, application_name: 'agent-platform-listen' });
-    next.on('notification', () => hub.signal());
     next.on('error', (error) => {
       onError(error);
       scheduleReconnect();
     });
     await next.connect();
+    // Our own NOTIFY (sent over this connection) comes back too; the append that sent it signalled already.
+    const ownPid = (await next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    next.on('notification', (message) => {
+      if (message.processId !== ownPid) hub.signal();
+    });
     await next.query(`LISTEN ${APPEND_CHANNEL}`);
     client = next;
     // Appends made while we were not listening are found by this read.
