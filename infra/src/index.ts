@@ -29,6 +29,7 @@ export {
   dangerouslyResetCheckpoint,
   type StoredCheckpoint,
 } from './checkpoints/postgres.js';
+export { createCheckpointSaver, type CheckpointSaver } from './checkpoints/saver.js';
 export { requestContext, contextOf, type RequestContext } from './http/context.js';
 export { problemDetails, routeNotFound } from './http/problem.js';
 export { parseInput, type InputLocation } from './http/validate.js';

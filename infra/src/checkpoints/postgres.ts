@@ -22,15 +22,15 @@ export const getCheckpoint = async (db: Knex, name: string): Promise<LogCheckpoi
 /**
  * Locks a consumer's checkpoint row for the rest of the transaction and returns it, so two instances of
  * one consumer cannot both apply the same events: the second waits, then sees the moved checkpoint.
+ * One statement: the upsert makes the row when it is missing and locks it either way.
  */
 export const lockCheckpoint = async (trx: Knex.Transaction, name: string): Promise<LogCheckpoint> => {
-  await trx.raw('INSERT INTO ap_checkpoints (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
-  const row = await trx('ap_checkpoints')
-    .select(trx.raw('transaction_id::text AS transaction_id'), 'global_position')
-    .where({ name })
-    .forUpdate()
-    .first();
-  return { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+  const { rows } = await trx.raw(
+    `INSERT INTO ap_checkpoints (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name
+     RETURNING transaction_id::text AS transaction_id, global_position`,
+    [name],
+  );
+  return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
 };
 
 /** Saves a checkpoint, inside the caller's transaction when it passes one. */
@@ -44,18 +44,25 @@ export const saveCheckpoint = async (trx: Knex | Knex.Transaction, name: string,
 };
 
 /**
- * Moves a checkpoint forward in one statement, never back: for a page that changes no read model, where
+ * Moves checkpoints forward in one statement, never back: for pages that change no read model, where
  * a transaction (four round trips, and an open transaction holding back every log reader) buys nothing.
  */
-export const advanceCheckpoint = async (db: Knex, name: string, checkpoint: LogCheckpoint): Promise<void> => {
+export const advanceCheckpoints = async (db: Knex, checkpoints: ReadonlyMap<string, LogCheckpoint>): Promise<void> => {
+  if (checkpoints.size === 0) return;
+  const entries = [...checkpoints];
   await db.raw(
-    `INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at) VALUES (?, ?::xid8, ?, now())
+    `INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at)
+     SELECT c.name, c.transaction_id::xid8, c.global_position, now()
+     FROM unnest(?::text[], ?::text[], ?::bigint[]) AS c(name, transaction_id, global_position)
      ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
        global_position = excluded.global_position, updated_at = now()
      WHERE (ap_checkpoints.transaction_id, ap_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)`,
-    [name, checkpoint.transactionId, checkpoint.globalPosition],
+    [entries.map(([name]) => name), entries.map(([, c]) => c.transactionId), entries.map(([, c]) => c.globalPosition)],
   );
 };
+
+export const advanceCheckpoint = (db: Knex, name: string, checkpoint: LogCheckpoint): Promise<void> =>
+  advanceCheckpoints(db, new Map([[name, checkpoint]]));
 
 export const listCheckpoints = async (db: Knex, names?: readonly string[]): Promise<StoredCheckpoint[]> => {
   const query = db('ap_checkpoints').select(

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Broker } from '../broker/port.js';
-import { getCheckpoint, saveCheckpoint } from '../checkpoints/postgres.js';
+import { getCheckpoint } from '../checkpoints/postgres.js';
+import { createCheckpointSaver } from '../checkpoints/saver.js';
 import { tryLeadership, type Leadership } from '../db/leadership.js';
 import type { Pool } from '../db/postgres.js';
 import type { EventStore, LogCheckpoint, Subscription } from '../event-store/port.js';
@@ -21,9 +22,16 @@ export type RelayStatus = {
 export type Relay = { status: () => RelayStatus; stop: () => Promise<void> };
 
 /**
+ * How long the relay may keep its checkpoint in memory after the broker acknowledged a page: one write
+ * per this interval instead of one per page. A crash loses at most this much progress, which the
+ * relay publishes again and the broker drops by event id.
+ */
+const SAVE_EVERY_MS = 50;
+
+/**
  * The outbox relay: publishes the gap-safe log to the broker in order, in pages, and moves its
- * checkpoint only after the broker acknowledged the page. A crash between the two re-publishes the
- * page, which the broker drops by event id. One process relays at a time (advisory-lock leadership);
+ * checkpoint only after the broker acknowledged the page. A crash before the checkpoint is saved
+ * re-publishes what came after it, which the broker drops by event id. One process relays at a time (advisory-lock leadership);
  * the others stand by and take over within `standbyRetryMs` of the leader's death.
  */
 export const startRelay = (deps: {
@@ -40,6 +48,7 @@ export const startRelay = (deps: {
   let wake: () => void = () => undefined;
   const stopSignal = new Promise<void>((resolve) => (wake = resolve));
   const log = deps.log.child({ component: 'relay', broker: deps.broker.name });
+  const saver = createCheckpointSaver(deps.knex, SAVE_EVERY_MS, log);
 
   const lead = async (leadership: Leadership) => {
     state.leader = true;
@@ -52,7 +61,7 @@ export const startRelay = (deps: {
         batchSize: deps.batchSize ?? 500,
         handle: async (events, checkpoint) => {
           if (events.length) await deps.broker.publish(events.map(toMessage));
-          await saveCheckpoint(deps.knex, relayName(deps.broker), checkpoint);
+          saver.later(relayName(deps.broker), checkpoint);
           state.checkpoint = checkpoint;
           state.published += events.length;
           if (events.length < (deps.batchSize ?? 500)) state.caughtUpAt = Date.now();
@@ -62,6 +71,8 @@ export const startRelay = (deps: {
       await Promise.race([leadership.lost, subscription.done, stopSignal]);
     } finally {
       await subscription?.stop();
+      // Before the lock goes, so the next leader starts where this one ended.
+      await saver.flush();
       state.leader = false;
     }
   };
