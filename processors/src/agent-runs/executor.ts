@@ -66,6 +66,9 @@ const finishDryRun = async (journal: Journal, leaseId: string) => {
   });
 };
 
+/** A run this process drives: `leased` settles once the lease is its (or refused), `done` when the run ends. */
+type Driving = { leased: Promise<void>; done: Promise<AgentRunOutcome>; abort: AbortController };
+
 /**
  * Leases a run and drives it to its end, renewing the lease while it works. A worker that dies stops
  * renewing; once the lease runs out, any worker's `start` (the processor's redelivery, the sweeper, an
@@ -73,13 +76,11 @@ const finishDryRun = async (journal: Journal, leaseId: string) => {
  */
 export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { stop: () => Promise<void> } => {
   const deps: RunnerDeps & ExecutorDeps = { ...executorDeps, definitions: createDefinitions(executorDeps.store) };
-  const active = new Map<AbortController, Promise<unknown>>();
-  const byRun = new Map<string, Promise<AgentRunOutcome>>();
-  return {
-    start: async (runId, options: ExecuteOptions) => {
-      // A run this process drives already is joined, not leased again: one driver per run.
-      const driving = byRun.get(runId);
-      if (driving) return { done: driving };
+  const byRun = new Map<string, Driving>();
+
+  const drive = (runId: string, options: ExecuteOptions): Driving => {
+    const abort = new AbortController();
+    const leased = (async () => {
       const journal = await openJournal(deps.store, runId, options.known);
       const state = journal.state();
       if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
@@ -91,52 +92,62 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
           type: 'LeaseAgentRun',
           data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: new Date().toISOString(), lease_ms: leaseMs },
         }) as const;
-      const lease = () => journal.record(leaseCommand());
       await leaseAndPlan(deps, journal, leaseCommand(), options.dryRun);
-
       const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
-      const abort = new AbortController();
+      return { journal, leaseId, leaseMs, leaseCommand, log };
+    })();
+
+    const done = leased.then(async ({ journal, leaseId, leaseMs, leaseCommand, log }) => {
       const heartbeat = setInterval(() => {
-        lease().catch((error: unknown) => {
+        journal.record(leaseCommand()).catch((error: unknown) => {
           // Lost the run (cancelled, or taken over after a stall): stop the calls in flight.
           log.info({ err: error }, 'lease renewal refused; letting the run go');
           abort.abort(error);
         });
       }, Math.max(50, Math.floor(leaseMs / 3)));
       heartbeat.unref();
-
-      const drive = async () => {
-        try {
-          const run = journal.state();
-          if (run.status === 'none' || isTerminal(run) || !run.prepared) return;
+      try {
+        const run = journal.state();
+        if (run.status !== 'none' && !isTerminal(run) && run.prepared) {
           if (run.prepared.dry_run) await finishDryRun(journal, leaseId);
           else await runToEnd(deps, journal, leaseId, abort.signal);
-        } catch (error) {
-          if (error instanceof ConflictError && LET_GO.has(error.code)) {
-            log.info({ code: error.code }, 'agent run taken over or ended elsewhere');
-            return;
-          }
-          if (abort.signal.aborted) return;
-          throw error;
-        } finally {
-          clearInterval(heartbeat);
         }
-      };
-      const work = drive();
-      const done = work.then(() => outcomeOf(runId, journal.state(), journal.position()));
-      active.set(abort, work);
-      byRun.set(runId, done);
-      const forget = () => {
-        active.delete(abort);
-        byRun.delete(runId);
-      };
-      void work.then(forget, forget);
-      return { done };
+      } catch (error) {
+        if (error instanceof ConflictError && LET_GO.has(error.code)) {
+          log.info({ code: error.code }, 'agent run taken over or ended elsewhere');
+        } else if (!abort.signal.aborted) {
+          throw error;
+        }
+      } finally {
+        clearInterval(heartbeat);
+      }
+      return outcomeOf(runId, journal.state(), journal.position());
+    });
+    return { leased: leased.then(() => undefined), done, abort };
+  };
+
+  return {
+    start: async (runId, options: ExecuteOptions) => {
+      // A run this process drives already is joined, not leased again: one driver per run. It is known
+      // from the first moment, so a second start (the processor's, after the eager one) reads nothing.
+      let driving = byRun.get(runId);
+      if (!driving) {
+        const started = drive(runId, options);
+        driving = started;
+        byRun.set(runId, started);
+        const forget = () => {
+          if (byRun.get(runId) === started) byRun.delete(runId);
+        };
+        started.done.then(forget, forget);
+      }
+      await driving.leased;
+      return { done: driving.done };
     },
     /** Shutting down: stops every run this process works on; their leases run out and another process resumes them. */
     stop: async () => {
-      for (const abort of active.keys()) abort.abort(new Error('the process is stopping'));
-      await Promise.allSettled(active.values());
+      const driving = [...byRun.values()];
+      for (const { abort } of driving) abort.abort(new Error('the process is stopping'));
+      await Promise.allSettled(driving.map((d) => d.done));
     },
   };
 };

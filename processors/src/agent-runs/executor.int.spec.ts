@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { AGENT_RUNS_CATEGORY, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
+import { agentDecider, agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
+import {
+  createKnex,
+  createLocalModelProvider,
+  createPool,
+  createPostgresEventStore,
+  eventStoreMigrations,
+  migrateToLatest,
+  type EventStore,
+  type Pool,
+} from '@agent-platform/infra';
+import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { createRunExecutor } from './executor.js';
+
+const silent = pino({ level: 'silent' });
+const WORKSPACE = 'ws-executor';
+
+/** The store, counting what is read and appended per stream category. */
+const counted = (store: EventStore) => {
+  const reads: string[] = [];
+  const appends: string[][] = [];
+  const wrapped: EventStore = {
+    ...store,
+    readStream: (id, options) => {
+      reads.push(id);
+      return store.readStream(id, options);
+    },
+    append: (id, events, options) => {
+      appends.push(events.map((e) => e.type));
+      return store.append(id, events, options);
+    },
+  };
+  return { store: wrapped, reads, appends };
+};
+
+/** An agent with a published version and an open session, then a run of it queued: what the command API appends. */
+const queueRun = async (store: EventStore): Promise<{ runId: string; queued: RecordedEvent[] }> => {
+  const ctx = { workspaceId: WORKSPACE };
+  const agentId = randomUUID();
+  const versionId = randomUUID();
+  const sessionId = randomUUID();
+  const agentStream = streamId(AGENTS_CATEGORY, agentId);
+  await handleCommand(store, agentDecider, agentStream, { type: 'CreateAgent', data: { agent_id: agentId, code: `a-${agentId}`, name: 'A', agent_type: 'assistant', workspace_id: WORKSPACE } }, ctx);
+  await handleCommand(
+    store,
+    agentDecider,
+    agentStream,
+    {
+      type: 'CreateAgentVersion',
+      data: {
+        agent_id: agentId,
+        version_id: versionId,
+        workspace_id: WORKSPACE,
+        status: 'published',
+        role: null,
+        goal: null,
+        system_prompt: 'You answer briefly.',
+        model_config: { react_enabled: false, react_max_steps: 5 },
+        memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
+        tool_refs: [],
+        skill_refs: [],
+      },
+    },
+    ctx,
+  );
+  await handleCommand(
+    store,
+    sessionDecider,
+    streamId(SESSIONS_CATEGORY, sessionId),
+    { type: 'OpenSession', data: { session_id: sessionId, workspace_id: WORKSPACE, app_id: 'app', user_id: 'user', channel_type: 'web' } },
+    ctx,
+    { newStream: true },
+  );
+  const runId = randomUUID();
+  const result = await handleCommand(
+    store,
+    agentRunDecider,
+    streamId(AGENT_RUNS_CATEGORY, runId),
+    {
+      type: 'QueueAgentRun',
+      data: { run_id: runId, agent_id: agentId, agent_version_id: versionId, session_id: sessionId, input_text: 'Hello?', auto_execute: true, dry_run: false, workspace_id: WORKSPACE },
+    },
+    ctx,
+    { newStream: true },
+  );
+  return { runId, queued: result.events };
+};
+
+describeOnEachPostgres('agent-run executor', ({ db }) => {
+  let pool: Pool;
+  let store: EventStore & { close: () => Promise<void> };
+  before(async () => {
+    const knex = createKnex(db().url);
+    await migrateToLatest(knex, [eventStoreMigrations]);
+    await knex.destroy();
+    pool = createPool(db().url, 10);
+    store = createPostgresEventStore({ pool });
+  });
+  after(async () => {
+    await store?.close();
+    await pool?.end();
+  });
+
+  const executorOn = (on: EventStore) =>
+    createRunExecutor({ store: on, models: createLocalModelProvider(), secrets: new Map(), callTool: () => Promise.reject(new Error('no tools here')), log: silent, leaseMs: 15_000 });
+
+  it('joins a second start of a run it is still leasing, reading and leasing nothing more', async () => {
+    const { runId, queued } = await queueRun(store);
+    const seen = counted(store);
+    const executor = executorOn(seen.store);
+    // The eager start with the queued event in hand, and the processor's, which arrives while the first leases.
+    const [eager, processor] = await Promise.all([
+      executor.start(runId, { workerKey: 'worker-1', known: queued }),
+      executor.start(runId, { workerKey: 'worker-1' }),
+    ]);
+    const [first, second] = await Promise.all([eager.done, processor.done]);
+    expect(first).to.deep.include({ status: 'completed', attempts: 1 });
+    expect(second).to.deep.equal(first);
+    expect(seen.reads.filter((id) => id.startsWith(`${AGENT_RUNS_CATEGORY}-`))).to.deep.equal([]);
+    expect(seen.appends.filter((types) => types.includes('AgentRunLeased'))).to.have.length(1);
+    await executor.stop();
+  });
+});
