@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { AGENT_RUNS_CATEGORY, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
+import { isTakenElsewhere } from '@agent-platform/command-api';
 import {
   createKnex,
   createLocalModelProvider,
@@ -11,6 +12,7 @@ import {
   eventStoreMigrations,
   migrateToLatest,
   type EventStore,
+  type ModelProvider,
   type Pool,
 } from '@agent-platform/infra';
 import { describeOnEachPostgres } from '@agent-platform/infra/testing';
@@ -105,8 +107,26 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     await pool?.end();
   });
 
-  const executorOn = (on: EventStore) =>
-    createRunExecutor({ store: on, models: createLocalModelProvider(), secrets: new Map(), callTool: () => Promise.reject(new Error('no tools here')), log: silent, leaseMs: 15_000 });
+  const executorOn = (on: EventStore, models: ModelProvider = createLocalModelProvider()) =>
+    createRunExecutor({ store: on, models, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools here')), log: silent, leaseMs: 15_000 });
+
+  /** The store, with every append that leases a run held back `ms` first; `leaseAppended` says when the first landed. */
+  const slowLeases = (ms: number) => {
+    const timeline: string[] = [];
+    const slow: EventStore = {
+      ...store,
+      append: async (id, events, options) => {
+        if (!events.some((e) => e.type === 'AgentRunLeased')) return store.append(id, events, options);
+        await new Promise((r) => setTimeout(r, ms));
+        try {
+          return await store.append(id, events, options);
+        } finally {
+          timeline.push('lease appended');
+        }
+      },
+    };
+    return { store: slow, timeline };
+  };
 
   it('joins a second start of a run it is still leasing, reading and leasing nothing more', async () => {
     const { runId, queued } = await queueRun(store);
@@ -123,5 +143,55 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     expect(seen.reads.filter((id) => id.startsWith(`${AGENT_RUNS_CATEGORY}-`))).to.deep.equal([]);
     expect(seen.appends.filter((types) => types.includes('AgentRunLeased'))).to.have.length(1);
     await executor.stop();
+  });
+
+  it('makes the first model call while the lease is still being appended, and records its answer after it', async () => {
+    const { runId, queued } = await queueRun(store);
+    const { store: slow, timeline } = slowLeases(150);
+    const local = createLocalModelProvider();
+    const models: ModelProvider = {
+      ...local,
+      chat: (request, options) => {
+        timeline.push('model called');
+        return local.chat(request, options);
+      },
+    };
+    const executor = executorOn(slow, models);
+    const { done } = await executor.start(runId, { workerKey: 'worker-1', known: queued });
+    expect(await done).to.deep.include({ status: 'completed', steps: 1 });
+    expect(timeline).to.deep.equal(['model called', 'lease appended']);
+    const types = (await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId))).map((e) => e.type);
+    expect(types).to.deep.equal(['AgentRunQueued', 'AgentRunLeased', 'AgentRunPrepared', 'ModelCallCompleted', 'AgentRunCompleted']);
+    await executor.stop();
+  });
+
+  it('stops the model call of a lease that lost the race, and tells its caller that another worker has the run', async () => {
+    const { runId } = await queueRun(store);
+    const { store: slow } = slowLeases(150);
+    let aborted = false;
+    const hanging: ModelProvider = {
+      ...createLocalModelProvider(),
+      chat: (_request, options) =>
+        new Promise((_resolve, reject) => {
+          options?.signal?.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('aborted'));
+          });
+        }),
+    };
+    const loser = executorOn(slow, hanging);
+    const winner = executorOn(store);
+    const losing = loser.start(runId, { workerKey: 'worker-slow' });
+    const won = await winner.start(runId, { workerKey: 'worker-fast' });
+    expect(await won.done).to.deep.include({ status: 'completed', worker_key: 'worker-fast', attempts: 1 });
+    const refused = await losing.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isTakenElsewhere(refused), String(refused)).to.equal(true);
+    expect(aborted).to.equal(true);
+    const types = (await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId))).map((e) => e.type);
+    expect(types.filter((t) => t === 'AgentRunLeased')).to.have.length(1);
+    await Promise.all([loser.stop(), winner.stop()]);
   });
 });

@@ -18,19 +18,25 @@ const LET_GO = new Set(['AGENT_RUN_LEASE_LOST', 'AGENT_RUN_ENDED']);
 
 /**
  * Leases the run, planning it first if it has no plan yet, so that the lease and the plan go in one append.
- * A definition that cannot be planned fails the run instead (it would fail the same way again).
+ * A definition that cannot be planned fails the run instead (it would fail the same way again). Resolves
+ * once the lease is decided, with the append that makes it durable still going.
  */
-const leaseAndPlan = async (deps: RunnerDeps, journal: Journal, lease: Extract<AgentRunCommand, { type: 'LeaseAgentRun' }>, dryRun: boolean | undefined) => {
+const leaseAndPlan = async (
+  deps: RunnerDeps,
+  journal: Journal,
+  lease: Extract<AgentRunCommand, { type: 'LeaseAgentRun' }>,
+  dryRun: boolean | undefined,
+): Promise<{ durable: Promise<void> }> => {
   const run = journal.state();
-  if (run.status === 'none' || run.prepared) return journal.record(lease);
+  if (run.status === 'none' || run.prepared) return { durable: journal.record(lease) };
   try {
     const plan = await prepareRun(deps.definitions, run, { dryRun: dryRun ?? run.dryRun, defaultModel: deps.models.defaultModel });
     journal.defer(lease);
-    await journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: lease.data.lease_id } });
+    return { durable: journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: lease.data.lease_id } }) };
   } catch (error) {
     if (!(error instanceof PlanError)) throw error;
     journal.defer(lease);
-    await journal.record({ type: 'FailAgentRun', data: { run_id: journal.runId, lease_id: lease.data.lease_id, error: error.error } });
+    return { durable: journal.record({ type: 'FailAgentRun', data: { run_id: journal.runId, lease_id: lease.data.lease_id, error: error.error } }) };
   }
 };
 
@@ -80,7 +86,7 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
 
   const drive = (runId: string, options: ExecuteOptions): Driving => {
     const abort = new AbortController();
-    const leased = (async () => {
+    const planned = (async () => {
       const journal = await openJournal(deps.store, runId, options.known);
       const state = journal.state();
       if (state.status === 'none') throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist`);
@@ -92,12 +98,17 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
           type: 'LeaseAgentRun',
           data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: new Date().toISOString(), lease_ms: leaseMs },
         }) as const;
-      await leaseAndPlan(deps, journal, leaseCommand(), options.dryRun);
+      const { durable } = await leaseAndPlan(deps, journal, leaseCommand(), options.dryRun);
       const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
-      return { journal, leaseId, leaseMs, leaseCommand, log };
+      // A lease that does not become durable (another worker's came first) stops what already started.
+      durable.catch((error: unknown) => abort.abort(error));
+      return { journal, leaseId, leaseMs, leaseCommand, log, durable };
     })();
+    const leased = planned.then(({ durable }) => durable);
 
-    const done = leased.then(async ({ journal, leaseId, leaseMs, leaseCommand, log }) => {
+    // The run starts once its lease is decided: its first model call (no effects) overlaps the lease's
+    // append, and its first step with an effect is appended after it.
+    const done = planned.then(async ({ journal, leaseId, leaseMs, leaseCommand, log, durable }) => {
       const heartbeat = setInterval(() => {
         journal.record(leaseCommand()).catch((error: unknown) => {
           // Lost the run (cancelled, or taken over after a stall): stop the calls in flight.
@@ -121,9 +132,11 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
       } finally {
         clearInterval(heartbeat);
       }
+      // A run whose lease never became durable was never this worker's: `done` says so, not a state it never recorded.
+      await durable;
       return outcomeOf(runId, journal.state(), journal.position());
     });
-    return { leased: leased.then(() => undefined), done, abort };
+    return { leased, done, abort };
   };
 
   return {

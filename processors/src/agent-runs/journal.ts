@@ -22,10 +22,14 @@ import type { EventStore } from '@agent-platform/infra';
  * goes with the start of the tool call it asks for, or with the run's end. A deferred step lost in a
  * crash is redone on resume, so only steps without effects (model calls) are deferred; the effect that
  * depends on one (a tool call) is recorded together with it, before it happens.
+ *
+ * `record` resolves once its step is durable. A caller may go on before that (the end of a tool call is
+ * recorded while the next model call runs), because appends happen one at a time, in order, and a
+ * failed one fails every later `record`: nothing is appended after a step that was not.
  */
 export type Journal = {
   readonly runId: string;
-  /** The state with the deferred steps applied. */
+  /** The state with every step decided so far applied, appended or not. */
   state: () => AgentRunState;
   /** Global position of the last event recorded or read. */
   position: () => number;
@@ -39,7 +43,8 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
   let recorded = evolveAll(agentRunDecider, agentRunDecider.initialState(), past);
   let version = past.at(-1)?.stream_version ?? 0;
   let position = past.at(-1)?.global_position ?? 0;
-  let deferred: AgentRunCommand[] = [];
+  /** Steps decided and not appended yet, in order: the deferred ones and those a `record` is appending. */
+  let pending: AgentRunCommand[] = [];
   let current = recorded;
 
   const catchUp = async () => {
@@ -69,9 +74,10 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
     return { events, state, metadata };
   };
 
-  const append = async (command: AgentRunCommand): Promise<void> => {
-    const commands = [...deferred, command];
+  /** Appends the first `count` pending steps, deciding them again after a catch-up when the stream moved. */
+  const append = async (count: number): Promise<void> => {
     for (let attempt = 0; ; attempt++) {
+      const commands = pending.slice(0, count);
       const { events, metadata } = decideAll(commands);
       try {
         const result = await store.append(
@@ -82,8 +88,8 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
         recorded = evolveAll(agentRunDecider, recorded, result.events);
         version = result.nextExpectedVersion;
         position = result.lastPosition;
-        deferred = deferred.slice(commands.length - 1);
-        current = decideAll(deferred).state;
+        pending = pending.slice(count);
+        current = decideAll(pending).state;
         return;
       } catch (error) {
         if (!(error instanceof ExpectedVersionConflict) || attempt >= 3) throw error;
@@ -92,11 +98,28 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
     }
   };
 
-  // One append at a time: a lease renewal from the heartbeat waits for the step being recorded, and the other way round.
-  let tail: Promise<unknown> = Promise.resolve();
+  /** Steps decided so far, and of those, appended: `pending` holds the ones in between. */
+  let decided = 0;
+  let appended = 0;
+  const decideNext = (command: AgentRunCommand) => {
+    // Decided now, so a refused step fails where it is asked for, not when it is appended.
+    current = decideAll([...pending, command]).state;
+    pending.push(command);
+    decided++;
+  };
+
+  // One append at a time, in order; a lease renewal from the heartbeat waits for the step being recorded.
+  let tail: Promise<void> = Promise.resolve();
   const record = (command: AgentRunCommand): Promise<void> => {
-    const next = tail.then(() => append(command));
-    tail = next.catch(() => undefined);
+    decideNext(command);
+    const through = decided;
+    const next = tail.then(async () => {
+      await append(through - appended);
+      appended = through;
+    });
+    tail = next;
+    // Whoever awaits this step hears of its failure, and so does every later step: it never appends.
+    next.catch(() => undefined);
     return next;
   };
 
@@ -104,11 +127,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
     runId,
     state: () => current,
     position: () => position,
-    defer: (command) => {
-      // Decided now, so a refused step fails where it is asked for, not at the next record.
-      current = decideAll([...deferred, command]).state;
-      deferred.push(command);
-    },
+    defer: decideNext,
     record,
   };
 };

@@ -1,4 +1,5 @@
 import {
+  type AgentRunCommand,
   type RecordedModelCall,
   type RunError,
   type SelectedToolRef,
@@ -100,6 +101,13 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
     return call;
   };
 
+  /**
+   * Records how a tool call ended without waiting for the append: the next model call (no effects) runs
+   * meanwhile. The next step with an effect, a tool call's start or the run's end, is appended after it,
+   * and fails if it failed.
+   */
+  const settle = (command: AgentRunCommand) => void journal.record(command);
+
   /** One tool call, at most once in effect; answers with what the model is told. */
   const invoke = async (step: number, index: number, action: ToolAction): Promise<string> => {
     const invocation_id = uuidFrom('agent-tool-invocation', runId, String(step), String(index));
@@ -119,8 +127,8 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
       idempotency_key: `${runId}:${step}:${index}`,
       tool_call_id: action.toolCallId,
     };
-    const fail = async (error: RunError, duration_ms: number | null = null) => {
-      await journal.record({ type: 'FailToolInvocation', data: { ...start, error, duration_ms } });
+    const fail = (error: RunError, duration_ms: number | null = null) => {
+      settle({ type: 'FailToolInvocation', data: { ...start, error, duration_ms } });
       return observationOf({ error });
     };
     if (action.inputError) return fail({ code: 'TOOL_INPUT_INVALID', message: action.inputError });
@@ -130,7 +138,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
     }
     if (tool.tool_type !== 'http') {
       const reason = `a ${tool.tool_type} tool runs in the skill runtime, which this platform does not have yet`;
-      await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason } });
+      settle({ type: 'SkipToolInvocation', data: { ...start, reason } });
       return observationOf({ skipped: reason });
     }
     // What the platform itself sends (step 0, without ReAct) is not the model's to correct.
@@ -158,7 +166,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
       signal,
     );
     if (!result.ok) return fail(result.error, result.durationMs);
-    await journal.record({
+    settle({
       type: 'CompleteToolInvocation',
       data: { run_id: runId, lease_id: leaseId, invocation_id, output_json: result.output, duration_ms: result.durationMs },
     });
