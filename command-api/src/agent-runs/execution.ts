@@ -51,19 +51,24 @@ export const executeRun = async (
     return { settled: true, outcome: before.outcome };
   }
   const stopWaiting = new AbortController();
-  let finished: Promise<unknown>;
+  // What this process's own driver says at the end; a run driven elsewhere is read back from its stream.
+  let finished: Promise<AgentRunOutcome | undefined>;
   try {
     const { done } = await deps.executor.start(runId, options);
     // A run that fails unexpectedly stays leased; the sweeper resumes it once the lease runs out.
-    finished = done.catch((error: unknown) => deps.log.error({ err: error, agent_run_id: runId }, 'agent run stopped with an error'));
+    finished = done.catch((error: unknown) => {
+      deps.log.error({ err: error, agent_run_id: runId }, 'agent run stopped with an error');
+      return undefined;
+    });
   } catch (error) {
     if (!isTakenElsewhere(error) || options.claim) throw error;
-    finished = ended(deps.store, runId, before.version, stopWaiting.signal);
+    finished = ended(deps.store, runId, before.version, stopWaiting.signal).then(() => undefined);
   }
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, options.waitMs)))]);
+  const driven = await Promise.race([finished, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.waitMs)))]);
   clearTimeout(timer);
   stopWaiting.abort();
+  if (driven && SETTLED.has(driven.status)) return { settled: true, outcome: driven };
   const after = await readRun(deps.store, runId, workspaceId);
   return { settled: SETTLED.has(after.state.status), outcome: after.outcome };
 };

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AGENT_RUNS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
+import { AGENT_RUNS_CATEGORY, streamId } from '@agent-platform/contracts';
 import {
   callHttpTool,
   chunksOf,
@@ -9,11 +9,9 @@ import {
   createPool,
   createPostgresEventStore,
   parseAllowedHosts,
-  watchStream,
   type ChatMessage,
   type ChatRequest,
   type ChatResponse,
-  type EventStore,
   type HttpToolPolicy,
   type ModelProvider,
   type Pool,
@@ -56,7 +54,7 @@ export type RunSplit = {
   pickupMs: number;
   /** AgentRunLeased recorded → AgentRunCompleted recorded: preparing, the 3 model and 2 tool calls, every step's append. */
   executeMs: number;
-  /** AgentRunCompleted recorded → the client's watchStream yielded it. */
+  /** AgentRunCompleted recorded → the client had the answer of `POST /agents/runs/:id/execute`. */
   noticeMs: number;
 };
 export type PlatformCell = Cell & { split: RunSplit; eventsPerRun: number };
@@ -201,7 +199,12 @@ const inProcessContender = (modelBaseUrl: string, tool: ToolServer): (() => Oper
 /* The platform                                                                                       */
 /* ------------------------------------------------------------------------------------------------ */
 
-type Api = { post: (path: string, body: unknown) => Promise<{ id: string }>; get: (path: string) => Promise<unknown> };
+type Api = {
+  post: (path: string, body: unknown) => Promise<{ id: string }>;
+  /** `POST /agents/runs/:id/execute`, which answers 200 once the run ended. */
+  execute: (runId: string) => Promise<unknown>;
+  get: (path: string) => Promise<unknown>;
+};
 
 const apiOf = (baseUrl: string): Api => {
   const headers = { 'content-type': 'application/json', 'x-workspace-id': WORKSPACE };
@@ -211,6 +214,17 @@ const apiOf = (baseUrl: string): Api => {
       const text = await response.text();
       if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
       return JSON.parse(text) as { id: string };
+    },
+    execute: async (runId) => {
+      const response = await fetch(`${baseUrl}/agents/runs/${runId}/execute`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ worker_key: 'bench-client' }),
+        signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`POST /agents/runs/${runId}/execute answered ${response.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text);
     },
     get: async (path) => {
       const response = await fetch(`${baseUrl}${path}`, { headers });
@@ -240,33 +254,21 @@ const settle = async (api: Api): Promise<void> => {
   }
 };
 
-type RunSample = { startedAt: number; split: RunSplit; events: number };
-
-/** Follows a run's stream from its start until it ends, and says when each event arrived. */
-const awaitEnd = async (store: EventStore, runId: string) => {
-  const signal = AbortSignal.timeout(RUN_TIMEOUT_MS);
-  const seen: { event: RecordedEvent; at: number }[] = [];
-  for await (const event of watchStream(store, streamId(AGENT_RUNS_CATEGORY, runId), { afterVersion: 0, signal })) {
-    seen.push({ event, at: wallClock() });
-    if (event.type === 'AgentRunCompleted') return seen;
-    if (event.type === 'AgentRunFailed' || event.type === 'AgentRunCancelled') {
-      throw new Error(`agent run ${runId} ended with ${event.type}: ${JSON.stringify(event.data).slice(0, 300)}`);
-    }
-  }
-  throw new Error(`agent run ${runId} did not end within ${RUN_TIMEOUT_MS / 1000} s`);
-};
-
+/** One measured run, as the client saw it; the split is worked out from its stream once the cell is over. */
+type RunSample = { startedAt: number; runId: string; t0: number; acceptedAt: number; answeredAt: number };
 type PlatformContender = {
   api: Api;
-  /** A fresh operation per worker, recording each run's split into `samples`. */
+  /** A fresh operation per worker, recording each run into `samples`. */
   newOperation: (samples: RunSample[]) => Operation;
+  /** Where each run's time went, from its stream: read after the cell, off the clock. */
+  splitOf: (sample: RunSample) => Promise<{ split: RunSplit; events: number }>;
 };
 
 /**
  * Every role of the platform in this process (`startPlatform`, as `npm start` composes it) on a bench
  * database of its own, with NATS, the scripted model behind the OpenAI adapter and the tool on the
- * allow-list. A run is `POST /agents/runs` until its AgentRunCompleted is on its stream, seen through
- * `watchStream` on the client's own event store.
+ * allow-list. A run is `POST /agents/runs`, then `POST /agents/runs/:id/execute`, which answers once the
+ * run ended, as the seed runs one.
  */
 const startPlatformContender = async (
   admin: Pool,
@@ -298,23 +300,11 @@ const startPlatformContender = async (
   const { url } = platform;
   const api = apiOf(url);
 
-  // The client's own store, woken by the platform's NOTIFY like any other process's reader.
-  const pool = createPool(database.url, 16);
+  // The client's own store, to read each run's stream once the cell is over.
+  const pool = createPool(database.url, 4);
   defer('close the agent-run client pool', () => pool.end());
-  const store = createPostgresEventStore({ pool, listenConnectionString: database.url });
+  const store = createPostgresEventStore({ pool });
   defer('close the agent-run client store', () => store.close());
-  await store.ready;
-  // All watchers of a store share one subscription, started with the first and stopped with the last. A
-  // watcher that stays for the whole part keeps it running, so that with 1 client every run does not
-  // start the subscription anew.
-  const keepAlive = new AbortController();
-  const kept = (async () => {
-    for await (const _ of watchStream(store, 'bench-keepalive', { afterVersion: 0, signal: keepAlive.signal }));
-  })();
-  defer('stop the keep-alive watcher', async () => {
-    keepAlive.abort();
-    await kept;
-  });
 
   const created = await api.post('/tools', { code: TOOL_CODE, name: 'Look up an order', tool_type: 'http', description: 'Finds an order by id' });
   await api.post('/tools/versions', {
@@ -351,32 +341,38 @@ const startPlatformContender = async (
         }
         const run = await api.post('/agents/runs', { agent_id: agent.id, session_id: sessionId, input_text: INPUT_TEXT });
         const acceptedAt = wallClock();
-        const seen = await awaitEnd(store, run.id);
-        const end = seen.at(-1)!;
-        const answer = (end.event.data as { answer?: unknown }).answer;
-        if (answer !== FINAL_ANSWER) throw new Error(`agent run ${run.id} answered ${JSON.stringify(answer)}`);
-        const recorded = (type: string) => {
-          const found = seen.find((s) => s.event.type === type);
-          if (!found) throw new Error(`agent run ${run.id} has no ${type}`);
-          return Date.parse(found.event.recorded_at);
-        };
-        samples.push({
-          startedAt,
-          events: end.event.stream_version,
-          split: {
-            acceptMs: acceptedAt - t0,
-            pickupMs: recorded('AgentRunLeased') - recorded('AgentRunQueued'),
-            executeMs: recorded('AgentRunCompleted') - recorded('AgentRunLeased'),
-            noticeMs: end.at - recorded('AgentRunCompleted'),
-          },
-        });
+        // As the seed runs one: queue it, then execute it, which waits for its end (here it joins the run
+        // the server started at once).
+        const outcome = (await api.execute(run.id)) as { status?: string; output_text?: unknown };
+        const answeredAt = wallClock();
+        if (outcome.status !== 'completed' || outcome.output_text !== FINAL_ANSWER) {
+          throw new Error(`agent run ${run.id} ended ${JSON.stringify(outcome).slice(0, 300)}`);
+        }
+        samples.push({ startedAt, runId: run.id, t0, acceptedAt, answeredAt });
+      };
+    },
+    splitOf: async (sample) => {
+      const events = await store.readStream(streamId(AGENT_RUNS_CATEGORY, sample.runId));
+      const recorded = (type: string) => {
+        const found = events.find((e) => e.type === type);
+        if (!found) throw new Error(`agent run ${sample.runId} has no ${type}`);
+        return Date.parse(found.recorded_at);
+      };
+      return {
+        events: events.length,
+        split: {
+          acceptMs: sample.acceptedAt - sample.t0,
+          pickupMs: recorded('AgentRunLeased') - recorded('AgentRunQueued'),
+          executeMs: recorded('AgentRunCompleted') - recorded('AgentRunLeased'),
+          noticeMs: sample.answeredAt - recorded('AgentRunCompleted'),
+        },
       };
     },
   };
 };
 
-const medianSplit = (samples: readonly RunSample[]): RunSplit => {
-  const median = (pick: (s: RunSplit) => number) => ms(percentile(samples.map((s) => pick(s.split)).sort((a, b) => a - b), 0.5));
+const medianSplit = (splits: readonly RunSplit[]): RunSplit => {
+  const median = (pick: (s: RunSplit) => number) => ms(percentile(splits.map(pick).sort((a, b) => a - b), 0.5));
   return {
     acceptMs: median((s) => s.acceptMs),
     pickupMs: median((s) => s.pickupMs),
@@ -389,8 +385,8 @@ const measurePlatform = async (contender: PlatformContender, concurrency: number
   const samples: RunSample[] = [];
   const measureFrom = performance.now() + timing.warmupMs;
   const cell = await measure(concurrency, timing, () => contender.newOperation(samples));
-  const measured = samples.filter((s) => s.startedAt >= measureFrom);
-  return { ...cell, split: medianSplit(measured), eventsPerRun: Math.max(...measured.map((s) => s.events)) };
+  const measured = await Promise.all(samples.filter((s) => s.startedAt >= measureFrom).map(contender.splitOf));
+  return { ...cell, split: medianSplit(measured.map((m) => m.split)), eventsPerRun: Math.max(...measured.map((m) => m.events)) };
 };
 
 /**

@@ -41,8 +41,8 @@ const REFERENCE =
 export const formatAgentRunsReport = (outcome: Outcome<AgentRunRow[]>, timing: Timing): string => {
   const title = [
     `Agent-run overhead: a ${STEPS_PER_RUN}-step ReAct run (tool, tool, finish) against a zero-latency scripted model`,
-    '(OpenAI API, official client) and HTTP tool, through the platform (POST /agents/runs until AgentRunCompleted is',
-    'on the run\'s stream; the all-in-one server in a child process, on PostgreSQL and NATS) and as a plain in-process function (the',
+    '(OpenAI API, official client) and HTTP tool, through the platform (POST /agents/runs, then POST /agents/runs/:id/execute',
+    'until it answers the ended run; the all-in-one server in a child process, on PostgreSQL and NATS) and as a plain in-process function (the',
     `limit); ${timing.warmupMs / 1000} s warm-up, then ${timing.durationMs / 1000} s measured per cell; times in ms`,
   ];
   if (!('result' in outcome)) return [...title, '', `not measured: ${outcome.notMeasured}`, '', REFERENCE].join('\n');
@@ -100,7 +100,7 @@ export const formatAgentRunsReport = (outcome: Outcome<AgentRunRow[]>, timing: T
           '',
           'accept = t0 → POST /agents/runs answered; pickup = AgentRunQueued → AgentRunLeased (the eager start: planning reads, then lease and plan in one append);',
           `execute = AgentRunLeased → AgentRunCompleted (prepare, ${STEPS_PER_RUN} model and 2 tool calls, one append per`,
-          'recorded step); notice = AgentRunCompleted → the client saw it; execute − in-process = execute − in-process p50;',
+          'recorded step); notice = AgentRunCompleted → the client had execute\'s answer; execute − in-process = execute − in-process p50;',
           'events/run = events on the run\'s stream (one more, the answer, goes to the session).',
         ]
       : []),
