@@ -10,6 +10,8 @@ export const agentRunProcessor = (executor: RunExecutor, options: { workerKey: s
   group: 'agent-runs',
   types: [AgentRunQueued.type],
   concurrency: options.concurrency,
+  // Starting a run again joins it, or finds it held or ended.
+  idempotent: true,
   handle: async (event) => {
     const queued = AgentRunQueued.schema.parse(event.data);
     if (!queued.auto_execute) return;

@@ -11,6 +11,8 @@ import type { Processor } from '../runtime/processor.js';
 export const sessionAnswers = (store: EventStore): Processor => ({
   group: 'agent-run-answers',
   types: [AgentRunCompleted.type],
+  // The message's command carries an idempotency key from the event.
+  idempotent: true,
   handle: async (event, ctx) => {
     const { run_id, answer } = AgentRunCompleted.schema.parse(event.data);
     const run = await loadState(store, agentRunDecider, streamId(AGENT_RUNS_CATEGORY, run_id));

@@ -19,13 +19,20 @@ export type ProcessorContext = {
  * share its events. Effects happen once: the inbox records each handled event, and every effect is either
  * written in the inbox's transaction (`transactional`, for quick SQL) or sent as a command whose
  * idempotency key comes from the event (for slow work, which must not hold a transaction open: an open
- * transaction holds back every reader of the log).
+ * transaction holds back every reader of the log). A handler whose effects are all of the second kind
+ * may say it is `idempotent` and go without the inbox.
  */
 export type Processor = {
   group: string;
   types: readonly string[];
   handle: (event: EventEnvelope, context: ProcessorContext) => Promise<void>;
   transactional?: boolean;
+  /**
+   * The handler is safe to run again on an event it handled (every effect it has carries an idempotency
+   * key from the event, or it joins what that event started), so the inbox's two round trips per event
+   * buy nothing and are skipped. Not together with `transactional`.
+   */
+  idempotent?: boolean;
   concurrency?: number;
   /** Attempts before the event is dead-lettered. */
   maxAttempts?: number;

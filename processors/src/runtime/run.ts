@@ -15,9 +15,13 @@ export const contextFor = (processor: Processor, event: EventEnvelope, attempt: 
 
 /**
  * Runs a processor on one event at most once in effect; resolves false when the group had handled it
- * already. Throws what the handler threw, with nothing recorded, so the event can be tried again.
+ * already (an `idempotent` one is run again, and its effects make that harmless). Throws what the handler threw, with nothing recorded, so the event can be tried again.
  */
 export const runOnce = async (knex: Knex, processor: Processor, event: EventEnvelope, attempt: number): Promise<boolean> => {
+  if (processor.idempotent) {
+    await processor.handle(event, contextFor(processor, event, attempt));
+    return true;
+  }
   if (await wasHandled(knex, processor.group, event.id)) return false;
   if (processor.transactional) {
     return knex.transaction(async (trx) => {

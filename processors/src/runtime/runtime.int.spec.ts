@@ -21,6 +21,7 @@ import { describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { deadLetterIdOf } from '../deadletters/record.js';
 import { platformProcessors } from '../index.js';
 import type { Processor } from './processor.js';
+import { runOnce } from './run.js';
 import { startProcessorRuntime, type ProcessorRuntime } from './runtime.js';
 
 const silent = pino({ level: 'silent' });
@@ -84,6 +85,17 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     expect(mine.workspace).to.equal('ws-1');
     expect(mine.key).to.match(new RegExp(`:${recorded.event_id}:step-1$`));
     expect(mine.event.correlationid).to.equal('corr-1');
+  });
+
+  it('runs an idempotent processor again on a redelivered event, without the inbox; any other, once', async () => {
+    const recorded = await closeSession();
+    const event = { id: recorded.event_id, type: 'SessionClosed', workspaceid: 'ws-1' } as unknown as EventEnvelope;
+    const calls: string[] = [];
+    const idempotent: Processor = { group: group(), types: ['SessionClosed'], idempotent: true, handle: async () => void calls.push('idempotent') };
+    const guarded: Processor = { group: group(), types: ['SessionClosed'], handle: async () => void calls.push('guarded') };
+    for (const processor of [idempotent, guarded, idempotent, guarded]) await runOnce(knex, processor, event, 1);
+    expect(calls).to.deep.equal(['idempotent', 'guarded', 'idempotent']);
+    expect(await knex('ap_inbox').where({ consumer_group: idempotent.group })).to.have.length(0);
   });
 
   it('retries a failing handler with backoff and records its effect once', async () => {

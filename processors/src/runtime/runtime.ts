@@ -26,6 +26,7 @@ export const startProcessorRuntime = async (
 ): Promise<ProcessorRuntime> => {
   const consumers: Consumer[] = [];
   for (const processor of processors) {
+    if (processor.idempotent && processor.transactional) throw new Error(`processor ${processor.group} is both idempotent and transactional: its writes need the inbox`);
     const log = deps.log.child({ consumer_group: processor.group });
     const maxAttempts = processor.maxAttempts ?? options.defaultMaxAttempts ?? 5;
 
