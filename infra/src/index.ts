@@ -21,8 +21,7 @@ export { appendToStream } from './event-store/postgres/appendToStream.js';
 export { eventStoreMigrations } from './event-store/postgres/schema.js';
 export {
   getCheckpoint,
-  lockCheckpoint,
-  saveCheckpoint,
+  claimPage,
   listCheckpoints,
   checkpointsReached,
   advanceCheckpoint,

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { advanceCheckpoint, lockCheckpoint, saveCheckpoint, type Knex, type LogCheckpoint } from '@agent-platform/infra';
+import { advanceCheckpoint, claimPage, type Knex, type LogCheckpoint } from '@agent-platform/infra';
 import type { Projector } from './projector.js';
 
 const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
@@ -24,7 +24,7 @@ export const applyPage = async (
     return 0;
   }
   return knex.transaction(async (trx) => {
-    const stored = await lockCheckpoint(trx, projector.name);
+    const stored = await claimPage(trx, projector.name, checkpoint);
     if (!after(checkpoint, stored)) return 0;
     let applied = 0;
     for (const event of events) {
@@ -32,7 +32,6 @@ export const applyPage = async (
       await projector.apply(trx, event);
       applied++;
     }
-    await saveCheckpoint(trx, projector.name, checkpoint);
     return applied;
   });
 };

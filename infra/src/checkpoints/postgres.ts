@@ -20,27 +20,26 @@ export const getCheckpoint = async (db: Knex, name: string): Promise<LogCheckpoi
 };
 
 /**
- * Locks a consumer's checkpoint row for the rest of the transaction and returns it, so two instances of
- * one consumer cannot both apply the same events: the second waits, then sees the moved checkpoint.
- * One statement: the upsert makes the row when it is missing and locks it either way.
+ * Moves a consumer's checkpoint to the end of a page inside the caller's transaction, and answers where it
+ * stood before, with its row locked until the transaction ends: two instances of one consumer cannot both
+ * apply a page (the second waits, then sees the moved checkpoint and skips what was applied). One
+ * statement instead of a lock before the page and a save after it; a failed page rolls both back.
  */
-export const lockCheckpoint = async (trx: Knex.Transaction, name: string): Promise<LogCheckpoint> => {
+export const claimPage = async (trx: Knex.Transaction, name: string, pageEnd: LogCheckpoint): Promise<LogCheckpoint> => {
   const { rows } = await trx.raw(
-    `INSERT INTO ap_checkpoints (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name
-     RETURNING transaction_id::text AS transaction_id, global_position`,
-    [name],
+    `WITH stored AS (
+       SELECT transaction_id, global_position FROM ap_checkpoints WHERE name = ? FOR UPDATE
+     ), moved AS (
+       INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at) VALUES (?, ?::xid8, ?, now())
+       ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
+         global_position = excluded.global_position, updated_at = now()
+       WHERE (ap_checkpoints.transaction_id, ap_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)
+     )
+     SELECT transaction_id::text AS transaction_id, global_position FROM stored`,
+    [name, name, pageEnd.transactionId, pageEnd.globalPosition],
   );
-  return { transactionId: rows[0].transaction_id, globalPosition: Number(rows[0].global_position) };
-};
-
-/** Saves a checkpoint, inside the caller's transaction when it passes one. */
-export const saveCheckpoint = async (trx: Knex | Knex.Transaction, name: string, checkpoint: LogCheckpoint): Promise<void> => {
-  await trx.raw(
-    `INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at) VALUES (?, ?::xid8, ?, now())
-     ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
-       global_position = excluded.global_position, updated_at = now()`,
-    [name, checkpoint.transactionId, checkpoint.globalPosition],
-  );
+  const stored = rows[0] as { transaction_id: string; global_position: string | number } | undefined;
+  return stored ? { transactionId: stored.transaction_id, globalPosition: Number(stored.global_position) } : LOG_START;
 };
 
 /**
