@@ -1,5 +1,5 @@
-import { AGENT_RUNS_CATEGORY, AgentRunCompleted, ConflictError, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
-import { agentRunDecider, handleCommand, loadState, sessionDecider } from '@agent-platform/command-api';
+import { AGENT_RUNS_CATEGORY, AgentRunCompleted, AgentRunQueued, ConflictError, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
+import { handleCommand, sessionDecider } from '@agent-platform/command-api';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
 
@@ -15,9 +15,12 @@ export const sessionAnswers = (store: EventStore): Processor => ({
   idempotent: true,
   handle: async (event, ctx) => {
     const { run_id, answer } = AgentRunCompleted.schema.parse(event.data);
-    const run = await loadState(store, agentRunDecider, streamId(AGENT_RUNS_CATEGORY, run_id));
-    if (run.status === 'none' || run.dryRun) return;
-    const { session_id, agent_id, agent_version_id } = run.request;
+    // The queued event, the run's first, says whose session it is: the rest of the run is not read.
+    const [first] = await store.readStream(streamId(AGENT_RUNS_CATEGORY, run_id), { toVersion: 1 });
+    if (first?.type !== AgentRunQueued.type) return;
+    const queued = AgentRunQueued.schema.parse(first.data);
+    if (queued.dry_run) return;
+    const { session_id, agent_id, agent_version_id } = queued;
     try {
       await handleCommand(
         store,
@@ -31,7 +34,7 @@ export const sessionAnswers = (store: EventStore): Processor => ({
             role: 'assistant',
             content_text: answer,
             metadata_json: { agent_run_id: run_id, agent_id, agent_version_id },
-            workspace_id: run.workspaceId,
+            workspace_id: first.metadata.workspace_id,
           },
         },
         ctx.commandContext('answer'),
