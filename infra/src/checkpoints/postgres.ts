@@ -24,6 +24,11 @@ export const getCheckpoint = async (db: Knex, name: string): Promise<LogCheckpoi
  * stood before, with its row locked until the transaction ends: two instances of one consumer cannot both
  * apply a page (the second waits, then sees the moved checkpoint and skips what was applied). One
  * statement instead of a lock before the page and a save after it; a failed page rolls both back.
+ *
+ * It also makes the transaction's commit asynchronous (`synchronous_commit = off` for this transaction
+ * only): what a page writes is derived from the durable log. A crash of PostgreSQL may lose the newest
+ * pages' commits, but always the read model's rows together with the checkpoint that covers them, and the
+ * consumer applies those pages again; no commit waits for its WAL flush meanwhile.
  */
 export const claimPage = async (trx: Knex.Transaction, name: string, pageEnd: LogCheckpoint): Promise<LogCheckpoint> => {
   const { rows } = await trx.raw(
@@ -35,11 +40,13 @@ export const claimPage = async (trx: Knex.Transaction, name: string, pageEnd: Lo
          global_position = excluded.global_position, updated_at = now()
        WHERE (ap_checkpoints.transaction_id, ap_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position)
      )
-     SELECT transaction_id::text AS transaction_id, global_position FROM stored`,
+     SELECT s.transaction_id::text AS transaction_id, s.global_position,
+            set_config('synchronous_commit', 'off', true) AS commit_mode
+     FROM (SELECT 1) AS page LEFT JOIN stored s ON true`,
     [name, name, pageEnd.transactionId, pageEnd.globalPosition],
   );
-  const stored = rows[0] as { transaction_id: string; global_position: string | number } | undefined;
-  return stored ? { transactionId: stored.transaction_id, globalPosition: Number(stored.global_position) } : LOG_START;
+  const stored = rows[0] as { transaction_id: string | null; global_position: string | number | null };
+  return stored.transaction_id !== null ? { transactionId: stored.transaction_id, globalPosition: Number(stored.global_position) } : LOG_START;
 };
 
 /**
