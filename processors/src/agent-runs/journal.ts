@@ -98,25 +98,18 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
     }
   };
 
-  /** Steps decided so far, and of those, appended: `pending` holds the ones in between. */
-  let decided = 0;
-  let appended = 0;
   const decideNext = (command: AgentRunCommand) => {
     // Decided now, so a refused step fails where it is asked for, not when it is appended.
     current = decideAll([...pending, command]).state;
     pending.push(command);
-    decided++;
   };
 
   // One append at a time, in order; a lease renewal from the heartbeat waits for the step being recorded.
   let tail: Promise<void> = Promise.resolve();
   const record = (command: AgentRunCommand): Promise<void> => {
     decideNext(command);
-    const through = decided;
-    const next = tail.then(async () => {
-      await append(through - appended);
-      appended = through;
-    });
+    // Its turn comes after every earlier append: what is pending then, up to this step, goes in one.
+    const next = tail.then(() => append(pending.indexOf(command) + 1));
     tail = next;
     // Whoever awaits this step hears of its failure, and so does every later step: it never appends.
     next.catch(() => undefined);
