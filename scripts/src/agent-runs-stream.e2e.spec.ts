@@ -16,7 +16,7 @@ import {
   type NewEvent,
 } from '@agent-platform/contracts';
 import { createPool, createPostgresEventStore, type EventStore, type Pool } from '@agent-platform/infra';
-import { describeOnPlatform, expectProblem, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, expectProblem, freshWorkspace, minPosition, sessionBody, workspaceClient } from './testing/server.js';
 
 type SseEvent = { id: string | undefined; event: string | undefined; data: string };
 
@@ -124,17 +124,7 @@ describeOnPlatform('agent runs over HTTP: the journal, tool invocations and the 
     await pool?.end();
   });
 
-  let ws: Record<string, string>;
-  beforeEach(() => {
-    ws = { 'x-workspace-id': freshWorkspace() };
-  });
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    server().request(method, path, { body, headers: { ...ws, ...headers } });
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const answer = await call(method, path, body);
-    expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
-    return answer.body as { id: string; position: number };
-  };
+  const { call, ok, headers: workspace } = workspaceClient(server);
   /** A queued run that nothing executes. */
   const queuedRun = async () => {
     const agent = await ok('POST', '/agents', { code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant' });
@@ -143,16 +133,16 @@ describeOnPlatform('agent runs over HTTP: the journal, tool invocations and the 
     return ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'hi', auto_execute: false });
   };
   const record = async (runId: string, events: { type: string; data: unknown }[], after: number) => {
-    const metadata = { workspace_id: ws['x-workspace-id']! };
+    const metadata = { workspace_id: workspace()['x-workspace-id']! };
     const stream = streamId(AGENT_RUNS_CATEGORY, runId);
     return store.append(stream, events.map((e): NewEvent => ({ ...e, metadata })), { expectedVersion: after });
   };
   const streamOf = (runId: string, headers: Record<string, string> = {}, query = '') =>
-    openStream(`${server().url}/agents/runs/${runId}/stream${query}`, { ...ws, ...headers });
+    openStream(`${server().url}/agents/runs/${runId}/stream${query}`, { ...workspace(), ...headers });
 
   it('lists no tool invocations for a fresh run, and answers 404 for a run not in the workspace', async () => {
     const run = await queuedRun();
-    const list = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, { 'x-min-position': String(run.position) });
+    const list = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, minPosition(run.position));
     expect(list.status).to.equal(200);
     expect(list.body).to.deep.equal({ items: [], next_cursor: null });
     expectProblem(await call('GET', `/agents/runs/${randomUUID()}/tool-invocations`), 404, 'AGENT_RUN_NOT_FOUND');
@@ -164,13 +154,13 @@ describeOnPlatform('agent runs over HTTP: the journal, tool invocations and the 
     const run = await queuedRun();
     const { events, ids, leaseExpiresAt } = journal(run.id);
     const midway = await record(run.id, events.slice(0, 3), 1);
-    const running = await call('GET', `/agents/runs/${run.id}`, undefined, { 'x-min-position': String(midway.lastPosition) });
+    const running = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(midway.lastPosition));
     expect(running.body).to.deep.include({ status: 'running', steps: 1, prompt_tokens: 10, completion_tokens: 2, lease_expires_at: leaseExpiresAt });
     expect(running.body.selected_tool_refs.map((r: { tool_code: string }) => r.tool_code)).to.deep.equal(['lookup_order']);
     expect(running.body.memory).to.include({ read: 'unavailable', memory_scope: 'session' });
 
     const done = await record(run.id, events.slice(3), midway.nextExpectedVersion);
-    const fresh = { 'x-min-position': String(done.lastPosition) };
+    const fresh = minPosition(done.lastPosition);
     const ended = await call('GET', `/agents/runs/${run.id}`, undefined, fresh);
     expect(ended.body).to.deep.include({ status: 'completed', output_text: 'Shipped.', steps: 2, prompt_tokens: 20, completion_tokens: 4, lease_expires_at: null });
 

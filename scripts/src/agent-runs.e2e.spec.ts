@@ -1,19 +1,8 @@
 import { expect } from 'chai';
-import { describeOnPlatform, eventually, expectProblem, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, eventually, expectProblem, fieldsOf, minPosition, sessionBody, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => {
-  let ws: Record<string, string>;
-  beforeEach(() => {
-    ws = { 'x-workspace-id': freshWorkspace() };
-  });
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    server().request(method, path, { body, headers: { ...ws, ...headers } });
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const answer = await call(method, path, body);
-    expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
-    return answer.body as { id: string; position: number };
-  };
-  const fresh = (position: number) => ({ 'x-min-position': String(position) });
+  const { call, ok } = workspaceClient(server);
   const agentWithVersions = async (statuses: ('draft' | 'published')[], code = 'sales_agent') => {
     const agent = await ok('POST', '/agents', { code, name: 'Sales Agent', agent_type: 'assistant' });
     const versions = [];
@@ -25,7 +14,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
     const { agent, versions } = await agentWithVersions(['published', 'published', 'draft']);
     const session = await ok('POST', '/sessions', sessionBody());
     const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Summarize this lead.' });
-    const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(run.position));
+    const read = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(run.position));
     expect(read.status).to.equal(200);
     expect(read.body).to.deep.include({
       agent_id: agent.id,
@@ -47,7 +36,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       input_text: 'hi',
       auto_execute: false,
     });
-    const list = await call('GET', `/agents/runs?session_id=${session.id}&status=queued`, undefined, fresh(run.position));
+    const list = await call('GET', `/agents/runs?session_id=${session.id}&status=queued`, undefined, minPosition(run.position));
     expect(list.body.items.map((r: { id: string; agent_version_id: string }) => [r.id, r.agent_version_id])).to.deep.equal([[run.id, versions[1]!.id]]);
   });
 
@@ -56,7 +45,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
     const session = await ok('POST', '/sessions', sessionBody());
     const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'hi', auto_execute: false });
     const cancelled = await ok('POST', `/agents/runs/${run.id}/cancel`, { reason: 'changed my mind' });
-    const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(cancelled.position));
+    const read = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(cancelled.position));
     expect(read.body).to.deep.include({ status: 'cancelled' });
     expect(read.body.finished_time).to.be.a('string');
     expectProblem(await call('POST', `/agents/runs/${run.id}/cancel`), 409, 'AGENT_RUN_ENDED');
@@ -104,7 +93,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       expect(executed.body).to.deep.include({ id: run.id, status: 'completed', dry_run: true, worker_key: 'agent-worker-1', steps: 0 });
       expect(executed.body.selected_tool_refs.map((r: { tool_code: string }) => r.tool_code)).to.deep.equal(['search_products']);
       expect(executed.body.selected_skill_refs.map((r: { skill_code: string }) => r.skill_code)).to.deep.equal(['lead_summary']);
-      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, fresh(executed.body.position));
+      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, minPosition(executed.body.position));
       expect(invocations.body.items.map((i: { tool_code: string; status: string }) => [i.tool_code, i.status])).to.deep.equal([['search_products', 'selected']]);
     });
 
@@ -114,7 +103,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
       expect(executed.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1, input_text: 'Summarize this lead.', auto_execute: false });
       expect(executed.body.prompt_tokens).to.be.above(0);
-      const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(executed.body.position));
+      const read = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(executed.body.position));
       expect(read.body).to.deep.include({ status: 'completed', output_text: 'You said: Summarize this lead.', steps: 1 });
       await eventually(async () => {
         const messages = await call('GET', `/sessions/${read.body.session_id}/messages`);
@@ -130,7 +119,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       });
       const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
       expect(executed.body).to.deep.include({ status: 'completed' });
-      const read = await call('GET', `/agents/runs/${run.id}`, undefined, fresh(executed.body.position));
+      const read = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(executed.body.position));
       expect(read.body.memory).to.deep.include({ read: 'unavailable', write: 'unavailable', memory_scope: 'session', read_top_k: 5, read_count: 0 });
       expect(read.body.memory.note).to.match(/not available yet/);
     });
@@ -143,13 +132,13 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       expect(executed.body).to.deep.include({ status: 'completed', steps: 2 });
       // The seed's tool has no base_url: the invocation fails, the model is told, and the run still answers.
       expect(executed.body.output_text).to.match(/^The search_products tool returned: Error TOOL_NOT_CONFIGURED/);
-      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, fresh(executed.body.position));
+      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, minPosition(executed.body.position));
       expect(invocations.body.items.map((i: { tool_code: string; status: string }) => [i.tool_code, i.status])).to.deep.equal([['search_products', 'failed']]);
     });
 
     it('executes one queued run through the worker claim API', async () => {
       const run = await seedRun({});
-      await call('GET', '/agents/runs', undefined, fresh(run.position));
+      await call('GET', '/agents/runs', undefined, minPosition(run.position));
       const executed = await call('POST', '/agents/workers/execute-next', { worker_key: 'agent-worker-1', lease_seconds: 300, dry_run: true });
       expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
       expect(executed.body).to.deep.include({ id: run.id, status: 'completed', dry_run: true });

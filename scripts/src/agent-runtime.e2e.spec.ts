@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { describeOnPlatform, eventually, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, eventually, fieldsOf, minPosition, sessionBody, workspaceClient } from './testing/server.js';
 import { startToolServer, type ToolServer } from './testing/toolServer.js';
 
 const ORDER_SCHEMA = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
@@ -20,20 +20,11 @@ after(async () => Promise.all([model?.close(), tool?.close()]));
 describeOnPlatform(
   'agent runtime: ReAct runs with tools, through the openai client',
   (server) => {
-    let ws: Record<string, string>;
+    const { call, ok } = workspaceClient(server, [200, 201, 202]);
     beforeEach(() => {
-      ws = { 'x-workspace-id': freshWorkspace() };
       tool.calls.length = 0;
       model.requests.length = 0;
     });
-    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      server().request(method, path, { body, headers: { ...ws, ...headers } });
-    const ok = async (method: string, path: string, body?: unknown) => {
-      const answer = await call(method, path, body);
-      expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 201, 202]);
-      return answer.body;
-    };
-    const fresh = (position: number) => ({ 'x-min-position': String(position) });
 
     const lookupTool = async (baseUrl = tool.url) => {
       const created = await ok('POST', '/tools', { code: 'lookup_order', name: 'Look up an order', tool_type: 'http', description: 'Finds an order by id' });
@@ -61,7 +52,7 @@ describeOnPlatform(
       return answer.body;
     };
     const invocationsOf = async (runId: string, position: number) => {
-      const answer = await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, fresh(position));
+      const answer = await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, minPosition(position));
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
       return answer.body.items;
     };
@@ -108,7 +99,7 @@ describeOnPlatform(
         const messages = await call('GET', `/sessions/${sessionId}/messages`);
         expect(messages.body.items.map((m: { role: string; content_text: string }) => [m.role, m.content_text])).to.deep.equal([['assistant', 'Order 123 has shipped.']]);
       });
-      const run = await call('GET', `/agents/runs/${runId}`, undefined, fresh(outcome.position));
+      const run = await call('GET', `/agents/runs/${runId}`, undefined, minPosition(outcome.position));
       expect(run.body).to.deep.include({ status: 'completed', prompt_tokens: 130, completion_tokens: 22, steps: 2, output_text: 'Order 123 has shipped.' });
     });
 
@@ -169,8 +160,8 @@ describeOnPlatform(
       expect(tool.calls[0]!.headers.authorization).to.equal('Bearer s3cr3t-value');
       const everything = JSON.stringify([
         await call('GET', `/events?limit=1000`),
-        await call('GET', `/tools/versions/${version.id}`, undefined, fresh(outcome.position)),
-        await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, fresh(outcome.position)),
+        await call('GET', `/tools/versions/${version.id}`, undefined, minPosition(outcome.position)),
+        await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, minPosition(outcome.position)),
       ]);
       expect(everything).to.include('${secret:CRM_TOKEN}');
       expect(everything).not.to.include('s3cr3t-value');
@@ -261,7 +252,7 @@ describeOnPlatform(
       const first = await runOf(agentId, 'first', { auto_execute: false });
       const second = await runOf(agentId, 'second', { auto_execute: false });
       // The claim API finds runs in the runs read model: let it catch up with the second run first.
-      const listed = await call('GET', '/agents/runs?status=queued', undefined, fresh(second.position));
+      const listed = await call('GET', '/agents/runs?status=queued', undefined, minPosition(second.position));
       expect(listed.body.items.map((r: { id: string }) => r.id)).to.deep.equal([second.runId, first.runId]);
       const claim = () => call('POST', '/agents/workers/execute-next', { worker_key: 'agent-worker-1', lease_seconds: 300, dry_run: true });
       const a = await claim();
@@ -270,7 +261,7 @@ describeOnPlatform(
       const b = await claim();
       expect(b.status, JSON.stringify(b.body)).to.equal(200);
       expect(b.body).to.deep.include({ id: second.runId, status: 'completed' });
-      await call('GET', '/agents/runs', undefined, fresh(b.body.position));
+      await call('GET', '/agents/runs', undefined, minPosition(b.body.position));
       const none = await claim();
       expect(none.status, JSON.stringify(none.body)).to.equal(204);
     });

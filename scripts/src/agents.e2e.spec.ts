@@ -1,19 +1,8 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, minPosition, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('agents over HTTP', (server) => {
-  let ws: Record<string, string>;
-  beforeEach(() => {
-    ws = { 'x-workspace-id': freshWorkspace() };
-  });
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    server().request(method, path, { body, headers: { ...ws, ...headers } });
-  const fresh = (position: number) => ({ 'x-min-position': String(position) });
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const answer = await call(method, path, body);
-    expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
-    return answer.body as { id: string; position: number };
-  };
+  const { call, ok } = workspaceClient(server);
   // The seed's example bodies, unchanged but for the agent id.
   const createAgent = () => ok('POST', '/agents', { code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant' });
 
@@ -34,7 +23,7 @@ describeOnPlatform('agents over HTTP', (server) => {
       system_prompt: 'Use relevant memory when helpful.',
       memory_policy: { enabled: true, memory_scope: 'session', read_top_k: 5, write_enabled: true, config_json: { write_importance_score: 60 } },
     });
-    const read = await call('GET', `/agents/${agent.id}`, undefined, fresh(v3.position));
+    const read = await call('GET', `/agents/${agent.id}`, undefined, minPosition(v3.position));
     expect(read.body).to.deep.include({ code: 'sales_agent', agent_type: 'assistant', version_count: 3, latest_published_version_id: v3.id });
     const first = (await call('GET', `/agents/versions/${v1.id}`)).body;
     expect(first).to.deep.include({ version_no: 1, status: 'published', role: 'sales_assistant', goal: 'Help qualify leads', tool_refs: [], skill_refs: [] });
@@ -61,7 +50,7 @@ describeOnPlatform('agents over HTTP', (server) => {
       ],
       skill_refs: [{ skill_code: 'hello_user', config_json: { auto_invoke: false }, selection_keywords: ['hello'] }],
     });
-    const read = (await call('GET', `/agents/versions/${version.id}`, undefined, fresh(version.position))).body;
+    const read = (await call('GET', `/agents/versions/${version.id}`, undefined, minPosition(version.position))).body;
     expect(read.tool_refs).to.deep.equal([
       { tool_code: 'lookup_order', required: true, selection_keywords: [], config_json: {} },
       { tool_code: 'search_products', required: false, selection_keywords: ['product', 'price'], config_json: { auto_invoke: false } },
@@ -75,7 +64,7 @@ describeOnPlatform('agents over HTTP', (server) => {
     const v2 = await ok('POST', '/agents/versions', { agent_id: agent.id });
     await ok('POST', `/agents/${agent.id}/versions/${v2.id}/publish`);
     const archived = await ok('POST', `/agents/${agent.id}/versions/${v2.id}/archive`);
-    expect((await call('GET', `/agents/${agent.id}`, undefined, fresh(archived.position))).body.latest_published_version_id).to.equal(v1.id);
+    expect((await call('GET', `/agents/${agent.id}`, undefined, minPosition(archived.position))).body.latest_published_version_id).to.equal(v1.id);
     expectProblem(await call('POST', `/agents/${agent.id}/versions/${v2.id}/publish`), 409, 'AGENT_VERSION_NOT_DRAFT');
   });
 

@@ -2,28 +2,22 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, sessionBody, startServer, UUID } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody, startServer, UUID, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
   // Each test writes in a workspace of its own, so counts and lists see only its own writes.
-  let ws: Record<string, string>;
-  beforeEach(() => {
-    ws = { 'x-workspace-id': freshWorkspace() };
-  });
-  const call = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    server().request(method, url, { body, headers: { ...ws, ...headers } });
+  const { call, headers: workspace } = workspaceClient(server);
   const open = async (overrides: Record<string, unknown> = {}) => {
     const answer = await call('POST', '/sessions', sessionBody(overrides));
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     return answer.body as { id: string; position: number };
   };
-  const fresh = (position: number) => ({ 'x-min-position': String(position) });
   /**
    * The workspace's events in the log. The log shows an event only once no older transaction can still
    * commit, so a count that must include `position` first waits for the read model to have applied it.
    */
   const eventCount = async (position = 0) => {
-    if (position) expect((await call('GET', '/sessions?limit=1', undefined, fresh(position))).status).to.equal(200);
+    if (position) expect((await call('GET', '/sessions?limit=1', undefined, minPosition(position))).status).to.equal(200);
     return (await call('GET', '/events?limit=1000')).body.items.length as number;
   };
   const streamVersion = async (id: string) => (await call('GET', `/streams/session-${id}`)).body.version as number;
@@ -37,11 +31,11 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
 
   it('reads its own write: with x-min-position the new session is there at once, every field as sent', async () => {
     const { id, position } = await open({ metadata_json: { locale: 'fr', tier: 2 } });
-    const answer = await call('GET', `/sessions/${id}`, undefined, fresh(position));
+    const answer = await call('GET', `/sessions/${id}`, undefined, minPosition(position));
     expect(answer.status).to.equal(200);
     expect(answer.body).to.deep.include({
       id,
-      workspace_id: ws['x-workspace-id'],
+      workspace_id: workspace()['x-workspace-id'],
       app_id: 'app-1',
       user_id: 'user-1',
       channel_type: 'web',
@@ -72,7 +66,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
       expect(answer.body.id).to.match(UUID);
       position = answer.body.position;
     }
-    const messages = await call('GET', `/sessions/${id}/messages`, undefined, fresh(position));
+    const messages = await call('GET', `/sessions/${id}/messages`, undefined, minPosition(position));
     expect(messages.status).to.equal(200);
     expect(messages.body.items.map((m: { seq_no: number; role: string; content_text: string; metadata_json: object }) => [
       m.seq_no, m.role, m.content_text, m.metadata_json,
@@ -89,7 +83,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
     expectProblem(await call('POST', `/sessions/${id}/messages`, { role: 'user', content_text: 'late' }), 409, 'SESSION_CLOSED');
     expectProblem(await call('POST', `/sessions/${id}/close`), 409, 'SESSION_CLOSED');
     expect(await streamVersion(id)).to.equal(version);
-    const read = await call('GET', `/sessions/${id}`, undefined, fresh(closed.body.position));
+    const read = await call('GET', `/sessions/${id}`, undefined, minPosition(closed.body.position));
     expect(read.body).to.include({ status: 'closed' });
     expect(read.body.closed_time).to.be.a('string');
   });
@@ -100,7 +94,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
     const c = await open({ user_id: 'bob', app_id: 'crm' });
     const { position } = (await call('POST', `/sessions/${b.id}/close`)).body;
     const ids = async (query: string) =>
-      (await call('GET', `/sessions?${query}`, undefined, fresh(position))).body.items.map((s: { id: string }) => s.id);
+      (await call('GET', `/sessions?${query}`, undefined, minPosition(position))).body.items.map((s: { id: string }) => s.id);
     expect(await ids('user_id=ann')).to.have.members([a.id, b.id]);
     expect(await ids('app_id=crm')).to.have.members([a.id, c.id]);
     expect(await ids('status=closed')).to.deep.equal([b.id]);
@@ -116,7 +110,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
     let cursor: string | null = null;
     for (let page = 0; page < 5; page++) {
       const query: string = `limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const answer = await call('GET', `/sessions?${query}`, undefined, fresh(position));
+      const answer = await call('GET', `/sessions?${query}`, undefined, minPosition(position));
       expect(answer.status).to.equal(200);
       expect(answer.body.items.length).to.be.at.most(2);
       seen.push(...answer.body.items.map((s: { id: string }) => s.id));
@@ -140,7 +134,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
     const { id } = await open();
     const upper = id.toUpperCase();
     expect((await call('POST', `/sessions/${upper}/messages`, { role: 'user', content_text: 'hi' })).status).to.equal(201);
-    const read = await call('GET', `/sessions/${upper}`, undefined, fresh((await call('POST', `/sessions/${upper}/close`)).body.position));
+    const read = await call('GET', `/sessions/${upper}`, undefined, minPosition((await call('POST', `/sessions/${upper}/close`)).body.position));
     expect(read.body).to.include({ id, message_count: 1, status: 'closed' });
   });
 
@@ -164,7 +158,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
   });
 
   it('refuses a body that is not JSON with 400 MALFORMED_JSON, and appends nothing', async () => {
-    const answer = await server().request('POST', '/sessions', { raw: '{"app_id": ', headers: ws });
+    const answer = await server().request('POST', '/sessions', { raw: '{"app_id": ', headers: workspace() });
     expectProblem(answer, 400, 'MALFORMED_JSON');
     expect(await eventCount()).to.equal(0);
   });
@@ -172,7 +166,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
   it('refuses a body of another media type with 415 UNSUPPORTED_MEDIA_TYPE, and appends nothing', async () => {
     const answer = await server().request('POST', '/sessions', {
       raw: 'app_id=app-1',
-      headers: { ...ws, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...workspace(), 'content-type': 'application/x-www-form-urlencoded' },
     });
     expectProblem(answer, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(await eventCount()).to.equal(0);
@@ -188,7 +182,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
       expect(retry.status).to.equal(201);
       expect(retry.body).to.deep.equal(first.body);
       expect(retry.headers.get('idempotent-replayed')).to.equal('true');
-      const list = await call('GET', '/sessions', undefined, fresh(first.body.position));
+      const list = await call('GET', '/sessions', undefined, minPosition(first.body.position));
       expect(list.body.items.map((s: { id: string }) => s.id)).to.deep.equal([first.body.id]);
     });
 

@@ -1,14 +1,8 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('tools over HTTP', (server) => {
-  let ws: Record<string, string>;
-  beforeEach(() => {
-    ws = { 'x-workspace-id': freshWorkspace() };
-  });
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    server().request(method, path, { body, headers: { ...ws, ...headers } });
-  const fresh = (position: number) => ({ 'x-min-position': String(position) });
+  const { call } = workspaceClient(server);
   // The seed's example bodies, unchanged but for the tool id.
   const createTool = async () => {
     const answer = await call('POST', '/tools', { code: 'search_products', name: 'Search Products', tool_type: 'http' });
@@ -29,7 +23,7 @@ describeOnPlatform('tools over HTTP', (server) => {
   it("runs the seed's example: a tool, then a version of it, both readable", async () => {
     const tool = await createTool();
     const version = await createVersion(tool.id);
-    const read = await call('GET', `/tools/${tool.id}`, undefined, fresh(version.position));
+    const read = await call('GET', `/tools/${tool.id}`, undefined, minPosition(version.position));
     expect(read.body).to.deep.include({ id: tool.id, code: 'search_products', name: 'Search Products', tool_type: 'http', version_count: 1 });
     expect(read.body.latest_published_version_id).to.equal(null);
     const v = await call('GET', `/tools/versions/${version.id}`);
@@ -54,9 +48,9 @@ describeOnPlatform('tools over HTTP', (server) => {
     const v2 = await createVersion(tool.id);
     let answer = await call('POST', `/tools/${tool.id}/versions/${v2.id}/publish`);
     expect(answer.status).to.equal(202);
-    expect((await call('GET', `/tools/${tool.id}`, undefined, fresh(answer.body.position))).body.latest_published_version_id).to.equal(v2.id);
+    expect((await call('GET', `/tools/${tool.id}`, undefined, minPosition(answer.body.position))).body.latest_published_version_id).to.equal(v2.id);
     answer = await call('POST', `/tools/${tool.id}/versions/${v2.id}/deprecate`);
-    expect((await call('GET', `/tools/${tool.id}`, undefined, fresh(answer.body.position))).body.latest_published_version_id).to.equal(v1.id);
+    expect((await call('GET', `/tools/${tool.id}`, undefined, minPosition(answer.body.position))).body.latest_published_version_id).to.equal(v1.id);
     expectProblem(await call('POST', `/tools/${tool.id}/versions/${v2.id}/publish`), 409, 'TOOL_VERSION_NOT_DRAFT');
     const versions = await call('GET', `/tools/${tool.id}/versions`);
     expect(versions.body.items.map((v: { version_no: number; status: string }) => [v.version_no, v.status])).to.deep.equal([
@@ -67,7 +61,7 @@ describeOnPlatform('tools over HTTP', (server) => {
 
   it('lists tools of the workspace only, filtered by type', async () => {
     const tool = await createTool();
-    const list = await call('GET', '/tools?tool_type=http', undefined, fresh(tool.position));
+    const list = await call('GET', '/tools?tool_type=http', undefined, minPosition(tool.position));
     expect(list.body.items.map((t: { id: string }) => t.id)).to.deep.equal([tool.id]);
     expect((await call('GET', '/tools?tool_type=code')).body.items).to.deep.equal([]);
   });

@@ -75,6 +75,29 @@ export const describeOnPlatform = (
 /** A workspace of its own, so a test's counts and lists see only what the test wrote. */
 export const freshWorkspace = (): string => `ws-${randomBytes(6).toString('hex')}`;
 
+/** Read your writes: the query waits until the read models have applied the event at `position`. */
+export const minPosition = (position: number) => ({ 'x-min-position': String(position) });
+
+/**
+ * Requests in a workspace of the running test's own, a fresh one before each test. `ok` sends a command
+ * and expects it answered with one of `accepted`; it answers the body.
+ */
+export const workspaceClient = (server: () => TestServer, accepted: readonly number[] = [201, 202]) => {
+  let workspace: Record<string, string> = {};
+  beforeEach(() => {
+    workspace = { 'x-workspace-id': freshWorkspace() };
+  });
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    server().request(method, path, { body, headers: { ...workspace, ...headers } });
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const answer = await call(method, path, body);
+    expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([...accepted]);
+    return answer.body;
+  };
+  /** The running test's workspace header. */
+  return { call, ok, headers: () => workspace };
+};
+
 export const sessionBody = (overrides: Record<string, unknown> = {}) => ({
   app_id: 'app-1',
   user_id: 'user-1',
