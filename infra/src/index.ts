@@ -4,11 +4,13 @@ export {
   createPool,
   createKnex,
   withTransaction,
+  pipelinedTransaction,
   isPgError,
   PG_UNIQUE_VIOLATION,
   type Pool,
   type PoolClient,
   type Queryable,
+  type Statement,
   type Knex,
 } from './db/postgres.js';
 export { migrateToLatest, pendingMigrations, type Migration, type MigrationSet } from './db/migrations.js';
@@ -22,6 +24,8 @@ export { eventStoreMigrations } from './event-store/postgres/schema.js';
 export {
   getCheckpoint,
   claimPage,
+  claimFreshPage,
+  isPageAlreadyApplied,
   listCheckpoints,
   checkpointsReached,
   advanceCheckpoint,

@@ -1,6 +1,18 @@
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { advanceCheckpoint, claimPage, type Knex, type LogCheckpoint } from '@agent-platform/infra';
-import type { Projector } from './projector.js';
+import {
+  advanceCheckpoint,
+  claimFreshPage,
+  claimPage,
+  isPageAlreadyApplied,
+  pipelinedTransaction,
+  type Knex,
+  type LogCheckpoint,
+  type Pool,
+  type Statement,
+} from '@agent-platform/infra';
+import type { ProjectionStatement, Projector } from './projector.js';
+
+const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
 
 const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   const ta = BigInt(a.transactionId);
@@ -8,30 +20,49 @@ const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   return ta > tb || (ta === tb && a.globalPosition > b.globalPosition);
 };
 
+const compiled = (statement: ProjectionStatement): Statement => {
+  const { sql, bindings } = statement.toSQL().toNative();
+  return { text: sql, values: bindings };
+};
+
 /**
- * Applies a page of the log and moves the checkpoint in one transaction, so each event changes the
- * read model exactly once. Events at or before the stored checkpoint are skipped: another instance
- * (or an earlier attempt) already applied them.
+ * The page when its checkpoint already covers some of it (another instance, or an earlier attempt,
+ * applied them): statement by statement, skipping the events at or before the stored checkpoint.
+ */
+const applyAfterStored = (knex: Knex, projector: Projector, events: readonly RecordedEvent[], checkpoint: LogCheckpoint) =>
+  knex.transaction(async (trx) => {
+    const stored = await claimPage(trx, projector.name, checkpoint);
+    let applied = 0;
+    for (const event of events) {
+      if (!after(positionOf(event), stored)) continue;
+      for (const statement of projector.project(trx, event)) await statement;
+      applied++;
+    }
+    return applied;
+  });
+
+/**
+ * Applies a page of the log and moves the checkpoint in one transaction, so each event changes the read
+ * model exactly once. The page goes to PostgreSQL in one round trip: the checkpoint's claim, then every
+ * statement of every event. Should the claim find part of the page applied already, the page is applied
+ * again from the stored checkpoint on, the slow way.
  */
 export const applyPage = async (
-  knex: Knex,
+  db: { knex: Knex; pool: Pool },
   projector: Projector,
   events: readonly RecordedEvent[],
   checkpoint: LogCheckpoint,
 ): Promise<number> => {
   if (events.length === 0) {
-    await advanceCheckpoint(knex, projector.name, checkpoint);
+    await advanceCheckpoint(db.knex, projector.name, checkpoint);
     return 0;
   }
-  return knex.transaction(async (trx) => {
-    const stored = await claimPage(trx, projector.name, checkpoint);
-    if (!after(checkpoint, stored)) return 0;
-    let applied = 0;
-    for (const event of events) {
-      if (!after({ transactionId: event.transaction_id, globalPosition: event.global_position }, stored)) continue;
-      await projector.apply(trx, event);
-      applied++;
-    }
-    return applied;
-  });
+  const statements = events.flatMap((event) => projector.project(db.knex, event).map(compiled));
+  try {
+    await pipelinedTransaction(db.pool, [claimFreshPage(projector.name, positionOf(events[0]!), checkpoint), ...statements]);
+    return events.length;
+  } catch (error) {
+    if (!isPageAlreadyApplied(error)) throw error;
+    return applyAfterStored(db.knex, projector, events, checkpoint);
+  }
 };

@@ -1,14 +1,19 @@
 import type { RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 
+/** One SQL statement of a projection: built with knex, run by the runtime, never awaited by the projector. */
+export type ProjectionStatement = Knex.QueryBuilder | Knex.Raw;
+
 /**
- * A read model: the event types it handles, the tables it owns, and the SQL it runs per event.
- * `apply` runs inside the transaction that also moves the projector's checkpoint.
+ * A read model: the event types it handles, the tables it owns, and the SQL each event turns into.
+ * `project` only builds statements (with `sql`, a knex instance) from the event, so the runtime can send a
+ * whole page with the move of the projector's checkpoint in one transaction and one round trip. Later
+ * statements of a page see what earlier ones wrote.
  */
 export type Projector = {
   name: string;
   handles: readonly string[];
   /** Emptied by a replay before the log is applied again. */
   tables: readonly string[];
-  apply: (trx: Knex.Transaction, event: RecordedEvent) => Promise<void>;
+  project: (sql: Knex, event: RecordedEvent) => ProjectionStatement[];
 };

@@ -42,7 +42,7 @@ export const replayProjection = async (
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
-      events += await applyPage(deps.knex, projector, page.events, page.checkpoint);
+      events += await applyPage(deps, projector, page.events, page.checkpoint);
       checkpoint = page.checkpoint;
       onProgress({ projection: projector.name, position: checkpoint.globalPosition, head, events });
     }

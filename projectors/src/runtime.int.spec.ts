@@ -28,30 +28,59 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
   it('applies a page and its checkpoint once: a page applied again changes nothing', async () => {
     const session = await appendSession(f.store, 3);
     const page = await readThrough(f.store, await getCheckpoint(f.knex, 'sessions'), session.position);
-    const first = await applyPage(f.knex, sessionsProjector, page.events, page.checkpoint);
-    const again = await applyPage(f.knex, sessionsProjector, page.events, page.checkpoint);
+    const first = await applyPage(f, sessionsProjector, page.events, page.checkpoint);
+    const again = await applyPage(f, sessionsProjector, page.events, page.checkpoint);
     expect(first).to.be.greaterThan(0);
     expect(again).to.equal(0);
     expect(await messageCount(session.id)).to.equal(3);
     expect((await getCheckpoint(f.knex, 'sessions')).globalPosition).to.equal(page.checkpoint.globalPosition);
   });
 
-  it('rolls back the read model and the checkpoint together when an event fails to apply', async () => {
+  it('applies only the part of a page after its checkpoint when an earlier page covered the rest', async () => {
+    const from = await getCheckpoint(f.knex, 'sessions');
+    const first = await appendSession(f.store, 2);
+    const earlier = await readThrough(f.store, from, first.position);
+    const second = await appendSession(f.store, 1);
+    const wider = await readThrough(f.store, from, second.position);
+    expect(await applyPage(f, sessionsProjector, earlier.events, earlier.checkpoint)).to.equal(3);
+    // Applied again from the start, the first session's rows would break their unique keys.
+    expect(await applyPage(f, sessionsProjector, wider.events, wider.checkpoint)).to.equal(2);
+    expect(await messageCount(first.id)).to.equal(2);
+    expect(await messageCount(second.id)).to.equal(1);
+  });
+
+  it('rolls back the read model and the checkpoint together when a statement fails in PostgreSQL', async () => {
+    const before = await getCheckpoint(f.knex, 'sessions');
+    const session = await appendSession(f.store, 1);
+    const page = await readThrough(f.store, before, session.position);
+    // The session's row is written before the failing statement, in the same round trip.
+    const broken: Projector = {
+      ...sessionsProjector,
+      project: (sql, e) => [...sessionsProjector.project(sql, e), ...(e.type === 'SessionMessageAppended' ? [sql.raw('SELECT 1 / 0')] : [])],
+    };
+    const error = await applyPage(f, broken, page.events, page.checkpoint).catch((e: unknown) => e);
+    expect(error).to.have.property('code', '22012');
+    expect(await getCheckpoint(f.knex, 'sessions')).to.deep.equal(before);
+    expect(await f.knex('rm_sessions').where({ id: session.id }).first()).to.equal(undefined);
+    await applyPage(f, sessionsProjector, page.events, page.checkpoint);
+    expect(await messageCount(session.id)).to.equal(1);
+  });
+
+  it('fails a page whose projection throws before anything is sent', async () => {
     const before = await getCheckpoint(f.knex, 'sessions');
     const session = await appendSession(f.store, 1);
     const page = await readThrough(f.store, before, session.position);
     const broken: Projector = {
       ...sessionsProjector,
-      apply: async (trx, e) => {
+      project: (sql, e) => {
         if (e.type === 'SessionMessageAppended') throw new Error('boom');
-        return sessionsProjector.apply(trx, e);
+        return sessionsProjector.project(sql, e);
       },
     };
-    const error = await applyPage(f.knex, broken, page.events, page.checkpoint).catch((e) => e);
-    expect(error).to.be.instanceOf(Error);
+    const error = await applyPage(f, broken, page.events, page.checkpoint).catch((e: unknown) => e);
+    expect(error).to.have.property('message', 'boom');
     expect(await getCheckpoint(f.knex, 'sessions')).to.deep.equal(before);
-    expect(await f.knex('rm_sessions').where({ id: session.id }).first()).to.equal(undefined);
-    await applyPage(f.knex, sessionsProjector, page.events, page.checkpoint);
+    await applyPage(f, sessionsProjector, page.events, page.checkpoint);
     expect(await messageCount(session.id)).to.equal(1);
   });
 

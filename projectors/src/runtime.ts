@@ -59,7 +59,7 @@ export const startProjectors = (deps: {
           handle: async (events, checkpoint) => {
             if (events.length === 0) return idleSaves.later(projector.name, checkpoint);
             idleSaves.forget(projector.name);
-            await applyPage(deps.knex, projector, events, checkpoint);
+            await applyPage(deps, projector, events, checkpoint);
           },
           onError: (error) => log.error({ err: error }, 'projector failed; retrying the page'),
         });

@@ -5,12 +5,12 @@ import type { Knex } from '@agent-platform/infra';
  * it on their row, recomputed whenever a version's status changes.
  */
 export const refreshLatestPublished = (
-  trx: Knex.Transaction,
+  sql: Knex,
   tables: { definitions: string; versions: string; parentColumn: string },
   id: string,
   at: string,
-) =>
-  trx.raw(
+): Knex.Raw =>
+  sql.raw(
     `UPDATE ?? SET updated_time = ?, latest_published_version_id = (
        SELECT id FROM ?? WHERE ?? = ? AND status = 'published' ORDER BY version_no DESC LIMIT 1)
      WHERE id = ?`,

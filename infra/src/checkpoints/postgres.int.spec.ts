@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { createKnex, type Knex } from '../db/postgres.js';
+import { createKnex, createPool, pipelinedTransaction, type Knex, type Pool } from '../db/postgres.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { LOG_START } from '../event-store/port.js';
 import { eventStoreMigrations } from '../event-store/postgres/schema.js';
 import { describeOnEachPostgres } from '../testing/mocha.js';
-import { claimPage, getCheckpoint } from './postgres.js';
+import { claimFreshPage, claimPage, getCheckpoint, isPageAlreadyApplied } from './postgres.js';
 
 const at = (globalPosition: number) => ({ transactionId: String(1000 + globalPosition), globalPosition });
 
@@ -43,5 +43,42 @@ describeOnEachPostgres('claiming a page of the log', ({ db }) => {
     const after = await knex.transaction(async (trx) => (await trx.raw("SELECT current_setting('synchronous_commit') AS mode")).rows[0].mode);
     expect(inside).to.equal('off');
     expect(after).to.equal('on');
+  });
+
+  describe('in one round trip (claimFreshPage)', () => {
+    let pool: Pool;
+    before(() => {
+      pool = createPool(db().url, 2);
+    });
+    after(async () => pool?.end());
+
+    const modeInside = async (name: string, first: number, end: number) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const claim = claimFreshPage(name, at(first), at(end));
+        await client.query(claim.text, [...claim.values]);
+        const { rows } = await client.query("SELECT current_setting('synchronous_commit') AS mode");
+        await client.query('COMMIT');
+        return rows[0].mode as string;
+      } finally {
+        client.release();
+      }
+    };
+
+    it('moves the checkpoint to the end of a page that starts after it, with an asynchronous commit', async () => {
+      expect(await modeInside('fresh-a', 1, 4)).to.equal('off');
+      await pipelinedTransaction(pool, [claimFreshPage('fresh-a', at(5), at(9))]);
+      expect(await getCheckpoint(knex, 'fresh-a')).to.deep.equal(at(9));
+    });
+
+    it('refuses a page whose first event the checkpoint covers, and moves nothing', async () => {
+      await pipelinedTransaction(pool, [claimFreshPage('fresh-b', at(1), at(6))]);
+      for (const first of [6, 3]) {
+        const error = await pipelinedTransaction(pool, [claimFreshPage('fresh-b', at(first), at(10))]).catch((e: unknown) => e);
+        expect(isPageAlreadyApplied(error), `a page starting at ${first}`).to.equal(true);
+      }
+      expect(await getCheckpoint(knex, 'fresh-b')).to.deep.equal(at(6));
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPgError, type Statement } from '../db/postgres.js';
 import type { LogCheckpoint } from '../event-store/port.js';
 import { LOG_START } from '../event-store/port.js';
 
@@ -48,6 +49,23 @@ export const claimPage = async (trx: Knex.Transaction, name: string, pageEnd: Lo
   const stored = rows[0] as { transaction_id: string | null; global_position: string | number | null };
   return stored.transaction_id !== null ? { transactionId: stored.transaction_id, globalPosition: Number(stored.global_position) } : LOG_START;
 };
+
+const PAGE_ALREADY_APPLIED = 'AP409';
+
+/**
+ * The statement that opens a page sent in one round trip (`pipelinedTransaction`): `claimPage`'s lock,
+ * move and asynchronous commit, without its answer, which the statements after it cannot wait for. It
+ * fails instead when the checkpoint already covers the page's first event (another instance, or an
+ * earlier attempt, applied some of it): see `isPageAlreadyApplied`. The function is created by the event
+ * store's migration `0005_claim_page`.
+ */
+export const claimFreshPage = (name: string, firstEvent: LogCheckpoint, pageEnd: LogCheckpoint): Statement => ({
+  text: 'SELECT ap_claim_page($1, $2::xid8, $3, $4::xid8, $5)',
+  values: [name, firstEvent.transactionId, firstEvent.globalPosition, pageEnd.transactionId, pageEnd.globalPosition],
+});
+
+/** The page's transaction rolled back because `claimFreshPage` found some of it applied already. */
+export const isPageAlreadyApplied = (error: unknown): boolean => isPgError(error, PAGE_ALREADY_APPLIED);
 
 /**
  * Moves checkpoints forward in one statement, never back: for pages that change no read model, where

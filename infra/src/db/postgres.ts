@@ -4,14 +4,21 @@ import knexFactory, { type Knex } from 'knex';
 // Positions are bigint in SQL and stay far below 2^53, so they are read as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
+// The conversion node-postgres applies to every value it binds; its typings leave `utils` out.
+const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
+
 export type { Knex };
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 /** Anything that can run a query: a pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
+/**
+ * Clients are in pipeline mode: queries issued without awaiting the one before go to the server at once,
+ * so `pipelinedTransaction` costs one round trip. Queries awaited one by one behave as without it.
+ */
 export const createPool = (connectionString: string, max = 20): pg.Pool => {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'agent-platform' });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'agent-platform', pipeline: true });
   // An idle client that loses its server must not crash the process; the next checkout reconnects.
   pool.on('error', () => undefined);
   return pool;
@@ -33,6 +40,29 @@ export const withTransaction = async <T>(pool: pg.Pool, work: (client: pg.PoolCl
   } finally {
     client.release();
   }
+};
+
+/** A statement with `$n` placeholders and its values, as node-postgres takes it. */
+export type Statement = { text: string; values: readonly unknown[] };
+
+/**
+ * Runs statements in one transaction and one round trip: BEGIN, the statements and COMMIT are written
+ * together, without waiting for each answer. A statement that fails makes the server ignore the rest,
+ * and turns the COMMIT into a rollback; its error is thrown.
+ *
+ * Every value is converted before anything is written: a value that fails to convert after BEGIN went
+ * out would leave its statement unsent while the COMMIT still committed the others.
+ */
+export const pipelinedTransaction = async (pool: pg.Pool, statements: readonly Statement[]): Promise<void> => {
+  const prepared = statements.map((s) => ({ text: s.text, values: s.values.map((v) => prepareValue(v)) }));
+  const client = await pool.connect();
+  const sent = [client.query('BEGIN'), ...prepared.map((s) => client.query(s.text, s.values)), client.query('COMMIT')];
+  // Every answer is awaited before the client goes back: a client with answers still due is not reusable.
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  // A COMMIT that did not answer leaves the connection in an unknown state: it is closed, not reused.
+  client.release(settled.at(-1)!.status === 'rejected' ? (failed!.reason as Error) : undefined);
+  if (failed) throw failed.reason;
 };
 
 export const PG_UNIQUE_VIOLATION = '23505';

@@ -15,79 +15,89 @@ import {
   type RecordedEvent,
 } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
-import type { Projector } from '../projector.js';
+import type { ProjectionStatement, Projector } from '../projector.js';
 
-type Apply = (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>;
+type Project = (sql: Knex, e: RecordedEvent) => ProjectionStatement[];
 
 const RUNS = 'rm_agent_runs';
 const INVOCATIONS = 'rm_agent_tool_invocations';
 
-const queued: Apply = async (trx, e) => {
+const queued: Project = (sql, e) => {
   const d = AgentRunQueued.schema.parse(e.data);
-  await trx(RUNS).insert({
-    id: d.run_id,
-    workspace_id: e.metadata.workspace_id,
-    agent_id: d.agent_id,
-    agent_version_id: d.agent_version_id,
-    session_id: d.session_id,
-    input_text: d.input_text,
-    status: 'queued',
-    auto_execute: d.auto_execute,
-    dry_run: d.dry_run,
-    created_time: e.recorded_at,
-    updated_time: e.recorded_at,
-  });
-};
-
-const leased: Apply = async (trx, e) => {
-  const d = AgentRunLeased.schema.parse(e.data);
-  await trx(RUNS)
-    .where({ id: d.run_id })
-    .update({
-      status: 'running',
-      worker_key: d.worker_key,
-      attempts: d.attempt,
-      lease_expires_at: d.lease_expires_at,
-      started_time: trx.raw('coalesce(started_time, ?)', [e.recorded_at]),
+  return [
+    sql(RUNS).insert({
+      id: d.run_id,
+      workspace_id: e.metadata.workspace_id,
+      agent_id: d.agent_id,
+      agent_version_id: d.agent_version_id,
+      session_id: d.session_id,
+      input_text: d.input_text,
+      status: 'queued',
+      auto_execute: d.auto_execute,
+      dry_run: d.dry_run,
+      created_time: e.recorded_at,
       updated_time: e.recorded_at,
-    });
+    }),
+  ];
 };
 
-const prepared: Apply = async (trx, e) => {
+const leased: Project = (sql, e) => {
+  const d = AgentRunLeased.schema.parse(e.data);
+  return [
+    sql(RUNS)
+      .where({ id: d.run_id })
+      .update({
+        status: 'running',
+        worker_key: d.worker_key,
+        attempts: d.attempt,
+        lease_expires_at: d.lease_expires_at,
+        started_time: sql.raw('coalesce(started_time, ?)', [e.recorded_at]),
+        updated_time: e.recorded_at,
+      }),
+  ];
+};
+
+const prepared: Project = (sql, e) => {
   const d = AgentRunPrepared.schema.parse(e.data);
   // JSON text: knex+pg would send a JS array as a PostgreSQL array, not as jsonb.
-  await trx(RUNS)
-    .where({ id: d.run_id })
-    .update({
-      dry_run: d.dry_run,
-      selected_tool_refs: JSON.stringify(d.selected_tool_refs),
-      selected_skill_refs: JSON.stringify(d.selected_skill_refs),
-      memory: JSON.stringify(d.memory),
-      updated_time: e.recorded_at,
-    });
+  return [
+    sql(RUNS)
+      .where({ id: d.run_id })
+      .update({
+        dry_run: d.dry_run,
+        selected_tool_refs: JSON.stringify(d.selected_tool_refs),
+        selected_skill_refs: JSON.stringify(d.selected_skill_refs),
+        memory: JSON.stringify(d.memory),
+        updated_time: e.recorded_at,
+      }),
+  ];
 };
 
 /** Usage adds up call by call while the run goes; `AgentRunCompleted` then states the total. */
-const modelCalled: Apply = async (trx, e) => {
+const modelCalled: Project = (sql, e) => {
   const d = ModelCallCompleted.schema.parse(e.data);
-  await trx(RUNS)
-    .where({ id: d.run_id })
-    .update({
-      steps: d.step,
-      prompt_tokens: trx.raw('prompt_tokens + ?', [d.usage.prompt_tokens]),
-      completion_tokens: trx.raw('completion_tokens + ?', [d.usage.completion_tokens]),
-      updated_time: e.recorded_at,
-    });
+  return [
+    sql(RUNS)
+      .where({ id: d.run_id })
+      .update({
+        steps: d.step,
+        prompt_tokens: sql.raw('prompt_tokens + ?', [d.usage.prompt_tokens]),
+        completion_tokens: sql.raw('completion_tokens + ?', [d.usage.completion_tokens]),
+        updated_time: e.recorded_at,
+      }),
+  ];
 };
 
 const ended =
-  (changes: (e: RecordedEvent) => { run_id: string } & Record<string, unknown>): Apply =>
-  async (trx, e) => {
+  (changes: (e: RecordedEvent) => { run_id: string } & Record<string, unknown>): Project =>
+  (sql, e) => {
     const { run_id, ...rest } = changes(e);
     // A run that ended holds no lease, whoever held it last.
-    await trx(RUNS)
-      .where({ id: run_id })
-      .update({ ...rest, lease_expires_at: null, finished_time: e.recorded_at, updated_time: e.recorded_at });
+    return [
+      sql(RUNS)
+        .where({ id: run_id })
+        .update({ ...rest, lease_expires_at: null, finished_time: e.recorded_at, updated_time: e.recorded_at }),
+    ];
   };
 
 /** The row an invocation event creates when it is the first one recorded for the invocation. */
@@ -109,51 +119,61 @@ const invocationRow = (e: RecordedEvent, d: InvocationStart, status: string) => 
  * Inserts the invocation, or changes the row an earlier event of it wrote: a started call may be
  * started again by a resumed run, and a failure or skip may be the first event of its invocation.
  */
-const upsertInvocation = (trx: Knex.Transaction, row: Record<string, unknown>, changes: Record<string, unknown>) =>
-  trx(INVOCATIONS).insert(row).onConflict('id').merge(changes);
+const upsertInvocation = (sql: Knex, row: Record<string, unknown>, changes: Record<string, unknown>) =>
+  sql(INVOCATIONS).insert(row).onConflict('id').merge(changes);
 
-const selected: Apply = async (trx, e) => {
+const selected: Project = (sql, e) => {
   const d = ToolInvocationSelected.schema.parse(e.data);
-  await upsertInvocation(trx, invocationRow(e, d, 'selected'), { status: 'selected' });
+  return [
+    upsertInvocation(sql, invocationRow(e, d, 'selected'), { status: 'selected' }),
+  ];
 };
 
 /** A retried call counts one more attempt; `started_time` is the newest start, the one whose outcome gets recorded. */
-const started: Apply = async (trx, e) => {
+const started: Project = (sql, e) => {
   const d = ToolInvocationStarted.schema.parse(e.data);
-  await upsertInvocation(
-    trx,
-    { ...invocationRow(e, d, 'running'), attempts: 1, started_time: e.recorded_at },
-    { status: 'running', attempts: trx.raw('??.attempts + 1', [INVOCATIONS]), started_time: e.recorded_at },
-  );
+  return [
+    upsertInvocation(
+      sql,
+      { ...invocationRow(e, d, 'running'), attempts: 1, started_time: e.recorded_at },
+      { status: 'running', attempts: sql.raw('??.attempts + 1', [INVOCATIONS]), started_time: e.recorded_at },
+    ),
+  ];
 };
 
 /** Always preceded by its `ToolInvocationStarted` (the decider completes only a running call), which wrote the row. */
-const completed: Apply = async (trx, e) => {
+const completed: Project = (sql, e) => {
   const d = ToolInvocationCompleted.schema.parse(e.data);
-  await trx(INVOCATIONS)
-    .where({ id: d.invocation_id })
-    .update({
-      status: 'completed',
-      output_json: d.output_json === undefined ? null : JSON.stringify(d.output_json),
-      duration_ms: d.duration_ms,
-      finished_time: e.recorded_at,
-    });
+  return [
+    sql(INVOCATIONS)
+      .where({ id: d.invocation_id })
+      .update({
+        status: 'completed',
+        output_json: d.output_json === undefined ? null : JSON.stringify(d.output_json),
+        duration_ms: d.duration_ms,
+        finished_time: e.recorded_at,
+      }),
+  ];
 };
 
-const failed: Apply = async (trx, e) => {
+const failed: Project = (sql, e) => {
   const d = ToolInvocationFailed.schema.parse(e.data);
   const outcome = { status: 'failed', error: JSON.stringify(d.error), duration_ms: d.duration_ms, finished_time: e.recorded_at };
-  await upsertInvocation(trx, { ...invocationRow(e, d, 'failed'), ...outcome }, outcome);
+  return [
+    upsertInvocation(sql, { ...invocationRow(e, d, 'failed'), ...outcome }, outcome),
+  ];
 };
 
 /** The view has no field for why a call was skipped, so the reason is its `error`, with the code `SKIPPED`. */
-const skipped: Apply = async (trx, e) => {
+const skipped: Project = (sql, e) => {
   const d = ToolInvocationSkipped.schema.parse(e.data);
   const outcome = { status: 'skipped', error: JSON.stringify({ code: 'SKIPPED', message: d.reason }), finished_time: e.recorded_at };
-  await upsertInvocation(trx, { ...invocationRow(e, d, 'skipped'), ...outcome }, outcome);
+  return [
+    upsertInvocation(sql, { ...invocationRow(e, d, 'skipped'), ...outcome }, outcome),
+  ];
 };
 
-const handlers: Record<string, Apply> = {
+const handlers: Record<string, Project> = {
   [AgentRunQueued.type]: queued,
   [AgentRunLeased.type]: leased,
   [AgentRunPrepared.type]: prepared,
@@ -178,5 +198,5 @@ export const agentRunsProjector: Projector = {
   name: 'agent-runs',
   handles: Object.keys(handlers),
   tables: [INVOCATIONS, RUNS],
-  apply: (trx, event) => handlers[event.type]!(trx, event),
+  project: (sql, event) => handlers[event.type]!(sql, event),
 };

@@ -1,58 +1,64 @@
 import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
-import type { Projector } from '../projector.js';
+import type { ProjectionStatement, Projector } from '../projector.js';
 import { refreshLatestPublished } from '../versions.js';
 
-type Apply = (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>;
+type Project = (sql: Knex, e: RecordedEvent) => ProjectionStatement[];
 
-const created: Apply = async (trx, e) => {
+const created: Project = (sql, e) => {
   const d = AgentCreated.schema.parse(e.data);
-  await trx('rm_agents').insert({
-    id: d.agent_id,
-    workspace_id: e.metadata.workspace_id,
-    code: d.code,
-    name: d.name,
-    agent_type: d.agent_type,
-    description: d.description,
-    created_time: e.recorded_at,
-    updated_time: e.recorded_at,
-  });
+  return [
+    sql('rm_agents').insert({
+      id: d.agent_id,
+      workspace_id: e.metadata.workspace_id,
+      code: d.code,
+      name: d.name,
+      agent_type: d.agent_type,
+      description: d.description,
+      created_time: e.recorded_at,
+      updated_time: e.recorded_at,
+    }),
+  ];
 };
 
-const versionCreated: Apply = async (trx, e) => {
+const versionCreated: Project = (sql, e) => {
   const d = AgentVersionCreated.schema.parse(e.data);
-  await trx('rm_agent_versions').insert({
-    id: d.version_id,
-    workspace_id: e.metadata.workspace_id,
-    agent_id: d.agent_id,
-    version_no: d.version_no,
-    status: 'draft',
-    role: d.role,
-    goal: d.goal,
-    system_prompt: d.system_prompt,
-    model_config: JSON.stringify(d.model_config),
-    memory_policy: JSON.stringify(d.memory_policy),
-    tool_refs: JSON.stringify(d.tool_refs),
-    skill_refs: JSON.stringify(d.skill_refs),
-    created_time: e.recorded_at,
-    updated_time: e.recorded_at,
-  });
-  await trx('rm_agents').where({ id: d.agent_id }).update({ version_count: d.version_no, updated_time: e.recorded_at });
+  return [
+    sql('rm_agent_versions').insert({
+      id: d.version_id,
+      workspace_id: e.metadata.workspace_id,
+      agent_id: d.agent_id,
+      version_no: d.version_no,
+      status: 'draft',
+      role: d.role,
+      goal: d.goal,
+      system_prompt: d.system_prompt,
+      model_config: JSON.stringify(d.model_config),
+      memory_policy: JSON.stringify(d.memory_policy),
+      tool_refs: JSON.stringify(d.tool_refs),
+      skill_refs: JSON.stringify(d.skill_refs),
+      created_time: e.recorded_at,
+      updated_time: e.recorded_at,
+    }),
+    sql('rm_agents').where({ id: d.agent_id }).update({ version_count: d.version_no, updated_time: e.recorded_at }),
+  ];
 };
 
 const TABLES = { definitions: 'rm_agents', versions: 'rm_agent_versions', parentColumn: 'agent_id' };
 
 const statusChange =
-  (status: 'published' | 'archived', parse: (data: unknown) => { agent_id: string; version_id: string }): Apply =>
-  async (trx, e) => {
+  (status: 'published' | 'archived', parse: (data: unknown) => { agent_id: string; version_id: string }): Project =>
+  (sql, e) => {
     const d = parse(e.data);
-    await trx('rm_agent_versions')
-      .where({ id: d.version_id })
-      .update({ status, updated_time: e.recorded_at, ...(status === 'published' ? { published_time: e.recorded_at } : {}) });
-    await refreshLatestPublished(trx, TABLES, d.agent_id, e.recorded_at);
+    return [
+      sql('rm_agent_versions')
+        .where({ id: d.version_id })
+        .update({ status, updated_time: e.recorded_at, ...(status === 'published' ? { published_time: e.recorded_at } : {}) }),
+      refreshLatestPublished(sql, TABLES, d.agent_id, e.recorded_at),
+    ];
   };
 
-const handlers: Record<string, Apply> = {
+const handlers: Record<string, Project> = {
   [AgentCreated.type]: created,
   [AgentVersionCreated.type]: versionCreated,
   [AgentVersionPublished.type]: statusChange('published', (d) => AgentVersionPublished.schema.parse(d)),
@@ -63,5 +69,5 @@ export const agentsProjector: Projector = {
   name: 'agents',
   handles: Object.keys(handlers),
   tables: ['rm_agent_versions', 'rm_agents'],
-  apply: (trx, event) => handlers[event.type]!(trx, event),
+  project: (sql, event) => handlers[event.type]!(sql, event),
 };

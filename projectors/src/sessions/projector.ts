@@ -1,48 +1,54 @@
 import { SessionClosed, SessionMessageAppended, SessionOpened, type RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
-import type { Projector } from '../projector.js';
+import type { ProjectionStatement, Projector } from '../projector.js';
 
-const opened = async (trx: Knex.Transaction, e: RecordedEvent) => {
+const opened = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   const d = SessionOpened.schema.parse(e.data);
-  await trx('rm_sessions').insert({
-    id: d.session_id,
-    workspace_id: e.metadata.workspace_id,
-    app_id: d.app_id,
-    user_id: d.user_id,
-    channel_type: d.channel_type,
-    title: d.title,
-    status: 'active',
-    metadata_json: JSON.stringify(d.metadata_json),
-    created_time: e.recorded_at,
-    updated_time: e.recorded_at,
-  });
+  return [
+    sql('rm_sessions').insert({
+      id: d.session_id,
+      workspace_id: e.metadata.workspace_id,
+      app_id: d.app_id,
+      user_id: d.user_id,
+      channel_type: d.channel_type,
+      title: d.title,
+      status: 'active',
+      metadata_json: JSON.stringify(d.metadata_json),
+      created_time: e.recorded_at,
+      updated_time: e.recorded_at,
+    }),
+  ];
 };
 
-const messageAppended = async (trx: Knex.Transaction, e: RecordedEvent) => {
+const messageAppended = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   const d = SessionMessageAppended.schema.parse(e.data);
-  await trx('rm_session_messages').insert({
-    id: d.message_id,
-    workspace_id: e.metadata.workspace_id,
-    session_id: d.session_id,
-    seq_no: d.seq_no,
-    role: d.role,
-    content_text: d.content_text,
-    metadata_json: JSON.stringify(d.metadata_json),
-    created_time: e.recorded_at,
-  });
-  await trx('rm_sessions')
-    .where({ id: d.session_id })
-    .update({ message_count: d.seq_no, last_message_time: e.recorded_at, updated_time: e.recorded_at });
+  return [
+    sql('rm_session_messages').insert({
+      id: d.message_id,
+      workspace_id: e.metadata.workspace_id,
+      session_id: d.session_id,
+      seq_no: d.seq_no,
+      role: d.role,
+      content_text: d.content_text,
+      metadata_json: JSON.stringify(d.metadata_json),
+      created_time: e.recorded_at,
+    }),
+    sql('rm_sessions')
+      .where({ id: d.session_id })
+      .update({ message_count: d.seq_no, last_message_time: e.recorded_at, updated_time: e.recorded_at }),
+  ];
 };
 
-const closed = async (trx: Knex.Transaction, e: RecordedEvent) => {
+const closed = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   const d = SessionClosed.schema.parse(e.data);
-  await trx('rm_sessions')
-    .where({ id: d.session_id })
-    .update({ status: 'closed', closed_time: e.recorded_at, updated_time: e.recorded_at });
+  return [
+    sql('rm_sessions')
+      .where({ id: d.session_id })
+      .update({ status: 'closed', closed_time: e.recorded_at, updated_time: e.recorded_at }),
+  ];
 };
 
-const handlers: Record<string, (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>> = {
+const handlers: Record<string, (sql: Knex, e: RecordedEvent) => ProjectionStatement[]> = {
   [SessionOpened.type]: opened,
   [SessionMessageAppended.type]: messageAppended,
   [SessionClosed.type]: closed,
@@ -52,5 +58,5 @@ export const sessionsProjector: Projector = {
   name: 'sessions',
   handles: Object.keys(handlers),
   tables: ['rm_session_messages', 'rm_sessions'],
-  apply: (trx, event) => handlers[event.type]!(trx, event),
+  project: (sql, event) => handlers[event.type]!(sql, event),
 };

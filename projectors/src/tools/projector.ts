@@ -1,56 +1,64 @@
 import { ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
-import type { Projector } from '../projector.js';
+import type { ProjectionStatement, Projector } from '../projector.js';
 import { refreshLatestPublished } from '../versions.js';
 
-type Apply = (trx: Knex.Transaction, e: RecordedEvent) => Promise<void>;
+type Project = (sql: Knex, e: RecordedEvent) => ProjectionStatement[];
 
-const created: Apply = async (trx, e) => {
+const created: Project = (sql, e) => {
   const d = ToolCreated.schema.parse(e.data);
-  await trx('rm_tools').insert({
-    id: d.tool_id,
-    workspace_id: e.metadata.workspace_id,
-    code: d.code,
-    name: d.name,
-    tool_type: d.tool_type,
-    description: d.description,
-    created_time: e.recorded_at,
-    updated_time: e.recorded_at,
-  });
+  return [
+    sql('rm_tools').insert({
+      id: d.tool_id,
+      workspace_id: e.metadata.workspace_id,
+      code: d.code,
+      name: d.name,
+      tool_type: d.tool_type,
+      description: d.description,
+      created_time: e.recorded_at,
+      updated_time: e.recorded_at,
+    }),
+  ];
 };
 
-const versionCreated: Apply = async (trx, e) => {
+const versionCreated: Project = (sql, e) => {
   const d = ToolVersionCreated.schema.parse(e.data);
-  await trx('rm_tool_versions').insert({
-    id: d.version_id,
-    workspace_id: e.metadata.workspace_id,
-    tool_id: d.tool_id,
-    version_no: d.version_no,
-    status: 'draft',
-    input_schema_json: JSON.stringify(d.input_schema_json),
-    output_schema_json: JSON.stringify(d.output_schema_json),
-    invoke_config_json: JSON.stringify(d.invoke_config_json),
-    created_time: e.recorded_at,
-    updated_time: e.recorded_at,
-  });
-  await trx('rm_tools').where({ id: d.tool_id }).update({ version_count: d.version_no, updated_time: e.recorded_at });
+  return [
+    sql('rm_tool_versions').insert({
+      id: d.version_id,
+      workspace_id: e.metadata.workspace_id,
+      tool_id: d.tool_id,
+      version_no: d.version_no,
+      status: 'draft',
+      input_schema_json: JSON.stringify(d.input_schema_json),
+      output_schema_json: JSON.stringify(d.output_schema_json),
+      invoke_config_json: JSON.stringify(d.invoke_config_json),
+      created_time: e.recorded_at,
+      updated_time: e.recorded_at,
+    }),
+    sql('rm_tools').where({ id: d.tool_id }).update({ version_count: d.version_no, updated_time: e.recorded_at }),
+  ];
 };
 
 const TABLES = { definitions: 'rm_tools', versions: 'rm_tool_versions', parentColumn: 'tool_id' };
 
-const published: Apply = async (trx, e) => {
+const published: Project = (sql, e) => {
   const d = ToolVersionPublished.schema.parse(e.data);
-  await trx('rm_tool_versions').where({ id: d.version_id }).update({ status: 'published', published_time: e.recorded_at, updated_time: e.recorded_at });
-  await refreshLatestPublished(trx, TABLES, d.tool_id, e.recorded_at);
+  return [
+    sql('rm_tool_versions').where({ id: d.version_id }).update({ status: 'published', published_time: e.recorded_at, updated_time: e.recorded_at }),
+    refreshLatestPublished(sql, TABLES, d.tool_id, e.recorded_at),
+  ];
 };
 
-const deprecated: Apply = async (trx, e) => {
+const deprecated: Project = (sql, e) => {
   const d = ToolVersionDeprecated.schema.parse(e.data);
-  await trx('rm_tool_versions').where({ id: d.version_id }).update({ status: 'deprecated', updated_time: e.recorded_at });
-  await refreshLatestPublished(trx, TABLES, d.tool_id, e.recorded_at);
+  return [
+    sql('rm_tool_versions').where({ id: d.version_id }).update({ status: 'deprecated', updated_time: e.recorded_at }),
+    refreshLatestPublished(sql, TABLES, d.tool_id, e.recorded_at),
+  ];
 };
 
-const handlers: Record<string, Apply> = {
+const handlers: Record<string, Project> = {
   [ToolCreated.type]: created,
   [ToolVersionCreated.type]: versionCreated,
   [ToolVersionPublished.type]: published,
@@ -61,5 +69,5 @@ export const toolsProjector: Projector = {
   name: 'tools',
   handles: Object.keys(handlers),
   tables: ['rm_tool_versions', 'rm_tools'],
-  apply: (trx, event) => handlers[event.type]!(trx, event),
+  project: (sql, event) => handlers[event.type]!(sql, event),
 };

@@ -107,7 +107,40 @@ const createHttpDeliveries: Migration = {
   },
 };
 
+const createClaimPage: Migration = {
+  name: '0005_claim_page',
+  up: async (knex) => {
+    await knex.raw(`
+      -- A projector's page in one round trip (checkpoints/postgres.ts, claimFreshPage): locks the
+      -- consumer's checkpoint, refuses a page whose first event it already covers (the caller then takes
+      -- the slow path, which skips what was applied), moves it to the page's end and makes the
+      -- transaction's commit asynchronous.
+      CREATE FUNCTION ap_claim_page(p_name text, p_first_tx xid8, p_first_pos bigint, p_end_tx xid8, p_end_pos bigint)
+      RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        stored record;
+      BEGIN
+        SELECT transaction_id, global_position INTO stored FROM ap_checkpoints WHERE name = p_name FOR UPDATE;
+        IF FOUND AND (stored.transaction_id, stored.global_position) >= (p_first_tx, p_first_pos) THEN
+          RAISE EXCEPTION 'checkpoint % is already at position %', p_name, stored.global_position
+            USING ERRCODE = 'AP409';
+        END IF;
+        INSERT INTO ap_checkpoints (name, transaction_id, global_position, updated_at)
+        VALUES (p_name, p_end_tx, p_end_pos, now())
+        ON CONFLICT (name) DO UPDATE SET transaction_id = excluded.transaction_id,
+          global_position = excluded.global_position, updated_at = now()
+        WHERE (ap_checkpoints.transaction_id, ap_checkpoints.global_position) < (excluded.transaction_id, excluded.global_position);
+        PERFORM set_config('synchronous_commit', 'off', true);
+      END
+      $$;
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('DROP FUNCTION IF EXISTS ap_claim_page(text, xid8, bigint, xid8, bigint);');
+  },
+};
+
 export const eventStoreMigrations: MigrationSet = {
   tableName: 'ap_migrations_event_store',
-  migrations: [createEventStore, createCheckpoints, createInbox, createHttpDeliveries],
+  migrations: [createEventStore, createCheckpoints, createInbox, createHttpDeliveries, createClaimPage],
 };
