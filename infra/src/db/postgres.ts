@@ -56,7 +56,15 @@ export type Statement = { text: string; values: readonly unknown[] };
 export const pipelinedTransaction = async (pool: pg.Pool, statements: readonly Statement[]): Promise<void> => {
   const prepared = statements.map((s) => ({ text: s.text, values: s.values.map((v) => prepareValue(v)) }));
   const client = await pool.connect();
-  const sent = [client.query('BEGIN'), ...prepared.map((s) => client.query(s.text, s.values)), client.query('COMMIT')];
+  // node-postgres writes each query to the socket as it is issued; corked, the transaction leaves in one write.
+  const socket = client.connection.stream;
+  socket.cork();
+  let sent: Promise<unknown>[];
+  try {
+    sent = [client.query('BEGIN'), ...prepared.map((s) => client.query(s.text, s.values)), client.query('COMMIT')];
+  } finally {
+    socket.uncork();
+  }
   // Every answer is awaited before the client goes back: a client with answers still due is not reusable.
   const settled = await Promise.allSettled(sent);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
