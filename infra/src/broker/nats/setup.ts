@@ -36,7 +36,10 @@ export const wireSubjects = (prefix = ''): WireSubjects => {
  */
 export const connectToNats = async (servers: string | string[], name: string): Promise<NatsConnection> => {
   try {
-    return await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    // No async stack traces: nats.js would otherwise capture two stacks for every request, that is for
+    // every message the relay publishes and every ack a processor confirms; our errors say which
+    // message failed, and their cause keeps what NATS answered.
+    return await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
   } catch (cause) {
     throw new BrokerUnavailable(`cannot connect to NATS at ${String(servers)}`, { cause });
   }
