@@ -18,6 +18,12 @@ export type PostgresEventStoreOptions = {
   pool: Pool;
   /** Where to LISTEN for other processes' appends; without it, readers in other processes poll. */
   listenConnectionString?: string;
+  /**
+   * How often the listening connection looks for another one (default 1 s). A process alone on the
+   * database sends no NOTIFY; one that starts listening is noticed within this time, and until then its
+   * readers find new events by polling.
+   */
+  othersCheckMs?: number;
   upcaster?: Upcaster;
   polling?: PollingOptions;
   /** How often an `any` append retries after losing a race for the next version. */
@@ -34,7 +40,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
   const upcast = options.upcaster ?? ((e: RecordedEvent) => e);
   const hub = createWakeupHub();
   const listener = options.listenConnectionString
-    ? listenForAppends(options.listenConnectionString, hub, options.onError)
+    ? listenForAppends(options.listenConnectionString, hub, options.onError, options.othersCheckMs)
     : undefined;
   const notify = createAppendNotifier(() =>
     (listener?.notify() ?? Promise.reject(new Error('not listening'))).catch(() => pool.query(`NOTIFY ${APPEND_CHANNEL}`)),
@@ -80,7 +86,8 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
       switch (outcome.kind) {
         case 'appended': {
           hub.signal();
-          notify();
+          // Without a listener of its own the store cannot tell who else listens, so it always notifies.
+          if (listener?.othersListening() ?? true) notify();
           const last = outcome.events[outcome.events.length - 1]!;
           return {
             streamId,

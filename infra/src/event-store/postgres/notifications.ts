@@ -28,18 +28,50 @@ export const createAppendNotifier = (send: () => Promise<unknown>): (() => void)
   };
 };
 
+/** What every listening connection is called, so that each can see whether any other listens. */
+export const LISTEN_APPLICATION_NAME = 'agent-platform-listen';
+
+const OTHERS_LISTENING = `SELECT EXISTS (
+  SELECT 1 FROM pg_stat_activity
+  WHERE datname = current_database() AND application_name = '${LISTEN_APPLICATION_NAME}' AND pid <> pg_backend_pid()
+) AS others`;
+
+export type AppendListener = {
+  ready: Promise<void>;
+  notify: () => Promise<unknown>;
+  /**
+   * Whether a listening connection other than this one was there at the last check (every
+   * `othersCheckMs`); true until the first check answers, and after a failed one. Alone, a process's
+   * NOTIFY would only come back to itself: its own readers are signalled in process.
+   */
+  othersListening: () => boolean;
+  close: () => Promise<void>;
+};
+
 /** LISTENs on a dedicated connection and signals the hub; reconnects after a lost connection. */
 export const listenForAppends = (
   connectionString: string,
   hub: WakeupHub,
   onError: (error: unknown) => void = () => undefined,
-): { ready: Promise<void>; notify: () => Promise<unknown>; close: () => Promise<void> } => {
+  othersCheckMs = 1000,
+): AppendListener => {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let others = true;
+
+  const checkOthers = async (): Promise<void> => {
+    try {
+      others = client ? (await client.query<{ others: boolean }>(OTHERS_LISTENING)).rows[0]!.others : true;
+    } catch {
+      others = true;
+    }
+  };
+  const checker = setInterval(() => void checkOthers(), othersCheckMs);
+  checker.unref();
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString, application_name: 'agent-platform-listen' });
+    const next = new pg.Client({ connectionString, application_name: LISTEN_APPLICATION_NAME });
     next.on('error', (error) => {
       onError(error);
       scheduleReconnect();
@@ -52,6 +84,7 @@ export const listenForAppends = (
     });
     await next.query(`LISTEN ${APPEND_CHANNEL}`);
     client = next;
+    await checkOthers();
     // Appends made while we were not listening are found by this read.
     hub.signal();
   };
@@ -59,6 +92,7 @@ export const listenForAppends = (
     if (closed || retry) return;
     client?.end().catch(() => undefined);
     client = undefined;
+    others = true;
     retry = setTimeout(() => {
       retry = undefined;
       connect().catch((error) => {
@@ -71,8 +105,10 @@ export const listenForAppends = (
   return {
     ready: connect(),
     notify: () => (client ? client.query(`NOTIFY ${APPEND_CHANNEL}`) : Promise.reject(new Error('not listening'))),
+    othersListening: () => others,
     close: async () => {
       closed = true;
+      clearInterval(checker);
       if (retry) clearTimeout(retry);
       await client?.end().catch(() => undefined);
     },
