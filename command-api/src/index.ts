@@ -18,6 +18,7 @@ export { toolDecider } from './tools/decider.js';
 export { agentDecider, runnableVersion } from './agents/decider.js';
 export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
 export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions } from './agent-runs/executor.js';
+export { executeRun } from './agent-runs/execution.js';
 
 /**
  * Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state and finds

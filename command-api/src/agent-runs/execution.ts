@@ -45,8 +45,10 @@ export const executeRun = async (
   /** `claim`: only a run this worker can take; one another worker holds or that ended is refused (409). */
   options: ExecuteOptions & { waitMs: number; claim?: boolean },
 ): Promise<{ settled: boolean; outcome: AgentRunOutcome }> => {
-  const before = await readRun(deps.store, runId, workspaceId);
-  if (SETTLED.has(before.state.status)) {
+  // A run this process drives in the caller's workspace is joined as it is; any other is read first.
+  const joinable = !options.claim && deps.executor.drivenHere?.(runId)?.workspaceId === workspaceId;
+  const before = joinable ? undefined : await readRun(deps.store, runId, workspaceId);
+  if (before && SETTLED.has(before.state.status)) {
     if (options.claim) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${before.state.status}`);
     return { settled: true, outcome: before.outcome };
   }
@@ -62,7 +64,8 @@ export const executeRun = async (
     });
   } catch (error) {
     if (!isTakenElsewhere(error) || options.claim) throw error;
-    finished = ended(deps.store, runId, before.version, stopWaiting.signal).then(() => undefined);
+    const from = before ?? (await readRun(deps.store, runId, workspaceId));
+    finished = ended(deps.store, runId, from.version, stopWaiting.signal).then(() => undefined);
   }
   let timer: NodeJS.Timeout | undefined;
   const driven = await Promise.race([finished, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.waitMs)))]);

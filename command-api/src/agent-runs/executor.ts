@@ -17,6 +17,8 @@ export type ExecuteOptions = {
  */
 export type RunExecutor = {
   start: (runId: string, options: ExecuteOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
+  /** The workspace of a run this process drives now and knew from its start, so a caller can join it without reading it. */
+  drivenHere?: (runId: string) => { workspaceId: string } | undefined;
 };
 
 /** What `start` throws when the run is not the caller's to drive: another worker holds it, or it ended. */

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { AGENT_RUNS_CATEGORY, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
-import { isTakenElsewhere } from '@agent-platform/command-api';
+import { executeRun, isTakenElsewhere } from '@agent-platform/command-api';
 import {
   createKnex,
   createLocalModelProvider,
@@ -193,5 +193,35 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     const types = (await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId))).map((e) => e.type);
     expect(types.filter((t) => t === 'AgentRunLeased')).to.have.length(1);
     await Promise.all([loser.stop(), winner.stop()]);
+  });
+
+  it('lets an execute join a run it drives without reading it, and reads it for another workspace', async () => {
+    const { runId, queued } = await queueRun(store);
+    const seen = counted(store);
+    // The model answers once the executes below have started, so the run is still being driven.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const local = createLocalModelProvider();
+    const executor = executorOn(seen.store, { ...local, chat: async (request, options) => {
+        await gate;
+        return local.chat(request, options);
+      },
+    });
+    const { done } = await executor.start(runId, { workerKey: 'worker-1', known: queued });
+    expect(executor.drivenHere(runId)).to.deep.equal({ workspaceId: WORKSPACE });
+    const elsewhere = await executeRun({ store: seen.store, executor, log: silent }, runId, 'ws-other', { workerKey: 'client', waitMs: 5_000 }).catch(
+      (error: unknown) => error,
+    );
+    expect(elsewhere).to.have.property('code', 'AGENT_RUN_NOT_FOUND');
+    const runReads = () => seen.reads.filter((id) => id.startsWith(`${AGENT_RUNS_CATEGORY}-`)).length;
+    const readsBefore = runReads();
+    const executing = executeRun({ store: seen.store, executor, log: silent }, runId, WORKSPACE, { workerKey: 'client', waitMs: 5_000 });
+    release();
+    const executed = await executing;
+    expect(executed).to.deep.include({ settled: true });
+    expect(executed.outcome).to.deep.equal(await done);
+    expect(runReads()).to.equal(readsBefore);
+    expect(executor.drivenHere(runId)).to.equal(undefined);
+    await executor.stop();
   });
 });

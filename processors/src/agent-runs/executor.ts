@@ -72,15 +72,18 @@ const finishDryRun = async (journal: Journal, leaseId: string) => {
   });
 };
 
-/** A run this process drives: `leased` settles once the lease is its (or refused), `done` when the run ends. */
-type Driving = { leased: Promise<void>; done: Promise<AgentRunOutcome>; abort: AbortController };
+/**
+ * A run this process drives: `leased` settles once the lease is its (or refused), `done` when the run ends;
+ * `workspaceId` when the start knew the run's events.
+ */
+type Driving = { leased: Promise<void>; done: Promise<AgentRunOutcome>; abort: AbortController; workspaceId?: string };
 
 /**
  * Leases a run and drives it to its end, renewing the lease while it works. A worker that dies stops
  * renewing; once the lease runs out, any worker's `start` (the processor's redelivery, the sweeper, an
  * HTTP execute) takes the run over and resumes it from its journal.
  */
-export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { stop: () => Promise<void> } => {
+export const createRunExecutor = (executorDeps: ExecutorDeps): Required<RunExecutor> & { stop: () => Promise<void> } => {
   const deps: RunnerDeps & ExecutorDeps = { ...executorDeps, definitions: createDefinitions(executorDeps.store) };
   const byRun = new Map<string, Driving>();
 
@@ -136,7 +139,8 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
       await durable;
       return outcomeOf(runId, journal.state(), journal.position());
     });
-    return { leased, done, abort };
+    const workspaceId = options.known?.[0]?.metadata.workspace_id;
+    return { leased, done, abort, ...(workspaceId ? { workspaceId } : {}) };
   };
 
   return {
@@ -155,6 +159,10 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): RunExecutor & { s
       }
       await driving.leased;
       return { done: driving.done };
+    },
+    drivenHere: (runId) => {
+      const workspaceId = byRun.get(runId)?.workspaceId;
+      return workspaceId ? { workspaceId } : undefined;
     },
     /** Shutting down: stops every run this process works on; their leases run out and another process resumes them. */
     stop: async () => {
