@@ -75,6 +75,21 @@ describeOnEachPostgres('command handler', ({ db }) => {
     expect(fresh).to.be.instanceOf(ConflictError);
   });
 
+  it('without looking the key up first, still appends once: the append finds the key and answers with its first result', async () => {
+    const id = await open();
+    const stream = streamId(SESSIONS_CATEGORY, id);
+    const context = { workspaceId: 'public', idempotencyKey: 'k-late' };
+    const sameMessage = message(id);
+    const first = await handleCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false });
+    const again = await handleCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false });
+    expect(again).to.deep.include({ duplicate: true, lastPosition: first.lastPosition });
+    expect(await store.readStream(stream)).to.have.length(2);
+    // Deciding comes first now: on a closed session the refusal wins over the recorded answer.
+    await handleCommand(store, sessionDecider, stream, { type: 'CloseSession', data: { session_id: id, workspace_id: 'public' } }, { workspaceId: 'public' });
+    const refused = await handleCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false }).catch((e) => e);
+    expect(refused).to.be.instanceOf(ConflictError);
+  });
+
   it('appends a new stream without reading it, and refuses `newStream` on a stream that exists', async () => {
     const id = await open();
     const again = await handleCommand(

@@ -29,6 +29,12 @@ export type CommandOptions = {
   stateless?: boolean;
   /** Re-read and decide again when another writer moved the stream meanwhile; only for commands whose outcome may change with the state. */
   retryOnConflict?: number;
+  /**
+   * Look the idempotency key up before deciding (the default): a retried request gets its first answer
+   * even where deciding again would now refuse. A reaction that copes with such a refusal may skip the
+   * lookup, a round trip: the append still finds the key and answers with what it recorded.
+   */
+  findPriorFirst?: boolean;
 };
 
 /** The command id a key stands for: scoped to the workspace, so keys of two tenants never meet. */
@@ -57,7 +63,7 @@ export const handleCommand = async <S, C, E extends DomainEvent>(
   options: CommandOptions = {},
 ): Promise<AppendResult> => {
   const commandId = context.idempotencyKey ? commandIdFor(context.workspaceId, context.idempotencyKey) : undefined;
-  if (commandId) {
+  if (commandId && options.findPriorFirst !== false) {
     const prior = await store.findCommand(commandId, context.fingerprint);
     if (prior) return prior;
   }

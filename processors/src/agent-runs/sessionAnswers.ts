@@ -38,7 +38,8 @@ export const sessionAnswers = (store: EventStore): Processor => ({
           },
         },
         ctx.commandContext('answer'),
-        { retryOnConflict: 20 },
+        // A redelivered answer is found by its key when appended; a closed session is handled below.
+        { retryOnConflict: 20, findPriorFirst: false },
       );
     } catch (error) {
       // A session closed while the run worked keeps the answer on the run only.
