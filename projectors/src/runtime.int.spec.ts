@@ -102,6 +102,25 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
     }
   });
 
+  it('lets events gather after a page until its linger ends or a reader hurries it, and stops without waiting it out', async () => {
+    const runtime = startProjectors({ ...f, projectors: [sessionsProjector], log: silent, lingerMs: 60_000 });
+    try {
+      const first = await appendSession(f.store, 1);
+      await waitFor(() => reached(first.position));
+      // The page with the first session was applied; the runtime now waits before it takes the next.
+      const second = await appendSession(f.store, 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await reached(second.position)).to.equal(false);
+      runtime.hurry();
+      await waitFor(() => reached(second.position), 2_000);
+      expect(await messageCount(second.id)).to.equal(1);
+    } finally {
+      const stopping = Date.now();
+      await runtime.stop();
+      expect(Date.now() - stopping).to.be.below(5_000);
+    }
+  });
+
   it('rebuilds a read model from the log by replay, and refuses while a live runtime runs it', async () => {
     const session = await appendSession(f.store, 4);
     const runtime = startProjectors({ ...f, projectors: [sessionsProjector], log: silent });

@@ -20,9 +20,20 @@ import type { Projector } from './projector.js';
  */
 const IDLE_SAVE_MS = 50;
 
+/**
+ * How long a projector waits after a page before it takes the next, by default: the events appended
+ * meanwhile then go in one page, one transaction, instead of one each (an agent run appends seven times
+ * within some milliseconds). A read waiting for its writes cuts the wait short (`hurry`).
+ */
+const LINGER_MS = 5;
+
 export const leadershipName = (projector: Projector): string => `projector:${projector.name}`;
 
-export type ProjectorRuntime = { stop: () => Promise<void> };
+export type ProjectorRuntime = {
+  stop: () => Promise<void>;
+  /** Ends every projector's wait after its last page now: a read is waiting for what they have not applied yet. */
+  hurry: () => void;
+};
 
 /**
  * Runs each projector from its checkpoint, catch-up then live. One process at a time runs a given
@@ -36,11 +47,27 @@ export const startProjectors = (deps: {
   log: Logger;
   standbyRetryMs?: number;
   idleSaveMs?: number;
+  lingerMs?: number;
 }): ProjectorRuntime => {
   let stopped = false;
   let stop: () => void = () => undefined;
   const stopSignal = new Promise<void>((resolve) => (stop = resolve));
   const idleSaves = createCheckpointSaver(deps.knex, deps.idleSaveMs ?? IDLE_SAVE_MS, deps.log);
+  const lingerMs = deps.lingerMs ?? LINGER_MS;
+  const lingering = new Set<() => void>();
+  const linger = () =>
+    new Promise<void>((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        lingering.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, lingerMs);
+      lingering.add(end);
+    });
+  const hurry = () => {
+    for (const end of [...lingering]) end();
+  };
   const running = deps.projectors.map(async (projector) => {
     const log = deps.log.child({ projector: projector.name });
     while (!stopped) {
@@ -60,6 +87,7 @@ export const startProjectors = (deps: {
             if (events.length === 0) return idleSaves.later(projector.name, checkpoint);
             idleSaves.forget(projector.name);
             await applyPage(deps, projector, events, checkpoint);
+            if (lingerMs > 0 && !stopped) await linger();
           },
           onError: (error) => log.error({ err: error }, 'projector failed; retrying the page'),
         });
@@ -79,7 +107,9 @@ export const startProjectors = (deps: {
     stop: async () => {
       stopped = true;
       stop();
+      hurry();
       await Promise.all(running);
     },
+    hurry,
   };
 };

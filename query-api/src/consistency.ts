@@ -21,7 +21,13 @@ const requestedPosition = (req: Request): number | undefined => {
  * Read-your-writes: a command answers with the global position of its last event; a query that sends
  * it back waits (bounded) until the projections it reads from have applied that event, else 503.
  */
-export const createConsistency = (deps: { knex: Knex; store: EventStore; timeoutMs: number }): Consistency => ({
+export const createConsistency = (deps: {
+  knex: Knex;
+  store: EventStore;
+  timeoutMs: number;
+  /** Asks the projectors of this process to apply what they hold back now (`ProjectorRuntime.hurry`). */
+  hurry?: () => void;
+}): Consistency => ({
   awaitPosition: async (req, projections) => {
     const position = requestedPosition(req);
     if (!position) return;
@@ -29,6 +35,7 @@ export const createConsistency = (deps: { knex: Knex; store: EventStore; timeout
     let target = await deps.store.checkpointOf(position);
     for (let delay = 2; ; delay = Math.min(delay * 2, 25)) {
       if (target && (await checkpointsReached(deps.knex, projections, target))) return;
+      deps.hurry?.();
       if (Date.now() >= deadline) {
         throw new UnavailableError(
           'PROJECTION_BEHIND',

@@ -18,6 +18,8 @@ export const createQueryApi = (deps: {
   store: EventStore;
   projectionNames: readonly string[];
   readYourWritesTimeoutMs: number;
+  /** The projectors of this process, when it runs them: a read waiting for its writes hurries them. */
+  hurryProjections?: () => void;
   /** Mounts `GET /models` (and `/models/models` for the OpenAI client) when given. */
   models?: ModelProvider;
 }): Api => {
@@ -26,7 +28,12 @@ export const createQueryApi = (deps: {
     knex: deps.knex,
     store: deps.store,
     projectionNames: deps.projectionNames,
-    consistency: createConsistency({ knex: deps.knex, store: deps.store, timeoutMs: deps.readYourWritesTimeoutMs }),
+    consistency: createConsistency({
+      knex: deps.knex,
+      store: deps.store,
+      timeoutMs: deps.readYourWritesTimeoutMs,
+      ...(deps.hurryProjections ? { hurry: deps.hurryProjections } : {}),
+    }),
     queryHeaders: ReadYourWritesHeaders,
   };
   sessionQueries(api, queryDeps);

@@ -62,10 +62,10 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     closers.push(() => store.close());
 
     const projectionNames = projectors.map((p) => p.name);
-    if (roles.includes('projectors')) {
-      const runtime = startProjectors({ store, knex, pool, projectors, log });
-      closers.push(() => runtime.stop());
-    }
+    const projectorRuntime = roles.includes('projectors')
+      ? startProjectors({ store, knex, pool, projectors, log, lingerMs: config.AGENT_PLATFORM_PROJECTION_LINGER_MS })
+      : undefined;
+    if (projectorRuntime) closers.push(() => projectorRuntime.stop());
     const broker = roles.includes('relay') || roles.includes('processors') ? await openBroker(config, log) : undefined;
     if (broker) closers.push(() => broker.close());
     const relay = broker && roles.includes('relay') ? startRelay({ store, broker, knex, pool, log }) : undefined;
@@ -112,7 +112,14 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     }
     if (roles.includes('query-api')) {
       apis.push(
-        createQueryApi({ knex, store, projectionNames, readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS, models }),
+        createQueryApi({
+          knex,
+          store,
+          projectionNames,
+          readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS,
+          models,
+          ...(projectorRuntime ? { hurryProjections: projectorRuntime.hurry } : {}),
+        }),
       );
     }
     if (apis.length === 0) return { url: undefined, databaseUrl: database.url, stop };

@@ -223,6 +223,21 @@ describeOnPlatform('sessions: read-your-writes when the read model lags', (serve
   });
 }, WITHOUT_PROJECTORS);
 
+// Projectors that let events gather for a second after each page, longer than a read waits for its writes.
+const LONG_LINGER = { env: { AGENT_PLATFORM_PROJECTION_LINGER_MS: '1000', AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: '800' } } as const;
+
+describeOnPlatform('sessions: read-your-writes while projectors let events gather', (server) => {
+  it('reads each write at once: a waiting read hurries the projectors of its process', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { body } = await server().request('POST', '/sessions', { body: sessionBody() });
+      const started = Date.now();
+      const answer = await server().request('GET', `/sessions/${body.id}`, { headers: { 'x-min-position': String(body.position) } });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      expect(Date.now() - started).to.be.below(500);
+    }
+  });
+}, LONG_LINGER);
+
 describe('sessions: the embedded default of `npm start`', function () {
   this.timeout(120_000);
   let dataDir: string;
