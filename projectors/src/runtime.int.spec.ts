@@ -22,6 +22,12 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
     const target = await f.store.checkpointOf(position);
     return Boolean(target) && checkpointsReached(f.knex, ['sessions'], target!);
   };
+  /** A new session of one message, the page of the log that holds it, and the checkpoint before it. */
+  const sessionPage = async () => {
+    const before = await getCheckpoint(f.knex, 'sessions');
+    const session = await appendSession(f.store, 1);
+    return { before, session, page: await readThrough(f.store, before, session.position) };
+  };
   const messageCount = async (id: string) =>
     Number((await f.knex('rm_session_messages').where({ session_id: id }).count({ n: '*' }))[0]!.n);
 
@@ -50,9 +56,7 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
   });
 
   it('rolls back the read model and the checkpoint together when a statement fails in PostgreSQL', async () => {
-    const before = await getCheckpoint(f.knex, 'sessions');
-    const session = await appendSession(f.store, 1);
-    const page = await readThrough(f.store, before, session.position);
+    const { before, session, page } = await sessionPage();
     // The session's row is written before the failing statement, in the same round trip.
     const broken: Projector = {
       ...sessionsProjector,
@@ -67,9 +71,7 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
   });
 
   it('fails a page whose projection throws before anything is sent', async () => {
-    const before = await getCheckpoint(f.knex, 'sessions');
-    const session = await appendSession(f.store, 1);
-    const page = await readThrough(f.store, before, session.position);
+    const { before, session, page } = await sessionPage();
     const broken: Projector = {
       ...sessionsProjector,
       project: (sql, e) => {
