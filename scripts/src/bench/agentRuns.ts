@@ -416,6 +416,19 @@ export const measureAgentRuns = (
     // After a failed cell, the platform's later cells are not tried: a broken platform would only time out again.
     let skipPlatform = 'notMeasured' in started ? started.notMeasured : undefined;
 
+    // Both contenders run unmeasured at 1 client first, as long as a measured cell: the platform has just
+    // started, and in its first seconds its code is still being compiled and its pools and caches filled.
+    // Without this, its first cell (1 client) measured 3-14 ms per run more than the same cell repeated
+    // on the same server right after.
+    console.error('  warming up both contenders');
+    const warmUp: Timing = { warmupMs: timing.durationMs, durationMs: 0 };
+    await measure(1, warmUp, inProcess);
+    if ('result' in started && skipPlatform === undefined) {
+      const platform = started.result;
+      const warmed = await outcomeOf(() => measure(1, warmUp, () => platform.newOperation([])));
+      if ('notMeasured' in warmed) skipPlatform = `it failed while warming up: ${warmed.notMeasured}`;
+    }
+
     const rows: AgentRunRow[] = [];
     for (const concurrency of concurrencies) {
       const prepare = async () => {
