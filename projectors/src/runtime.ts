@@ -1,5 +1,6 @@
 import {
   createCheckpointSaver,
+  createWakeupHub,
   getCheckpoint,
   tryLeadership,
   type EventStore,
@@ -54,22 +55,12 @@ export const startProjectors = (deps: {
   const stopSignal = new Promise<void>((resolve) => (stop = resolve));
   const idleSaves = createCheckpointSaver(deps.knex, deps.idleSaveMs ?? IDLE_SAVE_MS, deps.log);
   const lingerMs = deps.lingerMs ?? LINGER_MS;
-  const lingering = new Set<() => void>();
-  const linger = () =>
-    new Promise<void>((resolve) => {
-      const end = () => {
-        clearTimeout(timer);
-        lingering.delete(end);
-        resolve();
-      };
-      const timer = setTimeout(end, lingerMs);
-      lingering.add(end);
-    });
-  const hurry = () => {
-    for (const end of [...lingering]) end();
-  };
+  // One hub for every projector's wait after a page: `hurry` signals them all, and a signal that comes
+  // while a projector applies a page ends its next wait at once.
+  const hurries = createWakeupHub();
   const running = deps.projectors.map(async (projector) => {
     const log = deps.log.child({ projector: projector.name });
+    const hurried = hurries.attach();
     while (!stopped) {
       let leadership: Leadership | undefined;
       let subscription: Subscription | undefined;
@@ -87,7 +78,7 @@ export const startProjectors = (deps: {
             if (events.length === 0) return idleSaves.later(projector.name, checkpoint);
             idleSaves.forget(projector.name);
             await applyPage(deps, projector, events, checkpoint);
-            if (lingerMs > 0 && !stopped) await linger();
+            if (lingerMs > 0 && !stopped) await hurried.wakeups.wait(lingerMs);
           },
           onError: (error) => log.error({ err: error }, 'projector failed; retrying the page'),
         });
@@ -102,14 +93,15 @@ export const startProjectors = (deps: {
         await leadership?.release();
       }
     }
+    hurried.release();
   });
   return {
     stop: async () => {
       stopped = true;
       stop();
-      hurry();
+      hurries.signal();
       await Promise.all(running);
     },
-    hurry,
+    hurry: () => hurries.signal(),
   };
 };
