@@ -36,8 +36,10 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_EVENTSTORE_URL: optionalUrl(['esdb://', 'esdb+discover://', 'kurrentdb://', 'kurrentdb+discover://', 'kdb://']),
   AGENT_PLATFORM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-  /** How long a projector lets new events gather after a page before it applies the next; 0: at once. */
+  /** How long new events gather for a projector after its last read before it reads them; 0: at once. */
   AGENT_PLATFORM_PROJECTION_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** The same for the relay: the broker gets fewer, larger batches, each event up to this much later. */
+  AGENT_PLATFORM_RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   AGENT_PLATFORM_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   /** Neither this nor the key set: the deterministic local provider answers, so no key is ever needed. */
   AGENT_PLATFORM_PROVIDER_BASE_URL: optionalUrl(['http://', 'https://']),

@@ -56,11 +56,13 @@ describe('loadConfig', () => {
         AGENT_PLATFORM_EMBEDDED_DB_PORT: '65535',
         AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: '0',
         AGENT_PLATFORM_PROJECTION_LINGER_MS: '0',
+        AGENT_PLATFORM_RELAY_LINGER_MS: '0',
       });
       expect(config.AGENT_PLATFORM_PORT).to.equal(0);
       expect(config.AGENT_PLATFORM_EMBEDDED_DB_PORT).to.equal(65535);
       expect(config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS).to.equal(0);
       expect(config.AGENT_PLATFORM_PROJECTION_LINGER_MS).to.equal(0);
+      expect(config.AGENT_PLATFORM_RELAY_LINGER_MS).to.equal(0);
     });
   });
 
@@ -98,6 +100,7 @@ describe('loadConfig', () => {
       ['AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS', '-1'],
       ['AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS', 'soon'],
       ['AGENT_PLATFORM_PROJECTION_LINGER_MS', '5000'],
+      ['AGENT_PLATFORM_RELAY_LINGER_MS', '-1'],
       ['AGENT_PLATFORM_DB_POOL_SIZE', '0'],
       ['AGENT_PLATFORM_NATS_URL', 'http://localhost:4222'],
       ['AGENT_PLATFORM_EVENTSTORE_URL', 'http://localhost:2113'],
@@ -163,6 +166,7 @@ describe('loadConfig', () => {
         AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: '',
         AGENT_PLATFORM_DB_POOL_SIZE: '',
         AGENT_PLATFORM_PROJECTION_LINGER_MS: '',
+        AGENT_PLATFORM_RELAY_LINGER_MS: '',
       });
       expect(config.AGENT_PLATFORM_PORT).to.equal(8000);
       expect(config.AGENT_PLATFORM_EMBEDDED_DB_PORT).to.equal(54329);
@@ -171,6 +175,7 @@ describe('loadConfig', () => {
       expect(config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS).to.equal(5000);
       expect(config.AGENT_PLATFORM_DB_POOL_SIZE).to.equal(20);
       expect(config.AGENT_PLATFORM_PROJECTION_LINGER_MS).to.equal(5);
+      expect(config.AGENT_PLATFORM_RELAY_LINGER_MS).to.equal(5);
     });
 
     it('the real servers are used when the URLs are set', () => {

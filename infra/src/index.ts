@@ -42,7 +42,6 @@ export { createHttpApp } from './http/app.js';
 export { tryLeadership, type Leadership } from './db/leadership.js';
 export { oldestOpenTransactionSeconds } from './event-store/postgres/horizon.js';
 export { lagOf, type Lag } from './event-store/lag.js';
-export { createWakeupHub, type WakeupHub } from './event-store/wakeups.js';
 export type { Broker, OutgoingMessage, PublishAck, Delivery, ConsumeOptions, Consumer } from './broker/port.js';
 export { startRelay, relayName, type Relay, type RelayStatus } from './relay/relay.js';
 export { toMessage } from './relay/messages.js';

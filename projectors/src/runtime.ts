@@ -1,6 +1,5 @@
 import {
   createCheckpointSaver,
-  createWakeupHub,
   getCheckpoint,
   tryLeadership,
   type EventStore,
@@ -22,9 +21,9 @@ import type { Projector } from './projector.js';
 const IDLE_SAVE_MS = 50;
 
 /**
- * How long a projector waits after a page before it takes the next, by default: the events appended
- * meanwhile then go in one page, one transaction, instead of one each (an agent run appends seven times
- * within some milliseconds). A read waiting for its writes cuts the wait short (`hurry`).
+ * How long new events gather for a projector after its last read, by default: they then go in one page,
+ * one transaction, instead of one each (an agent run appends seven times within some milliseconds). A
+ * read waiting for its writes cuts the wait short (`hurry`).
  */
 const LINGER_MS = 5;
 
@@ -55,12 +54,9 @@ export const startProjectors = (deps: {
   const stopSignal = new Promise<void>((resolve) => (stop = resolve));
   const idleSaves = createCheckpointSaver(deps.knex, deps.idleSaveMs ?? IDLE_SAVE_MS, deps.log);
   const lingerMs = deps.lingerMs ?? LINGER_MS;
-  // One hub for every projector's wait after a page: `hurry` signals them all, and a signal that comes
-  // while a projector applies a page ends its next wait at once.
-  const hurries = createWakeupHub();
+  const subscriptions = new Set<Subscription>();
   const running = deps.projectors.map(async (projector) => {
     const log = deps.log.child({ projector: projector.name });
-    const hurried = hurries.attach();
     while (!stopped) {
       let leadership: Leadership | undefined;
       let subscription: Subscription | undefined;
@@ -74,34 +70,36 @@ export const startProjectors = (deps: {
         subscription = deps.store.subscribe({
           from,
           types: projector.handles,
+          lingerMs,
           handle: async (events, checkpoint) => {
             if (events.length === 0) return idleSaves.later(projector.name, checkpoint);
             idleSaves.forget(projector.name);
             await applyPage(deps, projector, events, checkpoint);
-            if (lingerMs > 0 && !stopped) await hurried.wakeups.wait(lingerMs);
           },
           onError: (error) => log.error({ err: error }, 'projector failed; retrying the page'),
         });
+        subscriptions.add(subscription);
         await Promise.race([leadership.lost, subscription.done, stopSignal]);
       } catch (error) {
         log.error({ err: error }, 'projector stopped; restarting');
         await new Promise((r) => setTimeout(r, 1000));
       } finally {
+        if (subscription) subscriptions.delete(subscription);
         await subscription?.stop();
         // Before the lock goes: a new leader must not find a checkpoint this one is still about to move.
         await idleSaves.flush();
         await leadership?.release();
       }
     }
-    hurried.release();
   });
   return {
     stop: async () => {
       stopped = true;
       stop();
-      hurries.signal();
       await Promise.all(running);
     },
-    hurry: () => hurries.signal(),
+    hurry: () => {
+      for (const subscription of subscriptions) subscription.hurry();
+    },
   };
 };

@@ -42,12 +42,22 @@ export type ReadAllResult = {
   blockedByOpenTransaction: boolean;
 };
 
-export type Subscription = { stop: () => Promise<void>; done: Promise<void> };
+export type Subscription = {
+  stop: () => Promise<void>;
+  done: Promise<void>;
+  /** Ends the current linger: what was appended so far is delivered as soon as it can be read. */
+  hurry: () => void;
+};
 
 export type SubscribeOptions = {
   from: LogCheckpoint;
   batchSize?: number;
   types?: readonly string[];
+  /**
+   * Once live, how long new events may gather before they are read for this subscription, counted from
+   * the previous read: fewer, larger batches for consumers that can wait a little. 0 (the default): at once.
+   */
+  lingerMs?: number;
   /** Called with each batch in log order; the subscription moves on only after it resolves. */
   handle: (events: RecordedEvent[], checkpoint: LogCheckpoint) => Promise<void>;
   onError?: (error: unknown) => void;

@@ -28,6 +28,7 @@ const counted = (store: EventStore) => {
           counts.stopped++;
           await subscription.stop();
         },
+        hurry: subscription.hurry,
       };
     },
   };

@@ -29,6 +29,12 @@ const before = (a: Key, b: Key): boolean => a.tx < b.tx || (a.tx === b.tx && a.p
  * slow handler, a retried page) reads on its own again until it has caught up, so one slow or failing
  * consumer never holds the others back.
  *
+ * A live subscription with `lingerMs` takes new events at most once per linger, and the shared reader
+ * reads only for a subscription that waits for more: while all of them are busy (a page in hand) or
+ * lingering, appends are not read one by one, and the next read gets all of them at once. Subscriptions
+ * woken by the same read linger in step, so a relay and a few projectors share one read per linger. An
+ * append after a quiet spell is taken at once; `hurry` cuts a subscription's linger short.
+ *
  * The handler sees every page that moves the checkpoint, even one whose events were all filtered out, so
  * a consumer's checkpoint keeps up with the log.
  */
@@ -49,6 +55,10 @@ export const sharedSubscriptions = (
   let start: Key | undefined;
   let head: LogCheckpoint | undefined;
   const live = new Set<() => void>();
+  /** Live subscriptions that took everything read so far and wait for more. */
+  const hungry = new Set<() => void>();
+  /** Signalled when a subscription becomes hungry. */
+  const demand = createWakeups();
   let reader: Promise<void> | undefined;
   let readerWakeups: ReturnType<WakeupHub['attach']> | undefined;
 
@@ -78,6 +88,9 @@ export const sharedSubscriptions = (
           } else {
             await attached.wakeups.wait(idlePollMs);
           }
+          // Nothing is read while every subscription is busy or lingering: the first one back for more
+          // gets all that was appended meanwhile in one read.
+          while (live.size > 0 && hungry.size === 0) await demand.wait(idlePollMs);
         } catch (error) {
           onError(error);
           await attached.wakeups.wait(errorRetryMs);
@@ -102,8 +115,12 @@ export const sharedSubscriptions = (
   };
   const leave = (wake: () => void) => {
     live.delete(wake);
+    hungry.delete(wake);
     // The reader sees the empty set when it wakes, and stops.
-    if (live.size === 0) readerWakeups?.wakeups.signal();
+    if (live.size === 0) {
+      readerWakeups?.wakeups.signal();
+      demand.signal();
+    }
   };
 
   /** What the shared reader holds after `after`, at most `limit` events; `behind` when it no longer holds all of it. */
@@ -129,17 +146,28 @@ export const sharedSubscriptions = (
     const wanted = options.types ? new Set(options.types) : undefined;
     const wakeups = createWakeups();
     const wake = () => wakeups.signal();
+    const lingerMs = options.lingerMs ?? 0;
+    /** When it last took a page; once live, its linger counts from then. */
+    let tookAt = -Infinity;
+    let hurried = false;
     let stopped = false;
     let checkpoint = options.from;
     let isLive = false;
 
     const handle = async (events: RecordedEvent[], next: LogCheckpoint) => {
+      tookAt = performance.now();
+      hurried = false;
       await options.handle(events, next);
       checkpoint = next;
     };
 
     const step = async (): Promise<void> => {
       if (isLive) {
+        const lingeringMs = hurried ? 0 : tookAt + lingerMs - performance.now();
+        if (lingeringMs > 0) {
+          await wakeups.wait(lingeringMs);
+          return;
+        }
         const taken = take(checkpoint, batchSize);
         if (taken === 'behind') {
           isLive = false;
@@ -147,7 +175,10 @@ export const sharedSubscriptions = (
         } else if (taken) {
           await handle(wanted ? taken.events.filter((e) => wanted.has(e.type)) : taken.events, taken.checkpoint);
         } else {
+          hungry.add(wake);
+          demand.signal();
           await wakeups.wait(idlePollMs);
+          hungry.delete(wake);
         }
         return;
       }
@@ -178,6 +209,10 @@ export const sharedSubscriptions = (
         stopped = true;
         wakeups.signal();
         await done;
+      },
+      hurry: () => {
+        hurried = true;
+        wakeups.signal();
       },
     };
   };

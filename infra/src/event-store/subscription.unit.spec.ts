@@ -61,17 +61,16 @@ const setUp = (polling: Parameters<typeof sharedSubscriptions>[2] = {}) => {
   const subscriber = (options: Partial<SubscribeOptions> = {}) => {
     const seen: string[] = [];
     const checkpoints: number[] = [];
-    subscriptions.push(
-      subscribe({
-        from: LOG_START,
-        handle: async (events, checkpoint) => {
-          seen.push(...events.map((e) => e.event_id));
-          checkpoints.push(checkpoint.globalPosition);
-        },
-        ...options,
-      }),
-    );
-    return { seen, checkpoints };
+    const subscription = subscribe({
+      from: LOG_START,
+      handle: async (events, checkpoint) => {
+        seen.push(...events.map((e) => e.event_id));
+        checkpoints.push(checkpoint.globalPosition);
+      },
+      ...options,
+    });
+    subscriptions.push(subscription);
+    return { seen, checkpoints, subscription };
   };
   const appendAndSignal = (count: number, type?: string) => {
     for (let i = 0; i < count; i++) log.append(type);
@@ -97,6 +96,71 @@ describe('shared subscriptions', () => {
     for (const s of subscribers) expect(s.seen).to.deep.equal(ids(1, 20));
     // One read per append, and at most one more that finds nothing; six readers would make 20 × 6.
     expect(log.reads() - before).to.be.at.most(40);
+  });
+
+  it('does not read while every live subscription is busy, and reads all that was appended meanwhile at once when one is back', async () => {
+    const { log, subscriber, appendAndSignal, stopAll } = setUp();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    subscriber({
+      handle: async (events) => {
+        seen.push(...events.map((e) => e.event_id));
+        if (events.length) await gate;
+      },
+    });
+    await sleep(10);
+    appendAndSignal(1);
+    await waitFor(() => seen.length === 1, 'the first event');
+    const before = log.reads();
+    for (let n = 0; n < 10; n++) {
+      appendAndSignal(1);
+      await sleep(1);
+    }
+    await sleep(20);
+    expect(log.reads() - before).to.be.at.most(1);
+    release();
+    await waitFor(() => seen.length === 11, 'the events appended while it was busy');
+    await stopAll();
+    expect(seen).to.deep.equal(ids(1, 11));
+    expect(log.reads() - before).to.be.at.most(3);
+  });
+
+  it('lets a lingering subscription take what was appended during its linger in one page, read once', async () => {
+    const { log, subscriber, appendAndSignal, stopAll } = setUp();
+    const lingering = subscriber({ lingerMs: 100 });
+    await sleep(10);
+    appendAndSignal(1);
+    // After a quiet spell, at once.
+    await waitFor(() => lingering.seen.length === 1, 'the first event');
+    const pages = lingering.checkpoints.length;
+    const before = log.reads();
+    for (let n = 0; n < 10; n++) {
+      appendAndSignal(1);
+      await sleep(2);
+    }
+    expect(lingering.seen).to.have.length(1);
+    await waitFor(() => lingering.seen.length === 11, 'the events appended during the linger');
+    await stopAll();
+    expect(lingering.seen).to.deep.equal(ids(1, 11));
+    expect(lingering.checkpoints.length - pages).to.equal(1);
+    expect(log.reads() - before).to.be.at.most(2);
+  });
+
+  it('ends a linger when the subscription is hurried', async () => {
+    const { subscriber, appendAndSignal, stopAll } = setUp();
+    const lingering = subscriber({ lingerMs: 60_000 });
+    await sleep(10);
+    appendAndSignal(1);
+    await waitFor(() => lingering.seen.length === 1, 'the first event');
+    appendAndSignal(1);
+    await sleep(50);
+    expect(lingering.seen).to.have.length(1);
+    lingering.subscription.hurry();
+    await waitFor(() => lingering.seen.length === 2, 'the hurried event');
+    const stopping = performance.now();
+    await stopAll();
+    expect(performance.now() - stopping).to.be.below(1000);
   });
 
   it('lets a subscription from the start catch up on its own in full pages, then go live without a gap or a repeat', async () => {

@@ -105,6 +105,34 @@ describeOnEachPostgres('outbox relay', ({ db }) => {
     }
   });
 
+  it('publishes an append after a quiet spell at once, and what follows within its linger in one batch', async () => {
+    const counted = instrumented(broker);
+    const batches: number[] = [];
+    const relay = startRelay({
+      store,
+      broker: { ...counted.broker, publish: (messages) => (batches.push(messages.length), counted.broker.publish(messages)) },
+      knex,
+      pool,
+      log: silent,
+      lingerMs: 1000,
+    });
+    try {
+      await waitUntil(() => relay.status().leader);
+      await sleep(200);
+      await store.append(`session-${randomUUID()}`, [event(0)], { expectedVersion: 'any' });
+      await waitUntil(() => received.length === 1, 500);
+      await appendMany(3, 2);
+      await sleep(200);
+      expect(received).to.have.length(1);
+      await waitUntil(() => received.length === 7, 3000);
+      expect(batches).to.deep.equal([1, 6]);
+    } finally {
+      const stopping = Date.now();
+      await relay.stop();
+      expect(Date.now() - stopping).to.be.below(1000);
+    }
+  });
+
   it('keeps its checkpoint while the broker refuses, and publishes everything once it is back', async () => {
     const flaky = instrumented(broker);
     flaky.fail(true);

@@ -42,6 +42,8 @@ export const startRelay = (deps: {
   log: Logger;
   batchSize?: number;
   standbyRetryMs?: number;
+  /** How long new events gather after the relay's last read of the log (`SubscribeOptions.lingerMs`). */
+  lingerMs?: number;
 }): Relay => {
   const state: RelayStatus = { leader: false, checkpoint: undefined, published: 0, caughtUpAt: undefined };
   let stopped = false;
@@ -59,6 +61,7 @@ export const startRelay = (deps: {
       subscription = deps.store.subscribe({
         from: state.checkpoint,
         batchSize: deps.batchSize ?? 500,
+        lingerMs: deps.lingerMs ?? 0,
         handle: async (events, checkpoint) => {
           if (events.length) await deps.broker.publish(events.map(toMessage));
           saver.later(relayName(deps.broker), checkpoint);

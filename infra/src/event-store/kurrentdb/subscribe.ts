@@ -96,5 +96,7 @@ export const subscribeToAll = (
       wakeups.signal();
       await done;
     },
+    // The server pushes events as they come and this adapter hands them on at once: it never lingers.
+    hurry: () => undefined,
   };
 };
