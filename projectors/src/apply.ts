@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RecordedEvent } from '@agent-platform/contracts';
 import {
   advanceCheckpoint,
@@ -20,9 +21,14 @@ const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   return ta > tb || (ta === tb && a.globalPosition > b.globalPosition);
 };
 
+/**
+ * Named after its text, so each connection prepares it once: planning the projections' small statements
+ * cost PostgreSQL more than running them. Projectors build them from a fixed set of shapes (no lists of
+ * varying length), so the names stay few.
+ */
 const compiled = (statement: ProjectionStatement): Statement => {
   const { sql, bindings } = statement.toSQL().toNative();
-  return { text: sql, values: bindings };
+  return { name: `ap_projection_${createHash('sha1').update(sql).digest('base64url')}`, text: sql, values: bindings };
 };
 
 /**

@@ -60,6 +60,7 @@ const PAGE_ALREADY_APPLIED = 'AP409';
  * store's migration `0005_claim_page`.
  */
 export const claimFreshPage = (name: string, firstEvent: LogCheckpoint, pageEnd: LogCheckpoint): Statement => ({
+  name: 'ap_claim_page',
   text: 'SELECT ap_claim_page($1, $2::xid8, $3, $4::xid8, $5)',
   values: [name, firstEvent.transactionId, firstEvent.globalPosition, pageEnd.transactionId, pageEnd.globalPosition],
 });

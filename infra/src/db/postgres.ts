@@ -42,8 +42,12 @@ export const withTransaction = async <T>(pool: pg.Pool, work: (client: pg.PoolCl
   }
 };
 
-/** A statement with `$n` placeholders and its values, as node-postgres takes it. */
-export type Statement = { text: string; values: readonly unknown[] };
+/**
+ * A statement with `$n` placeholders and its values, as node-postgres takes it. With a `name`, each
+ * connection parses and plans it once and runs it prepared after that: give one only to statements
+ * whose text comes from a fixed set, since every connection keeps each name it saw.
+ */
+export type Statement = { text: string; values: readonly unknown[]; name?: string };
 
 /**
  * Runs statements in one transaction and one round trip: BEGIN, the statements and COMMIT are written
@@ -54,14 +58,14 @@ export type Statement = { text: string; values: readonly unknown[] };
  * out would leave its statement unsent while the COMMIT still committed the others.
  */
 export const pipelinedTransaction = async (pool: pg.Pool, statements: readonly Statement[]): Promise<void> => {
-  const prepared = statements.map((s) => ({ text: s.text, values: s.values.map((v) => prepareValue(v)) }));
+  const prepared = statements.map((s) => ({ ...s, values: s.values.map((v) => prepareValue(v)) }));
   const client = await pool.connect();
   // node-postgres writes each query to the socket as it is issued; corked, the transaction leaves in one write.
   const socket = client.connection.stream;
   socket.cork();
   let sent: Promise<unknown>[];
   try {
-    sent = [client.query('BEGIN'), ...prepared.map((s) => client.query(s.text, s.values)), client.query('COMMIT')];
+    sent = [client.query('BEGIN'), ...prepared.map((s) => client.query(s as pg.QueryConfig)), client.query('COMMIT')];
   } finally {
     socket.uncork();
   }
