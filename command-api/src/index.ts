@@ -17,7 +17,7 @@ export { deadLetterDecider } from './deadletters/decider.js';
 export { toolDecider } from './tools/decider.js';
 export { agentDecider, runnableVersion } from './agents/decider.js';
 export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
-export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions } from './agent-runs/executor.js';
+export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
 export { executeRun } from './agent-runs/execution.js';
 
 /**

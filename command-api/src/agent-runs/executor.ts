@@ -1,5 +1,5 @@
-import { ConflictError, type AgentRunOutcome, type RecordedEvent } from '@agent-platform/contracts';
-import type { AgentRunState } from './decider.js';
+import { ConflictError, type AgentRunOutcome, type PreparedRun, type RecordedEvent } from '@agent-platform/contracts';
+import type { AgentRunRequest, AgentRunState } from './decider.js';
 
 export type ExecuteOptions = {
   workerKey: string;
@@ -8,6 +8,15 @@ export type ExecuteOptions = {
   leaseMs?: number;
   /** The run's stream as the caller has it (the queued event it just appended): not read again. A stream that moved since is caught up with at the first step. */
   known?: RecordedEvent[];
+  /** The run's plan, made (`plan`) while the run was being queued; used unless the run was planned already. */
+  planned?: Promise<PreparedRun>;
+};
+
+/** A run to plan before it is queued: its request as the queued event will hold it. */
+export type RunToPlan = {
+  request: Pick<AgentRunRequest, 'run_id' | 'agent_id' | 'agent_version_id' | 'session_id' | 'input_text'>;
+  workspaceId: string;
+  dryRun: boolean;
 };
 
 /**
@@ -19,6 +28,11 @@ export type RunExecutor = {
   start: (runId: string, options: ExecuteOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
   /** The workspace of a run this process drives now and knew from its start, so a caller can join it without reading it. */
   drivenHere?: (runId: string) => { workspaceId: string } | undefined;
+  /**
+   * Plans a run that is about to be queued, so that planning's reads overlap the queue's append. Rejects
+   * as `start` would fail the run (a missing tool, say); `start` with the result as `planned` records it.
+   */
+  plan?: (run: RunToPlan) => Promise<PreparedRun>;
 };
 
 /** What `start` throws when the run is not the caller's to drive: another worker holds it, or it ended. */

@@ -48,6 +48,15 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
       }
       if (session.status === 'closed') throw new ConflictError('SESSION_CLOSED', `session ${body.session_id} is closed`);
       const runId = randomUUID();
+      const eager = body.auto_execute ? deps.eager : undefined;
+      // Planning reads the run's tools and session while the run is being queued, not after.
+      const planned = eager?.executor.plan?.({
+        request: { ...body, run_id: runId, agent_version_id: versionId },
+        workspaceId: ctx.workspaceId,
+        dryRun: body.dry_run ?? false,
+      });
+      // Its failure is the run's to record once it starts, or nobody's when the run is not queued.
+      planned?.catch(() => undefined);
       const result = await deps.handle(
         agentRunDecider,
         stream(runId),
@@ -55,10 +64,10 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
         deps.contextOf(ctx, req, body),
         { newStream: true },
       );
-      if (deps.eager && body.auto_execute && !result.duplicate) {
+      if (eager && !result.duplicate) {
         const log = ctx.log;
-        void deps.eager.executor
-          .start(runId, { workerKey: deps.eager.workerKey, known: result.events })
+        void eager.executor
+          .start(runId, { workerKey: eager.workerKey, known: result.events, ...(planned ? { planned } : {}) })
           .then(({ done }) => done)
           .catch((error: unknown) => {
             if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of an agent run failed; the processors will run it');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { AGENT_RUNS_CATEGORY, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
+import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
 import { executeRun, isTakenElsewhere } from '@agent-platform/command-api';
 import {
@@ -17,6 +17,7 @@ import {
 } from '@agent-platform/infra';
 import { describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { createRunExecutor } from './executor.js';
+import { PlanError } from './prepare.js';
 
 const silent = pino({ level: 'silent' });
 const WORKSPACE = 'ws-executor';
@@ -142,6 +143,29 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     expect(second).to.deep.equal(first);
     expect(seen.reads.filter((id) => id.startsWith(`${AGENT_RUNS_CATEGORY}-`))).to.deep.equal([]);
     expect(seen.appends.filter((types) => types.includes('AgentRunLeased'))).to.have.length(1);
+    await executor.stop();
+  });
+
+  it('records the plan made while the run was queued, reading nothing more to plan it', async () => {
+    const { runId, queued } = await queueRun(store);
+    const request = AgentRunQueued.schema.parse(queued[0]!.data);
+    const planned = executorOn(store).plan({ request, workspaceId: WORKSPACE, dryRun: false });
+    const seen = counted(store);
+    const executor = executorOn(seen.store);
+    const { done } = await executor.start(runId, { workerKey: 'worker-1', known: queued, planned });
+    expect(await done).to.deep.include({ status: 'completed', steps: 1 });
+    expect(seen.reads).to.deep.equal([]);
+    const prepared = (await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId))).find((e) => e.type === 'AgentRunPrepared');
+    expect(prepared?.data).to.deep.include(await planned);
+    await executor.stop();
+  });
+
+  it('fails a run whose plan, made while it was queued, found its definition wrong', async () => {
+    const { runId, queued } = await queueRun(store);
+    const executor = executorOn(store);
+    const planned = Promise.reject(new PlanError({ code: 'TOOL_NOT_FOUND', message: 'tool lookup does not exist in this workspace' }));
+    const { done } = await executor.start(runId, { workerKey: 'worker-1', known: queued, planned });
+    expect(await done).to.deep.include({ status: 'failed', error: { code: 'TOOL_NOT_FOUND', message: 'tool lookup does not exist in this workspace' } });
     await executor.stop();
   });
 

@@ -17,20 +17,22 @@ export type ExecutorDeps = Omit<RunnerDeps, 'definitions'> & {
 const LET_GO = new Set(['AGENT_RUN_LEASE_LOST', 'AGENT_RUN_ENDED']);
 
 /**
- * Leases the run, planning it first if it has no plan yet, so that the lease and the plan go in one append.
- * A definition that cannot be planned fails the run instead (it would fail the same way again). Resolves
- * once the lease is decided, with the append that makes it durable still going.
+ * Leases the run, planning it first if it has no plan yet (or taking the plan made while it was queued),
+ * so that the lease and the plan go in one append. A definition that cannot be planned fails the run
+ * instead (it would fail the same way again). Resolves once the lease is decided, with the append that
+ * makes it durable still going.
  */
 const leaseAndPlan = async (
   deps: RunnerDeps,
   journal: Journal,
   lease: Extract<AgentRunCommand, { type: 'LeaseAgentRun' }>,
-  dryRun: boolean | undefined,
+  options: Pick<ExecuteOptions, 'dryRun' | 'planned'>,
 ): Promise<{ durable: Promise<void> }> => {
   const run = journal.state();
   if (run.status === 'none' || run.prepared) return { durable: journal.record(lease) };
   try {
-    const plan = await prepareRun(deps.definitions, run, { dryRun: dryRun ?? run.dryRun, defaultModel: deps.models.defaultModel });
+    const plan = await (options.planned ??
+      prepareRun(deps.definitions, { request: run.request, workspaceId: run.workspaceId, dryRun: options.dryRun ?? run.dryRun }, deps.models.defaultModel));
     journal.defer(lease);
     return { durable: journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: lease.data.lease_id } }) };
   } catch (error) {
@@ -101,7 +103,7 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): Required<RunExecu
           type: 'LeaseAgentRun',
           data: { run_id: runId, worker_key: options.workerKey, lease_id: leaseId, now: new Date().toISOString(), lease_ms: leaseMs },
         }) as const;
-      const { durable } = await leaseAndPlan(deps, journal, leaseCommand(), options.dryRun);
+      const { durable } = await leaseAndPlan(deps, journal, leaseCommand(), options);
       const log = deps.log.child({ agent_run_id: runId, workspace_id: state.workspaceId, correlation_id: state.correlationId, worker_key: options.workerKey });
       // A lease that does not become durable (another worker's came first) stops what already started.
       durable.catch((error: unknown) => abort.abort(error));
@@ -160,6 +162,7 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): Required<RunExecu
       await driving.leased;
       return { done: driving.done };
     },
+    plan: (run) => prepareRun(deps.definitions, run, deps.models.defaultModel),
     drivenHere: (runId) => {
       const workspaceId = byRun.get(runId)?.workspaceId;
       return workspaceId ? { workspaceId } : undefined;

@@ -1,5 +1,5 @@
 import type { PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
-import type { ActiveRun } from '@agent-platform/command-api';
+import type { RunToPlan } from '@agent-platform/command-api';
 import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
 import { skillSelection, toolSelection } from './selection.js';
 
@@ -38,7 +38,7 @@ const systemPrompt = (version: { system_prompt: string | null; role: string | nu
  * Plans a run once: the prompt (system prompt, the session's recent messages, the input), the tools and
  * skills it selected, and what it did about memory. The plan is recorded, so a resumed run never re-plans.
  */
-export const prepareRun = async (definitions: Definitions, run: ActiveRun, options: { dryRun: boolean; defaultModel: string }): Promise<PreparedRun> => {
+export const prepareRun = async (definitions: Definitions, run: RunToPlan, defaultModel: string): Promise<PreparedRun> => {
   const { agent_id, agent_version_id, session_id, input_text, run_id } = run.request;
   const version = await definitions.agentVersion(agent_id, agent_version_id);
   if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
@@ -88,8 +88,8 @@ export const prepareRun = async (definitions: Definitions, run: ActiveRun, optio
 
   return {
     run_id,
-    dry_run: options.dryRun,
-    model: version.model_config.model ?? options.defaultModel,
+    dry_run: run.dryRun,
+    model: version.model_config.model ?? defaultModel,
     temperature: version.model_config.temperature ?? null,
     max_tokens: version.model_config.max_tokens ?? null,
     react_enabled: react,
