@@ -14,7 +14,9 @@ type Received = { method: string; url: string; headers: http.IncomingHttpHeaders
 /** A tool on 127.0.0.1 whose path picks the behaviour; it records every request it receives. */
 const startTool = async () => {
   const received: Received[] = [];
+  const requestsOn = new WeakMap<object, number>();
   const server = http.createServer((req, res) => {
+    requestsOn.set(req.socket, (requestsOn.get(req.socket) ?? 0) + 1);
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
@@ -29,17 +31,21 @@ const startTool = async () => {
         return res.on('close', () => clearInterval(timer));
       }
       if (path === '/fail') return res.writeHead(500).end(`boom ${'y'.repeat(5000)}`);
+      // What a tool that closed an idle kept-alive connection looks like to the next call on it.
+      if (path === '/drop-reused') return requestsOn.get(req.socket)! > 1 ? req.socket.destroy() : res.end('{"fresh":true}');
       if (path === '/redirect') return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
       res.writeHead(404).end();
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const close = () => {
     server.closeAllConnections();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { port, received, close };
+  return { port, received, close, connections: () => connections };
 };
 
 const request = (url: string, overrides: Partial<HttpToolRequest> = {}): HttpToolRequest => ({
@@ -106,6 +112,16 @@ describe('HTTP tool caller', () => {
       const result = await callHttpTool(request(`http://${hostname()}:${tool.port}/echo`), policy());
       expect(codeOf(result)).to.equal('TOOL_ADDRESS_FORBIDDEN');
       expect(tool.received).to.have.length(0);
+    });
+
+    it('never reuses a connection the allow-list let through for a call the guard checks', async function () {
+      const addresses = await lookup(hostname(), { all: true }).catch(() => []);
+      if (!addresses.some((a) => isForbiddenAddress(a.address))) return this.skip(); // a public or unknown name proves nothing
+      const url = `http://${hostname()}:${tool.port}/echo`;
+      expect(codeOf(await callHttpTool(request(url), policy(`${hostname()}:${tool.port}`)))).to.equal('ok');
+      // The allowed call's connection is idle and open now; the guarded call must not take it.
+      expect(codeOf(await callHttpTool(request(url), policy()))).to.equal('TOOL_ADDRESS_FORBIDDEN');
+      expect(tool.received).to.have.length(1);
     });
 
     it('hands the socket the resolved address in the shape it asked for (one, or all)', async () => {
@@ -208,6 +224,21 @@ describe('HTTP tool caller', () => {
         callHttpTool(request('http://127.0.0.1:1/'), trusted()),
       ]);
       for (const result of failures) expect(JSON.stringify(result)).not.to.include(SECRET);
+    });
+
+    it('keeps its connection to a tool open for the next call', async () => {
+      const before = tool.connections();
+      for (let i = 0; i < 3; i++) expect(codeOf(await callHttpTool(request(`${base}/echo`), trusted()))).to.equal('ok');
+      expect(tool.connections() - before).to.be.at.most(1);
+    });
+
+    it('sends a call again, with the same key, on a new connection when the tool had closed the one kept open', async () => {
+      // Leaves a connection that served a call idle in the pool; the tool drops any connection reused.
+      expect(codeOf(await callHttpTool(request(`${base}/drop-reused`), trusted()))).to.equal('ok');
+      tool.received.length = 0;
+      const result = await callHttpTool(request(`${base}/drop-reused`, { idempotencyKey: 'call-2' }), trusted());
+      expect(result).to.deep.include({ ok: true, output: { fresh: true } });
+      expect(tool.received.map((r) => r.headers['idempotency-key'])).to.deep.equal(['call-2', 'call-2']);
     });
 
     it('rejects with the caller\'s reason when the caller aborts: cancelling is not the tool\'s failure', async () => {

@@ -41,6 +41,26 @@ const INVALID_HEADER_CODES = new Set(['ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_CHA
 
 type Answer = { status: number; text: string; truncated: boolean };
 
+/** How long an idle connection to a tool stays open: less than a server's usual keep-alive timeout (Node's is 5 s). */
+const IDLE_CONNECTION_MS = 4_000;
+
+/**
+ * Connections to tools are kept alive and reused: a new connection per call (and a TLS handshake, for
+ * https) costs more than many tools take to answer. There are two pools, so that a connection opened to
+ * a host on the allow-list is never reused by a call the guard must check: every connection of the
+ * guarded pool was opened through the guarded lookup.
+ */
+const poolOf = (guarded: boolean) => {
+  const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS, ...(guarded ? { lookup: guardedLookup } : {}) };
+  return { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
+};
+const POOLS = { allowed: poolOf(false), guarded: poolOf(true) };
+
+/** A kept-alive connection that the tool had closed while it was idle: the call never reached the tool. */
+class StaleConnectionError extends Error {}
+/** What a write to a connection the other end has closed fails with. */
+const STALE_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
 const toolUrl = (raw: string): URL | string => {
   // The URL is never echoed: its query may carry a key.
   if (!URL.canParse(raw)) return 'the tool URL is not an absolute URL';
@@ -79,7 +99,7 @@ const exchange = (url: URL, options: http.RequestOptions, body: string | undefin
     if (signal.aborted) return abort();
     signal.addEventListener('abort', abort, { once: true });
     req.on('close', () => signal.removeEventListener('abort', abort));
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => reject(req.reusedSocket && STALE_CODES.has(error.code ?? '') ? new StaleConnectionError(error.message) : error));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       const limit = limitFor(status);
@@ -142,16 +162,18 @@ export const callHttpTool = async (request: HttpToolRequest, policy: HttpToolPol
     'idempotency-key': request.idempotencyKey,
   };
   const timeout = AbortSignal.timeout(request.timeoutMs);
-  try {
-    const { status, text, truncated } = await exchange(
+  const send = () =>
+    exchange(
       url,
-      // `agent: false`: a fresh connection per call, so every call's connection went through the lookup of
-      // its own policy (a pooled socket would carry over a connection the allow-list let through before).
-      { method: request.method, headers, agent: false, ...(allowed ? {} : { lookup: guardedLookup }) },
+      { method: request.method, headers, agent: POOLS[allowed ? 'allowed' : 'guarded'][url.protocol as 'http:' | 'https:'] },
       withBody ? JSON.stringify(request.input) : undefined,
       (s) => (s >= 200 && s < 300 ? policy.maxResponseBytes : Math.min(policy.maxResponseBytes, ERROR_EXCERPT_BYTES)),
       signal ? AbortSignal.any([timeout, signal]) : timeout,
     );
+  try {
+    // Once, on a new connection, as Node's documentation advises; the idempotency key covers the rare tool
+    // that closed the connection after it took the request.
+    const { status, text, truncated } = await send().catch((error: unknown) => (error instanceof StaleConnectionError ? send() : Promise.reject(error)));
     if (status >= 200 && status < 300) {
       if (truncated) return fail('TOOL_RESPONSE_TOO_LARGE', `the tool's response is larger than the ${policy.maxResponseBytes}-byte cap`, status);
       return { ok: true, status, output: outputOf(text), durationMs: elapsed() };
