@@ -8,6 +8,7 @@ import {
   createNatsBroker,
   createPool,
   createPostgresEventStore,
+  loadConfig,
   startRelay,
   type Broker,
   type EventStore,
@@ -20,6 +21,8 @@ import { percentile, type Timing } from './measure.js';
 import { openNats, uniqueNamespace } from './nats.js';
 
 const WORKSPACE = 'workspace-bench';
+/** The relay lingers as `npm start`'s does, so the lag is what the platform's consumers see. */
+export const RELAY_LINGER_MS = loadConfig().AGENT_PLATFORM_RELAY_LINGER_MS;
 const DRAIN_TIMEOUT_MS = 30_000;
 
 export type LagCell = {
@@ -111,7 +114,7 @@ export const measureLag = (admin: Pool, serverUrl: string, natsUrl: string, rate
       for (const m of messages) relayedAt.set(m.key, now);
       return acks;
     };
-    const relay = startRelay({ store, broker: { ...broker, publish }, knex, pool, log });
+    const relay = startRelay({ store, broker: { ...broker, publish }, knex, pool, log, lingerMs: RELAY_LINGER_MS });
     defer('stop the relay', relay.stop);
     const handledAt = new Map<string, number>();
     const probe: Processor = {

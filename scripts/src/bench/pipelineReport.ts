@@ -1,4 +1,4 @@
-import type { LagCell } from './lag.js';
+import { RELAY_LINGER_MS, type LagCell } from './lag.js';
 import type { Outcome, Timing } from './measure.js';
 import { EVENTS_PER_STREAM } from './events.js';
 import { FILL_BATCH, RELAY_EVENTS, type RelayResult } from './relay.js';
@@ -53,7 +53,8 @@ const LAG_COLUMNS: Column[] = [
 const lagSection = (outcome: Outcome<LagCell[]>, timing: Timing): string[] => {
   const title =
     'End-to-end lag, command accepted → processor handler invoked: open-loop OpenSession through ' +
-    `handleCommand,\nthe relay on NATS and a processor runtime, in one process; ${timing.warmupMs / 1000} s warm-up, ` +
+    `handleCommand,\nthe relay on NATS (lingering ${RELAY_LINGER_MS} ms after a page, as the platform's does) and a processor runtime, in one process; ` +
+    `${timing.warmupMs / 1000} s warm-up, ` +
     `then ${timing.durationMs / 1000} s measured per rate`;
   if (!('result' in outcome)) return [title, '', `not measured: ${outcome.notMeasured}`];
   const ms = (n: number): string => n.toFixed(1);
