@@ -182,10 +182,29 @@ export const ToolInvocationSkipped = defineEvent('ToolInvocationSkipped', Invoca
   category: AGENT_RUNS_CATEGORY,
   description: 'A selected tool or skill was not called, and why.',
 });
+/**
+ * Version 2 also says whose answer it is (the run's session, agent and version, and whether it was a dry
+ * run), so a consumer that acts on the answer need not read the queued event. Version 1 did not record
+ * them; its events are upcast without them, and those fields are absent only there.
+ */
 export const AgentRunCompleted = defineEvent(
   'AgentRunCompleted',
-  z.object({ run_id: z.string().uuid(), answer: z.string(), usage: Usage }),
-  { category: AGENT_RUNS_CATEGORY, description: 'The run finished with an answer; usage totals every model call of the run.' },
+  z.object({
+    run_id: z.string().uuid(),
+    answer: z.string(),
+    usage: Usage,
+    session_id: z.string().uuid().optional(),
+    agent_id: z.string().uuid().optional(),
+    agent_version_id: z.string().uuid().optional(),
+    dry_run: z.boolean().optional(),
+  }),
+  {
+    category: AGENT_RUNS_CATEGORY,
+    description: "The run finished with an answer; usage totals every model call of the run. From version 2 it names the run's session, agent, version and dry_run.",
+    version: 2,
+    // Version 1 data is version 2 data without the fields it never recorded.
+    upcasters: { 1: (data) => data },
+  },
 );
 export const AgentRunFailed = defineEvent(
   'AgentRunFailed',

@@ -98,11 +98,16 @@ describe('agent run decider', () => {
     });
     it('is resumed by another worker once the lease expired', () =>
       spec.given(running).when(lease(L2, 'w2', LATER)).then([leased(L2, 'w2', '2026-11-25T00:06:00.000Z', 2)]));
-    it('completes by its lease holder, with the usage of every model call', () =>
+    it("completes by its lease holder, with the usage of every model call, naming the run's session, agent and version", () =>
       spec
         .given([...running, prepared, modelCalled(1), modelCalled(2, { prompt_tokens: 7, completion_tokens: 2 })])
         .when(complete(L1))
-        .then([{ type: 'AgentRunCompleted', data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 } } }]));
+        .then([
+          {
+            type: 'AgentRunCompleted',
+            data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 }, session_id: S, agent_id: A, agent_version_id: V, dry_run: false },
+          },
+        ]));
     it('renews the lease its holder has, without counting an attempt', () =>
       spec.given(running).when(lease(L1, 'w1', LATER)).then([leased(L1, 'w1', '2026-11-25T00:06:00.000Z', 1)]));
     it('refuses a step from a holder whose lease was taken over', () =>

@@ -1,7 +1,18 @@
-import { AGENT_RUNS_CATEGORY, AgentRunCompleted, AgentRunQueued, ConflictError, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
+import { AGENT_RUNS_CATEGORY, AgentRunCompleted, AgentRunQueued, ConflictError, SESSIONS_CATEGORY, streamId, type AgentRunEvent } from '@agent-platform/contracts';
 import { handleCommand, sessionDecider } from '@agent-platform/command-api';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
+
+/**
+ * The run's session, agent, version and dry_run: in the event from its version 2 on; for an event
+ * recorded at version 1, from the run's queued event (its first; the rest of the run is not read).
+ */
+const whoseAnswer = async (store: EventStore, completed: Extract<AgentRunEvent, { type: 'AgentRunCompleted' }>['data']) => {
+  const { session_id, agent_id, agent_version_id, dry_run } = completed;
+  if (session_id && agent_id && agent_version_id && dry_run !== undefined) return { session_id, agent_id, agent_version_id, dry_run };
+  const [first] = await store.readStream(streamId(AGENT_RUNS_CATEGORY, completed.run_id), { toVersion: 1 });
+  return first?.type === AgentRunQueued.type ? AgentRunQueued.schema.parse(first.data) : undefined;
+};
 
 /**
  * Adds each completed run's answer to its session as an assistant message. A reaction, not a step of the
@@ -14,13 +25,11 @@ export const sessionAnswers = (store: EventStore): Processor => ({
   // The message's command carries an idempotency key from the event.
   idempotent: true,
   handle: async (event, ctx) => {
-    const { run_id, answer } = AgentRunCompleted.schema.parse(event.data);
-    // The queued event, the run's first, says whose session it is: the rest of the run is not read.
-    const [first] = await store.readStream(streamId(AGENT_RUNS_CATEGORY, run_id), { toVersion: 1 });
-    if (first?.type !== AgentRunQueued.type) return;
-    const queued = AgentRunQueued.schema.parse(first.data);
-    if (queued.dry_run) return;
-    const { session_id, agent_id, agent_version_id } = queued;
+    const completed = AgentRunCompleted.schema.parse(event.data);
+    const { run_id, answer } = completed;
+    const run = await whoseAnswer(store, completed);
+    if (!run || run.dry_run) return;
+    const { session_id, agent_id, agent_version_id } = run;
     try {
       await handleCommand(
         store,
@@ -34,7 +43,7 @@ export const sessionAnswers = (store: EventStore): Processor => ({
             role: 'assistant',
             content_text: answer,
             metadata_json: { agent_run_id: run_id, agent_id, agent_version_id },
-            workspace_id: first.metadata.workspace_id,
+            workspace_id: event.workspaceid,
           },
         },
         ctx.commandContext('answer'),
