@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { ConflictError, ExpectedVersionConflict, IdempotencyKeyReused, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
-import { createKnex, createPool, createPostgresEventStore, eventStoreMigrations, migrateToLatest, type EventStore, type Pool } from '@agent-platform/infra';
-import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import type { EventStore } from '@agent-platform/infra';
+import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { handleCommand } from './handler.js';
 import { sessionDecider } from './sessions/decider.js';
 
 describeOnEachPostgres('command handler', ({ db }) => {
-  let pool: Pool;
+  let opened: Awaited<ReturnType<typeof openTestEventStore>> | undefined;
   let store: EventStore;
   before(async () => {
-    const knex = createKnex(db().url);
-    await migrateToLatest(knex, [eventStoreMigrations]);
-    await knex.destroy();
-    pool = createPool(db().url, 25);
-    store = createPostgresEventStore({ pool });
+    opened = await openTestEventStore(db().url, 25);
+    store = opened.store;
   });
-  after(async () => {
-    await store?.close();
-    await pool?.end();
-  });
+  after(() => opened?.close());
 
   const open = async (workspace_id = 'public') => {
     const session_id = randomUUID();

@@ -13,3 +13,4 @@ export {
   type RecordedRequest,
 } from '../models/testing/scriptedOpenAiServer.js';
 export { isAlive, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
+export { openTestEventStore } from './eventStore.js';

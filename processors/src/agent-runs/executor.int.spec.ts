@@ -4,18 +4,8 @@ import { pino } from 'pino';
 import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
 import { executeRun, isTakenElsewhere } from '@agent-platform/command-api';
-import {
-  createKnex,
-  createLocalModelProvider,
-  createPool,
-  createPostgresEventStore,
-  eventStoreMigrations,
-  migrateToLatest,
-  type EventStore,
-  type ModelProvider,
-  type Pool,
-} from '@agent-platform/infra';
-import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { createLocalModelProvider, type EventStore, type ModelProvider } from '@agent-platform/infra';
+import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { createRunExecutor } from './executor.js';
 import { PlanError } from './prepare.js';
 
@@ -94,19 +84,13 @@ const queueRun = async (store: EventStore): Promise<{ runId: string; queued: Rec
 };
 
 describeOnEachPostgres('agent-run executor', ({ db }) => {
-  let pool: Pool;
-  let store: EventStore & { close: () => Promise<void> };
+  let opened: Awaited<ReturnType<typeof openTestEventStore>> | undefined;
+  let store: EventStore;
   before(async () => {
-    const knex = createKnex(db().url);
-    await migrateToLatest(knex, [eventStoreMigrations]);
-    await knex.destroy();
-    pool = createPool(db().url, 10);
-    store = createPostgresEventStore({ pool });
+    opened = await openTestEventStore(db().url, 10);
+    store = opened.store;
   });
-  after(async () => {
-    await store?.close();
-    await pool?.end();
-  });
+  after(() => opened?.close());
 
   const executorOn = (on: EventStore, models: ModelProvider = createLocalModelProvider()) =>
     createRunExecutor({ store: on, models, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools here')), log: silent, leaseMs: 15_000 });

@@ -2,27 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { AGENT_RUNS_CATEGORY, AgentRunCompleted, SESSIONS_CATEGORY, streamId, toEnvelope, type RecordedEvent } from '@agent-platform/contracts';
 import { agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
-import { createKnex, createPool, createPostgresEventStore, eventStoreMigrations, migrateToLatest, type EventStore, type Pool } from '@agent-platform/infra';
-import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import type { EventStore } from '@agent-platform/infra';
+import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { contextFor } from '../runtime/run.js';
 import { sessionAnswers } from './sessionAnswers.js';
 
 const WORKSPACE = 'ws-answers';
 
 describeOnEachPostgres('agent-run answers', ({ db }) => {
-  let pool: Pool;
-  let store: EventStore & { close: () => Promise<void> };
+  let opened: Awaited<ReturnType<typeof openTestEventStore>> | undefined;
+  let store: EventStore;
   before(async () => {
-    const knex = createKnex(db().url);
-    await migrateToLatest(knex, [eventStoreMigrations]);
-    await knex.destroy();
-    pool = createPool(db().url, 4);
-    store = createPostgresEventStore({ pool });
+    opened = await openTestEventStore(db().url, 4);
+    store = opened.store;
   });
-  after(async () => {
-    await store?.close();
-    await pool?.end();
-  });
+  after(() => opened?.close());
 
   /** An open session with a run queued in it, as the command API leaves them. */
   const queuedRun = async (dryRun = false) => {
