@@ -4,6 +4,9 @@ import type { Knex } from '@agent-platform/infra';
 /** One SQL statement of a projection: built with knex, run by the runtime, never awaited by the projector. */
 export type ProjectionStatement = Knex.QueryBuilder | Knex.Raw;
 
+/** The statements one event turns into, built with `sql`. */
+export type Projection = (sql: Knex, event: RecordedEvent) => ProjectionStatement[];
+
 /**
  * A read model: the event types it handles, the tables it owns, and the SQL each event turns into.
  * `project` only builds statements (with `sql`, a knex instance) from the event, so the runtime can send a
@@ -15,5 +18,13 @@ export type Projector = {
   handles: readonly string[];
   /** Emptied by a replay before the log is applied again. */
   tables: readonly string[];
-  project: (sql: Knex, event: RecordedEvent) => ProjectionStatement[];
+  project: Projection;
 };
+
+/** A projector from its projection of each event type it handles. */
+export const projectorOf = (name: string, tables: readonly string[], projections: Readonly<Record<string, Projection>>): Projector => ({
+  name,
+  handles: Object.keys(projections),
+  tables,
+  project: (sql, event) => projections[event.type]!(sql, event),
+});

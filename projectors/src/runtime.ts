@@ -31,7 +31,7 @@ export const leadershipName = (projector: Projector): string => `projector:${pro
 
 export type ProjectorRuntime = {
   stop: () => Promise<void>;
-  /** Ends every projector's wait after its last page now: a read is waiting for what they have not applied yet. */
+  /** Ends every projector's linger now: a read is waiting for what they have not applied yet. */
   hurry: () => void;
 };
 

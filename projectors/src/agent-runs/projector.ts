@@ -15,14 +15,12 @@ import {
   type RecordedEvent,
 } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
-import type { ProjectionStatement, Projector } from '../projector.js';
-
-type Project = (sql: Knex, e: RecordedEvent) => ProjectionStatement[];
+import { projectorOf, type Projection } from '../projector.js';
 
 const RUNS = 'rm_agent_runs';
 const INVOCATIONS = 'rm_agent_tool_invocations';
 
-const queued: Project = (sql, e) => {
+const queued: Projection = (sql, e) => {
   const d = AgentRunQueued.schema.parse(e.data);
   return [
     sql(RUNS).insert({
@@ -41,7 +39,7 @@ const queued: Project = (sql, e) => {
   ];
 };
 
-const leased: Project = (sql, e) => {
+const leased: Projection = (sql, e) => {
   const d = AgentRunLeased.schema.parse(e.data);
   return [
     sql(RUNS)
@@ -57,7 +55,7 @@ const leased: Project = (sql, e) => {
   ];
 };
 
-const prepared: Project = (sql, e) => {
+const prepared: Projection = (sql, e) => {
   const d = AgentRunPrepared.schema.parse(e.data);
   // JSON text: knex+pg would send a JS array as a PostgreSQL array, not as jsonb.
   return [
@@ -74,7 +72,7 @@ const prepared: Project = (sql, e) => {
 };
 
 /** Usage adds up call by call while the run goes; `AgentRunCompleted` then states the total. */
-const modelCalled: Project = (sql, e) => {
+const modelCalled: Projection = (sql, e) => {
   const d = ModelCallCompleted.schema.parse(e.data);
   return [
     sql(RUNS)
@@ -89,7 +87,7 @@ const modelCalled: Project = (sql, e) => {
 };
 
 const ended =
-  (changes: (e: RecordedEvent) => { run_id: string } & Record<string, unknown>): Project =>
+  (changes: (e: RecordedEvent) => { run_id: string } & Record<string, unknown>): Projection =>
   (sql, e) => {
     const { run_id, ...rest } = changes(e);
     // A run that ended holds no lease, whoever held it last.
@@ -122,7 +120,7 @@ const invocationRow = (e: RecordedEvent, d: InvocationStart, status: string) => 
 const upsertInvocation = (sql: Knex, row: Record<string, unknown>, changes: Record<string, unknown>) =>
   sql(INVOCATIONS).insert(row).onConflict('id').merge(changes);
 
-const selected: Project = (sql, e) => {
+const selected: Projection = (sql, e) => {
   const d = ToolInvocationSelected.schema.parse(e.data);
   return [
     upsertInvocation(sql, invocationRow(e, d, 'selected'), { status: 'selected' }),
@@ -130,7 +128,7 @@ const selected: Project = (sql, e) => {
 };
 
 /** A retried call counts one more attempt; `started_time` is the newest start, the one whose outcome gets recorded. */
-const started: Project = (sql, e) => {
+const started: Projection = (sql, e) => {
   const d = ToolInvocationStarted.schema.parse(e.data);
   return [
     upsertInvocation(
@@ -142,7 +140,7 @@ const started: Project = (sql, e) => {
 };
 
 /** Always preceded by its `ToolInvocationStarted` (the decider completes only a running call), which wrote the row. */
-const completed: Project = (sql, e) => {
+const completed: Projection = (sql, e) => {
   const d = ToolInvocationCompleted.schema.parse(e.data);
   return [
     sql(INVOCATIONS)
@@ -156,7 +154,7 @@ const completed: Project = (sql, e) => {
   ];
 };
 
-const failed: Project = (sql, e) => {
+const failed: Projection = (sql, e) => {
   const d = ToolInvocationFailed.schema.parse(e.data);
   const outcome = { status: 'failed', error: JSON.stringify(d.error), duration_ms: d.duration_ms, finished_time: e.recorded_at };
   return [
@@ -165,7 +163,7 @@ const failed: Project = (sql, e) => {
 };
 
 /** The view has no field for why a call was skipped, so the reason is its `error`, with the code `SKIPPED`. */
-const skipped: Project = (sql, e) => {
+const skipped: Projection = (sql, e) => {
   const d = ToolInvocationSkipped.schema.parse(e.data);
   const outcome = { status: 'skipped', error: JSON.stringify({ code: 'SKIPPED', message: d.reason }), finished_time: e.recorded_at };
   return [
@@ -173,7 +171,7 @@ const skipped: Project = (sql, e) => {
   ];
 };
 
-const handlers: Record<string, Project> = {
+export const agentRunsProjector = projectorOf('agent-runs', [INVOCATIONS, RUNS], {
   [AgentRunQueued.type]: queued,
   [AgentRunLeased.type]: leased,
   [AgentRunPrepared.type]: prepared,
@@ -192,11 +190,4 @@ const handlers: Record<string, Project> = {
     return { run_id: d.run_id, status: 'failed', error: JSON.stringify(d.error) };
   }),
   [AgentRunCancelled.type]: ended((e) => ({ run_id: AgentRunCancelled.schema.parse(e.data).run_id, status: 'cancelled' })),
-};
-
-export const agentRunsProjector: Projector = {
-  name: 'agent-runs',
-  handles: Object.keys(handlers),
-  tables: [INVOCATIONS, RUNS],
-  project: (sql, event) => handlers[event.type]!(sql, event),
-};
+});

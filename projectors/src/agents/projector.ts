@@ -1,11 +1,8 @@
-import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
-import type { Knex } from '@agent-platform/infra';
-import type { ProjectionStatement, Projector } from '../projector.js';
+import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished } from '@agent-platform/contracts';
+import { projectorOf, type Projection } from '../projector.js';
 import { refreshLatestPublished } from '../versions.js';
 
-type Project = (sql: Knex, e: RecordedEvent) => ProjectionStatement[];
-
-const created: Project = (sql, e) => {
+const created: Projection = (sql, e) => {
   const d = AgentCreated.schema.parse(e.data);
   return [
     sql('rm_agents').insert({
@@ -21,7 +18,7 @@ const created: Project = (sql, e) => {
   ];
 };
 
-const versionCreated: Project = (sql, e) => {
+const versionCreated: Projection = (sql, e) => {
   const d = AgentVersionCreated.schema.parse(e.data);
   return [
     sql('rm_agent_versions').insert({
@@ -47,7 +44,7 @@ const versionCreated: Project = (sql, e) => {
 const TABLES = { definitions: 'rm_agents', versions: 'rm_agent_versions', parentColumn: 'agent_id' };
 
 const statusChange =
-  (status: 'published' | 'archived', parse: (data: unknown) => { agent_id: string; version_id: string }): Project =>
+  (status: 'published' | 'archived', parse: (data: unknown) => { agent_id: string; version_id: string }): Projection =>
   (sql, e) => {
     const d = parse(e.data);
     return [
@@ -58,16 +55,9 @@ const statusChange =
     ];
   };
 
-const handlers: Record<string, Project> = {
+export const agentsProjector = projectorOf('agents', ['rm_agent_versions', 'rm_agents'], {
   [AgentCreated.type]: created,
   [AgentVersionCreated.type]: versionCreated,
   [AgentVersionPublished.type]: statusChange('published', (d) => AgentVersionPublished.schema.parse(d)),
   [AgentVersionArchived.type]: statusChange('archived', (d) => AgentVersionArchived.schema.parse(d)),
-};
-
-export const agentsProjector: Projector = {
-  name: 'agents',
-  handles: Object.keys(handlers),
-  tables: ['rm_agent_versions', 'rm_agents'],
-  project: (sql, event) => handlers[event.type]!(sql, event),
-};
+});

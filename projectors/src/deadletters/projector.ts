@@ -1,8 +1,7 @@
-import { DeadLettered, DeadLetterResolved, DeadLetterRetryRequested, type RecordedEvent } from '@agent-platform/contracts';
-import type { Knex } from '@agent-platform/infra';
-import type { ProjectionStatement, Projector } from '../projector.js';
+import { DeadLettered, DeadLetterResolved, DeadLetterRetryRequested } from '@agent-platform/contracts';
+import { projectorOf, type Projection } from '../projector.js';
 
-const deadLettered = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
+const deadLettered: Projection = (sql, e) => {
   const { dead_letter_id, event_stream_version: _version, error, ...d } = DeadLettered.schema.parse(e.data);
   return [
     sql.raw(
@@ -17,7 +16,7 @@ const deadLettered = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   ];
 };
 
-const retryRequested = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
+const retryRequested: Projection = (sql, e) => {
   const { dead_letter_id } = DeadLetterRetryRequested.schema.parse(e.data);
   return [
     sql('rm_dead_letters')
@@ -26,22 +25,15 @@ const retryRequested = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   ];
 };
 
-const resolved = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
+const resolved: Projection = (sql, e) => {
   const { dead_letter_id } = DeadLetterResolved.schema.parse(e.data);
   return [
     sql('rm_dead_letters').where({ id: dead_letter_id }).update({ status: 'resolved', updated_time: e.recorded_at }),
   ];
 };
 
-const handlers: Record<string, (sql: Knex, e: RecordedEvent) => ProjectionStatement[]> = {
+export const deadLettersProjector = projectorOf('dead-letters', ['rm_dead_letters'], {
   [DeadLettered.type]: deadLettered,
   [DeadLetterRetryRequested.type]: retryRequested,
   [DeadLetterResolved.type]: resolved,
-};
-
-export const deadLettersProjector: Projector = {
-  name: 'dead-letters',
-  handles: Object.keys(handlers),
-  tables: ['rm_dead_letters'],
-  project: (sql, event) => handlers[event.type]!(sql, event),
-};
+});

@@ -1,8 +1,7 @@
-import { SessionClosed, SessionMessageAppended, SessionOpened, type RecordedEvent } from '@agent-platform/contracts';
-import type { Knex } from '@agent-platform/infra';
-import type { ProjectionStatement, Projector } from '../projector.js';
+import { SessionClosed, SessionMessageAppended, SessionOpened } from '@agent-platform/contracts';
+import { projectorOf, type Projection } from '../projector.js';
 
-const opened = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
+const opened: Projection = (sql, e) => {
   const d = SessionOpened.schema.parse(e.data);
   return [
     sql('rm_sessions').insert({
@@ -20,7 +19,7 @@ const opened = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   ];
 };
 
-const messageAppended = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
+const messageAppended: Projection = (sql, e) => {
   const d = SessionMessageAppended.schema.parse(e.data);
   return [
     sql('rm_session_messages').insert({
@@ -39,7 +38,7 @@ const messageAppended = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => 
   ];
 };
 
-const closed = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
+const closed: Projection = (sql, e) => {
   const d = SessionClosed.schema.parse(e.data);
   return [
     sql('rm_sessions')
@@ -48,15 +47,8 @@ const closed = (sql: Knex, e: RecordedEvent): ProjectionStatement[] => {
   ];
 };
 
-const handlers: Record<string, (sql: Knex, e: RecordedEvent) => ProjectionStatement[]> = {
+export const sessionsProjector = projectorOf('sessions', ['rm_session_messages', 'rm_sessions'], {
   [SessionOpened.type]: opened,
   [SessionMessageAppended.type]: messageAppended,
   [SessionClosed.type]: closed,
-};
-
-export const sessionsProjector: Projector = {
-  name: 'sessions',
-  handles: Object.keys(handlers),
-  tables: ['rm_session_messages', 'rm_sessions'],
-  project: (sql, event) => handlers[event.type]!(sql, event),
-};
+});

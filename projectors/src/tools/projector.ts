@@ -1,11 +1,8 @@
-import { ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished, type RecordedEvent } from '@agent-platform/contracts';
-import type { Knex } from '@agent-platform/infra';
-import type { ProjectionStatement, Projector } from '../projector.js';
+import { ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished } from '@agent-platform/contracts';
+import { projectorOf, type Projection } from '../projector.js';
 import { refreshLatestPublished } from '../versions.js';
 
-type Project = (sql: Knex, e: RecordedEvent) => ProjectionStatement[];
-
-const created: Project = (sql, e) => {
+const created: Projection = (sql, e) => {
   const d = ToolCreated.schema.parse(e.data);
   return [
     sql('rm_tools').insert({
@@ -21,7 +18,7 @@ const created: Project = (sql, e) => {
   ];
 };
 
-const versionCreated: Project = (sql, e) => {
+const versionCreated: Projection = (sql, e) => {
   const d = ToolVersionCreated.schema.parse(e.data);
   return [
     sql('rm_tool_versions').insert({
@@ -42,7 +39,7 @@ const versionCreated: Project = (sql, e) => {
 
 const TABLES = { definitions: 'rm_tools', versions: 'rm_tool_versions', parentColumn: 'tool_id' };
 
-const published: Project = (sql, e) => {
+const published: Projection = (sql, e) => {
   const d = ToolVersionPublished.schema.parse(e.data);
   return [
     sql('rm_tool_versions').where({ id: d.version_id }).update({ status: 'published', published_time: e.recorded_at, updated_time: e.recorded_at }),
@@ -50,7 +47,7 @@ const published: Project = (sql, e) => {
   ];
 };
 
-const deprecated: Project = (sql, e) => {
+const deprecated: Projection = (sql, e) => {
   const d = ToolVersionDeprecated.schema.parse(e.data);
   return [
     sql('rm_tool_versions').where({ id: d.version_id }).update({ status: 'deprecated', updated_time: e.recorded_at }),
@@ -58,16 +55,9 @@ const deprecated: Project = (sql, e) => {
   ];
 };
 
-const handlers: Record<string, Project> = {
+export const toolsProjector = projectorOf('tools', ['rm_tool_versions', 'rm_tools'], {
   [ToolCreated.type]: created,
   [ToolVersionCreated.type]: versionCreated,
   [ToolVersionPublished.type]: published,
   [ToolVersionDeprecated.type]: deprecated,
-};
-
-export const toolsProjector: Projector = {
-  name: 'tools',
-  handles: Object.keys(handlers),
-  tables: ['rm_tool_versions', 'rm_tools'],
-  project: (sql, event) => handlers[event.type]!(sql, event),
-};
+});
