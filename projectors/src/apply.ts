@@ -24,11 +24,14 @@ const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
 /**
  * Named after its text, so each connection prepares it once: planning the projections' small statements
  * cost PostgreSQL more than running them. Projectors build them from a fixed set of shapes (no lists of
- * varying length), so the names stay few.
+ * varying length), so the names stay few, and each is hashed once.
  */
+const nameOf = new Map<string, string>();
 const compiled = (statement: ProjectionStatement): Statement => {
   const { sql, bindings } = statement.toSQL().toNative();
-  return { name: `ap_projection_${createHash('sha1').update(sql).digest('base64url')}`, text: sql, values: bindings };
+  let name = nameOf.get(sql);
+  if (!name) nameOf.set(sql, (name = `ap_projection_${createHash('sha1').update(sql).digest('base64url')}`));
+  return { name, text: sql, values: bindings };
 };
 
 /**
