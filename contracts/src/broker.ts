@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RecordedEvent } from './events.js';
+import { publishedTypeOf } from './integration.js';
 
 /** Every event is published on `agentplatform.events.<category>.<EventType>`. */
 export const SUBJECT_PREFIX = 'agentplatform.events';
@@ -37,7 +38,7 @@ export type EventEnvelope = z.infer<typeof EventEnvelope>;
 export const toEnvelope = (event: RecordedEvent, category: string): EventEnvelope => ({
   specversion: '1.0',
   id: event.event_id,
-  type: event.type,
+  type: publishedTypeOf(event.type),
   source: `/agent-platform/${category}`,
   subject: event.stream_id,
   time: event.recorded_at,

@@ -18,12 +18,30 @@ export const PublishIntegrationEventBody = z.object({
 });
 export type PublishIntegrationEventBody = z.infer<typeof PublishIntegrationEventBody>;
 
-/** The data of an integration event; its type is the `event_type` it was published with. */
+/** The data of an integration event; its type is the `event_type` it was published with, in the integration namespace. */
 export const IntegrationEventData = PublishIntegrationEventBody.omit({ event_type: true });
 
-/** Events of one aggregate share a stream, so they keep their order on the broker. */
-export const integrationStreamId = (aggregateType: string, aggregateId: string): string =>
-  streamId(INTEGRATION_CATEGORY, `${aggregateType}:${aggregateId}`);
+/**
+ * Integration events are stored under `integration.<event_type>`: a type no projector or processor
+ * handles, since platform types never hold a dot. So an outsider publishing `AgentRunQueued` cannot
+ * make a read model take it for the platform's own event.
+ */
+const INTEGRATION_TYPE_PREFIX = `${INTEGRATION_CATEGORY}.`;
+
+export const integrationTypeOf = (eventType: string): string => `${INTEGRATION_TYPE_PREFIX}${eventType}`;
+
+export const isIntegrationType = (type: string): boolean => type.startsWith(INTEGRATION_TYPE_PREFIX);
+
+/** The type other systems see (CloudEvent `type`, broker subject, deliveries): what the publisher asked for. */
+export const publishedTypeOf = (type: string): string => (isIntegrationType(type) ? type.slice(INTEGRATION_TYPE_PREFIX.length) : type);
+
+/**
+ * Events of one aggregate share a stream, so they keep their order on the broker. The stream belongs
+ * to one workspace, so no other workspace can read or write it; each part is URI-encoded, so `:` in
+ * a part cannot make two different triples name the same stream.
+ */
+export const integrationStreamId = (workspaceId: string, aggregateType: string, aggregateId: string): string =>
+  streamId(INTEGRATION_CATEGORY, [workspaceId, aggregateType, aggregateId].map(encodeURIComponent).join(':'));
 
 export const ClaimPendingBody = z.object({
   limit: z.number().int().min(1).max(500).default(50),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, sessionBody } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody } from './testing/server.js';
 
 const integrationEvent = (overrides: Record<string, unknown> = {}) => ({
   event_type: 'run.created',
@@ -31,12 +31,45 @@ describeOnPlatform("the seed's event service: integration events and HTTP pull c
     throw new Error(`fewer than ${count} events claimed`);
   };
 
-  it('records an event of another service: 201 with its id and position, in the log under its own type', async () => {
+  /** The integration stream of one aggregate in one workspace, as `GET /streams/:id` names it. */
+  const streamPath = (workspace: string, type: string, id: string) =>
+    `/streams/${encodeURIComponent(`integration-${[workspace, type, id].map(encodeURIComponent).join(':')}`)}`;
+
+  it("records an event of another service: 201 with its id and position, in its workspace's stream under integration.<event_type>", async () => {
     const answer = await call('POST', '/events', integrationEvent());
     expect(answer.status).to.equal(201);
-    const stream = await call('GET', `/streams/${encodeURIComponent('integration-agent_run:run-1')}`);
+    const stream = await call('GET', streamPath(ws['x-workspace-id']!, 'agent_run', 'run-1'));
     expect(stream.status).to.equal(200);
-    expect(stream.body.events.at(-1)).to.deep.include({ event_id: answer.body.id, type: 'run.created' });
+    expect(stream.body.events.at(-1)).to.deep.include({ event_id: answer.body.id, type: 'integration.run.created' });
+  });
+
+  it('keeps a forged AgentRunQueued and SessionOpened out of the agent-runs and sessions read models, and /ready stays 200', async () => {
+    const forged = { run_id: '00000000-0000-4000-8000-000000000001', session_id: '00000000-0000-4000-8000-000000000002' };
+    for (const event_type of ['AgentRunQueued', 'SessionOpened']) {
+      expect((await call('POST', '/events', integrationEvent({ event_type, payload_json: forged }))).status).to.equal(201);
+    }
+    // A platform event after the forged ones: the projectors must have got past them to answer it.
+    const opened = await call('POST', '/sessions', sessionBody());
+    const read = await server().request('GET', `/sessions/${opened.body.id}`, { headers: { ...ws, ...minPosition(opened.body.position) } });
+    expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    const runs = await server().request('GET', '/agents/runs', { headers: { ...ws, ...minPosition(opened.body.position) } });
+    expect(runs.status, JSON.stringify(runs.body)).to.equal(200);
+    expect(runs.body.items).to.deep.equal([]);
+    const sessions = await call('GET', '/sessions');
+    expect(sessions.body.items.map((s: { id: string }) => s.id)).to.deep.equal([opened.body.id]);
+    const ready = await server().request('GET', '/ready');
+    expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
+  });
+
+  it("confines an aggregate's integration stream to its workspace: another workspace neither reads it nor writes into it", async () => {
+    const other = { 'x-workspace-id': freshWorkspace() };
+    const own = await call('POST', '/events', integrationEvent());
+    await server().request('POST', '/events', { body: integrationEvent(), headers: other });
+    const stream = await call('GET', streamPath(ws['x-workspace-id']!, 'agent_run', 'run-1'));
+    expect(stream.status, JSON.stringify(stream.body)).to.equal(200);
+    expect(stream.body.events.map((e: { event_id: string }) => e.event_id)).to.deep.equal([own.body.id]);
+    const read = await server().request('GET', streamPath(ws['x-workspace-id']!, 'agent_run', 'run-1'), { headers: other });
+    expectProblem(read, 404, 'STREAM_NOT_FOUND');
   });
 
   it('refuses a bad event naming the field, and records nothing', async () => {

@@ -38,7 +38,7 @@ const ROUTES: { method: string; path: string; params?: Record<string, string[]>;
     success: '200',
     problems: ['404', '503'],
   },
-  { method: 'get', path: '/streams/{stream_id}', params: { path: ['stream_id'] }, success: '200', problems: ['404'] },
+  { method: 'get', path: '/streams/{stream_id}', params: { path: ['stream_id'], query: ['from_version', 'limit'] }, success: '200', problems: ['404'] },
   { method: 'get', path: '/events', params: { query: ['after', 'limit', 'type', 'stream_prefix'] }, success: '200' },
   { method: 'get', path: '/projections', success: '200' },
   { method: 'get', path: '/health', success: '200' },

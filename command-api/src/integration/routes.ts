@@ -9,23 +9,30 @@ import {
   categoryOf,
   integrationStreamId,
   IntegrationEventData,
+  INTEGRATION_CATEGORY,
+  publishedTypeOf,
   Uuid,
 } from '@agent-platform/contracts';
 import { claimPending, route, settleDelivery, type Api, type DeliveryRow, type Knex } from '@agent-platform/infra';
 import { accepted, type CommandDeps } from '../http.js';
 import { integrationDecider } from './decider.js';
 
-/** The seed's event record: integration events carry their own source and aggregate; the platform's name their stream. */
+/**
+ * The seed's event record: integration events carry their own source and aggregate, and show the type
+ * their publisher gave; the platform's name their stream.
+ */
 const toView = (row: DeliveryRow) => {
   const { event } = row;
-  const integration = IntegrationEventData.safeParse(event.data);
+  // Not by the namespace alone: events recorded before it existed are stored under their bare type.
+  const parsed = categoryOf(event.type) === INTEGRATION_CATEGORY ? IntegrationEventData.safeParse(event.data) : undefined;
+  const integration = parsed?.success ? parsed.data : undefined;
   return DeliveryView.parse({
     id: event.event_id,
-    event_type: event.type,
-    source_service: integration.success ? integration.data.source_service : 'agent-platform',
-    aggregate_type: integration.success ? integration.data.aggregate_type : categoryOf(event.type),
-    aggregate_id: integration.success ? integration.data.aggregate_id : event.stream_id,
-    payload_json: integration.success ? integration.data.payload_json : event.data,
+    event_type: publishedTypeOf(event.type),
+    source_service: integration ? integration.source_service : 'agent-platform',
+    aggregate_type: integration ? integration.aggregate_type : categoryOf(event.type),
+    aggregate_id: integration ? integration.aggregate_id : event.stream_id,
+    payload_json: integration ? integration.payload_json : event.data,
     status: row.status,
     attempts: row.attempts,
     lease_until: row.lease_until ? new Date(row.lease_until).toISOString() : null,
@@ -47,7 +54,7 @@ export const integrationRoutes = (api: Api, deps: CommandDeps & { knex: Knex }):
     handler: async ({ body, ctx, req }) => {
       const result = await deps.handle(
         integrationDecider,
-        integrationStreamId(body.aggregate_type, body.aggregate_id),
+        integrationStreamId(ctx.workspaceId, body.aggregate_type, body.aggregate_id),
         { type: 'PublishIntegrationEvent', data: body },
         deps.contextOf(ctx, req, body),
         { stateless: true },

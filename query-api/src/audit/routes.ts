@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventPage, ListEventsQuery, NotFoundError, StreamEvents, ValidationError, type RecordedEvent } from '@agent-platform/contracts';
+import { EventPage, ListEventsQuery, NotFoundError, StreamEvents, StreamQuery, ValidationError, type RecordedEvent } from '@agent-platform/contracts';
 import { LOG_START, route, type Api } from '@agent-platform/infra';
 import type { QueryDeps } from '../deps.js';
 
@@ -10,17 +10,24 @@ export const auditQueries = (api: Api, deps: QueryDeps): void => {
   route(api, {
     method: 'get',
     path: '/streams/:stream_id',
-    summary: 'Every event of one stream, with metadata (audit replay)',
+    summary: "A page of one stream's events, with metadata (audit replay)",
+    description: 'Pass `next_from_version` as `from_version` to continue; it is null on the last page.',
     tags: ['audit'],
     params: z.object({ stream_id: z.string().min(1).max(300) }),
-    responses: { 200: { description: 'The stream in version order.', schema: StreamEvents } },
+    query: StreamQuery,
+    responses: { 200: { description: 'The page in version order.', schema: StreamEvents } },
     errors: [404],
-    handler: async ({ params, ctx }) => {
-      const events = await deps.store.readStream(params.stream_id);
-      if (events.length === 0 || events[0]!.metadata.workspace_id !== ctx.workspaceId) {
-        throw new NotFoundError('STREAM_NOT_FOUND', `stream ${params.stream_id} does not exist in this workspace`);
+    handler: async ({ params, query, ctx }) => {
+      // One event past the page tells whether another page follows.
+      const read = await deps.store.readStream(params.stream_id, { fromVersion: query.from_version, toVersion: query.from_version + query.limit });
+      const events = read.slice(0, query.limit);
+      // Every event, not only the first: a stream written before streams were scoped by workspace may mix
+      // workspaces, and a page from the middle of a stream has no first event to vouch for it.
+      if (events.length === 0 || events.some((e) => e.metadata.workspace_id !== ctx.workspaceId)) {
+        throw new NotFoundError('STREAM_NOT_FOUND', `stream ${params.stream_id} has no events from version ${query.from_version} in this workspace`);
       }
-      return { status: 200, body: { stream_id: params.stream_id, version: events[events.length - 1]!.stream_version, events } };
+      const version = events[events.length - 1]!.stream_version;
+      return { status: 200, body: { stream_id: params.stream_id, version, events, next_from_version: read.length > query.limit ? version + 1 : null } };
     },
   });
 
