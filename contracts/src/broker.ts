@@ -19,7 +19,7 @@ export const EventEnvelope = z
   .object({
     specversion: z.literal('1.0'),
     id: z.string().uuid().describe('The event id; the broker deduplicates on it.'),
-    type: z.string().describe('The event type, e.g. SessionOpened.'),
+    type: z.string().describe('The event type, e.g. SessionOpened; for an event another system posted, the `event_type` it was posted with.'),
     source: z.string().describe('`/agent-platform/<category>`'),
     subject: z.string().describe('The stream id, `<category>-<id>`; events of one subject arrive in order.'),
     time: z.string().describe('When the event was recorded (RFC 3339).'),
