@@ -12,9 +12,12 @@ export type ListEventsQuery = z.infer<typeof ListEventsQuery>;
 /** A page of the global log; pass `next_after` as `after` to continue. */
 export const EventPage = z.object({ items: z.array(RecordedEvent), next_after: z.number().int() });
 
+/** Stream versions are PostgreSQL `integer`s: a version past this one cannot exist, and a query for it would fail. */
+export const MAX_STREAM_VERSION = 2_147_483_647;
+
 /** A page of one stream, from `from_version` on, at most `limit` events: a 30 MB stream no longer answers in one piece. */
 export const StreamQuery = z.object({
-  from_version: z.coerce.number().int().positive().default(1),
+  from_version: z.coerce.number().int().positive().max(MAX_STREAM_VERSION).default(1),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type StreamQuery = z.infer<typeof StreamQuery>;

@@ -49,12 +49,13 @@ describeOnPlatform('GET /streams/:stream_id: bounded pages, one workspace only',
     expect(await page(`/streams/${id}?limit=2`, ws)).to.include({ version: 2, next_from_version: 3 });
     expect(await page(`/streams/${id}?from_version=3&limit=2`, ws)).to.include({ version: 4, next_from_version: null });
     expectProblem(await call(`/streams/${id}?from_version=5`, ws), 404, 'STREAM_NOT_FOUND');
+    expectProblem(await call(`/streams/${id}?from_version=2147483647`, ws), 404, 'STREAM_NOT_FOUND');
   });
 
-  it('refuses a limit above 1000 or below 1 and a from_version below 1 with 400 naming the parameter', async () => {
+  it('refuses a limit above 1000 or below 1 and a from_version below 1 or past a stream version with 400 naming the parameter', async () => {
     const ws = freshWorkspace();
     const id = await streamOf(ws, 1);
-    for (const [query, field] of [['limit=1001', 'query.limit'], ['limit=0', 'query.limit'], ['from_version=0', 'query.from_version'], ['from_version=x', 'query.from_version']]) {
+    for (const [query, field] of [['limit=1001', 'query.limit'], ['limit=0', 'query.limit'], ['from_version=0', 'query.from_version'], ['from_version=x', 'query.from_version'], ['from_version=99999999999', 'query.from_version']]) {
       const answer = await call(`/streams/${id}?${query}`, ws);
       expectProblem(answer, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(answer)).to.deep.equal([field]);

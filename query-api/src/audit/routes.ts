@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventPage, ListEventsQuery, NotFoundError, StreamEvents, StreamQuery, ValidationError, type RecordedEvent } from '@agent-platform/contracts';
+import { EventPage, ListEventsQuery, MAX_STREAM_VERSION, NotFoundError, StreamEvents, StreamQuery, ValidationError, type RecordedEvent } from '@agent-platform/contracts';
 import { LOG_START, route, type Api } from '@agent-platform/infra';
 import type { QueryDeps } from '../deps.js';
 
@@ -19,7 +19,8 @@ export const auditQueries = (api: Api, deps: QueryDeps): void => {
     errors: [404],
     handler: async ({ params, query, ctx }) => {
       // One event past the page tells whether another page follows.
-      const read = await deps.store.readStream(params.stream_id, { fromVersion: query.from_version, toVersion: query.from_version + query.limit });
+      const toVersion = Math.min(query.from_version + query.limit, MAX_STREAM_VERSION);
+      const read = await deps.store.readStream(params.stream_id, { fromVersion: query.from_version, toVersion });
       const events = read.slice(0, query.limit);
       // Every event, not only the first: a stream written before streams were scoped by workspace may mix
       // workspaces, and a page from the middle of a stream has no first event to vouch for it.
