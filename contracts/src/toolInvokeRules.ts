@@ -38,7 +38,14 @@ const looksLikeCredential = (name: string, value: string, literal: string): bool
   [...literal.matchAll(TOKEN_RUN)].some(([run]) => tokenLike(run)) ||
   (literal === value && (AUTH_SCHEME.test(value) || CREDENTIAL_NAME.test(name)));
 
-type InvokeRulesInput = { base_url?: string | undefined; headers: Record<string, string> };
+/** A query parameter of a URL kept in clear, judged as a header would be: a reference cannot stand there. */
+const queryHoldsCredential = (url: string): boolean => {
+  const query = url.indexOf('?');
+  return query >= 0 && [...new URLSearchParams(url.slice(query + 1))].some(([name, value]) => value !== '' && looksLikeCredential(name, value, value));
+};
+const IN_QUERY = 'a query parameter looks like a credential, which events and read models would keep in clear: send it in a header, as ${secret:NAME}';
+
+type InvokeRulesInput = { base_url?: string | undefined; path: string; headers: Record<string, string> };
 
 export const checkInvokeConfig = (config: InvokeRulesInput, ctx: z.RefinementCtx): void => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -47,7 +54,9 @@ export const checkInvokeConfig = (config: InvokeRulesInput, ctx: z.RefinementCtx
     if (url && url.protocol !== 'http:' && url.protocol !== 'https:') issue(['base_url'], `must be an http or https URL, not ${url.protocol}`);
     // A password in the URL would be kept in clear; a reference cannot stand there.
     else if (url && (url.username || url.password)) issue(['base_url'], 'must not hold a user name or password: send a credential in a header, as ${secret:NAME}');
+    else if (queryHoldsCredential(config.base_url)) issue(['base_url'], IN_QUERY);
   }
+  if (queryHoldsCredential(config.path)) issue(['path'], IN_QUERY);
   const seen = new Set<string>();
   for (const [name, value] of Object.entries(config.headers)) {
     const path = ['headers', name];

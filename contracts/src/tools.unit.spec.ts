@@ -61,6 +61,11 @@ describe('a tool version’s base_url', () => {
   it('refuses a user name or password in the base_url, which would be kept in clear', () => {
     expect(refusedPaths(versionWith({ base_url: 'https://bot:hunter22@crm.example' }))).to.deep.equal(['invoke_config_json.base_url']);
   });
+  it('refuses a literal key in the query string of base_url or path, which would be kept in clear', () => {
+    expect(refusedPaths(versionWith({ base_url: 'https://crm.example/api?key=AbCdEf0123456789XyZ' }))).to.deep.equal(['invoke_config_json.base_url']);
+    expect(refusedPaths(versionWith({ path: '/orders?api_key=hunter22' }))).to.deep.equal(['invoke_config_json.path']);
+    expect(refusedPaths(versionWith({ path: '/orders?format=json&api-version=2024-01-01' }))).to.deep.equal([]);
+  });
   it('accepts http and https', () => {
     expect(refusedPaths(versionWith({ base_url: 'http://crm.example:8080/api' }))).to.deep.equal([]);
   });
