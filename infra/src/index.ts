@@ -1,5 +1,5 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
-export { hostAllowed, workspaceAllowed, MIN_SECRET_LENGTH, SECRET_PREFIX, type SecretBinding } from './secrets.js';
+export { hostAllowed, workspaceAllowed, SECRET_PREFIX, type SecretBinding } from './secrets.js';
 export { createLogger, type Logger } from './logging.js';
 export {
   createPool,

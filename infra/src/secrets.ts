@@ -13,7 +13,7 @@ export type SecretBinding = {
   workspaces: '*' | ReadonlySet<string>;
 };
 
-export type SecretsConfig = { secrets: ReadonlyMap<string, SecretBinding>; warnings: string[] };
+type SecretsConfig = { secrets: ReadonlyMap<string, SecretBinding>; warnings: string[] };
 
 export const SECRET_PREFIX = 'AGENT_PLATFORM_SECRET_';
 const NAME = /^[A-Z0-9_]{1,100}$/;
@@ -23,7 +23,7 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]+$/;
  * Every value is redacted from tool outputs: a short one would blank out ordinary text wherever it
  * appears, and is too weak to be a credential anyway.
  */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 
 /** A host entry as URL parsing writes a host name (lower case, punycode, IPv4 in dotted decimal), so it compares with a tool URL's. */
 const normalHost = (entry: string): string | undefined => {
