@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventOf } from './events.js';
+import { checkInvokeConfig } from './toolInvokeRules.js';
 
 export const TOOLS_CATEGORY = 'tool';
 
@@ -18,24 +19,6 @@ export const InvokeConfig = z.object({
 });
 export type InvokeConfig = z.infer<typeof InvokeConfig>;
 
-/** `${secret:NAME}` in a header value: resolved when the tool is called, from `AGENT_PLATFORM_SECRET_NAME`. */
-export const SECRET_REFERENCE = /\$\{secret:([A-Z0-9_]{1,100})\}/g;
-/** Header names whose values are credentials: a literal value would be kept in the log and read models in clear text. */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$|token|secret|password|api[-_]?key/i;
-
-/** A credential header must hold a reference to a secret, never the secret: events and read models keep what is sent here. */
-const noLiteralCredentials = (config: InvokeConfig, ctx: z.RefinementCtx) => {
-  for (const [name, value] of Object.entries(config.headers)) {
-    if (CREDENTIAL_HEADER.test(name) && !new RegExp(SECRET_REFERENCE.source).test(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['headers', name],
-        message: 'a credential header is stored in events and read models: write ${secret:NAME} and set AGENT_PLATFORM_SECRET_NAME where the platform runs',
-      });
-    }
-  }
-};
-
 // Commands, as the HTTP body carries them (seed-compatible).
 export const CreateToolBody = z.object({
   code: Code,
@@ -48,7 +31,7 @@ export const CreateToolVersionBody = z.object({
   status: ToolVersionStatus.exclude(['deprecated']).default('draft'),
   input_schema_json: JsonObject.default({}),
   output_schema_json: JsonObject.default({}),
-  invoke_config_json: InvokeConfig.superRefine(noLiteralCredentials).default({ method: 'POST', path: '', headers: {}, timeout_ms: 10_000 }),
+  invoke_config_json: InvokeConfig.superRefine(checkInvokeConfig).default({ method: 'POST', path: '', headers: {}, timeout_ms: 10_000 }),
 });
 export type CreateToolBody = z.infer<typeof CreateToolBody>;
 export type CreateToolVersionBody = z.infer<typeof CreateToolVersionBody>;

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { StartupError } from './errors.js';
+import { ConfigError } from './errors.js';
+import { parseSecrets, type SecretBinding } from './secrets.js';
+
+export { ConfigError };
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (protocols: string[]) =>
@@ -62,15 +65,11 @@ export const ConfigSchema = z.object({
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'AGENT_PLATFORM_DEFAULT_MODEL'> & {
   AGENT_PLATFORM_DEFAULT_MODEL: string;
   dataDir: string;
-  /** `AGENT_PLATFORM_SECRET_<NAME>` variables by NAME: what `${secret:NAME}` in a tool's headers stands for. */
-  secrets: ReadonlyMap<string, string>;
+  /** `AGENT_PLATFORM_SECRET_<NAME>` by NAME: what `${secret:NAME}` in a tool's headers stands for, and where it may be sent. */
+  secrets: ReadonlyMap<string, SecretBinding>;
+  /** What the operator should hear at startup about the secrets (one usable nowhere, say); loading has no logger. */
+  secretWarnings: string[];
 };
-
-const SECRET_PREFIX = 'AGENT_PLATFORM_SECRET_';
-
-export class ConfigError extends StartupError {
-  override name = 'ConfigError';
-}
 
 /**
  * Parses the environment; a wrong value throws one line that names the variable. An empty variable counts as
@@ -85,8 +84,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   const { AGENT_PLATFORM_PROVIDER_BASE_URL: baseUrl, AGENT_PLATFORM_PROVIDER_API_KEY: apiKey } = parsed.data;
   const defaultModel = parsed.data.AGENT_PLATFORM_DEFAULT_MODEL ?? (baseUrl || apiKey ? 'gpt-4o-mini' : 'local-react');
-  const secrets = new Map(
-    Object.entries(env).flatMap(([name, value]) => (name.startsWith(SECRET_PREFIX) && value ? [[name.slice(SECRET_PREFIX.length), value] as const] : [])),
-  );
-  return { ...parsed.data, AGENT_PLATFORM_DEFAULT_MODEL: defaultModel, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR), secrets };
+  const { secrets, warnings: secretWarnings } = parseSecrets(env);
+  return { ...parsed.data, AGENT_PLATFORM_DEFAULT_MODEL: defaultModel, dataDir: path.resolve(parsed.data.AGENT_PLATFORM_DATA_DIR), secrets, secretWarnings };
 };

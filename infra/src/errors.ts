@@ -13,3 +13,7 @@ export class DataDirInUseError extends StartupError {
 export class DataDirUnusableError extends StartupError {
   override name = 'DataDirUnusableError';
 }
+
+export class ConfigError extends StartupError {
+  override name = 'ConfigError';
+}

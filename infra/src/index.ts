@@ -1,4 +1,5 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
+export { hostAllowed, workspaceAllowed, SECRET_PREFIX, type SecretBinding } from './secrets.js';
 export { createLogger, type Logger } from './logging.js';
 export {
   createPool,
@@ -84,6 +85,7 @@ export { chunksOf, collectChunks } from './models/stream.js';
 export { isForbiddenAddress, isForbiddenHostName, parseAllowedHosts, ALLOWED_HOSTS_VARIABLE } from './tools/addressPolicy.js';
 export {
   callHttpTool,
+  EXCERPT_CUT,
   type HttpToolRequest,
   type HttpToolPolicy,
   type HttpToolResult,

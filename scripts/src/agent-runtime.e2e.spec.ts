@@ -167,6 +167,74 @@ describeOnPlatform(
       expect(everything).not.to.include('s3cr3t-value');
     });
 
+    /** The whole log, page by page: a test reads the events of every test before it too. */
+    const allEvents = async () => {
+      const items: unknown[] = [];
+      for (let after = 0; ; ) {
+        const page = await call('GET', `/events?limit=1000&after=${after}`);
+        expect(page.status, JSON.stringify(page.body)).to.equal(200);
+        if (!page.body.items.length) return items;
+        items.push(...page.body.items);
+        after = page.body.next_after;
+      }
+    };
+    /** A published tool `lookup_order` at `path` of the test's tool server, sending `headers`; an agent with it; one run calling it once. */
+    const runCallingTool = async (path: string, headers: Record<string, string>) => {
+      const created = await ok('POST', '/tools', { code: 'lookup_order', name: 'Look up an order', tool_type: 'http' });
+      await ok('POST', '/tools/versions', { tool_id: created.id, status: 'published', invoke_config_json: { base_url: tool.url, path, headers } });
+      const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
+      model.enqueue(
+        { message: { content: '{"action":"tool","tool_code":"lookup_order","input_json":{"order_id":"8"}}' } },
+        { message: { content: '{"action":"finish","answer":"Done."}' } },
+      );
+      const { runId, sessionId } = await runOf(agentId, 'Where is order 8?');
+      const outcome = await execute(runId);
+      expect(outcome).to.deep.include({ status: 'completed', output_text: 'Done.' });
+      const [invocation] = await invocationsOf(runId, outcome.position);
+      const messages = await eventually(async () => {
+        const answer = await call('GET', `/sessions/${sessionId}/messages`);
+        expect(answer.body.items).to.have.length(1);
+        return answer;
+      });
+      /** Every event, the run's invocations, the session's messages and what the model was sent. */
+      const events = JSON.stringify(await allEvents());
+      return { invocation, events, everything: JSON.stringify([events, invocation, messages.body, chatRequests()]) };
+    };
+
+    it("fails workspace B's tool that uses the secret bound to workspace A, sends nothing, and no event holds the secret", async () => {
+      const { invocation, everything } = await runCallingTool('/echo', { Authorization: 'Bearer ${secret:OWNER_TOKEN}' });
+      expect(invocation).to.deep.include({ status: 'failed' });
+      expect(invocation.error.code).to.equal('TOOL_SECRET_NOT_ALLOWED');
+      expect(invocation.error.message).to.include('OWNER_TOKEN').and.not.include('ws-owner-a');
+      expect(tool.calls).to.deep.equal([]);
+      expect(everything).not.to.include('owner-only-s3cr3t');
+    });
+
+    it('fails a tool that would send a secret to a host the secret is not bound to, and sends nothing', async () => {
+      const { invocation, everything } = await runCallingTool('/echo', { 'x-crm-key': '${secret:ELSEWHERE_TOKEN}' });
+      expect(invocation.error.code).to.equal('TOOL_SECRET_NOT_ALLOWED');
+      expect(invocation.error.message).to.include('127.0.0.1');
+      expect(tool.calls).to.deep.equal([]);
+      expect(everything).not.to.include('elsewhere-s3cr3t');
+    });
+
+    it("records an echoing host's response with the secret redacted: in the invocation, the model's messages, the session and every event", async () => {
+      const { invocation, events, everything } = await runCallingTool('/echo', { Authorization: 'Bearer ${secret:CRM_TOKEN}' });
+      expect(events, 'the events hold the echo').to.include('Bearer [REDACTED:CRM_TOKEN]');
+      expect(tool.calls[0]!.headers.authorization).to.equal('Bearer s3cr3t-value');
+      expect(invocation).to.deep.include({ status: 'completed' });
+      expect(invocation.output_json.headers.authorization).to.equal('Bearer [REDACTED:CRM_TOKEN]');
+      expect(chatRequests()[1]!.messages.at(-1)!.content).to.include('[REDACTED:CRM_TOKEN]');
+      expect(everything).not.to.include('s3cr3t-value');
+    });
+
+    it("records an echoing host's error with the secret redacted, also where the error excerpt's cut splits it", async () => {
+      const { invocation, everything } = await runCallingTool('/echo-fail', { Authorization: 'Bearer ${secret:CRM_TOKEN}' });
+      expect(invocation.error.code).to.equal('TOOL_HTTP_ERROR');
+      expect(invocation.error.message).to.match(/"Bearer \[REDACTED:CRM_TOKEN\]…$/);
+      expect(everything).not.to.include('s3cr3');
+    });
+
     it("tells the model when its tool input does not fit the tool's input schema, and does not call the tool with it", async () => {
       await lookupTool();
       const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });
@@ -296,6 +364,16 @@ describeOnPlatform(
       AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key',
       AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host,
       AGENT_PLATFORM_SECRET_CRM_TOKEN: 's3cr3t-value',
+      AGENT_PLATFORM_SECRET_CRM_TOKEN_HOSTS: '127.0.0.1',
+      AGENT_PLATFORM_SECRET_CRM_TOKEN_WORKSPACES: '*',
+      // Bound to a workspace no test writes in.
+      AGENT_PLATFORM_SECRET_OWNER_TOKEN: 'owner-only-s3cr3t',
+      AGENT_PLATFORM_SECRET_OWNER_TOKEN_HOSTS: '127.0.0.1',
+      AGENT_PLATFORM_SECRET_OWNER_TOKEN_WORKSPACES: 'ws-owner-a',
+      // Bound to a host no test serves.
+      AGENT_PLATFORM_SECRET_ELSEWHERE_TOKEN: 'elsewhere-s3cr3t',
+      AGENT_PLATFORM_SECRET_ELSEWHERE_TOKEN_HOSTS: 'crm.example',
+      AGENT_PLATFORM_SECRET_ELSEWHERE_TOKEN_WORKSPACES: '*',
     }),
   },
 );

@@ -45,6 +45,8 @@ export type Platform = { url: string | undefined; databaseUrl: string; stop: () 
  * the all-in-one server of `npm start`; each role alone is one process of a multi-process deployment.
  */
 export const startPlatform = async (config: Config, log: Logger, roles: readonly Role[] = ROLES): Promise<Platform> => {
+  // Only the processors send secrets; a secret no tool can use is said where it would be missed.
+  if (roles.includes('processors')) for (const warning of config.secretWarnings) log.warn(warning);
   const database = await openDatabase(config, log);
   const closers: (() => Promise<void>)[] = [database.close];
   const stop = async () => {

@@ -75,4 +75,32 @@ describeOnPlatform('tools over HTTP', (server) => {
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(fieldsOf(bad)).to.have.members(['body.code', 'body.tool_type']);
   });
+
+  describe('an invoke config judged when the version is created, not when the tool is called', () => {
+    /** A 400 naming `field`, with nothing appended: the tool has no version. */
+    const expectRefused = async (invoke_config_json: Record<string, unknown>, field: string) => {
+      const tool = await createTool();
+      const answer = await call('POST', '/tools/versions', { tool_id: tool.id, invoke_config_json });
+      expectProblem(answer, 400, 'VALIDATION_FAILED');
+      expect(fieldsOf(answer)).to.deep.equal([field]);
+      expect((await call('GET', `/tools/${tool.id}`, undefined, minPosition(tool.position))).body.version_count).to.equal(0);
+    };
+    const base_url = 'https://crm.example';
+
+    it('refuses x-access-key with a literal token at creation (400 naming the header), nothing appended', async () => {
+      await expectRefused({ base_url, headers: { 'x-access-key': 'AKIAIOSFODNN7EXAMPLE' } }, 'body.invoke_config_json.headers.x-access-key');
+    });
+    it('refuses a literal Bearer credential under a header named Authentication', async () => {
+      await expectRefused({ base_url, headers: { Authentication: 'Bearer abc' } }, 'body.invoke_config_json.headers.Authentication');
+    });
+    it('refuses CRLF in a header value (header injection) at creation', async () => {
+      await expectRefused({ base_url, headers: { 'x-tenant': 'acme\r\nx-injected: 1' } }, 'body.invoke_config_json.headers.x-tenant');
+    });
+    it('refuses a header name that is not an HTTP token at creation', async () => {
+      await expectRefused({ base_url, headers: { 'x tenant:': 'acme' } }, 'body.invoke_config_json.headers.x tenant:');
+    });
+    it('refuses an ftp:// base_url at creation', async () => {
+      await expectRefused({ base_url: 'ftp://files.example/export' }, 'body.invoke_config_json.base_url');
+    });
+  });
 });

@@ -36,6 +36,8 @@ export type HttpToolResult =
 /** Enough bytes for the ~500 characters of a failed answer that go into its message. */
 const ERROR_EXCERPT_BYTES = 2048;
 const ERROR_EXCERPT_CHARS = 500;
+/** Ends an excerpt that was cut: the caller's redaction then also takes out a secret the cut split. */
+export const EXCERPT_CUT = '…';
 /** Node's codes for a header name or value it refuses to send. */
 const INVALID_HEADER_CODES = new Set(['ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE']);
 
@@ -181,7 +183,8 @@ export const callHttpTool = async (request: HttpToolRequest, policy: HttpToolPol
     // A redirect is not followed: its Location could lead anywhere, a forbidden address included, past
     // the checks this call made on the URL it was given.
     const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-    return fail('TOOL_HTTP_ERROR', `the tool answered ${status}${redirect}: ${text.slice(0, ERROR_EXCERPT_CHARS)}`, status);
+    const excerpt = truncated || text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}${EXCERPT_CUT}` : text;
+    return fail('TOOL_HTTP_ERROR', `the tool answered ${status}${redirect}: ${excerpt}`, status);
   } catch (error) {
     if (error instanceof AddressForbiddenError) return fail('TOOL_ADDRESS_FORBIDDEN', error.message);
     if (INVALID_HEADER_CODES.has((error as NodeJS.ErrnoException).code ?? '')) {

@@ -5,9 +5,10 @@ import { uuidFrom, type Logger } from '@agent-platform/infra';
 import { createDefinitions } from './definitions.js';
 import { openJournal, type Journal } from './journal.js';
 import { PlanError, prepareRun } from './prepare.js';
+import { redactorOf } from './redaction.js';
 import { runToEnd, type RunnerDeps } from './runner.js';
 
-export type ExecutorDeps = Omit<RunnerDeps, 'definitions'> & {
+export type ExecutorDeps = Omit<RunnerDeps, 'definitions' | 'redact'> & {
   /** How long a lease lasts; its holder renews it every third of that while it works, so a dead holder's run is resumed this long after. */
   leaseMs: number;
   log: Logger;
@@ -86,7 +87,7 @@ type Driving = { leased: Promise<void>; done: Promise<AgentRunOutcome>; abort: A
  * HTTP execute) takes the run over and resumes it from its journal.
  */
 export const createRunExecutor = (executorDeps: ExecutorDeps): Required<RunExecutor> & { stop: () => Promise<void> } => {
-  const deps: RunnerDeps & ExecutorDeps = { ...executorDeps, definitions: createDefinitions(executorDeps.store) };
+  const deps: RunnerDeps & ExecutorDeps = { ...executorDeps, definitions: createDefinitions(executorDeps.store), redact: redactorOf(executorDeps.secrets) };
   const byRun = new Map<string, Driving>();
 
   const drive = (runId: string, options: ExecuteOptions): Driving => {

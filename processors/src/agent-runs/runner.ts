@@ -13,6 +13,7 @@ import {
   type HttpToolRequest,
   type HttpToolResult,
   type Logger,
+  type SecretBinding,
   type ModelProvider,
   type ToolDefinition as ModelTool,
 } from '@agent-platform/infra';
@@ -24,8 +25,10 @@ import { inputProblem } from './toolInput.js';
 
 export type RunnerDeps = {
   store: EventStore;
-  /** What `${secret:NAME}` in a tool's headers stands for. */
-  secrets: ReadonlyMap<string, string>;
+  /** What `${secret:NAME}` in a tool's headers stands for, and where it may be sent. */
+  secrets: ReadonlyMap<string, SecretBinding>;
+  /** Takes every secret out of a tool's result: the one point through which its output and errors reach the journal and the model. */
+  redact: <T>(value: T) => T;
   definitions: Definitions;
   models: ModelProvider;
   callTool: (request: HttpToolRequest, signal?: AbortSignal) => Promise<HttpToolResult>;
@@ -146,24 +149,23 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
     if (problem) return fail({ code: 'TOOL_INPUT_INVALID', message: `${problem} (the input schema of ${tool.tool_code})` });
     const config = await deps.definitions.invokeConfig(tool.tool_id, tool.tool_version_id);
     if (!config?.base_url) return fail({ code: 'TOOL_NOT_CONFIGURED', message: `tool ${tool.tool_code} has no invoke_config_json.base_url` });
-    const sending = withSecrets(config.headers, deps.secrets);
-    if ('missing' in sending) {
-      return fail({
-        code: 'TOOL_SECRET_MISSING',
-        message: `tool ${tool.tool_code} needs \${secret:${sending.missing}}: set AGENT_PLATFORM_SECRET_${sending.missing} where the platform runs`,
-      });
-    }
+    const url = joinUrl(config.base_url, config.path);
+    const sending = withSecrets(config.headers, deps.secrets, { workspaceId: run().workspaceId, url });
+    if ('error' in sending) return fail({ code: sending.error.code, message: `tool ${tool.tool_code}: ${sending.error.message}` });
     await journal.record({ type: 'StartToolInvocation', data: start });
-    const result = await deps.callTool(
-      {
-        method: config.method,
-        url: joinUrl(config.base_url, config.path),
-        headers: sending.headers,
-        input: action.input,
-        idempotencyKey: start.idempotency_key,
-        timeoutMs: config.timeout_ms,
-      },
-      signal,
+    // Redacted before anything of it is recorded or shown to the model: a tool may echo what it was sent.
+    const result = deps.redact(
+      await deps.callTool(
+        {
+          method: config.method,
+          url,
+          headers: sending.headers,
+          input: action.input,
+          idempotencyKey: start.idempotency_key,
+          timeoutMs: config.timeout_ms,
+        },
+        signal,
+      ),
     );
     if (!result.ok) return fail(result.error, result.durationMs);
     settle({

@@ -17,6 +17,9 @@ export type ToolServer = {
 /**
  * An HTTP tool for tests: `POST /orders/lookup` answers `{ order_id, status: "shipped" }` for the order id
  * it is sent. It records every call and, like a well-behaved tool, acts once per idempotency key.
+ * `/echo` answers the headers it was sent, as many debugging services do, and `/echo-fail` answers 400
+ * with its `authorization` after padding that puts the error excerpt's cut (500 characters) inside the
+ * credential's sixth character.
  */
 export const startToolServer = async (options: { hangFirstCall?: boolean } = {}): Promise<ToolServer> => {
   const calls: ToolCall[] = [];
@@ -32,6 +35,15 @@ export const startToolServer = async (options: { hangFirstCall?: boolean } = {})
       if (typeof key === 'string') keys.add(key);
       // It acted, but its answer never leaves: the caller dies waiting, as a process killed mid-call would.
       if (options.hangFirstCall && calls.length === 1) return;
+      if (req.url === '/echo') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ headers: req.headers }));
+      }
+      if (req.url === '/echo-fail') {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        // `{"p":"` + padding + `","authorization":"Bearer ` is 495 characters.
+        return res.end(JSON.stringify({ p: 'x'.repeat(463), authorization: req.headers.authorization }));
+      }
       const orderId = (body as { order_id?: unknown } | undefined)?.order_id ?? null;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ order_id: orderId, status: 'shipped' }));
