@@ -159,6 +159,53 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(second.url, 'SELECT id, body FROM notes')).to.deep.equal([{ id: 1, body: 'kept' }]);
   });
 
+  /** The password in a URL, and the refusal of a connection with another one. */
+  const passwordIn = (url: string): string => decodeURIComponent(new URL(url).password);
+  const refusedWith = async (url: string, password: string): Promise<string | undefined> => {
+    const other = new URL(url);
+    other.password = password;
+    return query(other.href, 'SELECT 1').then(
+      () => undefined,
+      (error: { code?: string }) => error.code,
+    );
+  };
+
+  it('keeps a random password in a 0600 file of the data directory, another for each directory, the same after a restart', async () => {
+    const [dirA, dirB] = [await freshDataDir(), await freshDataDir()];
+    const first = await start(dirA);
+    const file = path.join(dirA, 'postgres-password');
+    expect((await fs.stat(file)).mode & 0o777).to.equal(0o600);
+    const password = (await fs.readFile(file, 'utf8')).trim();
+    expect(password).to.match(/^[\w-]{32}$/);
+    expect(passwordIn(first.url)).to.equal(password);
+    expect(passwordIn(first.adminUrl)).to.equal(password);
+    expect(await refusedWith(first.adminUrl, 'agent-platform'), 'the former fixed password').to.equal('28P01');
+    await first.stop();
+
+    const again = await start(dirA);
+    expect(passwordIn(again.url)).to.equal(password);
+    expect(await query(again.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
+    const other = await start(dirB);
+    expect(passwordIn(other.url)).to.match(/^[\w-]{32}$/).and.not.equal(password);
+  });
+
+  it('replaces the fixed password of a data directory made before the password file with a random one', async () => {
+    const dataDir = await freshDataDir();
+    const first = await start(dataDir);
+    await query(first.url, 'CREATE TABLE notes (id int PRIMARY KEY)');
+    // As every data directory was left before: the role's password the fixed one, and no password file.
+    await query(first.adminUrl, "ALTER ROLE postgres PASSWORD 'agent-platform'");
+    await first.stop();
+    await fs.rm(path.join(dataDir, 'postgres-password'));
+
+    const db = await start(dataDir);
+    const password = (await fs.readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+    expect(password).to.match(/^[\w-]{32}$/);
+    expect(passwordIn(db.url)).to.equal(password);
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 0 }]);
+    expect(await refusedWith(db.adminUrl, 'agent-platform'), 'the former fixed password').to.equal('28P01');
+  });
+
   it('refuses a second start on the same data directory while the first runs, and the first keeps working', async () => {
     const dataDir = await freshDataDir();
     const first = await start(dataDir);
