@@ -345,6 +345,27 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(second.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 2 }]);
   });
 
+  it('starts again beside a backend that outlived its postmaster, killed with SIGKILL, in an endless statement: the backend is stopped first', async () => {
+    const dataDir = await freshDataDir();
+    const first = await start(dataDir);
+    const busy = new pg.Client({ connectionString: first.url });
+    busy.on('error', () => undefined);
+    await busy.connect();
+    const backend = (await busy.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    void busy.query('DO $$ BEGIN LOOP PERFORM 1; END LOOP; END $$').catch(() => undefined);
+    const postmaster = (await postmasterPid(dataDir))!;
+    process.kill(postmaster, 'SIGKILL');
+    expect(await waitUntilDead(postmaster, 10_000)).to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(isAlive(backend), 'the backend runs on without its postmaster').to.equal(true);
+    await within(15_000, 'stop() after PostgreSQL died', first.stop());
+
+    const second = await start(dataDir);
+    expect(isAlive(backend), 'the orphaned backend').to.equal(false);
+    expect(await query(second.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
+    await busy.end().catch(() => undefined);
+  });
+
   // Only root hands the server to another user, whom a directory can shut out: as anyone else there is nothing to test.
   const asRoot = process.getuid?.() === 0 ? it : undefined;
   asRoot?.('opens a data directory that only its owner may enter, and names a parent that shuts PostgreSQL out', async () => {

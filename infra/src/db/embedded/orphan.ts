@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DataDirInUseError } from '../../errors.js';
+import { stopOrphanedBackends } from './backends.js';
 import { isAlive } from './processes.js';
 
 /** The pid on the first line of `postmaster.pid`, or 0. */
@@ -24,6 +25,7 @@ export const stopOrphan = async (pgData: string): Promise<void> => {
     // Killed with its owner's process group, the postmaster may linger as a zombie, which PostgreSQL's own check
     // (`kill(pid, 0)`) takes for a running server: its postmaster.pid is stale, and would keep ours from starting.
     await fs.rm(path.join(pgData, 'postmaster.pid'), { force: true });
+    await stopOrphanedBackends(pgData);
     return;
   }
   if (!(await isPostgres(pid))) {
