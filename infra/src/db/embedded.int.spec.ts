@@ -353,17 +353,21 @@ describe('startEmbeddedDatabase', function () {
     await busy.connect();
     const backend = (await busy.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     void busy.query('DO $$ BEGIN LOOP PERFORM 1; END LOOP; END $$').catch(() => undefined);
-    const postmaster = (await postmasterPid(dataDir))!;
-    process.kill(postmaster, 'SIGKILL');
-    expect(await waitUntilDead(postmaster, 10_000)).to.equal(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(isAlive(backend), 'the backend runs on without its postmaster').to.equal(true);
-    await within(15_000, 'stop() after PostgreSQL died', first.stop());
+    try {
+      const postmaster = (await postmasterPid(dataDir))!;
+      process.kill(postmaster, 'SIGKILL');
+      expect(await waitUntilDead(postmaster, 10_000)).to.equal(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(isAlive(backend), 'the backend runs on without its postmaster').to.equal(true);
+      await within(15_000, 'stop() after PostgreSQL died', first.stop());
 
-    const second = await start(dataDir);
-    expect(isAlive(backend), 'the orphaned backend').to.equal(false);
-    expect(await query(second.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
-    await busy.end().catch(() => undefined);
+      const second = await start(dataDir);
+      expect(isAlive(backend), 'the orphaned backend').to.equal(false);
+      expect(await query(second.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
+    } finally {
+      if (isAlive(backend)) process.kill(backend, 'SIGKILL'); // it would loop for ever
+      await busy.end().catch(() => undefined);
+    }
   });
 
   // Only root hands the server to another user, whom a directory can shut out: as anyone else there is nothing to test.
