@@ -9,6 +9,7 @@ export const openDatabase = async (config: Config, log: Logger): Promise<Databas
   }
   const started = Date.now();
   const db = await startEmbeddedDatabase({ dataDir: config.dataDir, port: config.AGENT_PLATFORM_EMBEDDED_DB_PORT });
-  log.info({ data_dir: db.dataDir, ms: Date.now() - started }, `embedded PostgreSQL ready: psql ${db.url}`);
+  // Its URL holds the password: the log says where PostgreSQL listens, `npm start` shows the URL at the terminal.
+  log.info({ data_dir: db.dataDir, port: db.port, ms: Date.now() - started }, `embedded PostgreSQL ready on 127.0.0.1:${db.port}`);
   return { url: db.url, embedded: true, close: db.stop };
 };

@@ -38,7 +38,7 @@ const urlOf = ({ address, port }: AddressInfo): string => {
   return `http://${host}:${port}`;
 };
 
-export type Platform = { url: string | undefined; databaseUrl: string; stop: () => Promise<void> };
+export type Platform = { url: string | undefined; databaseUrl: string; embedded: boolean; stop: () => Promise<void> };
 
 /**
  * The composition root: one database, one event store, and the roles asked for. All roles together are
@@ -124,7 +124,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
         }),
       );
     }
-    if (apis.length === 0) return { url: undefined, databaseUrl: database.url, stop };
+    if (apis.length === 0) return { url: undefined, databaseUrl: database.url, embedded: database.embedded, stop };
 
     const documented = [...apis];
     const metrics = createMetrics();
@@ -156,7 +156,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     );
     const url = urlOf(server.address() as AddressInfo);
     log.info({ roles, url }, `agent-platform listening on ${url}`);
-    return { url, databaseUrl: database.url, stop };
+    return { url, databaseUrl: database.url, embedded: database.embedded, stop };
   } catch (error) {
     await stop();
     throw error;

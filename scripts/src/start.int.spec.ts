@@ -125,13 +125,17 @@ describe('npm start (scripts/src/start.ts in a child process)', function () {
     }
   });
 
-  it('prints the psql URL of the embedded database and answers GET /health', async () => {
+  it('prints the psql URL of the embedded database on stderr, never its password in the log, and answers GET /health', async () => {
     const dataDir = await freshDataDir();
     const { server, base } = await startServer(dataDir);
 
-    const match = /postgres:\/\/[^\s"]+/.exec(server.output().stdout);
-    expect(match, `no postgres:// URL in the log:\n${server.output().stdout}`).not.to.equal(null);
-    const client = new pg.Client({ connectionString: match![0] });
+    const { stdout, stderr } = server.output();
+    const match = /^embedded PostgreSQL: psql '(postgres:\/\/[^\s']+)'$/m.exec(stderr);
+    expect(match, `no psql URL on stderr:\n${stderr}`).not.to.equal(null);
+    const password = (await fs.readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+    expect(decodeURIComponent(new URL(match![1]!).password)).to.equal(password);
+    expect(stdout, 'the structured log').to.match(/embedded PostgreSQL ready/).and.not.to.contain(password);
+    const client = new pg.Client({ connectionString: match![1] });
     await client.connect();
     try {
       expect((await client.query('SELECT 1 AS one')).rows).to.deep.equal([{ one: 1 }]);
@@ -224,7 +228,7 @@ describe('npm start (scripts/src/start.ts in a child process)', function () {
         .map((line) => JSON.parse(line) as { level: number; msg: string })
         .filter((entry) => entry.level >= 40);
       expect(complaints).to.deep.equal([]);
-      expect(stderr).to.equal('');
+      expect(stderr).to.match(/^embedded PostgreSQL: psql '\S+'\n$/);
     });
   }
 });

@@ -12,6 +12,8 @@ const main = async () => {
   const config = loadConfig();
   const log = createLogger(config.AGENT_PLATFORM_LOG_LEVEL);
   const platform = await startPlatform(config, log, roles);
+  // For the person at the terminal, on stderr: the URL holds the password, which the structured log must never carry.
+  if (platform.embedded) process.stderr.write(`embedded PostgreSQL: psql '${platform.databaseUrl}'\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

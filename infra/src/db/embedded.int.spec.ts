@@ -132,7 +132,7 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(db.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
     expect(await query(db.adminUrl, 'SELECT current_database() AS name')).to.deep.equal([{ name: 'postgres' }]);
     expect(await fs.readFile(path.join(dataDir, 'postgres', 'PG_VERSION'), 'utf8')).to.match(/^\d+/);
-    expect(await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).to.equal(String(process.pid));
+    expect((await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).split('\n')[0]).to.equal(String(process.pid));
   });
 
   it('stop() stops PostgreSQL and releases the data directory', async () => {
@@ -159,6 +159,53 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(second.url, 'SELECT id, body FROM notes')).to.deep.equal([{ id: 1, body: 'kept' }]);
   });
 
+  /** The password in a URL, and the refusal of a connection with another one. */
+  const passwordIn = (url: string): string => decodeURIComponent(new URL(url).password);
+  const refusedWith = async (url: string, password: string): Promise<string | undefined> => {
+    const other = new URL(url);
+    other.password = password;
+    return query(other.href, 'SELECT 1').then(
+      () => undefined,
+      (error: { code?: string }) => error.code,
+    );
+  };
+
+  it('keeps a random password in a 0600 file of the data directory, another for each directory, the same after a restart', async () => {
+    const [dirA, dirB] = [await freshDataDir(), await freshDataDir()];
+    const first = await start(dirA);
+    const file = path.join(dirA, 'postgres-password');
+    expect((await fs.stat(file)).mode & 0o777).to.equal(0o600);
+    const password = (await fs.readFile(file, 'utf8')).trim();
+    expect(password).to.match(/^[\w-]{32}$/);
+    expect(passwordIn(first.url)).to.equal(password);
+    expect(passwordIn(first.adminUrl)).to.equal(password);
+    expect(await refusedWith(first.adminUrl, 'agent-platform'), 'the former fixed password').to.equal('28P01');
+    await first.stop();
+
+    const again = await start(dirA);
+    expect(passwordIn(again.url)).to.equal(password);
+    expect(await query(again.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
+    const other = await start(dirB);
+    expect(passwordIn(other.url)).to.match(/^[\w-]{32}$/).and.not.equal(password);
+  });
+
+  it('replaces the fixed password of a data directory made before the password file with a random one', async () => {
+    const dataDir = await freshDataDir();
+    const first = await start(dataDir);
+    await query(first.url, 'CREATE TABLE notes (id int PRIMARY KEY)');
+    // As every data directory was left before: the role's password the fixed one, and no password file.
+    await query(first.adminUrl, "ALTER ROLE postgres PASSWORD 'agent-platform'");
+    await first.stop();
+    await fs.rm(path.join(dataDir, 'postgres-password'));
+
+    const db = await start(dataDir);
+    const password = (await fs.readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+    expect(password).to.match(/^[\w-]{32}$/);
+    expect(passwordIn(db.url)).to.equal(password);
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 0 }]);
+    expect(await refusedWith(db.adminUrl, 'agent-platform'), 'the former fixed password').to.equal('28P01');
+  });
+
   it('refuses a second start on the same data directory while the first runs, and the first keeps working', async () => {
     const dataDir = await freshDataDir();
     const first = await start(dataDir);
@@ -175,7 +222,7 @@ describe('startEmbeddedDatabase', function () {
 
     expect(await postmasterPid(dataDir)).to.equal(pid);
     expect(await query(first.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
-    expect(await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).to.equal(String(process.pid));
+    expect((await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).split('\n')[0]).to.equal(String(process.pid));
 
     await first.stop();
     const again = await start(dataDir);
@@ -217,7 +264,7 @@ describe('startEmbeddedDatabase', function () {
 
     const db = await start(dataDir);
     expect(await query(db.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
-    expect(await fs.readFile(lock, 'utf8')).to.equal(String(process.pid));
+    expect((await fs.readFile(lock, 'utf8')).split('\n')[0]).to.equal(String(process.pid));
   });
 
   it('takes over a lock file that holds no pid', async () => {
@@ -263,7 +310,7 @@ describe('startEmbeddedDatabase', function () {
     expect(replacement).to.be.a('number').and.not.equal(orphan);
     expect(isAlive(replacement!)).to.equal(true);
     expect(await query(db.url, 'SELECT id, body FROM notes')).to.deep.equal([{ id: 1, body: 'before the owner died' }]);
-    expect(await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).to.equal(String(process.pid));
+    expect((await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).split('\n')[0]).to.equal(String(process.pid));
   });
 
   it('stops its PostgreSQL when its process gets a SIGTERM that the application does not handle', async () => {
@@ -296,6 +343,31 @@ describe('startEmbeddedDatabase', function () {
     expect(await query(second.url, 'SELECT id, body FROM notes')).to.deep.equal([{ id: 1, body: 'committed' }]);
     await query(second.url, "INSERT INTO notes VALUES (2, 'after recovery')");
     expect(await query(second.url, 'SELECT count(*)::int AS n FROM notes')).to.deep.equal([{ n: 2 }]);
+  });
+
+  it('starts again beside a backend that outlived its postmaster, killed with SIGKILL, in an endless statement: the backend is stopped first', async () => {
+    const dataDir = await freshDataDir();
+    const first = await start(dataDir);
+    const busy = new pg.Client({ connectionString: first.url });
+    busy.on('error', () => undefined);
+    await busy.connect();
+    const backend = (await busy.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    void busy.query('DO $$ BEGIN LOOP PERFORM 1; END LOOP; END $$').catch(() => undefined);
+    try {
+      const postmaster = (await postmasterPid(dataDir))!;
+      process.kill(postmaster, 'SIGKILL');
+      expect(await waitUntilDead(postmaster, 10_000)).to.equal(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(isAlive(backend), 'the backend runs on without its postmaster').to.equal(true);
+      await within(15_000, 'stop() after PostgreSQL died', first.stop());
+
+      const second = await start(dataDir);
+      expect(isAlive(backend), 'the orphaned backend').to.equal(false);
+      expect(await query(second.url, 'SELECT 1 AS one')).to.deep.equal([{ one: 1 }]);
+    } finally {
+      if (isAlive(backend)) process.kill(backend, 'SIGKILL'); // it would loop for ever
+      await busy.end().catch(() => undefined);
+    }
   });
 
   // Only root hands the server to another user, whom a directory can shut out: as anyone else there is nothing to test.

