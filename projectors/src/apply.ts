@@ -13,12 +13,28 @@ import {
 } from '@agent-platform/infra';
 import type { ProjectionStatement, Projector } from './projector.js';
 
-const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
+export const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
 
-const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
+export const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   const ta = BigInt(a.transactionId);
   const tb = BigInt(b.transactionId);
   return ta > tb || (ta === tb && a.globalPosition > b.globalPosition);
+};
+
+/** A projection threw on an event while it built its statements: the event's data broke it, not the database. */
+export class ProjectionThrew extends Error {
+  override name = 'ProjectionThrew';
+  constructor(readonly event: RecordedEvent, override readonly cause: unknown) {
+    super(`projecting ${event.type} at position ${event.global_position} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+const statementsOf = (projector: Projector, sql: Knex, event: RecordedEvent): ProjectionStatement[] => {
+  try {
+    return projector.project(sql, event);
+  } catch (error) {
+    throw new ProjectionThrew(event, error);
+  }
 };
 
 /**
@@ -44,7 +60,7 @@ const applyAfterStored = (knex: Knex, projector: Projector, events: readonly Rec
     let applied = 0;
     for (const event of events) {
       if (!after(positionOf(event), stored)) continue;
-      for (const statement of projector.project(trx, event)) await statement;
+      for (const statement of statementsOf(projector, trx, event)) await statement;
       applied++;
     }
     return applied;
@@ -66,7 +82,7 @@ export const applyPage = async (
     await advanceCheckpoint(db.knex, projector.name, checkpoint);
     return 0;
   }
-  const statements = events.flatMap((event) => projector.project(db.knex, event).map(compiled));
+  const statements = events.flatMap((event) => statementsOf(projector, db.knex, event).map(compiled));
   try {
     await pipelinedTransaction(db.pool, [claimFreshPage(projector.name, positionOf(events[0]!), checkpoint), ...statements]);
     return events.length;
