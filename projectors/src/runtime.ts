@@ -54,8 +54,6 @@ export const startProjectors = (deps: {
   idleSaveMs?: number;
   lingerMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** The least time between two log lines of one repeating failure. */
-  repeatedLogEveryMs?: number;
 }): ProjectorRuntime => {
   let stopped = false;
   let stop: () => void = () => undefined;
@@ -64,11 +62,10 @@ export const startProjectors = (deps: {
   const lingerMs = deps.lingerMs ?? LINGER_MS;
   const subscriptions = new Set<Subscription>();
   const policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
-  const every = deps.repeatedLogEveryMs !== undefined ? { everyMs: deps.repeatedLogEveryMs } : {};
   const running = deps.projectors.map(async (projector) => {
     const log = deps.log.child({ projector: projector.name });
-    const pageFailed = repeatedLog(log, 'error', 'projector page failed; retrying', every);
-    const restarting = repeatedLog(log, 'error', 'projector stopped; restarting', every);
+    const pageFailed = repeatedLog(log, 'error', 'projector page failed; retrying');
+    const restarting = repeatedLog(log, 'error', 'projector stopped; restarting');
     const onParked = (event: RecordedEvent, error: unknown, attempts: number) =>
       log.error(
         { err: error, global_position: event.global_position, stream_id: event.stream_id, event_type: event.type, attempts },
