@@ -12,6 +12,7 @@ import {
   type Statement,
 } from '@agent-platform/infra';
 import type { ProjectionStatement, Projector } from './projector.js';
+import { ProjectionThrew } from './projectionThrew.js';
 
 export const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
 
@@ -20,14 +21,6 @@ export const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   const tb = BigInt(b.transactionId);
   return ta > tb || (ta === tb && a.globalPosition > b.globalPosition);
 };
-
-/** A projection threw on an event while it built its statements: the event's data broke it, not the database. */
-export class ProjectionThrew extends Error {
-  override name = 'ProjectionThrew';
-  constructor(readonly event: RecordedEvent, override readonly cause: unknown) {
-    super(`projecting ${event.type} at position ${event.global_position} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
 
 const statementsOf = (projector: Projector, sql: Knex, event: RecordedEvent): ProjectionStatement[] => {
   try {

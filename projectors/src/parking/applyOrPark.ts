@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent } from '@agent-platform/contracts';
 import { advanceCheckpoint, isRefusedStatement, type Knex, type LogCheckpoint, type Pool } from '@agent-platform/infra';
-import { applyPage, positionOf, ProjectionThrew } from '../apply.js';
+import { applyPage, positionOf } from '../apply.js';
+import { ProjectionThrew } from '../projectionThrew.js';
 import type { Projector } from '../projector.js';
 import { parkEvent } from './park.js';
 

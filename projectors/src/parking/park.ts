@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@agent-platform/contracts';
 import { claimPage, type Knex } from '@agent-platform/infra';
-import { after, positionOf, ProjectionThrew } from '../apply.js';
+import { after, positionOf } from '../apply.js';
+import { ProjectionThrew } from '../projectionThrew.js';
 
 /** An error's message may quote the event's data; what is kept of it is bounded. */
 const MAX_MESSAGE_CHARS = 2000;
