@@ -30,6 +30,24 @@ export const StreamEvents = z.object({
   next_from_version: z.number().int().positive().nullable(),
 });
 
+/** An event a projection could not apply: it was parked after its retries, and the projection went on past it. */
+export const ParkedEvent = z.object({
+  global_position: z.number().int(),
+  stream_id: z.string(),
+  event_type: z.string(),
+  event_id: z.string(),
+  attempts: z.number().int(),
+  error: z.object({
+    message: z.string().describe('Bounded to 2,000 characters.'),
+    code: z.string().nullable().describe('The SQLSTATE when PostgreSQL refused a statement; null when the projection threw.'),
+  }),
+  parked_at: z.string(),
+});
+export type ParkedEvent = z.infer<typeof ParkedEvent>;
+
+/** The newest parked events of a projection listed in its status; `parked_events` counts them all. */
+export const PARKED_EVENTS_LISTED = 20;
+
 export const ProjectionStatus = z.object({
   name: z.string(),
   position: z.number().int(),
@@ -37,5 +55,7 @@ export const ProjectionStatus = z.object({
   lag_events: z.number().int(),
   lag_seconds: z.number(),
   updated_at: z.string().nullable(),
+  parked_events: z.number().int().describe('Events the projection could not apply and stepped over; its read model lacks their effect.'),
+  parked: z.array(ParkedEvent).describe(`The newest ${PARKED_EVENTS_LISTED} parked events, newest first, with their errors.`),
 });
 export type ProjectionStatus = z.infer<typeof ProjectionStatus>;

@@ -1,12 +1,14 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
 export { hostAllowed, workspaceAllowed, SECRET_PREFIX, type SecretBinding } from './secrets.js';
 export { createLogger, type Logger } from './logging.js';
+export { repeatedLog, REPEATED_LOG_EVERY_MS, type RepeatedLog } from './repeatedLog.js';
 export {
   createPool,
   createKnex,
   withTransaction,
   pipelinedTransaction,
   isPgError,
+  isRefusedStatement,
   PG_UNIQUE_VIOLATION,
   type Pool,
   type PoolClient,

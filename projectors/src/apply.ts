@@ -12,13 +12,22 @@ import {
   type Statement,
 } from '@agent-platform/infra';
 import type { ProjectionStatement, Projector } from './projector.js';
+import { ProjectionThrew } from './projectionThrew.js';
 
-const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
+export const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
 
-const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
+export const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   const ta = BigInt(a.transactionId);
   const tb = BigInt(b.transactionId);
   return ta > tb || (ta === tb && a.globalPosition > b.globalPosition);
+};
+
+const statementsOf = (projector: Projector, sql: Knex, event: RecordedEvent): ProjectionStatement[] => {
+  try {
+    return projector.project(sql, event);
+  } catch (error) {
+    throw new ProjectionThrew(event, error);
+  }
 };
 
 /**
@@ -44,7 +53,7 @@ const applyAfterStored = (knex: Knex, projector: Projector, events: readonly Rec
     let applied = 0;
     for (const event of events) {
       if (!after(positionOf(event), stored)) continue;
-      for (const statement of projector.project(trx, event)) await statement;
+      for (const statement of statementsOf(projector, trx, event)) await statement;
       applied++;
     }
     return applied;
@@ -66,7 +75,7 @@ export const applyPage = async (
     await advanceCheckpoint(db.knex, projector.name, checkpoint);
     return 0;
   }
-  const statements = events.flatMap((event) => projector.project(db.knex, event).map(compiled));
+  const statements = events.flatMap((event) => statementsOf(projector, db.knex, event).map(compiled));
   try {
     await pipelinedTransaction(db.pool, [claimFreshPage(projector.name, positionOf(events[0]!), checkpoint), ...statements]);
     return events.length;

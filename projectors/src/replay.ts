@@ -3,7 +3,8 @@ import {
   LOG_START,
   StartupError,
   tryLeadership, type EventStore, type Knex, type Pool } from '@agent-platform/infra';
-import { applyPage } from './apply.js';
+import { applyOrPark, DEFAULT_RETRY_POLICY } from './parking/applyOrPark.js';
+import { forgetParked } from './parking/park.js';
 import type { Projector } from './projector.js';
 import { leadershipName } from './runtime.js';
 
@@ -16,21 +17,25 @@ export type ReplayProgress = { projection: string; position: number; head: numbe
 /**
  * Empties a projector's tables and applies the whole log again. It takes the projector's leadership
  * first, so no live instance applies events meanwhile; a running platform must stop that projector.
+ * The projection's parked events are forgotten with its rows: the replay meets them again, applies those
+ * a fixed projection now handles, and parks those it still cannot apply (`parked` counts them).
  */
 export const replayProjection = async (
   deps: { store: EventStore; knex: Knex; pool: Pool },
   projector: Projector,
   onProgress: (progress: ReplayProgress) => void = () => undefined,
-): Promise<{ events: number; seconds: number }> => {
+): Promise<{ events: number; parked: number; seconds: number }> => {
   const leadership = await tryLeadership(deps.pool, leadershipName(projector));
   if (!leadership) {
     throw new ProjectionBusyError(`projection ${projector.name} is being run by a live process; stop it before replaying`);
   }
   const started = process.hrtime.bigint();
   let events = 0;
+  let parked = 0;
   try {
     await deps.knex.transaction(async (trx) => {
       await trx.raw(`TRUNCATE ${projector.tables.map((t) => `"${t}"`).join(', ')}`);
+      await forgetParked(trx, projector.name);
     });
     await dangerouslyResetCheckpoint(deps.knex, projector.name);
     const head = await deps.store.headPosition();
@@ -42,12 +47,12 @@ export const replayProjection = async (
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
-      events += await applyPage(deps, projector, page.events, page.checkpoint);
+      events += await applyOrPark(deps, projector, page.events, page.checkpoint, { policy: DEFAULT_RETRY_POLICY, onParked: () => parked++ });
       checkpoint = page.checkpoint;
       onProgress({ projection: projector.name, position: checkpoint.globalPosition, head, events });
     }
   } finally {
     await leadership.release();
   }
-  return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  return { events, parked, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 };

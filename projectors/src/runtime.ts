@@ -1,6 +1,8 @@
+import type { RecordedEvent } from '@agent-platform/contracts';
 import {
   createCheckpointSaver,
   getCheckpoint,
+  repeatedLog,
   tryLeadership,
   type EventStore,
   type Knex,
@@ -9,7 +11,7 @@ import {
   type Pool,
   type Subscription,
 } from '@agent-platform/infra';
-import { applyPage } from './apply.js';
+import { applyOrPark, DEFAULT_RETRY_POLICY, type RetryPolicy } from './parking/applyOrPark.js';
 import type { Projector } from './projector.js';
 
 /**
@@ -37,7 +39,10 @@ export type ProjectorRuntime = {
 
 /**
  * Runs each projector from its checkpoint, catch-up then live. One process at a time runs a given
- * projector (advisory-lock leadership); the others stand by and take over when the leader dies.
+ * projector (advisory-lock leadership); the others stand by and take over when the leader dies. A page
+ * that keeps failing is retried with backoff, and an event that breaks its projection is parked after
+ * `retry.maxAttempts` (`parking/applyOrPark.ts`); the projection goes on past it. Repeated failures are
+ * logged at a bounded rate (`repeatedLog`), each parked event once.
  */
 export const startProjectors = (deps: {
   store: EventStore;
@@ -48,6 +53,7 @@ export const startProjectors = (deps: {
   standbyRetryMs?: number;
   idleSaveMs?: number;
   lingerMs?: number;
+  retry?: Partial<RetryPolicy>;
 }): ProjectorRuntime => {
   let stopped = false;
   let stop: () => void = () => undefined;
@@ -55,11 +61,21 @@ export const startProjectors = (deps: {
   const idleSaves = createCheckpointSaver(deps.knex, deps.idleSaveMs ?? IDLE_SAVE_MS, deps.log);
   const lingerMs = deps.lingerMs ?? LINGER_MS;
   const subscriptions = new Set<Subscription>();
+  const policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const running = deps.projectors.map(async (projector) => {
     const log = deps.log.child({ projector: projector.name });
+    const pageFailed = repeatedLog(log, 'error', 'projector page failed; retrying');
+    const restarting = repeatedLog(log, 'error', 'projector stopped; restarting');
+    const onParked = (event: RecordedEvent, error: unknown, attempts: number) =>
+      log.error(
+        { err: error, global_position: event.global_position, stream_id: event.stream_id, event_type: event.type, attempts },
+        'projector parked an event it could not apply; going on past it',
+      );
     while (!stopped) {
       let leadership: Leadership | undefined;
       let subscription: Subscription | undefined;
+      // Ends a page's waits between retries when this leadership ends, so a stop never waits them out.
+      const ending = new AbortController();
       try {
         leadership = await tryLeadership(deps.pool, leadershipName(projector));
         if (!leadership) {
@@ -74,16 +90,24 @@ export const startProjectors = (deps: {
           handle: async (events, checkpoint) => {
             if (events.length === 0) return idleSaves.later(projector.name, checkpoint);
             idleSaves.forget(projector.name);
-            await applyPage(deps, projector, events, checkpoint);
+            await applyOrPark(deps, projector, events, checkpoint, {
+              policy,
+              signal: ending.signal,
+              onFailure: (error, attempt) => pageFailed({ err: error, attempt, from_position: events[0]!.global_position }),
+              onParked,
+            });
           },
-          onError: (error) => log.error({ err: error }, 'projector failed; retrying the page'),
+          onError: (error) => {
+            if (!ending.signal.aborted) pageFailed({ err: error });
+          },
         });
         subscriptions.add(subscription);
         await Promise.race([leadership.lost, subscription.done, stopSignal]);
       } catch (error) {
-        log.error({ err: error }, 'projector stopped; restarting');
+        restarting({ err: error });
         await new Promise((r) => setTimeout(r, 1000));
       } finally {
+        ending.abort();
         if (subscription) subscriptions.delete(subscription);
         await subscription?.stop();
         // Before the lock goes: a new leader must not find a checkpoint this one is still about to move.

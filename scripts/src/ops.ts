@@ -18,10 +18,12 @@ import {
 import { projectionStatuses } from '@agent-platform/query-api';
 
 const Readiness = z.object({
-  status: z.enum(['ready', 'not_ready']),
+  status: z
+    .enum(['ready', 'degraded', 'not_ready'])
+    .describe('`degraded` (still 200): ready, but a projection parked events it could not apply, listed in `GET /projections`.'),
   database: z.object({ ok: z.boolean(), embedded: z.boolean(), error: z.string().optional() }),
   migrations: z.object({ ok: z.boolean(), pending: z.array(z.string()) }),
-  projections: z.array(z.object({ name: z.string(), lag_events: z.number(), lag_seconds: z.number() })),
+  projections: z.array(z.object({ name: z.string(), lag_events: z.number(), lag_seconds: z.number(), parked_events: z.number() })),
   relay: z
     .object({ broker: z.string(), leader: z.boolean(), lag_events: z.number(), lag_seconds: z.number() })
     .optional()
@@ -35,7 +37,11 @@ const relayLag = async (deps: { knex: Knex; store: EventStore; relay: { relay: R
   return { broker: deps.relay.broker, leader: deps.relay.relay.status().leader, lag_events: lag.events, lag_seconds: lag.seconds };
 };
 
-/** A projection further behind than this makes the instance not ready. */
+/**
+ * A projection further behind than this makes the instance not ready. A parked event does not: its
+ * projection went on past it, so reads of every tenant are served and current; `/ready` says `degraded`
+ * and stays 200, for an operator to look, not for a balancer to take the instance out.
+ */
 const MAX_READY_LAG_SECONDS = 60;
 
 export const opsApi = (deps: {
@@ -62,7 +68,7 @@ export const opsApi = (deps: {
   route(api, {
     method: 'get',
     path: '/ready',
-    summary: 'Readiness: database reachable, migrations applied, projections keeping up',
+    summary: 'Readiness: database reachable, migrations applied, projections keeping up; degraded when events are parked',
     tags: ['operations'],
     responses: {
       200: { description: 'Ready.', schema: Readiness },
@@ -89,13 +95,14 @@ export const opsApi = (deps: {
       const lagging =
         projections.some((p) => p.lag_seconds > MAX_READY_LAG_SECONDS) || (relay?.lag_seconds ?? 0) > MAX_READY_LAG_SECONDS;
       const ready = pending.length === 0 && !lagging;
+      const degraded = projections.some((p) => p.parked_events > 0);
       return {
         status: ready ? 200 : 503,
         body: {
-          status: ready ? 'ready' : 'not_ready',
+          status: ready ? (degraded ? 'degraded' : 'ready') : 'not_ready',
           database: { ok: true, embedded: deps.embedded },
           migrations: { ok: pending.length === 0, pending },
-          projections: projections.map(({ name, lag_events, lag_seconds }) => ({ name, lag_events, lag_seconds })),
+          projections: projections.map(({ name, lag_events, lag_seconds, parked_events }) => ({ name, lag_events, lag_seconds, parked_events })),
           ...(relay ? { relay } : {}),
           oldest_open_transaction_seconds: oldest,
         },
@@ -126,6 +133,9 @@ export const opsApi = (deps: {
 const registerGauges = (deps: Parameters<typeof opsApi>[0]) => {
   deps.metrics.gaugeOnScrape('agent_platform_projection_lag_seconds', 'Age of the oldest event a projection has not applied', ['projection'], async () =>
     (await projectionStatuses(deps, deps.projectionNames)).map((p) => ({ labels: { projection: p.name }, value: p.lag_seconds })),
+  );
+  deps.metrics.gaugeOnScrape('agent_platform_projection_parked_events', 'Events a projection could not apply and stepped over', ['projection'], async () =>
+    (await projectionStatuses(deps, deps.projectionNames)).map((p) => ({ labels: { projection: p.name }, value: p.parked_events })),
   );
   deps.metrics.gaugeOnScrape('agent_platform_oldest_open_transaction_seconds', 'Age of the oldest open transaction; log readers cannot pass it', [], async () => [
     { value: await oldestOpenTransactionSeconds(deps.pool) },

@@ -65,7 +65,15 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     const projectionNames = projectors.map((p) => p.name);
     const projectorRuntime = roles.includes('projectors')
-      ? startProjectors({ store, knex, pool, projectors, log, lingerMs: config.AGENT_PLATFORM_PROJECTION_LINGER_MS })
+      ? startProjectors({
+          store,
+          knex,
+          pool,
+          projectors,
+          log,
+          lingerMs: config.AGENT_PLATFORM_PROJECTION_LINGER_MS,
+          retry: { maxAttempts: config.AGENT_PLATFORM_PROJECTION_MAX_ATTEMPTS, baseDelayMs: config.AGENT_PLATFORM_PROJECTION_RETRY_MS },
+        })
       : undefined;
     if (projectorRuntime) closers.push(() => projectorRuntime.stop());
     const broker = roles.includes('relay') || roles.includes('processors') ? await openBroker(config, log) : undefined;

@@ -41,7 +41,8 @@ const main = async () => {
       bar.update(bar.getTotal());
       bar.stop();
       const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
-      console.log(`${projector.name}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)`);
+      const parked = result.parked ? `; ${result.parked} parked, see GET /projections` : '';
+      console.log(`${projector.name}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)${parked}`);
     }
   } finally {
     await store.close();

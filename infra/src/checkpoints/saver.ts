@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { LogCheckpoint } from '../event-store/port.js';
 import type { Logger } from '../logging.js';
+import { repeatedLog } from '../repeatedLog.js';
 import { advanceCheckpoints } from './postgres.js';
 
 export type CheckpointSaver = {
@@ -21,6 +22,8 @@ export const createCheckpointSaver = (knex: Knex, delayMs: number, log: Logger):
   let pending = new Map<string, LogCheckpoint>();
   let timer: NodeJS.Timeout | undefined;
   let saving: Promise<void> = Promise.resolve();
+  // While the database is away, every interval with a checkpoint due fails again.
+  const saveFailed = repeatedLog(log, 'warn', 'saving checkpoints failed');
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -28,7 +31,7 @@ export const createCheckpointSaver = (knex: Knex, delayMs: number, log: Logger):
     pending = new Map();
     // One at a time, so a caller that awaits the flush knows every earlier save landed too.
     if (checkpoints.size) {
-      saving = saving.then(() => advanceCheckpoints(knex, checkpoints)).catch((error: unknown) => log.warn({ err: error }, 'saving checkpoints failed'));
+      saving = saving.then(() => advanceCheckpoints(knex, checkpoints)).catch((error: unknown) => saveFailed({ err: error }));
     }
     return saving;
   };

@@ -80,3 +80,22 @@ export const pipelinedTransaction = async (pool: pg.Pool, statements: readonly S
 export const PG_UNIQUE_VIOLATION = '23505';
 export const isPgError = (error: unknown, code: string): error is pg.DatabaseError =>
   error instanceof Error && (error as pg.DatabaseError).code === code;
+
+/**
+ * SQLSTATE classes that say nothing about the statement itself: a lost connection (08), a deadlock or
+ * serialization failure (40), the server short of resources (53), an operator's shutdown or cancel (57),
+ * a system error (58).
+ */
+const TRANSIENT_CLASSES = new Set(['08', '40', '53', '57', '58']);
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * PostgreSQL answered and refused the statement for what it says (a constraint, a type, an undefined
+ * column, a division by zero): run again on the same data, it fails the same way. An unreachable server,
+ * a dropped connection, a deadlock, a shutdown or a lock timeout is not such a refusal, whatever it hit.
+ */
+export const isRefusedStatement = (error: unknown): boolean =>
+  error instanceof pg.DatabaseError &&
+  typeof error.code === 'string' &&
+  !TRANSIENT_CLASSES.has(error.code.slice(0, 2)) &&
+  error.code !== LOCK_NOT_AVAILABLE;

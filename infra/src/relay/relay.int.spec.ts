@@ -150,6 +150,33 @@ describeOnEachPostgres('outbox relay', ({ db }) => {
     }
   });
 
+  it('logs a broker that refuses every page once in its window, not once per retry', async () => {
+    const lines: { msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    // Retries every 10 ms instead of every second: a minute of an outage in under a second.
+    const quickStore = createPostgresEventStore({ pool, listenConnectionString: db().url, polling: { errorRetryMs: 10 } });
+    const flaky = instrumented(broker);
+    let refused = 0;
+    flaky.fail(true);
+    const relay = startRelay({
+      store: quickStore,
+      broker: { ...flaky.broker, publish: (messages) => (refused++, flaky.broker.publish(messages)) },
+      knex,
+      pool,
+      log,
+    });
+    try {
+      await appendMany(1, 1);
+      await waitUntil(() => refused >= 30);
+      flaky.fail(false);
+      await waitUntil(() => received.length === 1);
+      expect(lines.filter((l) => l.msg === 'relay page failed; retrying from its checkpoint')).to.have.length(1);
+    } finally {
+      await relay.stop();
+      await quickStore.close();
+    }
+  });
+
   it('runs one relay at a time; when the leader stops the standby takes over, losing and reordering nothing', async () => {
     const a = instrumented(broker);
     const b = instrumented(broker);

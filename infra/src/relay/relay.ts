@@ -6,6 +6,7 @@ import { tryLeadership, type Leadership } from '../db/leadership.js';
 import type { Pool } from '../db/postgres.js';
 import type { EventStore, LogCheckpoint, Subscription } from '../event-store/port.js';
 import type { Logger } from '../logging.js';
+import { repeatedLog } from '../repeatedLog.js';
 import { toMessage } from './messages.js';
 
 /** Each broker has its own relay checkpoint: switching brokers publishes the whole log to the new one. */
@@ -51,6 +52,9 @@ export const startRelay = (deps: {
   const stopSignal = new Promise<void>((resolve) => (wake = resolve));
   const log = deps.log.child({ component: 'relay', broker: deps.broker.name });
   const saver = createCheckpointSaver(deps.knex, SAVE_EVERY_MS, log);
+  // A broker that is down fails every page, once a second, for as long as it is down.
+  const pageFailed = repeatedLog(log, 'warn', 'relay page failed; retrying from its checkpoint');
+  const restarting = repeatedLog(log, 'error', 'relay stopped; restarting');
 
   const lead = async (leadership: Leadership) => {
     state.leader = true;
@@ -69,7 +73,7 @@ export const startRelay = (deps: {
           state.published += events.length;
           if (events.length < (deps.batchSize ?? 500)) state.caughtUpAt = Date.now();
         },
-        onError: (error) => log.warn({ err: error }, 'relay page failed; retrying from its checkpoint'),
+        onError: (error) => pageFailed({ err: error }),
       });
       await Promise.race([leadership.lost, subscription.done, stopSignal]);
     } finally {
@@ -88,7 +92,7 @@ export const startRelay = (deps: {
         if (leadership) await lead(leadership);
         else await Promise.race([new Promise((r) => setTimeout(r, deps.standbyRetryMs ?? 1000)), stopSignal]);
       } catch (error) {
-        log.error({ err: error }, 'relay stopped; restarting');
+        restarting({ err: error });
         await Promise.race([new Promise((r) => setTimeout(r, 1000)), stopSignal]);
       } finally {
         await leadership?.release();

@@ -1,6 +1,6 @@
 import { ConflictError } from '@agent-platform/contracts';
 import type { RunExecutor } from '@agent-platform/command-api';
-import type { Knex, Logger } from '@agent-platform/infra';
+import { repeatedLog, type Knex, type Logger } from '@agent-platform/infra';
 
 export type RunSweeper = { stop: () => Promise<void> };
 
@@ -21,6 +21,9 @@ export const startRunSweeper = (deps: {
   concurrency: number;
 }): RunSweeper => {
   const log = deps.log.child({ component: 'agent-run-sweeper' });
+  // Both repeat each sweep while their cause lasts (the database away, a run that cannot be resumed).
+  const resumeFailed = repeatedLog(log, 'error', 'resuming an agent run failed; it will be swept again');
+  const sweepFailed = repeatedLog(log, 'warn', 'agent run sweep failed');
   const working = new Map<string, Promise<void>>();
   let stopped = false;
 
@@ -47,7 +50,7 @@ export const startRunSweeper = (deps: {
         await done;
       } catch (error) {
         if (error instanceof ConflictError) return; // someone else took it, or it ended meanwhile
-        log.error({ err: error, agent_run_id: runId }, 'resuming an agent run failed; it will be swept again');
+        resumeFailed({ err: error, agent_run_id: runId });
       } finally {
         working.delete(runId);
       }
@@ -61,7 +64,7 @@ export const startRunSweeper = (deps: {
         const free = deps.concurrency - working.size;
         if (free > 0) for (const id of await candidates(free)) resume(id);
       } catch (error) {
-        log.warn({ err: error }, 'agent run sweep failed');
+        sweepFailed({ err: error });
       }
       await new Promise((r) => setTimeout(r, deps.intervalMs).unref());
     }

@@ -57,8 +57,8 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     await knex.destroy();
   });
 
-  const start = async (processor: Processor) => {
-    runtime = await startProcessorRuntime({ broker, store, knex, log: silent }, platformProcessors({ store, knex }, [processor]));
+  const start = async (processor: Processor, log = silent) => {
+    runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex }, [processor]));
   };
   const closeSession = async () => {
     const id = randomUUID();
@@ -149,5 +149,27 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     );
     await waitUntil(async () => (await store.readStream(deadLetter)).some((e) => e.type === 'DeadLetterResolved'));
     expect(handled).to.deep.equal([recorded.event_id]);
+  });
+
+  it('logs a dependency that fails every event of its group once in its window, not once per event and attempt', async () => {
+    const lines: { msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    let failures = 0;
+    await start(
+      {
+        group: group(),
+        types: ['SessionClosed'],
+        maxAttempts: 3,
+        handle: async () => {
+          failures++;
+          throw new Error('downstream is down');
+        },
+      },
+      log,
+    );
+    for (let i = 0; i < 5; i++) await closeSession();
+    // Each of the five events fails its first two attempts and is retried.
+    await waitUntil(() => failures >= 10);
+    expect(lines.filter((l) => l.msg === 'processor failed; retrying')).to.have.length(1);
   });
 });

@@ -1,5 +1,5 @@
 import { categoryOf, subjectOf, type EventEnvelope } from '@agent-platform/contracts';
-import type { Broker, Consumer, Delivery, EventStore, Knex, Logger } from '@agent-platform/infra';
+import { repeatedLog, type Broker, type Consumer, type Delivery, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
 import { recordDeadLetter } from '../deadletters/record.js';
 import { retryDelayMs } from './backoff.js';
 import type { Processor } from './processor.js';
@@ -29,6 +29,10 @@ export const startProcessorRuntime = async (
     if (processor.idempotent && processor.transactional) throw new Error(`processor ${processor.group} is both idempotent and transactional: its writes need the inbox`);
     const log = deps.log.child({ consumer_group: processor.group });
     const maxAttempts = processor.maxAttempts ?? options.defaultMaxAttempts ?? 5;
+    // A dependency that is down fails every event of the group, each up to `maxAttempts` times: logged at a
+    // bounded rate. Each dead letter is logged: it is recorded for an operator anyway.
+    const retrying = repeatedLog(log, 'warn', 'processor failed; retrying');
+    const consumerFailed = repeatedLog(log, 'error', 'consumer error');
 
     const handle = async (delivery: Delivery) => {
       const event = JSON.parse(delivery.body) as EventEnvelope;
@@ -38,7 +42,7 @@ export const startProcessorRuntime = async (
       } catch (error) {
         const context = { err: error, event_id: event.id, event_type: event.type, attempt: delivery.attempt, correlation_id: event.correlationid };
         if (delivery.attempt < maxAttempts) {
-          log.warn(context, 'processor failed; retrying');
+          retrying(context);
           await delivery.nak(retryDelayMs(delivery.attempt));
           return;
         }
@@ -57,7 +61,7 @@ export const startProcessorRuntime = async (
         ackWaitMs: options.ackWaitMs ?? 30_000,
         concurrency: processor.concurrency ?? options.defaultConcurrency ?? 8,
         handle,
-        onError: (error) => log.error({ err: error }, 'consumer error'),
+        onError: (error) => consumerFailed({ err: error }),
       }),
     );
   }
