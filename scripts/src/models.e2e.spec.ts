@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import OpenAI, { BadRequestError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, wholeLog } from './testing/server.js';
 
 const MODEL = 'local-react';
 const tools: ChatCompletionTool[] = [
@@ -89,7 +89,7 @@ describeOnPlatform('model gateway: the official openai client against /gateway/m
     const ws = { 'x-workspace-id': freshWorkspace() };
     const answer = await server().request('POST', '/models/chat/completions', { headers: ws, body: { messages: [{ role: 'user', content: 'hi' }] } });
     expect(answer.status).to.equal(200);
-    expect((await server().request('GET', '/events', { headers: ws })).body.items).to.deep.equal([]);
+    expect(await wholeLog((path) => server().request('GET', path, { headers: ws }))).to.deep.equal([]);
   });
 
   it('is in the OpenAPI document, with the streamed answer as text/event-stream', async () => {
