@@ -73,13 +73,17 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     query: ListMessagesQuery,
     headers: deps.queryHeaders,
     responses: {
-      200: { description: 'A page of messages, at most `limit` and about 4 MB (at least one); pass `next_cursor` as `after_seq` for the next.', schema: Page(SessionMessageView) },
+      200: {
+        description: 'A page of messages: at most `limit`, and none more once it holds 4 MB (at least one). Pass `next_cursor` as `after_seq` for the next.',
+        schema: Page(SessionMessageView),
+      },
     },
     errors: [404, 503],
     handler: async ({ params, query, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
       await getSessionById(deps.knex, ctx.workspaceId, params.id);
-      return { status: 200, body: await messagesPage(deps.knex, { workspaceId: ctx.workspaceId, sessionId: params.id }, { afterSeq: query.after_seq, limit: query.limit }) };
+      const page = { afterSeq: query.after_seq, limit: query.limit };
+      return { status: 200, body: await messagesPage(deps.knex, { workspaceId: ctx.workspaceId, sessionId: params.id }, page) };
     },
   });
 };
