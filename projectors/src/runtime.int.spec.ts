@@ -71,6 +71,27 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
     expect(await messageCount(session.id)).to.equal(1);
   });
 
+  it('rolls back the read model and the checkpoint together when a statement fails on a page partly applied already', async () => {
+    const from = await getCheckpoint(f.knex, 'sessions');
+    const first = await appendSession(f.store, 1);
+    const earlier = await readThrough(f.store, from, first.position);
+    const second = await appendSession(f.store, 1);
+    const wider = await readThrough(f.store, from, second.position);
+    await applyPage(f, sessionsProjector, earlier.events, earlier.checkpoint);
+    // The wider page's claim finds the first session applied, so it goes the slow way, statement by
+    // statement: the second session's row is written, then its message's statement fails.
+    const broken: Projector = {
+      ...sessionsProjector,
+      project: (sql, e) => [...sessionsProjector.project(sql, e), ...(e.type === 'SessionMessageAppended' ? [sql.raw('SELECT 1 / 0')] : [])],
+    };
+    const error = await applyPage(f, broken, wider.events, wider.checkpoint).catch((e: unknown) => e);
+    expect(error).to.have.property('code', '22012');
+    expect(await getCheckpoint(f.knex, 'sessions')).to.deep.equal(earlier.checkpoint);
+    expect(await f.knex('rm_sessions').where({ id: second.id }).first(), 'a row written outside the page transaction').to.equal(undefined);
+    expect(await applyPage(f, sessionsProjector, wider.events, wider.checkpoint)).to.equal(2);
+    expect(await messageCount(second.id)).to.equal(1);
+  });
+
   it('fails a page whose projection throws before anything is sent', async () => {
     const { before, session, page } = await sessionPage();
     const broken: Projector = {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { describeOnPlatform, eventually, fieldsOf, minPosition, sessionBody, workspaceClient } from './testing/server.js';
+import { describeOnPlatform, eventually, fieldsOf, minPosition, sessionBody, wholeLog, workspaceClient } from './testing/server.js';
 import { startToolServer, type ToolServer } from './testing/toolServer.js';
 
 const ORDER_SCHEMA = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
@@ -159,7 +159,7 @@ describeOnPlatform(
       expect(outcome).to.deep.include({ status: 'completed' });
       expect(tool.calls[0]!.headers.authorization).to.equal('Bearer s3cr3t-value');
       const everything = JSON.stringify([
-        await call('GET', `/events?limit=1000`),
+        await wholeLog((path) => call('GET', path)),
         await call('GET', `/tools/versions/${version.id}`, undefined, minPosition(outcome.position)),
         await call('GET', `/agents/runs/${runId}/tool-invocations`, undefined, minPosition(outcome.position)),
       ]);

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
+import { createPool, createPostgresEventStore } from '@agent-platform/infra';
 import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, sessionBody, UUID } from './testing/server.js';
 
 type Event = { global_position: number; stream_id: string; stream_version: number; event_id: string; type: string; metadata: Record<string, string> };
 
-describeOnPlatform('audit: the event log over HTTP', (server) => {
+describeOnPlatform('audit: the event log over HTTP', (server, databaseUrl) => {
   const call = (method: string, path: string, workspace: string, body?: unknown) =>
     server().request(method, path, { headers: { 'x-workspace-id': workspace }, body });
 
@@ -87,6 +88,34 @@ describeOnPlatform('audit: the event log over HTTP', (server) => {
     expect(ofB.items.map((e) => e.type)).to.deep.equal(['SessionOpened', 'SessionMessageAppended']);
     const both = await page(ws, `stream_prefix=session-&type=SessionOpened`);
     expect(both.items.map((e) => e.stream_id)).to.deep.equal([a.stream, b.stream]);
+  });
+
+  it('reads at most 1,000 events of the log per filtered request, and next_after resumes the scan where it stopped', async () => {
+    const [ws, other] = [freshWorkspace(), freshWorkspace()];
+    const a = await sessionWith(ws, 0);
+    // 2,500 events of another workspace between ours: a filter that matches none of them used to read
+    // them all (up to 10,000) in one request.
+    const pool = createPool(databaseUrl(), 2);
+    const store = createPostgresEventStore({ pool, listenConnectionString: databaseUrl() });
+    try {
+      const filler = Array.from({ length: 2_500 }, (_, n) => ({ type: 'AuditFiller', data: { n }, metadata: { workspace_id: other } }));
+      await store.append(`auditfiller-${other}`, filler, { expectedVersion: 'no_stream' });
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+    const b = await sessionWith(ws, 0);
+    const pages: { items: Event[]; next_after: number }[] = [];
+    for (let after = a.position; pages.length < 10; ) {
+      const answer = await page(ws, `after=${after}&type=SessionOpened`);
+      pages.push(answer);
+      if (answer.items.length > 0) break;
+      expect(answer.next_after, 'an empty page moves on').to.be.greaterThan(after);
+      expect(answer.next_after - after, 'events read by one request').to.be.at.most(1_000);
+      after = answer.next_after;
+    }
+    expect(pages.map((p) => p.items.length)).to.deep.equal([0, 0, 1]);
+    expect(pages[2]!.items[0]).to.include({ stream_id: b.stream, global_position: b.position });
   });
 
   it('refuses an `after` that is not the position of an event with 400 naming query.after', async () => {

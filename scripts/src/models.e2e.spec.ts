@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import OpenAI, { BadRequestError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, wholeLog } from './testing/server.js';
 
 const MODEL = 'local-react';
 const tools: ChatCompletionTool[] = [
@@ -85,11 +85,33 @@ describeOnPlatform('model gateway: the official openai client against /gateway/m
     expect(error).to.be.instanceOf(BadRequestError);
   });
 
+  it('refuses a model name of 1 MB or of stray characters, and max_tokens 1e15, with 400 naming the field', async () => {
+    const ask = (extra: Record<string, unknown>) =>
+      server().request('POST', '/models/chat/completions', { body: { messages: [{ role: 'user', content: 'hi' }], ...extra } });
+    for (const [extra, field] of [
+      [{ model: 'm'.repeat(1_000_000) }, 'body.model'],
+      [{ model: 'm'.repeat(201) }, 'body.model'],
+      [{ model: 'gpt-4o\r\nx-injected: 1' }, 'body.model'],
+      [{ model: '../etc/passwd' }, 'body.model'],
+      [{ max_tokens: 1e15 }, 'body.max_tokens'],
+      [{ max_tokens: 1_000_001 }, 'body.max_tokens'],
+      [{ max_tokens: 1.5 }, 'body.max_tokens'],
+    ] as const) {
+      const answer = await ask(extra);
+      expectProblem(answer, 400, 'VALIDATION_FAILED');
+      expect(fieldsOf(answer), JSON.stringify(extra).slice(0, 80)).to.deep.equal([field]);
+      expect(JSON.stringify(answer.body).length, 'the problem does not echo the name').to.be.below(2_000);
+    }
+    for (const model of [MODEL, 'ft:gpt-4o-mini:org::abc123', 'meta-llama/Llama-3.1-8B-Instruct', 'llama3.1:8b']) {
+      expect((await ask({ model, max_tokens: 1_000_000 })).status, model).to.be.oneOf([200, 404, 422]);
+    }
+  });
+
   it('appends no events', async () => {
     const ws = { 'x-workspace-id': freshWorkspace() };
     const answer = await server().request('POST', '/models/chat/completions', { headers: ws, body: { messages: [{ role: 'user', content: 'hi' }] } });
     expect(answer.status).to.equal(200);
-    expect((await server().request('GET', '/events', { headers: ws })).body.items).to.deep.equal([]);
+    expect(await wholeLog((path) => server().request('GET', path, { headers: ws }))).to.deep.equal([]);
   });
 
   it('is in the OpenAPI document, with the streamed answer as text/event-stream', async () => {

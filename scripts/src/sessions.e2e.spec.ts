@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody, startServer, UUID, workspaceClient } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody, startServer, UUID, wholeLog, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
   // Each test writes in a workspace of its own, so counts and lists see only its own writes.
@@ -18,7 +18,7 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
    */
   const eventCount = async (position = 0) => {
     if (position) expect((await call('GET', '/sessions?limit=1', undefined, minPosition(position))).status).to.equal(200);
-    return (await call('GET', '/events?limit=1000')).body.items.length as number;
+    return (await wholeLog((path) => call('GET', path))).length;
   };
   const streamVersion = async (id: string) => (await call('GET', `/streams/session-${id}`)).body.version as number;
 
@@ -72,6 +72,32 @@ describeOnPlatform('sessions: commands and queries over HTTP', (server) => {
       m.seq_no, m.role, m.content_text, m.metadata_json,
     ])).to.deep.equal(roles.map((role, i) => [i + 1, role, `m${i}`, { i }]));
     expect((await call('GET', `/sessions/${id}`)).body.message_count).to.equal(4);
+  });
+
+  it('ends a messages page at about 4 MB of content, not only at limit, and next_cursor goes on after its last message', async () => {
+    const { id } = await open();
+    // Six messages of 900 kB: 500 such messages made one answer of about 450 MB.
+    let position = 0;
+    for (let i = 1; i <= 6; i++) {
+      const answer = await call('POST', `/sessions/${id}/messages`, { role: 'user', content_text: String(i).repeat(900_000) });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      position = answer.body.position;
+    }
+    const pages: { items: { seq_no: number; content_text: string }[]; next_cursor: string | null }[] = [];
+    for (let after = '0'; pages.length < 5; ) {
+      const answer = await call('GET', `/sessions/${id}/messages?limit=100&after_seq=${after}`, undefined, minPosition(position));
+      expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).to.equal(200);
+      pages.push(answer.body);
+      if (!answer.body.next_cursor) break;
+      after = answer.body.next_cursor;
+    }
+    // The fifth message starts below 4 MiB (3.6 MB before it), the sixth would start at 4.5 MB.
+    expect(pages.map((p) => p.items.map((m) => m.seq_no))).to.deep.equal([[1, 2, 3, 4, 5], [6]]);
+    expect(pages.map((p) => p.next_cursor)).to.deep.equal(['5', null]);
+    expect(pages.flatMap((p) => p.items).every((m) => m.content_text === String(m.seq_no).repeat(900_000))).to.equal(true);
+    const small = await call('GET', `/sessions/${id}/messages?limit=2&after_seq=4`);
+    expect(small.body.items.map((m: { seq_no: number }) => m.seq_no), 'limit still bounds the page').to.deep.equal([5, 6]);
+    expect(small.body.next_cursor).to.equal(null);
   });
 
   it('closes a session with 202; an append to it is then refused with 409 SESSION_CLOSED and appends nothing', async () => {

@@ -281,13 +281,32 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
     const needsTransactions = function (this: Mocha.Context) {
       if (!fixture.beginTransaction || !fixture.allEventIds) this.skip();
     };
+    /**
+     * The transactions a test began and has not ended. A test failing while it held one open left it
+     * holding the server-wide horizon and a connection; the database's drop then broke that connection
+     * under the next target's hooks, which failed and hid its 19 tests.
+     */
+    const open = new Set<OpenTransaction>();
+    const begin = async (): Promise<OpenTransaction> => {
+      const tx = await fixture.beginTransaction!();
+      const ended = (end: () => Promise<void>) => () => {
+        open.delete(tracked);
+        return end();
+      };
+      const tracked: OpenTransaction = { append: (streamId, events) => tx.append(streamId, events), commit: ended(() => tx.commit()), rollback: ended(() => tx.rollback()) };
+      open.add(tracked);
+      return tracked;
+    };
+    afterEach(async () => {
+      await Promise.all([...open].map((tx) => tx.rollback().catch(() => undefined)));
+    });
 
     it('never skips an event whose transaction is still open while a later one commits', async function () {
       needsTransactions.call(this);
       const head = await readEverything(store);
       const last = head[head.length - 1];
       const from = last ? { transactionId: last.transaction_id, globalPosition: last.global_position } : LOG_START;
-      const slow = await fixture.beginTransaction!();
+      const slow = await begin();
       await slow.append(stream(), [event('Slow')]); // takes the lower position, commits last
       await store.append(stream(), [event('Fast')], { expectedVersion: 'any' });
 
@@ -304,7 +323,7 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       const head = await readEverything(store);
       const last = head[head.length - 1];
       const from = last ? { transactionId: last.transaction_id, globalPosition: last.global_position } : LOG_START;
-      const doomed = await fixture.beginTransaction!();
+      const doomed = await begin();
       await doomed.append(stream(), [event('Doomed')]);
       await store.append(stream(), [event('Kept')], { expectedVersion: 'any' });
       await doomed.rollback();
@@ -326,7 +345,7 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       await Promise.all(
         Array.from({ length: 16 }, async (_, writer) => {
           for (let i = 0; i < 25; i++) {
-            const tx = await fixture.beginTransaction!();
+            const tx = await begin();
             await tx.append(`stress-${writer}-${i % 3}`, [event('Stress', { writer, i }), event('Stress', { writer, i })]);
             await sleep(Math.random() * 15);
             if (Math.random() < 0.25) await tx.rollback();

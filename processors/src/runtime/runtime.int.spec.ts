@@ -98,6 +98,43 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     expect(await knex('ap_inbox').where({ consumer_group: idempotent.group })).to.have.length(0);
   });
 
+  it('lets one of two members racing on one event handle it: the other waits on the inbox row, then skips it', async () => {
+    const recorded = await closeSession();
+    const event = { id: recorded.event_id, type: 'SessionClosed', workspaceid: 'ws-1' } as unknown as EventEnvelope;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls: number[] = [];
+    const processor: Processor = {
+      group: group(),
+      types: ['SessionClosed'],
+      transactional: true,
+      handle: async () => {
+        calls.push(calls.length + 1);
+        await gate; // the first holds its transaction open while the second arrives
+      },
+    };
+    const other = createKnex(db().url); // the second member, with connections of its own
+    try {
+      const first = runOnce(knex, processor, event, 1);
+      await waitUntil(() => calls.length === 1);
+      // Both found the event unhandled before either committed; the second now waits on the first's inbox row.
+      const second = runOnce(other, processor, event, 1);
+      await waitUntil(async () => {
+        const { rows } = await knex.raw(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return rows[0].n === 1;
+      });
+      release();
+      expect(await Promise.all([first, second])).to.deep.equal([true, false]);
+      expect(calls, 'handler runs').to.deep.equal([1]);
+      expect(await knex('ap_inbox').where({ consumer_group: processor.group })).to.have.length(1);
+    } finally {
+      release();
+      await other.destroy();
+    }
+  });
+
   it('retries a failing handler with backoff and records its effect once', async () => {
     const attempts: number[] = [];
     const g = group();

@@ -3,6 +3,7 @@ import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionPara
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { newestFirstPage } from '../cursor.js';
+import { messagesPage } from './messagesPage.js';
 
 const PROJECTIONS = ['sessions'];
 const ListMessagesQuery = ReadYourWritesQuery.extend({
@@ -72,23 +73,17 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     query: ListMessagesQuery,
     headers: deps.queryHeaders,
     responses: {
-      200: { description: 'A page of messages; pass `next_cursor` as `after_seq` for the next.', schema: Page(SessionMessageView) },
+      200: {
+        description: 'A page of messages: at most `limit`, and none more once it holds 4 MB (at least one). Pass `next_cursor` as `after_seq` for the next.',
+        schema: Page(SessionMessageView),
+      },
     },
     errors: [404, 503],
     handler: async ({ params, query, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
       await getSessionById(deps.knex, ctx.workspaceId, params.id);
-      const rows = await deps
-        .knex('rm_session_messages')
-        .where({ workspace_id: ctx.workspaceId, session_id: params.id })
-        .andWhere('seq_no', '>', query.after_seq)
-        .orderBy('seq_no')
-        .limit(query.limit + 1);
-      const items = rows
-        .slice(0, query.limit)
-        .map((row) => SessionMessageView.parse({ ...row, created_time: (row.created_time as Date).toISOString() }));
-      const last = items[items.length - 1];
-      return { status: 200, body: { items, next_cursor: rows.length > query.limit && last ? String(last.seq_no) : null } };
+      const page = { afterSeq: query.after_seq, limit: query.limit };
+      return { status: 200, body: await messagesPage(deps.knex, { workspaceId: ctx.workspaceId, sessionId: params.id }, page) };
     },
   });
 };

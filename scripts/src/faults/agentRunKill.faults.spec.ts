@@ -70,13 +70,28 @@ describeOnEachPostgres('fault: the process running an agent run is killed with S
     setup.knex('ap_events').where({ stream_id: `agentrun-${setup.runId}` }).orderBy('stream_version').select<{ type: string; data: Record<string, unknown> }[]>('type', 'data');
   const chatCalls = (setup: Setup) => setup.model.requests.filter((r) => r.path === '/v1/chat/completions').length;
 
-  /** Kills the first platform, starts a second in this process, and waits for it to end the run. */
-  const killAndResume = async (setup: Setup) => {
+  const ENDS = ['AgentRunCompleted', 'AgentRunFailed', 'AgentRunCancelled'];
+  /**
+   * Kills the first platform, starts a second in this process, and waits until the run ends, however it
+   * ends, or the tool is called more than `toolCalls` times: either is asserted at once, so a resume that
+   * calls the tool again or fails the run is told by the count, not by a timeout.
+   */
+  const killAndResume = async (setup: Setup, toolCalls: number) => {
     await setup.first.kill();
     const second = await startServer(setup.env);
     after.add(() => second.stop());
-    await waitUntil('the resumed run completed', async () => (await journalOf(setup)).some((e) => e.type === 'AgentRunCompleted'), 30_000);
+    let journal: string[] = [];
+    await waitUntil(
+      () => `the resumed run ended (tool calls: ${setup.tool.calls.length}; the run's journal: ${journal.join(', ')})`,
+      async () => {
+        journal = (await journalOf(setup)).map((e) => e.type);
+        return setup.tool.calls.length > toolCalls || journal.some((type) => ENDS.includes(type));
+      },
+      30_000,
+    );
+    expect(setup.tool.calls, 'calls of the tool').to.have.length(toolCalls);
     const events = await journalOf(setup);
+    expect(events.filter((e) => ENDS.includes(e.type)).map((e) => e.type), JSON.stringify(events.at(-1))).to.deep.equal(['AgentRunCompleted']);
     const workers = new Set(events.filter((e) => e.type === 'AgentRunLeased').map((e) => e.data.worker_key));
     expect(workers.size, 'two workers held the run').to.equal(2);
     return events;
@@ -96,7 +111,7 @@ describeOnEachPostgres('fault: the process running an agent run is killed with S
     );
     expect(setup.tool.calls).to.have.length(1);
 
-    const events = await killAndResume(setup);
+    const events = await killAndResume(setup, 1);
     expect(events.filter((e) => e.type === 'ToolInvocationStarted')).to.have.length(1);
     expect(events.filter((e) => e.type === 'ModelCallCompleted').map((e) => e.data.step)).to.deep.equal([1, 2]);
     expect(events.at(-1)!.data).to.deep.include({ answer: 'Order 42 has shipped.' });
@@ -111,7 +126,7 @@ describeOnEachPostgres('fault: the process running an agent run is killed with S
     const setup = await startRun([toolCall('7'), { message: { content: 'Order 7 has shipped.' } }], await startToolServer({ hangFirstCall: true }));
     await waitUntil(() => `the tool was called (${setup.first.output()})`, () => setup.tool.calls.length === 1);
 
-    const events = await killAndResume(setup);
+    const events = await killAndResume(setup, 2);
     const [firstCall, secondCall] = setup.tool.calls;
     expect(setup.tool.calls).to.have.length(2);
     expect(secondCall!.headers['idempotency-key']).to.equal(firstCall!.headers['idempotency-key']).and.to.equal(`${setup.runId}:1:0`);

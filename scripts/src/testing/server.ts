@@ -129,3 +129,18 @@ export const eventually = async <T>(assertion: () => Promise<T>, ms = 10_000): P
     }
   }
 };
+
+/**
+ * Every event of the workspace `get` asks as, through `GET /events` page by page: one request reads at
+ * most 1,000 events of the log, so a single page says nothing about the rest.
+ */
+export const wholeLog = async (get: (path: string) => Promise<Answer>): Promise<Record<string, unknown>[]> => {
+  const events: Record<string, unknown>[] = [];
+  for (let after = 0; ; ) {
+    const answer = await get(`/events?limit=1000&after=${after}`);
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    events.push(...answer.body.items);
+    if (answer.body.next_after === after) return events;
+    after = answer.body.next_after;
+  }
+};

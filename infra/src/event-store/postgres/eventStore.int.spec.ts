@@ -19,11 +19,14 @@ describeOnEachPostgres('PostgreSQL event store', ({ db }) => {
     const beginTransaction = async (): Promise<OpenTransaction> => {
       const client = await pool.connect();
       await client.query('BEGIN');
+      // A connection whose COMMIT or ROLLBACK failed is closed, not handed to the next test.
       const end = async (sql: string) => {
         try {
           await client.query(sql);
-        } finally {
           client.release();
+        } catch (error) {
+          client.release(error as Error);
+          throw error;
         }
       };
       return {
