@@ -38,32 +38,55 @@ describeOnPlatform('request headers: bounded before they reach events and logs',
 });
 
 const HEADERS_TIMEOUT_MS = 500;
+const REQUEST_TIMEOUT_MS = 1000;
 
 describeOnPlatform(
   'request timeouts: a slow client cannot hold a connection',
   (server) => {
-    it('closes a connection that trickles header lines, within the headers timeout', async () => {
+    /** Opens a raw connection, lets `talk` write to it, expects the server to close it `timeoutMs` later, and answers what it sent. */
+    const closedAfter = async (timeoutMs: number, talk: (socket: net.Socket) => () => void) => {
       const { hostname, port } = new URL(server().url);
       const socket = net.connect(Number(port), hostname);
       const opened = Date.now();
       let received = '';
       socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-      socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
-      let line = 0;
-      const trickle = setInterval(() => socket.writable && socket.write(`x-trickle-${line++}: a\r\n`), 100);
+      const stop = talk(socket);
       try {
-        const closed = await Promise.race([
+        const ms = await Promise.race([
           new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened))),
           new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000)),
         ]);
-        expect(closed, `still open after 5 s, ${line} header lines in`).to.be.a('number');
-        // The head's deadline, then at most one check of the server's connections (every headers timeout here).
-        expect(closed).to.be.within(HEADERS_TIMEOUT_MS, 3 * HEADERS_TIMEOUT_MS + 500);
-        expect(received).to.match(/^HTTP\/1\.1 408/);
+        expect(ms, 'still open after 5 s').to.be.a('number');
+        // The deadline, then at most one check of the server's connections (every headers timeout here), and a margin.
+        expect(ms).to.be.within(timeoutMs, timeoutMs + HEADERS_TIMEOUT_MS + 1000);
+        return received;
       } finally {
-        clearInterval(trickle);
+        stop();
         socket.destroy();
       }
+    };
+
+    it('closes a connection that trickles header lines, within the headers timeout', async () => {
+      const received = await closedAfter(HEADERS_TIMEOUT_MS, (socket) => {
+        socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
+        let line = 0;
+        const trickle = setInterval(() => socket.writable && socket.write(`x-trickle-${line++}: a\r\n`), 100);
+        return () => clearInterval(trickle);
+      });
+      expect(received).to.match(/^HTTP\/1\.1 408/);
+    });
+
+    it('closes a connection that sends nothing, within the headers timeout', async () => {
+      await closedAfter(HEADERS_TIMEOUT_MS, () => () => undefined);
+    });
+
+    it('closes a connection that sends its head but trickles its body, within the request timeout', async () => {
+      const received = await closedAfter(REQUEST_TIMEOUT_MS, (socket) => {
+        socket.write('POST /sessions HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n');
+        const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
+        return () => clearInterval(trickle);
+      });
+      expect(received).to.match(/^HTTP\/1\.1 408/);
     });
 
     it('does not cut an answer that takes longer than the request timeout to come', async () => {
@@ -77,7 +100,7 @@ describeOnPlatform(
   {
     env: {
       AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-      AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS: '1000',
+      AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS: '2000',
     },
   },
