@@ -48,12 +48,15 @@ describeOnPlatform('input no store could keep: refused at the edge, whatever the
     expectProblem(await raw('/sessions', withMetadata(nested(64))), 400, 'VALIDATION_FAILED');
   });
 
-  it('refuses %00 in a GET filter or a path parameter with a 400 naming the field', async () => {
+  it('refuses %00 (or a surrogate) in a GET filter or a path parameter with a 400 naming the field', async () => {
     for (const [path, field] of [
       ['/sessions?user_id=%00', 'query.user_id'],
       ['/tools?code=a%00', 'query.code'],
       ['/streams/a%00b', 'params.stream_id'],
       ['/gateway/sessions?app_id=%00', 'query.app_id'],
+      ['/sessions?a%00b=1', 'query.a\\u0000b'],
+      // A surrogate encoded in UTF-8 is not UTF-8: the router cannot decode it, nor say which parameter it was in.
+      ['/streams/%ED%A0%80', 'params'],
     ] as const) {
       const answer = await call('GET', path);
       expectProblem(answer, 400, 'VALIDATION_FAILED');
