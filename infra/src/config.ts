@@ -65,6 +65,16 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_AGENT_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** How long `POST /agents/runs/:id/execute` waits for the run to end before it answers 202. */
   AGENT_PLATFORM_EXECUTE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** A client gets this long from its connection (or its last request) to send a whole request head, or is cut off. */
+  AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** ...and this long to send the whole request, body included. Answers (SSE streams, waits) are not bounded by it. */
+  AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** An idle keep-alive connection is closed after this; longer than the 60 s of common load balancers, so they close first. */
+  AGENT_PLATFORM_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(65_000),
+}).refine((c) => c.AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS <= c.AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS, {
+  // The request includes its head; Node refuses a server configured otherwise.
+  path: ['AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS'],
+  message: 'must not exceed AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS',
 });
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'AGENT_PLATFORM_DEFAULT_MODEL'> & {
   AGENT_PLATFORM_DEFAULT_MODEL: string;

@@ -46,6 +46,13 @@ describe('loadConfig', () => {
       expect(config.AGENT_PLATFORM_EVENTSTORE_URL).to.equal(undefined);
     });
 
+    it('gives a client 10 s to send a request head and 30 s for the whole request, and keeps an idle connection 65 s', () => {
+      const config = loadConfig({});
+      expect(config.AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS).to.equal(10_000);
+      expect(config.AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS).to.equal(30_000);
+      expect(config.AGENT_PLATFORM_HTTP_KEEP_ALIVE_TIMEOUT_MS).to.equal(65_000);
+    });
+
     it('ignores variables it does not know', () => {
       expect(() => loadConfig({ PATH: '/usr/bin', AGENT_PLATFORM_SOMETHING_ELSE: 'x' })).not.to.throw();
     });
@@ -104,6 +111,8 @@ describe('loadConfig', () => {
       ['AGENT_PLATFORM_DB_POOL_SIZE', '0'],
       ['AGENT_PLATFORM_NATS_URL', 'http://localhost:4222'],
       ['AGENT_PLATFORM_EVENTSTORE_URL', 'http://localhost:2113'],
+      ['AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS', '0'],
+      ['AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS', 'never'],
     ];
     for (const [name, value] of cases) {
       it(`${name}=${JSON.stringify(value)}`, () => {
@@ -117,6 +126,10 @@ describe('loadConfig', () => {
         'AGENT_PLATFORM_LOG_LEVEL',
       );
       expect(error.message).not.to.contain('AGENT_PLATFORM_PORT');
+    });
+
+    it('refuses a headers timeout longer than the request timeout, naming the headers timeout', () => {
+      expectRefused({ AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS: '40000' }, 'AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS');
     });
 
     it('is an Error named ConfigError', () => {

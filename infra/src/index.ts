@@ -42,6 +42,7 @@ export { parseInput, type InputLocation } from './http/validate.js';
 export { createApi, route, type Api, type Reply, type RouteSpec } from './http/routes.js';
 export { openApiDocument } from './http/openapi.js';
 export { createHttpApp } from './http/app.js';
+export { httpServerOptions } from './http/server.js';
 export { tryLeadership, type Leadership } from './db/leadership.js';
 export { oldestOpenTransactionSeconds } from './event-store/postgres/horizon.js';
 export { lagOf, type Lag } from './event-store/lag.js';

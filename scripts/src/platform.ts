@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createCommandApi } from '@agent-platform/command-api';
 import {
   createHttpApp,
+  httpServerOptions,
   createKnex,
   createPool,
   createMetrics,
@@ -147,8 +148,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       embedded: database.embedded,
       openApi: () => openApiDocument([...documented, ops], VERSION),
     });
-    const server = http.createServer(createHttpApp(log, [ops, ...apis], metrics));
-    server.keepAliveTimeout = 65_000;
+    const server = http.createServer(httpServerOptions(config), createHttpApp(log, [ops, ...apis], metrics));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.AGENT_PLATFORM_PORT, config.AGENT_PLATFORM_HOST, resolve);

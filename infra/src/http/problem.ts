@@ -52,6 +52,20 @@ export const problemDetails =
       });
     }
     const httpError = error as HttpError;
+    // The router could not percent-decode a path parameter (`%ED%A0%80`, a surrogate in UTF-8, or a cut
+    // sequence); it does not say which parameter, so the path parameters are named as a whole.
+    if (error instanceof URIError && httpError.status === 400) {
+      const issue = { field: 'params', message: 'is not percent-encoded UTF-8' };
+      return send(res, {
+        type: 'urn:agent-platform:problem:validation_failed',
+        title: 'Bad Request',
+        status: 400,
+        detail: `${issue.field}: ${issue.message}`,
+        code: 'VALIDATION_FAILED',
+        errors: [issue],
+        ...base,
+      });
+    }
     if (typeof httpError?.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
       const parse = httpError.type === 'entity.parse.failed';
       return send(res, {
