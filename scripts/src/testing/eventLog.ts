@@ -40,3 +40,13 @@ export const eventsIn = (databaseUrl: string, streams: string[]): Promise<number
     const { rows } = await pool.query<{ count: string }>('SELECT count(*) AS count FROM ap_events WHERE stream_id = ANY($1)', [streams]);
     return Number(rows[0]!.count);
   });
+
+/** The events after `position`, with the request that appended each. */
+export const eventsAfter = (databaseUrl: string, position: number): Promise<{ type: string; stream_id: string; request_id: string | null }[]> =>
+  withPool(databaseUrl, async (pool) => {
+    const { rows } = await pool.query<{ type: string; stream_id: string; request_id: string | null }>(
+      "SELECT type, stream_id, metadata->>'request_id' AS request_id FROM ap_events WHERE global_position > $1 ORDER BY global_position",
+      [position],
+    );
+    return rows;
+  });
