@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { COMMAND_METHODS, label, operationsOf, sample, type Document } from './testing/document.js';
 import { eventsAfter, logHead } from './testing/eventLog.js';
-import { createFixture, pathsAbout } from './testing/fixture.js';
-import { hostileRequests, type Base, type HostileRequest } from './testing/hostile.js';
+import { createFixture, pathsAbout, type Fixture } from './testing/fixture.js';
+import { hostileReads, hostileRequests, type Base, type HostileRequest } from './testing/hostile.js';
 import { describeOnPlatform, freshWorkspace } from './testing/server.js';
 
 /** Per PostgreSQL target; the suite runs on two, so CI sends twice this many. */
 const REQUESTS = Number(process.env.HOSTILE_REQUESTS ?? 5000);
 const SEED = Number(process.env.HOSTILE_SEED ?? Date.now() % 2 ** 31);
+const READS = 500;
 const CONCURRENCY = 8;
 
 type Outcome = { request: HostileRequest; route: string; status: number; type: string; text: string };
@@ -20,8 +21,16 @@ const sendAll = async (url: string, requests: { route: string; request: HostileR
     for (let i = next++; i < requests.length; i = next++) {
       const { route, request } = requests[i]!;
       const headers = { 'x-request-id': `hostile-${i}`, ...request.headers };
-      const response = await fetch(`${url}${request.path}`, { method: request.method, headers, ...(request.raw !== undefined ? { body: request.raw } : {}) });
-      outcomes[i] = { request, route, status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+      // Bounded: a live stream opened by a request that should have been refused must not hang the suite.
+      const signal = AbortSignal.timeout(5000);
+      const body = request.raw !== undefined ? { body: request.raw } : {};
+      try {
+        const response = await fetch(`${url}${request.path}`, { method: request.method, headers, signal, ...body });
+        const text = await response.text().catch(() => '<still answering after 5 s>');
+        outcomes[i] = { request, route, status: response.status, type: response.headers.get('content-type') ?? '', text };
+      } catch (error) {
+        outcomes[i] = { request, route, status: 0, type: '', text: `<no answer: ${String(error)}>` };
+      }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -51,10 +60,11 @@ const summary = (outcomes: Outcome[]): string[] => {
 describeOnPlatform('hostile input: generated malformed requests on every command route of the OpenAPI document', (server, databaseUrl) => {
   let doc: Document;
   let bases: Base[];
+  let fixture: Fixture;
   before(async function () {
     this.timeout(60_000);
     doc = (await server().request('GET', '/openapi.json')).body;
-    const fixture = await createFixture(server(), databaseUrl(), freshWorkspace());
+    fixture = await createFixture(server(), databaseUrl(), freshWorkspace());
     bases = operationsOf(doc)
       .filter((op) => COMMAND_METHODS.includes(op.method))
       .map((op) => ({
@@ -89,5 +99,19 @@ describeOnPlatform('hostile input: generated malformed requests on every command
     expect(failed.length, `answers that are not a 4xx problem ${replay}:\n${summary(failed).join('\n')}`).to.equal(0);
     const culprits = appended.map((e) => `${e.type} in ${e.stream_id} by ${outcomes[Number(e.request_id?.replace('hostile-', ''))]?.request.kind ?? e.request_id}`);
     expect({ ...after, appended: culprits }, `appended ${replay}`).to.deep.equal({ ...before, appended: [] });
+  });
+
+  it('answers a NUL in every GET filter and path parameter with a 4xx problem', async function () {
+    this.timeout(60_000);
+    const reads = operationsOf(doc)
+      .filter((op) => op.method === 'get')
+      .flatMap((op) => {
+        const arbitrary = hostileReads(doc, op, pathsAbout(op.path, fixture)[0]!, { 'x-workspace-id': fixture.workspace });
+        return arbitrary ? [arbitrary.map((request) => ({ route: label(op), request }))] : [];
+      });
+    const outcomes = await sendAll(server().url, fc.sample(fc.oneof(...reads), { numRuns: READS, seed: SEED }));
+    const failed = outcomes.filter((o) => !isProblem(o));
+    console.log(`      ${outcomes.length} hostile reads over ${reads.length} GET routes (seed ${SEED}): ${outcomes.filter((o) => o.status >= 500).length} answered 5xx, ${failed.length} not a 4xx problem`);
+    expect(failed.length, `answers that are not a 4xx problem (replay with HOSTILE_SEED=${SEED}):\n${summary(failed).join('\n')}`).to.equal(0);
   });
 });

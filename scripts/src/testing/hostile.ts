@@ -153,3 +153,27 @@ export const hostileRequests = (doc: Document, base: Base): fc.Arbitrary<Hostile
   }
   return fc.oneof(...arbitraries);
 };
+
+/** What PostgreSQL cannot store, percent-encoded for a URL: a NUL (a lone surrogate cannot survive the decoding). */
+const BAD_IN_URL = ['%00', 'a%00b', '%00%00', 'x'.repeat(20) + '%00'];
+
+/**
+ * The hostile requests of one GET route: a NUL in each free-text filter (`/sessions?user_id=%00`) and
+ * in each path parameter (`/streams/a%00b`). A read appends nothing, so only the answer is judged.
+ */
+export const hostileReads = (doc: Document, op: Operation, path: string, headers: Record<string, string>): fc.Arbitrary<HostileRequest> | undefined => {
+  const filters = op.queryParams.filter((p) => p.schema && typesOf(doc, p.schema)?.has('string') && !resolve(doc, p.schema).enum);
+  const choices = [...filters.map((p) => ({ query: p.name })), ...op.pathParams.map((p) => ({ param: p }))];
+  if (!choices.length) return undefined;
+  return fc.tuple(fc.constantFrom(...choices), fc.constantFrom(...BAD_IN_URL)).map(([choice, bad]) => {
+    const real = path.split('/');
+    const url =
+      'query' in choice
+        ? `${path}?${choice.query}=${bad}`
+        : op.path
+            .split('/')
+            .map((s, i) => (s === `{${choice.param}}` ? bad : real[i]))
+            .join('/');
+    return { kind: `NUL in ${'query' in choice ? `?${choice.query}` : choice.param}`, method: 'GET', path: url, headers };
+  });
+};
