@@ -20,33 +20,42 @@ const header = (req: Request, name: string): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
+/** The ids a client may send, which go into every event's metadata and every log line of the request. */
+const TRACED_HEADERS = ['x-request-id', 'x-correlation-id', 'x-causation-id', 'x-user-id'] as const;
+
 /**
  * Every request carries a request id (reused from `x-request-id` or made here), a workspace
  * (`x-workspace-id`, else `workspace_id` in the query, else `public`) and a correlation id; the
- * request's logger carries all three.
+ * request's logger carries all three. A sent id that is not 1-200 visible ASCII characters is refused
+ * before it reaches a log or an event, and the answer to it carries a request id made here.
  */
 export const requestContext =
   (log: Logger) =>
   (req: Request, res: Response, next: NextFunction): void => {
     const queryWorkspace = typeof req.query.workspace_id === 'string' ? req.query.workspace_id : undefined;
-    const requestId = header(req, 'x-request-id') ?? randomUUID();
     const workspaceId = header(req, 'x-workspace-id') ?? queryWorkspace ?? 'public';
-    const correlationId = header(req, 'x-correlation-id') ?? requestId;
+    const invalid = TRACED_HEADERS.filter((name) => {
+      const value = header(req, name);
+      return value !== undefined && !HEADER_VALUE.test(value);
+    });
+    const sent = (name: (typeof TRACED_HEADERS)[number]) => (invalid.length ? undefined : header(req, name));
+    const requestId = sent('x-request-id') ?? randomUUID();
+    const correlationId = sent('x-correlation-id') ?? requestId;
     res.setHeader('x-request-id', requestId);
+    const knownWorkspace = WORKSPACE_ID.test(workspaceId);
     const issues = [
-      !WORKSPACE_ID.test(workspaceId) && { field: 'x-workspace-id', message: 'must be 1-128 letters, digits or _ . : -' },
-      !HEADER_VALUE.test(requestId) && { field: 'x-request-id', message: 'must be 1-200 visible ASCII characters' },
-      !HEADER_VALUE.test(correlationId) && { field: 'x-correlation-id', message: 'must be 1-200 visible ASCII characters' },
-    ].filter((i): i is { field: string; message: string } => Boolean(i));
-    const causationId = header(req, 'x-causation-id');
-    const userId = header(req, 'x-user-id');
+      ...(knownWorkspace ? [] : [{ field: 'x-workspace-id', message: 'must be 1-128 letters, digits or _ . : -' }]),
+      ...invalid.map((field) => ({ field, message: 'must be 1-200 visible ASCII characters' })),
+    ];
+    const causationId = sent('x-causation-id');
+    const userId = sent('x-user-id');
     const ctx: RequestContext = {
       requestId,
       workspaceId,
       correlationId,
       ...(causationId ? { causationId } : {}),
       ...(userId ? { userId } : {}),
-      log: log.child({ request_id: requestId, workspace_id: workspaceId, correlation_id: correlationId }),
+      log: log.child({ request_id: requestId, workspace_id: knownWorkspace ? workspaceId : undefined, correlation_id: correlationId }),
     };
     res.locals.ctx = ctx;
     const started = process.hrtime.bigint();

@@ -1,0 +1,22 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ValidationError } from '@agent-platform/contracts';
+
+// RFC 9110 §5.6: a token, and a quoted string with its escapes.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
+/**
+ * `type/subtype` and `; name=value` parameters, nothing else. RFC 9110 tolerates empty parameters
+ * (`;;`); this takes RFC 7231's stricter grammar, as a header that loose is more likely a forged or
+ * broken client than a real one, and parsers that disagree about it disagree about the body too.
+ * Tokens hold no `;`, space or quote, so the expression never backtracks far.
+ */
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+
+export const isMediaType = (value: string): boolean => MEDIA_TYPE.test(value);
+
+/** A `Content-Type` that is not a media type is refused before any body parser reads by it. */
+export const strictContentType = (req: Request, _res: Response, next: NextFunction): void => {
+  const contentType = req.headers['content-type'];
+  if (contentType === undefined || isMediaType(contentType)) return next();
+  next(new ValidationError([{ field: 'content-type', message: 'must be a media type: type/subtype, then only ; name=value parameters' }]));
+};
