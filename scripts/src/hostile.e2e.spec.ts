@@ -94,11 +94,10 @@ describeOnPlatform('hostile input: generated malformed requests on every command
     const perRoute = new Map(bases.map((b) => [label(b.op), 0]));
     for (const o of outcomes) perRoute.set(o.route, perRoute.get(o.route)! + 1);
     expect([...perRoute].filter(([, n]) => n < REQUESTS / bases.length / 3), 'routes drawn too rarely').to.deep.equal([]);
-    const replay = `(replay with HOSTILE_SEED=${SEED})`;
-    expect(fiveHundreds, `5xx answers ${replay}:\n${summary(outcomes.filter((o) => o.status >= 500)).join('\n')}`).to.equal(0);
-    expect(failed.length, `answers that are not a 4xx problem ${replay}:\n${summary(failed).join('\n')}`).to.equal(0);
-    const culprits = appended.map((e) => `${e.type} in ${e.stream_id} by ${outcomes[Number(e.request_id?.replace('hostile-', ''))]?.request.kind ?? e.request_id}`);
-    expect({ ...after, appended: culprits }, `appended ${replay}`).to.deep.equal({ ...before, appended: [] });
+    const culprits = appended.map((e) => `appended ${e.type} to ${e.stream_id} by ${outcomes[Number(e.request_id?.replace('hostile-', ''))]?.request.kind ?? e.request_id}`);
+    const more = culprits.length > 30 ? [`… and ${culprits.length - 30} more appended`] : [];
+    const report = [...summary(failed), ...culprits.slice(0, 30), ...more, `(replay with HOSTILE_SEED=${SEED})`].join('\n');
+    expect({ fiveHundreds, notProblems: failed.length, log: after }, report).to.deep.equal({ fiveHundreds: 0, notProblems: 0, log: before });
   });
 
   it('answers a NUL in every GET filter and path parameter with a 4xx problem', async function () {
