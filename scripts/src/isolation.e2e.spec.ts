@@ -24,6 +24,8 @@ const exchange = async (url: string, method: string, path: string, workspace: st
     const response = await fetch(`${url}${path}`, { method, headers, signal: controller.signal, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await response.text().catch(() => '<the answer was still streaming after 3 s>');
     return { status: response.status, type: response.headers.get('content-type') ?? '', text };
+  } catch (error) {
+    return { status: 0, type: '', text: `<no answer: ${String(error)}>` };
   } finally {
     clearTimeout(timer);
   }
