@@ -1,0 +1,144 @@
+import { expect } from 'chai';
+import { COMMAND_METHODS, label, operationsOf, sample, type Document, type Operation } from './testing/document.js';
+import { eventsIn, logHead } from './testing/eventLog.js';
+import { createFixture, ID_FIELDS, pathsAbout, type Fixture } from './testing/fixture.js';
+import { describeOnPlatform, freshWorkspace } from './testing/server.js';
+
+/**
+ * The routes that hold no tenant data, so there is nothing of A's for B to be refused: the probes, the
+ * document, the provider's model list, and the projection status (an operator surface, which shows the
+ * global positions until it is put behind an operator scope). Every other route is walked; this list
+ * names only routes the document has, so it cannot outlive them.
+ */
+const NO_TENANT_DATA = ['GET /health', 'GET /ready', 'GET /metrics', 'GET /openapi.json', 'GET /models', 'GET /models/models', 'GET /projections'];
+
+type Exchange = { status: number; type: string; text: string };
+
+/** One request, bounded in time: a live stream that should have been refused must not hang the walk. */
+const exchange = async (url: string, method: string, path: string, workspace: string, body?: unknown, extra: Record<string, string> = {}): Promise<Exchange> => {
+  const headers: Record<string, string> = { 'x-workspace-id': workspace, ...extra };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 3000);
+  try {
+    const response = await fetch(`${url}${path}`, { method, headers, signal: controller.signal, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await response.text().catch(() => '<the answer was still streaming after 3 s>');
+    return { status: response.status, type: response.headers.get('content-type') ?? '', text };
+  } catch (error) {
+    return { status: 0, type: '', text: `<no answer: ${String(error)}>` };
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+const parsed = (e: Exchange): unknown => {
+  try {
+    return JSON.parse(e.text);
+  } catch {
+    return e.text;
+  }
+};
+
+const itemsOf = (e: Exchange): unknown[] | undefined => {
+  const items = (parsed(e) as { items?: unknown } | undefined)?.items;
+  return Array.isArray(items) ? items : undefined;
+};
+
+/** The query a collection route takes about A's resources: `?agent_id=<A's agent>` and the like. */
+const queryAbout = (op: Operation, fixture: Fixture): string => {
+  const pairs = op.queryParams.filter((p) => ID_FIELDS[p.name]).map((p) => `${p.name}=${encodeURIComponent(String(fixture.values(p.name)))}`);
+  return pairs.length ? `?${pairs.join('&')}` : '';
+};
+
+/** What A reads through every tenant route, to compare before and after B's commands; `next_after` and the like move with other tenants' writes, the items must not. */
+const readsOf = async (url: string, ops: Operation[], a: Fixture, position: number): Promise<Record<string, string>> => {
+  const reads: Record<string, string> = {};
+  for (const op of ops.filter((o) => o.method === 'get' && !o.produces.includes('text/event-stream'))) {
+    for (const path of pathsAbout(op.path, a)) {
+      const e = await exchange(url, 'GET', path, a.workspace, undefined, { 'x-min-position': String(position) });
+      reads[path] = `${e.status} ${JSON.stringify(itemsOf(e) ?? parsed(e))}`;
+    }
+  }
+  return reads;
+};
+
+/** A log that nothing appends to any more: the processors' reactions to the fixture have all been made. */
+const settled = async (databaseUrl: string, workspace: string) => {
+  for (let last = -1; ; await new Promise((r) => setTimeout(r, 300))) {
+    const { count } = await logHead(databaseUrl, workspace);
+    if (count === last) return;
+    last = count;
+  }
+};
+
+describeOnPlatform('workspace isolation, walked over the OpenAPI document', (server, databaseUrl) => {
+  let doc: Document;
+  let a: Fixture;
+  before(async function () {
+    this.timeout(60_000);
+    doc = (await server().request('GET', '/openapi.json')).body;
+    a = await createFixture(server(), databaseUrl(), freshWorkspace());
+    await settled(databaseUrl(), a.workspace);
+  });
+
+  it('names only documented routes as holding no tenant data', () => {
+    const documented = operationsOf(doc).map(label);
+    expect(documented).to.include.members(NO_TENANT_DATA);
+  });
+
+  it("answers workspace B 404, or an empty list, on every route about A's ids, and B's commands change nothing of A's", async function () {
+    this.timeout(120_000);
+    const url = server().url;
+    const b = freshWorkspace();
+    const ops = operationsOf(doc).filter((op) => !NO_TENANT_DATA.includes(label(op)));
+    const violations: string[] = [];
+    const check = (op: Operation, path: string, e: Exchange, expected: 'not found' | 'empty list' | 'done') => {
+      const where = `${label(op)} as ${path}`;
+      if (e.text.includes(a.marker)) violations.push(`${where}: B's answer holds A's data: ${e.text.slice(0, 300)}`);
+      if (expected === 'not found' && (e.status !== 404 || !e.type.startsWith('application/problem+json'))) {
+        violations.push(`${where}: expected a 404 problem, got ${e.status} ${e.text.slice(0, 300)}`);
+      }
+      if (expected === 'empty list' && (e.status !== 200 || itemsOf(e)?.length !== 0)) violations.push(`${where}: expected an empty list, got ${e.status} ${e.text.slice(0, 300)}`);
+      // A 400 would mean the walk built a request the route refuses as malformed, and exercised nothing.
+      if (expected === 'done' && (e.status < 200 || e.status > 299)) violations.push(`${where}: expected B's own command to succeed, got ${e.status} ${e.text.slice(0, 300)}`);
+    };
+
+    const readsBefore = await readsOf(url, ops, a, 0);
+    let logBefore = await logHead(databaseUrl(), a.workspace);
+    let streamsBefore = await eventsIn(databaseUrl(), a.streams);
+    let requests = 0;
+
+    for (const op of ops.filter((o) => o.method === 'get')) {
+      const paths = op.pathParams.length ? pathsAbout(op.path, a) : [op.path, `${op.path}${queryAbout(op, a)}`];
+      for (const path of new Set(paths)) {
+        check(op, path, await exchange(url, 'GET', path, b), op.pathParams.length ? 'not found' : 'empty list');
+        requests++;
+      }
+    }
+    for (const op of ops.filter((o) => COMMAND_METHODS.includes(o.method))) {
+      const body = op.body ? sample(doc, op.body, a.values) : undefined;
+      const aboutA = op.pathParams.length > 0 || Object.values(a.ids).some((id) => JSON.stringify(body ?? {}).includes(id));
+      for (const path of pathsAbout(op.path, a)) {
+        check(op, path, await exchange(url, op.method.toUpperCase(), path, b, body), aboutA ? 'not found' : 'done');
+        requests++;
+        const log = await logHead(databaseUrl(), a.workspace);
+        const inStreams = await eventsIn(databaseUrl(), a.streams);
+        if (log.count !== logBefore.count || log.head !== logBefore.head) violations.push(`${label(op)}: A's log moved from ${JSON.stringify(logBefore)} to ${JSON.stringify(log)}`);
+        if (inStreams !== streamsBefore) violations.push(`${label(op)}: A's streams went from ${streamsBefore} to ${inStreams} events`);
+        // Each route answers for its own change only.
+        [logBefore, streamsBefore] = [log, inStreams];
+      }
+    }
+
+    const { head } = await logHead(databaseUrl());
+    const readsAfter = await readsOf(url, ops, a, head);
+    for (const [path, read] of Object.entries(readsBefore)) {
+      if (readsAfter[path] !== read) violations.push(`A's read ${path} changed: ${read.slice(0, 200)} became ${readsAfter[path]?.slice(0, 200)}`);
+    }
+    console.log(`      walked ${ops.length} routes with ${requests} requests as workspace B`);
+    expect(violations, violations.join('\n')).to.deep.equal([]);
+    // Every route of the document, less the ones without tenant data, was walked.
+    expect(ops.length).to.equal(operationsOf(doc).length - NO_TENANT_DATA.length);
+    expect(requests).to.be.at.least(ops.length);
+  });
+});
