@@ -70,4 +70,14 @@ describeOnPlatform('input no store could keep: refused at the edge, whatever the
     }
     expect((await raw('/sessions', JSON.stringify(sessionBody()), { 'content-type': 'application/json ; charset="utf-8"' })).status).to.equal(201);
   });
+
+  it('refuses a body declared in another charset than UTF-8 (utf-7 was decoded and appended) with a 415', async () => {
+    // In UTF-7, `+AAA-` is a NUL: the same bytes would be one title to the parser and another to a proxy.
+    for (const contentType of ['application/json; charset=utf-7', 'application/json; charset="UTF-16"', 'application/json;charset=latin1']) {
+      const answer = await raw('/sessions', JSON.stringify(sessionBody({ title: 'a+AAA-b' })), { 'content-type': contentType });
+      expectProblem(answer, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(await eventCount()).to.equal(0);
+    expect((await raw('/sessions', JSON.stringify(sessionBody()), { 'content-type': 'application/json; charset=UTF-8' })).status).to.equal(201);
+  });
 });

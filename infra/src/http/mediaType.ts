@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ValidationError } from '@agent-platform/contracts';
+import { UnsupportedMediaType, ValidationError } from '@agent-platform/contracts';
 
 // RFC 9110 §5.6: a token, and a quoted string with its escapes.
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
@@ -14,9 +14,22 @@ const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:$
 
 export const isMediaType = (value: string): boolean => MEDIA_TYPE.test(value);
 
+const CHARSET = new RegExp(`;[ \\t]*charset=(${TOKEN}|${QUOTED})`, 'i');
+
+/**
+ * JSON is UTF-8 (RFC 8259 §8.1), and every body the platform reads is JSON. A `charset` saying
+ * otherwise is refused rather than honoured: the body parser would decode `utf-7`, so the same bytes
+ * would mean one thing to us and another to every proxy and log on the way.
+ */
+export const declaresOtherCharset = (value: string): boolean => {
+  const charset = CHARSET.exec(value)?.[1]?.replace(/^"|"$/g, '').toLowerCase();
+  return charset !== undefined && charset !== 'utf-8';
+};
+
 /** A `Content-Type` that is not a media type is refused before any body parser reads by it. */
 export const strictContentType = (req: Request, _res: Response, next: NextFunction): void => {
   const contentType = req.headers['content-type'];
-  if (contentType === undefined || isMediaType(contentType)) return next();
+  if (contentType === undefined) return next();
+  if (isMediaType(contentType)) return next(declaresOtherCharset(contentType) ? new UnsupportedMediaType(contentType) : undefined);
   next(new ValidationError([{ field: 'content-type', message: 'must be a media type: type/subtype, then only ; name=value parameters' }]));
 };
