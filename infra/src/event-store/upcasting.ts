@@ -11,7 +11,7 @@ const MAX_REASON_CHARS = 500;
  */
 export class UpcastFailed extends Error {
   override name = 'UpcastFailed';
-  constructor(readonly event: RecordedEvent) {
+  constructor(readonly event: Pick<RecordedEvent, 'type' | 'global_position' | 'schema_version' | 'upcast_error'>) {
     super(`upcasting ${event.type} at position ${event.global_position} from version ${event.schema_version} failed: ${event.upcast_error}`);
   }
 }
