@@ -31,6 +31,10 @@ export const EventEnvelope = z
     globalposition: z.number().int().positive(),
     correlationid: z.string().optional(),
     causationid: z.string().optional(),
+    upcasterror: z
+      .string()
+      .optional()
+      .describe('Set only on an old event the platform could not lift to the current version: `data` and `schemaversion` are as stored.'),
   })
   .meta({ id: 'EventEnvelope' });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
@@ -50,4 +54,5 @@ export const toEnvelope = (event: RecordedEvent, category: string): EventEnvelop
   globalposition: event.global_position,
   ...(event.metadata.correlation_id ? { correlationid: event.metadata.correlation_id } : {}),
   ...(event.metadata.causation_id ? { causationid: event.metadata.causation_id } : {}),
+  ...(event.upcast_error !== undefined ? { upcasterror: event.upcast_error } : {}),
 });

@@ -33,6 +33,11 @@ export const RecordedEvent = z.object({
   data: z.unknown(),
   metadata: EventMetadata,
   recorded_at: z.string(),
+  /**
+   * Set only on an old event its upcasters could not lift: `data` and `schema_version` are then as stored,
+   * not the current shape, and a consumer must not take them for it (the store's `requireUpcast`).
+   */
+  upcast_error: z.string().optional(),
 });
 export type RecordedEvent = z.infer<typeof RecordedEvent>;
 

@@ -20,7 +20,7 @@ export { migrateToLatest, pendingMigrations, type Migration, type MigrationSet }
 export { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 export { StartupError, DataDirInUseError, DataDirUnusableError } from './errors.js';
 export * from './event-store/port.js';
-export { createUpcaster, type Upcaster } from './event-store/upcasting.js';
+export { createUpcaster, requireUpcast, UpcastFailed, type Upcaster } from './event-store/upcasting.js';
 export { createPostgresEventStore, type PostgresEventStoreOptions } from './event-store/postgres/eventStore.js';
 export { appendToStream } from './event-store/postgres/appendToStream.js';
 export { eventStoreMigrations } from './event-store/postgres/schema.js';

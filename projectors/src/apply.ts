@@ -6,6 +6,7 @@ import {
   claimPage,
   isPageAlreadyApplied,
   pipelinedTransaction,
+  requireUpcast,
   type Knex,
   type LogCheckpoint,
   type Pool,
@@ -23,6 +24,8 @@ export const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
 };
 
 const statementsOf = (projector: Projector, sql: Knex, event: RecordedEvent): ProjectionStatement[] => {
+  // An event its upcasters could not lift is not in the shape a projection expects: `UpcastFailed`, parked.
+  requireUpcast(event);
   try {
     return projector.project(sql, event);
   } catch (error) {

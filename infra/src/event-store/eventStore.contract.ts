@@ -9,7 +9,7 @@ import {
   type RecordedEvent,
 } from '@agent-platform/contracts';
 import { LOG_START, type EventStore, type LogCheckpoint, type ReadAllOptions } from './port.js';
-import { createUpcaster, type Upcaster } from './upcasting.js';
+import { createUpcaster, UpcastFailed, type Upcaster } from './upcasting.js';
 
 /** A transaction the test holds open on purpose, for stores whose clients can see transactions. */
 export type OpenTransaction = {
@@ -32,7 +32,13 @@ const ThingRenamed = defineEvent('TestThingRenamed', z.object({ thing_id: z.stri
   category: 'test',
   description: 'test event at version 2; version 1 called the field `name`',
   version: 2,
-  upcasters: { 1: (data) => ({ thing_id: (data as { thing_id: string }).thing_id, display_name: (data as { name: string }).name }) },
+  upcasters: {
+    1: (data) => {
+      const { thing_id, name } = data as { thing_id: string; name?: unknown };
+      if (typeof name !== 'string') throw new Error('version 1 has no name to lift');
+      return { thing_id, display_name: name };
+    },
+  },
 });
 
 const event = (type = 'TestHappened', data: unknown = { n: 1 }): NewEvent => ({
@@ -224,6 +230,35 @@ export const eventStoreContract = (factory: EventStoreFactory): void => {
       expect(fromStream!.data).to.deep.equal({ thing_id: 't1', display_name: 'Old' });
       const fromLog = (await readEverything(store)).find((e) => e.event_id === appended.events[0]!.event_id);
       expect(fromLog!.data).to.deep.equal({ thing_id: 't1', display_name: 'Old' });
+    });
+
+    it('delivers an old event its upcaster cannot lift from the log as stored, with the upcast error, and the events after it; a stream read refuses it', async () => {
+      const id = stream();
+      const old = { type: ThingRenamed.type, schema_version: 1, data: { thing_id: 't2' }, metadata: { workspace_id: 'public' } };
+      const before = await readEverything(store);
+      await store.append(id, [old, event('AfterTheUnliftable')], { expectedVersion: 'any' });
+      const [unliftable, next] = await readFrom(store, pointOf(before[before.length - 1]));
+      expect(unliftable).to.include({ type: ThingRenamed.type, schema_version: 1, upcast_error: 'version 1 has no name to lift' });
+      expect(unliftable!.data).to.deep.equal({ thing_id: 't2' });
+      expect(next).to.include({ type: 'AfterTheUnliftable' });
+      expect(next!.upcast_error).to.equal(undefined);
+      const delivered: RecordedEvent[] = [];
+      const subscription = store.subscribe({
+        from: pointOf(before[before.length - 1]),
+        handle: async (events) => void delivered.push(...events),
+      });
+      try {
+        for (const deadline = Date.now() + 10_000; delivered.length < 2 && Date.now() < deadline; ) await sleep(10);
+      } finally {
+        await subscription.stop();
+      }
+      expect(delivered.map((e) => [e.type, e.upcast_error])).to.deep.equal([
+        [ThingRenamed.type, 'version 1 has no name to lift'],
+        ['AfterTheUnliftable', undefined],
+      ]);
+      const refused = await store.readStream(id).catch((e: unknown) => e);
+      expect(refused).to.be.instanceOf(UpcastFailed);
+      expect((refused as Error).message).to.match(/TestThingRenamed at position \d+ from version 1 failed: version 1 has no name to lift/);
     });
   });
 

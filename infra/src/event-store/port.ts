@@ -67,8 +67,12 @@ export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** The first result of a command id already handled, or undefined. A different fingerprint is refused. */
   findCommand(commandId: string, fingerprint?: string): Promise<AppendResult | undefined>;
+  /** Events in their current shape; an event its upcasters cannot lift fails the read with `UpcastFailed`. */
   readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number }): Promise<RecordedEvent[]>;
-  /** Reads the global log gap-safely: an event is returned only once no older transaction can still commit. */
+  /**
+   * Reads the global log gap-safely: an event is returned only once no older transaction can still commit.
+   * Here and in `subscribe`, an event its upcasters cannot lift is returned as stored, with `upcast_error`.
+   */
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;
   /** Catch-up from a checkpoint, then live. */
   subscribe(options: SubscribeOptions): Subscription;

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { DEADLETTERS_CATEGORY, streamId, type EventEnvelope } from '@agent-platform/contracts';
+import { DEADLETTERS_CATEGORY, SessionClosed, streamId, type EventEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import {
   createInProcessBroker,
   createKnex,
   createPool,
   createPostgresEventStore,
+  createUpcaster,
   eventStoreMigrations,
   migrateToLatest,
   startRelay,
@@ -186,6 +187,51 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     );
     await waitUntil(async () => (await store.readStream(deadLetter)).some((e) => e.type === 'DeadLetterResolved'));
     expect(handled).to.deep.equal([recorded.event_id]);
+  });
+
+  it('dead-letters at once an event the platform could not upcast, never handing it to the handler, and handles the next', async () => {
+    // SessionClosed as if it were at version 2, with a step from version 1 that refuses data without a session id.
+    const upcaster = createUpcaster([
+      {
+        ...SessionClosed,
+        version: 2,
+        upcasters: {
+          1: (data) => {
+            if ((data as { session_id?: unknown }).session_id === undefined) throw new Error('a version 1 SessionClosed without a session id');
+            return data;
+          },
+        },
+      },
+    ]);
+    await relay.stop();
+    const lifting = createPostgresEventStore({ pool, listenConnectionString: db().url, upcaster });
+    relay = startRelay({ store: lifting, broker, knex, pool, log: silent });
+    try {
+      const g = group();
+      const handled: string[] = [];
+      await start({ group: g, types: ['SessionClosed'], maxAttempts: 3, handle: async (event) => void handled.push(event.id) });
+      const [poison] = (
+        await store.append(`session-${randomUUID()}`, [{ type: 'SessionClosed', schema_version: 1, data: {}, metadata: { workspace_id: 'ws-1' } }], {
+          expectedVersion: 'any',
+        })
+      ).events;
+      const next = await closeSession();
+      const deadLetter = streamId(DEADLETTERS_CATEGORY, deadLetterIdOf(g, poison!.event_id));
+      await waitUntil(async () => (await store.readStream(deadLetter)).length > 0 && handled.includes(next.event_id));
+      const [dead] = await store.readStream(deadLetter);
+      expect(dead!.data).to.deep.include({
+        event_id: poison!.event_id,
+        attempts: 1,
+        error: {
+          name: 'UpcastFailed',
+          message: `upcasting SessionClosed at position ${poison!.global_position} from version 1 failed: a version 1 SessionClosed without a session id`,
+        },
+      });
+      expect(handled).to.deep.equal([next.event_id]);
+    } finally {
+      await relay.stop();
+      await lifting.close();
+    }
   });
 
   it('logs a dependency that fails every event of its group once in its window, not once per event and attempt', async () => {

@@ -1,5 +1,5 @@
 import { categoryOf, subjectOf, type EventEnvelope } from '@agent-platform/contracts';
-import { repeatedLog, type Broker, type Consumer, type Delivery, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
+import { repeatedLog, UpcastFailed, type Broker, type Consumer, type Delivery, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
 import { recordDeadLetter } from '../deadletters/record.js';
 import { retryDelayMs } from './backoff.js';
 import type { Processor } from './processor.js';
@@ -36,6 +36,14 @@ export const startProcessorRuntime = async (
 
     const handle = async (delivery: Delivery) => {
       const event = JSON.parse(delivery.body) as EventEnvelope;
+      if (event.upcasterror !== undefined) {
+        // Not in the shape the handler expects, and never will be: no attempt could succeed, so none is made.
+        const error = new UpcastFailed({ type: event.type, global_position: event.globalposition, schema_version: event.schemaversion, upcast_error: event.upcasterror });
+        log.error({ err: error, event_id: event.id, event_type: event.type }, 'processor got an event the platform could not upcast; dead-lettering it');
+        await recordDeadLetter(deps.store, processor.group, event, delivery.attempt, error);
+        await delivery.term();
+        return;
+      }
       try {
         await runOnce(deps.knex, processor, event, delivery.attempt);
         await delivery.ack();

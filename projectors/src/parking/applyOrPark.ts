@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { advanceCheckpoint, isRefusedStatement, type Knex, type LogCheckpoint, type Pool } from '@agent-platform/infra';
+import { advanceCheckpoint, isRefusedStatement, UpcastFailed, type Knex, type LogCheckpoint, type Pool } from '@agent-platform/infra';
 import { applyPage, positionOf } from '../apply.js';
 import { ProjectionThrew } from '../projectionThrew.js';
 import type { Projector } from '../projector.js';
@@ -27,12 +27,13 @@ export type ApplyOptions = {
 };
 
 /**
- * The event's own fault: the projection threw on it, or PostgreSQL refused one of its statements. Trying
- * again gives the same answer, so after a few attempts it is parked. Anything else (the database
+ * The event's own fault: its upcasters could not lift it, the projection threw on it, or PostgreSQL
+ * refused one of its statements. Trying again gives the same answer, so after a few attempts it is parked. Anything else (the database
  * unreachable, a deadlock, a shutdown) is the world's fault: retried as long as it lasts, never parked,
  * so an outage cannot make a projection step over events that were fine.
  */
-export const isEventsFault = (error: unknown): boolean => error instanceof ProjectionThrew || isRefusedStatement(error);
+export const isEventsFault = (error: unknown): boolean =>
+  error instanceof UpcastFailed || error instanceof ProjectionThrew || isRefusedStatement(error);
 
 type Outcome = { applied: number } | { error: unknown; attempts: number };
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
-import { checkpointsReached } from '@agent-platform/infra';
+import { eventCatalog, SESSIONS_CATEGORY, SessionOpened, streamId } from '@agent-platform/contracts';
+import { checkpointsReached, createPostgresEventStore, createUpcaster } from '@agent-platform/infra';
 import { describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { replayProjection } from '../replay.js';
 import { startProjectors } from '../runtime.js';
@@ -61,6 +61,55 @@ describeOnEachPostgres('a poison event in a projection', ({ db }) => {
       expect(count('projector page failed; retrying')).to.equal(1);
     } finally {
       await runtime.stop();
+    }
+  });
+
+  it('parks an old event its upcaster cannot lift, with the upcast error, and projects the events after it', async () => {
+    // SessionOpened as if it were at version 2, with a step from version 1 that refuses data without a title.
+    const lifting = createPostgresEventStore({
+      pool: f.pool,
+      upcaster: createUpcaster(
+        eventCatalog.map((c) =>
+          c.type !== SessionOpened.type
+            ? c
+            : {
+                ...c,
+                version: 2,
+                upcasters: {
+                  1: (data) => {
+                    if (!('title' in (data as object))) throw new Error('a version 1 SessionOpened without a title');
+                    return data;
+                  },
+                },
+              },
+        ),
+      ),
+    });
+    const { log } = capturingLog();
+    const runtime = startProjectors({ ...f, store: lifting, projectors: [sessionsProjector], log, retry: fast });
+    try {
+      // Stored as an old writer (or a direct write to the table) left it: version 1, no title.
+      const id = randomUUID();
+      const data = { session_id: id, app_id: 'app', user_id: 'user', channel_type: 'web', metadata_json: {} };
+      const poison = await lifting.append(
+        streamId(SESSIONS_CATEGORY, id),
+        [{ type: 'SessionOpened', schema_version: 1, data, metadata: { workspace_id: 'tenant-a' } }],
+        { expectedVersion: 'no_stream' },
+      );
+      const next = await appendSession(lifting, 1, 'tenant-b');
+      await waitFor(() => reached(next.position));
+      expect(await f.knex('rm_sessions').where({ id: next.id }).first()).to.include({ workspace_id: 'tenant-b', message_count: 1 });
+      expect(await f.knex('rm_sessions').where({ id }).first()).to.equal(undefined);
+      const row = await parked(poison.lastPosition);
+      expect(row).to.include({
+        event_type: 'SessionOpened',
+        error_code: null,
+        error_message: `upcasting SessionOpened at position ${poison.lastPosition} from version 1 failed: a version 1 SessionOpened without a title`,
+      });
+      expect(row.attempts).to.be.oneOf([5, 6]);
+    } finally {
+      await runtime.stop();
+      await lifting.close();
     }
   });
 

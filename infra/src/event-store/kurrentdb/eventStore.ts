@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ExpectedVersionConflict, IdempotencyKeyReused, type NewEvent, type RecordedEvent } from '@agent-platform/contracts';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { AppendOptions, AppendResult, EventStore } from '../port.js';
-import type { Upcaster } from '../upcasting.js';
+import { requireUpcast, type Upcaster } from '../upcasting.js';
 import { appendToStream } from './appendToStream.js';
 import { findCommandRecord, saveCommandRecord, type CommandRecord } from './commands.js';
 import { checkpointOf, headPosition, readAll } from './readAll.js';
@@ -24,10 +24,12 @@ export type KurrentEventStoreOptions = {
 export const createKurrentEventStore = (options: KurrentEventStoreOptions): EventStore => {
   const client = KurrentDBClient.connectionString(options.connectionString);
   const upcast = options.upcaster ?? ((e: RecordedEvent) => e);
+  // A stream is read to be folded or shown: one event it cannot lift fails that read alone, unlike the log's.
+  const upcastInStream = (e: RecordedEvent) => requireUpcast(upcast(e));
 
   const replay = async (prior: CommandRecord, fingerprint?: string): Promise<AppendResult> => {
     if (prior.fingerprint && fingerprint && prior.fingerprint !== fingerprint) throw new IdempotencyKeyReused(prior.command_id);
-    const events = (await readStream(client, prior.stream_id, prior.first_version, prior.last_version)).map(upcast);
+    const events = (await readStream(client, prior.stream_id, prior.first_version, prior.last_version)).map(upcastInStream);
     return {
       streamId: prior.stream_id,
       nextExpectedVersion: prior.last_version,
@@ -90,7 +92,7 @@ export const createKurrentEventStore = (options: KurrentEventStoreOptions): Even
       const prior = await findCommandRecord(client, commandId);
       return prior ? replay(prior, fingerprint) : undefined;
     },
-    readStream: async (streamId, o) => (await readStream(client, streamId, o?.fromVersion, o?.toVersion)).map(upcast),
+    readStream: async (streamId, o) => (await readStream(client, streamId, o?.fromVersion, o?.toVersion)).map(upcastInStream),
     readAll: async (o) => {
       const page = await readAll(client, o);
       return { ...page, events: page.events.map(upcast) };

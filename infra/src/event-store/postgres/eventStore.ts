@@ -7,7 +7,7 @@ import {
 import type { Pool } from '../../db/postgres.js';
 import type { AppendOptions, AppendResult, EventStore, ExpectedVersion, LogCheckpoint } from '../port.js';
 import { sharedSubscriptions, type PollingOptions } from '../subscription.js';
-import type { Upcaster } from '../upcasting.js';
+import { requireUpcast, type Upcaster } from '../upcasting.js';
 import { createWakeupHub } from '../wakeups.js';
 import { appendToStream, type PriorCommand } from './appendToStream.js';
 import { APPEND_CHANNEL, createAppendNotifier, listenForAppends } from './notifications.js';
@@ -38,6 +38,8 @@ const expectedToSql = (expected: ExpectedVersion): number | null =>
 export const createPostgresEventStore = (options: PostgresEventStoreOptions): EventStore & { ready: Promise<void> } => {
   const { pool } = options;
   const upcast = options.upcaster ?? ((e: RecordedEvent) => e);
+  // A stream is read to be folded or shown: one event it cannot lift fails that read alone, unlike the log's.
+  const upcastInStream = (e: RecordedEvent) => requireUpcast(upcast(e));
   const hub = createWakeupHub();
   const listener = options.listenConnectionString
     ? listenForAppends(options.listenConnectionString, hub, options.onError, options.othersCheckMs)
@@ -64,7 +66,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
 
   const replay = async (prior: PriorCommand, commandId: string, fingerprint?: string): Promise<AppendResult> => {
     if (prior.fingerprint && fingerprint && prior.fingerprint !== fingerprint) throw new IdempotencyKeyReused(commandId);
-    const events = (await readStream(pool, prior.stream_id, prior.first_version, prior.last_version)).map(upcast);
+    const events = (await readStream(pool, prior.stream_id, prior.first_version, prior.last_version)).map(upcastInStream);
     return {
       streamId: prior.stream_id,
       nextExpectedVersion: prior.last_version,
@@ -123,7 +125,7 @@ export const createPostgresEventStore = (options: PostgresEventStoreOptions): Ev
       const prior = await findPrior(commandId);
       return prior ? replay(prior, commandId, fingerprint) : undefined;
     },
-    readStream: async (streamId, o) => (await readStream(pool, streamId, o?.fromVersion, o?.toVersion)).map(upcast),
+    readStream: async (streamId, o) => (await readStream(pool, streamId, o?.fromVersion, o?.toVersion)).map(upcastInStream),
     readAll: readAllUpcast,
     subscribe: sharedSubscriptions(readAllUpcast, hub, options.polling, options.onError),
     checkpointOf: async (globalPosition): Promise<LogCheckpoint | undefined> => {
