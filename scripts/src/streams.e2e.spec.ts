@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createPool, createPostgresEventStore, type EventStore, type Pool } from '@agent-platform/infra';
-import type { NewEvent } from '@agent-platform/contracts';
+import { integrationStreamId, type NewEvent } from '@agent-platform/contracts';
 import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
 
 type Page = { stream_id: string; version: number; events: { stream_version: number; metadata: { workspace_id: string } }[]; next_from_version: number | null };
@@ -22,7 +22,7 @@ describeOnPlatform('GET /streams/:stream_id: bounded pages, one workspace only',
     Array.from({ length: count }, (_, i) => ({ type: 'integration.audit.probe', data: { i }, metadata: { workspace_id: workspace } }));
   /** A stream of `count` events of `workspace`, written straight to the log: a long stream without a long test. */
   const streamOf = async (workspace: string, count: number) => {
-    const id = `integration-${workspace}:probe:${count}`;
+    const id = integrationStreamId(workspace, 'probe', String(count));
     await store.append(id, events(workspace, count), { expectedVersion: 0 });
     return id;
   };
