@@ -12,5 +12,5 @@ export {
   type ScriptedReply,
   type RecordedRequest,
 } from '../models/testing/scriptedOpenAiServer.js';
-export { isAlive, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
+export { isAlive, stateOf, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
 export { openTestEventStore } from './eventStore.js';

@@ -3,9 +3,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { postmasterPid } from '../db/embedded/orphan.js';
-import { isAlive } from '../db/embedded/processes.js';
+import { isAlive, stateOf } from '../db/embedded/processes.js';
 
-export { isAlive };
+export { isAlive, stateOf };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,11 +44,11 @@ export const spawnZombie = async (name = 'sleep'): Promise<{ pid: number; dispos
   };
   const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
   for (const deadline = Date.now() + 5_000; ; await sleep(10)) {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (/\) Z /.test(stat)) return { pid, dispose };
+    const state = stateOf(pid);
+    if (state === 'Z') return { pid, dispose };
     if (Date.now() > deadline) {
       await dispose();
-      throw new Error(`no zombie: /proc/${pid}/stat is ${stat || 'missing'}`);
+      throw new Error(`no zombie: process ${pid} is in state ${state ?? '(gone)'}`);
     }
   }
 };

@@ -13,6 +13,9 @@ const statOf = (pid: number): string[] | undefined => {
   }
 };
 
+/** The process's state letter (field 3 of `/proc/<pid>/stat`: `R`, `S`, `Z` for a zombie …); undefined without /proc or once it is gone. */
+export const stateOf = (pid: number): string | undefined => statOf(pid)?.[0];
+
 /** When the process started, in clock ticks since boot (field 22 of `/proc/<pid>/stat`); undefined without /proc. */
 export const startTimeOf = (pid: number): string | undefined => statOf(pid)?.[22 - 3];
 
