@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { COMMAND_METHODS, label, operationsOf, sample, type Document } from './testing/document.js';
-import { eventsAfter, logHead } from './testing/eventLog.js';
+import { eventsAfter, logHead, settled } from './testing/eventLog.js';
 import { exchange, type Exchange } from './testing/exchange.js';
 import { createFixture, pathsAbout, type Fixture } from './testing/fixture.js';
 import { hostileReads, hostileRequests, type Base, type HostileRequest } from './testing/hostile.js';
@@ -72,7 +72,7 @@ describeOnPlatform('hostile input: generated malformed requests on every command
     this.timeout(180_000);
     const arbitrary = fc.oneof(...bases.map((base) => hostileRequests(doc, base).map((request) => ({ route: label(base.op), request }))));
     const requests = fc.sample(arbitrary, { numRuns: REQUESTS, seed: SEED });
-    await new Promise((r) => setTimeout(r, 500)); // the fixture's last reactions
+    await settled(databaseUrl(), fixture.workspace); // the fixture's last reactions
     const before = await logHead(databaseUrl());
 
     const outcomes = await sendAll(server().url, requests);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { COMMAND_METHODS, label, operationsOf, sample, type Document, type Operation } from './testing/document.js';
-import { eventsIn, logHead } from './testing/eventLog.js';
+import { eventsIn, logHead, settled } from './testing/eventLog.js';
 import { exchange, type Exchange } from './testing/exchange.js';
 import { createFixture, ID_FIELDS, pathsAbout, type Fixture } from './testing/fixture.js';
 import { describeOnPlatform, freshWorkspace } from './testing/server.js';
@@ -49,15 +49,6 @@ const readsOf = async (url: string, ops: Operation[], a: Fixture, position: numb
     }
   }
   return reads;
-};
-
-/** A log that nothing appends to any more: the processors' reactions to the fixture have all been made. */
-const settled = async (databaseUrl: string, workspace: string) => {
-  for (let last = -1; ; await new Promise((r) => setTimeout(r, 300))) {
-    const { count } = await logHead(databaseUrl, workspace);
-    if (count === last) return;
-    last = count;
-  }
 };
 
 describeOnPlatform('workspace isolation, walked over the OpenAPI document', (server, databaseUrl) => {
