@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { DataDirInUseError } from '../../errors.js';
-import { isAlive } from './processes.js';
+import { commandOf, isAlive } from './processes.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -12,8 +12,7 @@ const serverProcessesIn = async (pgData: string): Promise<number[]> => {
   for (const pid of pids) {
     if (pid === process.pid) continue;
     const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined); // another user's: not readable, not ours
-    const comm = cwd === dir ? await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '') : '';
-    if (comm.trim() === 'postgres' && isAlive(pid)) found.push(pid);
+    if (cwd === dir && (await commandOf(pid)) === 'postgres' && isAlive(pid)) found.push(pid);
   }
   return found;
 };

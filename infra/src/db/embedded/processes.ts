@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
 
 /**
  * The fields of `/proc/<pid>/stat` from the state on (field 3), or undefined where /proc does not show the process.
@@ -15,6 +16,10 @@ const statOf = (pid: number): string[] | undefined => {
 
 /** The process's state letter (field 3 of `/proc/<pid>/stat`: `R`, `S`, `Z` for a zombie …); undefined without /proc or once it is gone. */
 export const stateOf = (pid: number): string | undefined => statOf(pid)?.[0];
+
+/** The process's command name (`/proc/<pid>/comm`, e.g. `postgres`); undefined without /proc, once it is gone, or when not readable. */
+export const commandOf = async (pid: number): Promise<string | undefined> =>
+  (await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined))?.trim();
 
 /** When the process started, in clock ticks since boot (field 22 of `/proc/<pid>/stat`); undefined without /proc. */
 export const startTimeOf = (pid: number): string | undefined => statOf(pid)?.[22 - 3];
