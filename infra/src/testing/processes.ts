@@ -3,17 +3,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { postmasterPid } from '../db/embedded/orphan.js';
-import { isAlive, stateOf } from '../db/embedded/processes.js';
+import { isAlive, stateOf, waitUntilDead } from '../db/embedded/processes.js';
 
-export { isAlive, stateOf };
+export { isAlive, stateOf, waitUntilDead };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether the process died within `ms`; fault tests wait for a kill to take effect before going on. */
-export const waitUntilDead = async (pid: number, ms: number): Promise<boolean> => {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(25)) if (!isAlive(pid)) return true;
-  return !isAlive(pid);
-};
 
 /** The pid of the PostgreSQL an embedded database runs under `dataDir`, or undefined. */
 export const postmasterPidOf = async (dataDir: string): Promise<number | undefined> =>

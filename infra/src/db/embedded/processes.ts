@@ -46,3 +46,11 @@ export const isAlive = (pid: number, startedAt?: string): boolean => {
   if (stat[0] === 'Z' || stat[0] === 'X') return false;
   return startedAt === undefined || startedAt === '' || stat[22 - 3] === startedAt;
 };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether the process died (or became a zombie) within `ms`: a stop waits for its signal to take effect before going on. */
+export const waitUntilDead = async (pid: number, ms: number): Promise<boolean> => {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(25)) if (!isAlive(pid)) return true;
+  return !isAlive(pid);
+};
