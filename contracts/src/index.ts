@@ -6,7 +6,7 @@ export * from './sessions.js';
 export * from './deadletters.js';
 export * from './integration.js';
 export * from './tools.js';
-export { SECRET_REFERENCE } from './toolInvokeRules.js';
+export { SECRET_REFERENCE, isHeaderValue } from './toolInvokeRules.js';
 export * from './agents.js';
 export * from './agent-runs.js';
 export { eventCatalog, schemaVersionOf, categoryOf, INTEGRATION_CATEGORY } from './catalog.js';

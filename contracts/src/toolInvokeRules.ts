@@ -13,6 +13,8 @@ export const SECRET_REFERENCE = /\$\{secret:([A-Z0-9_]{1,100})\}/g;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 /** RFC 9110 field-value characters, as Node checks them: no CR, LF, NUL or other control character but HTAB. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Whether Node would send `value` in a header: a tool's literal value, or the secret a reference stands for. */
+export const isHeaderValue = (value: string): boolean => HEADER_VALUE.test(value);
 /** Set by the platform or by HTTP itself: a tool's own value would change where or how the request is framed. */
 const PLATFORM_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection', 'idempotency-key']);
 
@@ -65,7 +67,7 @@ export const checkInvokeConfig = (config: InvokeRulesInput, ctx: z.RefinementCtx
     else if (PLATFORM_HEADERS.has(lower)) issue(path, `${lower} is set by the platform or by HTTP, not by a tool`);
     else if (seen.has(lower)) issue(path, 'a header appears twice (header names are case-insensitive)');
     seen.add(lower);
-    if (!HEADER_VALUE.test(value)) {
+    if (!isHeaderValue(value)) {
       issue(path, 'a header value must not hold CR, LF, NUL or another control character');
       continue;
     }

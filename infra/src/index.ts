@@ -1,7 +1,7 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
 export { hostAllowed, workspaceAllowed, SECRET_PREFIX, type SecretBinding } from './secrets.js';
 export { createLogger, type Logger } from './logging.js';
-export { repeatedLog, REPEATED_LOG_EVERY_MS, type RepeatedLog } from './repeatedLog.js';
+export { repeatedLog, type RepeatedLog } from './repeatedLog.js';
 export {
   createPool,
   createKnex,

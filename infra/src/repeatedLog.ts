@@ -8,7 +8,7 @@ export type RepeatedLog = {
 };
 
 /** Once per this many milliseconds at most, by default: two lines a minute per loop. */
-export const REPEATED_LOG_EVERY_MS = 30_000;
+const REPEATED_LOG_EVERY_MS = 30_000;
 
 /**
  * The log line of an error a loop meets again and again (a projector retrying a page, the relay a broker

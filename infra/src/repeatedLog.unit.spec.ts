@@ -1,17 +1,10 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import { repeatedLog } from './repeatedLog.js';
-
-/** A logger that keeps its lines, parsed. */
-const capturing = () => {
-  const lines: Record<string, unknown>[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { log, lines };
-};
+import { capturingLogger } from './testing/logs.js';
 
 describe('repeatedLog', () => {
   it('logs an error a loop meets a thousand times in a minute twice, with the count of those it held back', () => {
-    const { log, lines } = capturing();
+    const { log, lines } = capturingLogger();
     let clock = 0;
     const failed = repeatedLog(log, 'error', 'page failed; retrying', { everyMs: 30_000, now: () => clock });
     for (let i = 0; i < 1000; i++, clock += 60) failed({ attempt: i + 1 });
@@ -23,7 +16,7 @@ describe('repeatedLog', () => {
   });
 
   it('keeps its window over successes: a loop that fails and recovers in turn is bounded too', () => {
-    const { log, lines } = capturing();
+    const { log, lines } = capturingLogger();
     let clock = 0;
     const failed = repeatedLog(log, 'warn', 'flapping', { everyMs: 1000, now: () => clock });
     for (let i = 0; i < 100; i++, clock += 50) failed({});

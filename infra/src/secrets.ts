@@ -1,3 +1,4 @@
+import { isHeaderValue } from '@agent-platform/contracts';
 import { ConfigError } from './errors.js';
 
 /**
@@ -17,8 +18,6 @@ type SecretsConfig = { secrets: ReadonlyMap<string, SecretBinding>; warnings: st
 
 export const SECRET_PREFIX = 'AGENT_PLATFORM_SECRET_';
 const NAME = /^[A-Z0-9_]{1,100}$/;
-/** What Node sends in a header value: a secret with CR or LF could add headers of its own. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]+$/;
 /**
  * Every value is redacted from tool outputs: a short one would blank out ordinary text wherever it
  * appears, and is too weak to be a credential anyway.
@@ -68,7 +67,8 @@ export const parseSecrets = (env: NodeJS.ProcessEnv): SecretsConfig => {
       const list = raw.split(',').map((w) => w.trim()).filter(Boolean);
       workspaces.set(name!, list.includes('*') ? '*' : new Set(list));
     } else {
-      if (!HEADER_VALUE.test(raw)) throw new ConfigError(`invalid configuration: ${variable}: a secret is sent in a header, so it may not hold CR, LF, NUL or another control character`);
+      // Sent in a header: a secret with CR or LF could add headers of its own.
+      if (!isHeaderValue(raw)) throw new ConfigError(`invalid configuration: ${variable}: a secret is sent in a header, so it may not hold CR, LF, NUL or another control character`);
       if (raw.length < MIN_SECRET_LENGTH) throw new ConfigError(`invalid configuration: ${variable}: a secret holds at least ${MIN_SECRET_LENGTH} characters`);
       values.set(name!, raw);
     }

@@ -167,17 +167,6 @@ describeOnPlatform(
       expect(everything).not.to.include('s3cr3t-value');
     });
 
-    /** The whole log, page by page: a test reads the events of every test before it too. */
-    const allEvents = async () => {
-      const items: unknown[] = [];
-      for (let after = 0; ; ) {
-        const page = await call('GET', `/events?limit=1000&after=${after}`);
-        expect(page.status, JSON.stringify(page.body)).to.equal(200);
-        if (!page.body.items.length) return items;
-        items.push(...page.body.items);
-        after = page.body.next_after;
-      }
-    };
     /** A published tool `lookup_order` at `path` of the test's tool server, sending `headers`; an agent with it; one run calling it once. */
     const runCallingTool = async (path: string, headers: Record<string, string>) => {
       const created = await ok('POST', '/tools', { code: 'lookup_order', name: 'Look up an order', tool_type: 'http' });
@@ -197,7 +186,7 @@ describeOnPlatform(
         return answer;
       });
       /** Every event, the run's invocations, the session's messages and what the model was sent. */
-      const events = JSON.stringify(await allEvents());
+      const events = JSON.stringify(await wholeLog((path) => call('GET', path)));
       return { invocation, events, everything: JSON.stringify([events, invocation, messages.body, chatRequests()]) };
     };
 

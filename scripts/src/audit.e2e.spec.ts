@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createPool, createPostgresEventStore } from '@agent-platform/infra';
+import { openTestEventStore } from '@agent-platform/infra/testing';
 import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, sessionBody, UUID } from './testing/server.js';
 
 type Event = { global_position: number; stream_id: string; stream_version: number; event_id: string; type: string; metadata: Record<string, string> };
@@ -95,14 +95,12 @@ describeOnPlatform('audit: the event log over HTTP', (server, databaseUrl) => {
     const a = await sessionWith(ws, 0);
     // 2,500 events of another workspace between ours: a filter that matches none of them used to read
     // them all (up to 10,000) in one request.
-    const pool = createPool(databaseUrl(), 2);
-    const store = createPostgresEventStore({ pool, listenConnectionString: databaseUrl() });
+    const { store, close } = await openTestEventStore(databaseUrl(), 2);
     try {
       const filler = Array.from({ length: 2_500 }, (_, n) => ({ type: 'AuditFiller', data: { n }, metadata: { workspace_id: other } }));
       await store.append(`auditfiller-${other}`, filler, { expectedVersion: 'no_stream' });
     } finally {
-      await store.close();
-      await pool.end();
+      await close();
     }
     const b = await sessionWith(ws, 0);
     const pages: { items: Event[]; next_after: number }[] = [];

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { integrationStreamId } from '@agent-platform/contracts';
 import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody } from './testing/server.js';
 
 const integrationEvent = (overrides: Record<string, unknown> = {}) => ({
@@ -33,7 +34,7 @@ describeOnPlatform("the seed's event service: integration events and HTTP pull c
 
   /** The integration stream of one aggregate in one workspace, as `GET /streams/:id` names it. */
   const streamPath = (workspace: string, type: string, id: string) =>
-    `/streams/${encodeURIComponent(`integration-${[workspace, type, id].map(encodeURIComponent).join(':')}`)}`;
+    `/streams/${encodeURIComponent(integrationStreamId(workspace, type, id))}`;
 
   it("records an event of another service: 201 with its id and position, in its workspace's stream under integration.<event_type>", async () => {
     const answer = await call('POST', '/events', integrationEvent());

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { COMMAND_METHODS, label, operationsOf, sample, type Document } from './testing/document.js';
-import { eventsAfter, logHead } from './testing/eventLog.js';
+import { eventsAfter, logHead, settled } from './testing/eventLog.js';
+import { exchange, type Exchange } from './testing/exchange.js';
 import { createFixture, pathsAbout, type Fixture } from './testing/fixture.js';
 import { hostileReads, hostileRequests, type Base, type HostileRequest } from './testing/hostile.js';
 import { describeOnPlatform, freshWorkspace } from './testing/server.js';
@@ -12,7 +13,7 @@ const SEED = Number(process.env.HOSTILE_SEED ?? Date.now() % 2 ** 31);
 const READS = 500;
 const CONCURRENCY = 8;
 
-type Outcome = { request: HostileRequest; route: string; status: number; type: string; text: string };
+type Outcome = Exchange & { request: HostileRequest; route: string };
 
 const sendAll = async (url: string, requests: { route: string; request: HostileRequest }[]): Promise<Outcome[]> => {
   const outcomes: Outcome[] = [];
@@ -21,16 +22,8 @@ const sendAll = async (url: string, requests: { route: string; request: HostileR
     for (let i = next++; i < requests.length; i = next++) {
       const { route, request } = requests[i]!;
       const headers = { 'x-request-id': `hostile-${i}`, ...request.headers };
-      // Bounded: a live stream opened by a request that should have been refused must not hang the suite.
-      const signal = AbortSignal.timeout(5000);
       const body = request.raw !== undefined ? { body: request.raw } : {};
-      try {
-        const response = await fetch(`${url}${request.path}`, { method: request.method, headers, signal, ...body });
-        const text = await response.text().catch(() => '<still answering after 5 s>');
-        outcomes[i] = { request, route, status: response.status, type: response.headers.get('content-type') ?? '', text };
-      } catch (error) {
-        outcomes[i] = { request, route, status: 0, type: '', text: `<no answer: ${String(error)}>` };
-      }
+      outcomes[i] = { request, route, ...(await exchange(url, { method: request.method, path: request.path, headers, ...body }, 5000)) };
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -79,7 +72,7 @@ describeOnPlatform('hostile input: generated malformed requests on every command
     this.timeout(180_000);
     const arbitrary = fc.oneof(...bases.map((base) => hostileRequests(doc, base).map((request) => ({ route: label(base.op), request }))));
     const requests = fc.sample(arbitrary, { numRuns: REQUESTS, seed: SEED });
-    await new Promise((r) => setTimeout(r, 500)); // the fixture's last reactions
+    await settled(databaseUrl(), fixture.workspace); // the fixture's last reactions
     const before = await logHead(databaseUrl());
 
     const outcomes = await sendAll(server().url, requests);

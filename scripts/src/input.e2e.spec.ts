@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, sessionBody, workspaceClient } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, sessionBody, wholeLog, workspaceClient } from './testing/server.js';
 
 /** `levels` objects nested in one another, as JSON text: `{"a":{"a":1}}` is two. */
 const nested = (levels: number): string => `${'{"a":'.repeat(levels - 1)}{"a":1}${'}'.repeat(levels - 1)}`;
@@ -10,7 +10,7 @@ describeOnPlatform('input no store could keep: refused at the edge, whatever the
     server().request('POST', path, { raw: body, headers: { ...workspace(), ...headers } });
   /** A session body whose metadata is `metadata` as JSON text, which may say what JSON.stringify cannot. */
   const withMetadata = (metadata: string) => JSON.stringify(sessionBody({ metadata_json: '<m>' })).replace('"<m>"', metadata);
-  const eventCount = async () => (await call('GET', '/events?limit=1000')).body.items.length as number;
+  const eventCount = async () => (await wholeLog((path) => call('GET', path))).length;
 
   const expectRefused = async (answer: Awaited<ReturnType<typeof call>>, field: string) => {
     expectProblem(answer, 400, 'VALIDATION_FAILED');

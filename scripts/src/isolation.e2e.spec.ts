@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { COMMAND_METHODS, label, operationsOf, sample, type Document, type Operation } from './testing/document.js';
-import { eventsIn, logHead } from './testing/eventLog.js';
+import { eventsIn, logHead, settled } from './testing/eventLog.js';
+import { exchange, type Exchange } from './testing/exchange.js';
 import { createFixture, ID_FIELDS, pathsAbout, type Fixture } from './testing/fixture.js';
 import { describeOnPlatform, freshWorkspace } from './testing/server.js';
 
@@ -12,23 +13,11 @@ import { describeOnPlatform, freshWorkspace } from './testing/server.js';
  */
 const NO_TENANT_DATA = ['GET /health', 'GET /ready', 'GET /metrics', 'GET /openapi.json', 'GET /models', 'GET /models/models', 'GET /projections'];
 
-type Exchange = { status: number; type: string; text: string };
-
-/** One request, bounded in time: a live stream that should have been refused must not hang the walk. */
-const exchange = async (url: string, method: string, path: string, workspace: string, body?: unknown, extra: Record<string, string> = {}): Promise<Exchange> => {
+/** One request as `workspace`, with `body` as JSON. */
+const requestAs = (url: string, method: string, path: string, workspace: string, body?: unknown, extra: Record<string, string> = {}): Promise<Exchange> => {
   const headers: Record<string, string> = { 'x-workspace-id': workspace, ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 3000);
-  try {
-    const response = await fetch(`${url}${path}`, { method, headers, signal: controller.signal, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await response.text().catch(() => '<the answer was still streaming after 3 s>');
-    return { status: response.status, type: response.headers.get('content-type') ?? '', text };
-  } catch (error) {
-    return { status: 0, type: '', text: `<no answer: ${String(error)}>` };
-  } finally {
-    clearTimeout(timer);
-  }
+  return exchange(url, { method, path, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, 3000);
 };
 
 const parsed = (e: Exchange): unknown => {
@@ -55,20 +44,11 @@ const readsOf = async (url: string, ops: Operation[], a: Fixture, position: numb
   const reads: Record<string, string> = {};
   for (const op of ops.filter((o) => o.method === 'get' && !o.produces.includes('text/event-stream'))) {
     for (const path of pathsAbout(op.path, a)) {
-      const e = await exchange(url, 'GET', path, a.workspace, undefined, { 'x-min-position': String(position) });
+      const e = await requestAs(url, 'GET', path, a.workspace, undefined, { 'x-min-position': String(position) });
       reads[path] = `${e.status} ${JSON.stringify(itemsOf(e) ?? parsed(e))}`;
     }
   }
   return reads;
-};
-
-/** A log that nothing appends to any more: the processors' reactions to the fixture have all been made. */
-const settled = async (databaseUrl: string, workspace: string) => {
-  for (let last = -1; ; await new Promise((r) => setTimeout(r, 300))) {
-    const { count } = await logHead(databaseUrl, workspace);
-    if (count === last) return;
-    last = count;
-  }
 };
 
 describeOnPlatform('workspace isolation, walked over the OpenAPI document', (server, databaseUrl) => {
@@ -111,7 +91,7 @@ describeOnPlatform('workspace isolation, walked over the OpenAPI document', (ser
     for (const op of ops.filter((o) => o.method === 'get')) {
       const paths = op.pathParams.length ? pathsAbout(op.path, a) : [op.path, `${op.path}${queryAbout(op, a)}`];
       for (const path of new Set(paths)) {
-        check(op, path, await exchange(url, 'GET', path, b), op.pathParams.length ? 'not found' : 'empty list');
+        check(op, path, await requestAs(url, 'GET', path, b), op.pathParams.length ? 'not found' : 'empty list');
         requests++;
       }
     }
@@ -119,7 +99,7 @@ describeOnPlatform('workspace isolation, walked over the OpenAPI document', (ser
       const body = op.body ? sample(doc, op.body, a.values) : undefined;
       const aboutA = op.pathParams.length > 0 || Object.values(a.ids).some((id) => JSON.stringify(body ?? {}).includes(id));
       for (const path of pathsAbout(op.path, a)) {
-        check(op, path, await exchange(url, op.method.toUpperCase(), path, b, body), aboutA ? 'not found' : 'done');
+        check(op, path, await requestAs(url, op.method.toUpperCase(), path, b, body), aboutA ? 'not found' : 'done');
         requests++;
         const log = await logHead(databaseUrl(), a.workspace);
         const inStreams = await eventsIn(databaseUrl(), a.streams);

@@ -130,22 +130,36 @@ export const opsApi = (deps: {
   return api;
 };
 
+/**
+ * One read for the gauges a scrape collects together (the registry collects them all at once): without it,
+ * each gauge of the projections, or of the relay, would run the same queries again in the same scrape.
+ */
+const perScrape = <T>(read: () => Promise<T>): (() => Promise<T>) => {
+  let reading: Promise<T> | undefined;
+  return () =>
+    (reading ??= read().finally(() => {
+      reading = undefined;
+    }));
+};
+
 const registerGauges = (deps: Parameters<typeof opsApi>[0]) => {
+  const statuses = perScrape(() => projectionStatuses(deps, deps.projectionNames));
   deps.metrics.gaugeOnScrape('agent_platform_projection_lag_seconds', 'Age of the oldest event a projection has not applied', ['projection'], async () =>
-    (await projectionStatuses(deps, deps.projectionNames)).map((p) => ({ labels: { projection: p.name }, value: p.lag_seconds })),
+    (await statuses()).map((p) => ({ labels: { projection: p.name }, value: p.lag_seconds })),
   );
   deps.metrics.gaugeOnScrape('agent_platform_projection_parked_events', 'Events a projection could not apply and stepped over', ['projection'], async () =>
-    (await projectionStatuses(deps, deps.projectionNames)).map((p) => ({ labels: { projection: p.name }, value: p.parked_events })),
+    (await statuses()).map((p) => ({ labels: { projection: p.name }, value: p.parked_events })),
   );
   deps.metrics.gaugeOnScrape('agent_platform_oldest_open_transaction_seconds', 'Age of the oldest open transaction; log readers cannot pass it', [], async () => [
     { value: await oldestOpenTransactionSeconds(deps.pool) },
   ]);
   if (!deps.relay) return;
   const relay = deps.relay;
+  const lag = perScrape(() => relayLag({ ...deps, relay }));
   deps.metrics.gaugeOnScrape('agent_platform_relay_lag_seconds', 'Age of the oldest event not yet published to the broker', ['broker'], async () => [
-    { labels: { broker: relay.broker }, value: (await relayLag({ ...deps, relay })).lag_seconds },
+    { labels: { broker: relay.broker }, value: (await lag()).lag_seconds },
   ]);
   deps.metrics.gaugeOnScrape('agent_platform_relay_lag_events', 'Positions between the relay checkpoint and the head of the log', ['broker'], async () => [
-    { labels: { broker: relay.broker }, value: (await relayLag({ ...deps, relay })).lag_events },
+    { labels: { broker: relay.broker }, value: (await lag()).lag_events },
   ]);
 };

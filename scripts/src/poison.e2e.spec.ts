@@ -47,6 +47,10 @@ describeOnPlatform(
       expect(ready.status).to.equal(200);
       expect(ready.body.status).to.equal('degraded');
       expect(ready.body.projections.find((p: { name: string }) => p.name === 'sessions')).to.include({ parked_events: 1 });
+
+      const metrics = (await server().request('GET', '/metrics')).body as string;
+      expect(metrics).to.match(/^agent_platform_projection_parked_events\{projection="sessions"\} 1$/m);
+      expect(metrics).to.match(/^agent_platform_projection_lag_seconds\{projection="sessions"\} 0$/m);
     });
   },
   { roles: ['command-api', 'query-api', 'projectors'] },

@@ -1,28 +1,26 @@
 import { expect } from 'chai';
-import { createPool, createPostgresEventStore, type EventStore, type Pool } from '@agent-platform/infra';
-import type { NewEvent } from '@agent-platform/contracts';
+import type { EventStore } from '@agent-platform/infra';
+import { openTestEventStore } from '@agent-platform/infra/testing';
+import { integrationStreamId, type NewEvent } from '@agent-platform/contracts';
 import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace } from './testing/server.js';
 
 type Page = { stream_id: string; version: number; events: { stream_version: number; metadata: { workspace_id: string } }[]; next_from_version: number | null };
 
 describeOnPlatform('GET /streams/:stream_id: bounded pages, one workspace only', (server, databaseUrl) => {
-  let pool: Pool;
+  let opened: Awaited<ReturnType<typeof openTestEventStore>> | undefined;
   let store: EventStore;
-  before(() => {
-    pool = createPool(databaseUrl(), 2);
-    store = createPostgresEventStore({ pool, listenConnectionString: databaseUrl() });
+  before(async () => {
+    opened = await openTestEventStore(databaseUrl(), 2);
+    store = opened.store;
   });
-  after(async () => {
-    await store?.close();
-    await pool?.end();
-  });
+  after(() => opened?.close());
 
   const call = (path: string, workspace: string) => server().request('GET', path, { headers: { 'x-workspace-id': workspace } });
   const events = (workspace: string, count: number): NewEvent[] =>
     Array.from({ length: count }, (_, i) => ({ type: 'integration.audit.probe', data: { i }, metadata: { workspace_id: workspace } }));
   /** A stream of `count` events of `workspace`, written straight to the log: a long stream without a long test. */
   const streamOf = async (workspace: string, count: number) => {
-    const id = `integration-${workspace}:probe:${count}`;
+    const id = integrationStreamId(workspace, 'probe', String(count));
     await store.append(id, events(workspace, count), { expectedVersion: 0 });
     return id;
   };

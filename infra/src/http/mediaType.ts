@@ -12,7 +12,7 @@ const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-
  */
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
 
-export const isMediaType = (value: string): boolean => MEDIA_TYPE.test(value);
+const isMediaType = (value: string): boolean => MEDIA_TYPE.test(value);
 
 const CHARSET = new RegExp(`;[ \\t]*charset=(${TOKEN}|${QUOTED})`, 'i');
 
@@ -21,7 +21,7 @@ const CHARSET = new RegExp(`;[ \\t]*charset=(${TOKEN}|${QUOTED})`, 'i');
  * otherwise is refused rather than honoured: the body parser would decode `utf-7`, so the same bytes
  * would mean one thing to us and another to every proxy and log on the way.
  */
-export const declaresOtherCharset = (value: string): boolean => {
+const declaresOtherCharset = (value: string): boolean => {
   const charset = CHARSET.exec(value)?.[1]?.replace(/^"|"$/g, '').toLowerCase();
   return charset !== undefined && charset !== 'utf-8';
 };

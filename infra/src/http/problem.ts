@@ -30,10 +30,21 @@ const send = (res: Response, problem: Problem): void => {
 /** Express's own errors (a body that is not JSON, too large, wrong charset) carry a status. */
 type HttpError = Error & { status?: number; type?: string };
 
+/**
+ * The router could not percent-decode a path parameter (`%ED%A0%80`, a surrogate in UTF-8, or a cut
+ * sequence): bad input like any other, so a validation error. The router does not say which parameter,
+ * so the path parameters are named as a whole.
+ */
+const undecodableParams = (error: unknown): unknown =>
+  error instanceof URIError && (error as HttpError).status === 400
+    ? new ValidationError([{ field: 'params', message: 'is not percent-encoded UTF-8' }])
+    : error;
+
 /** The one place where errors become HTTP statuses: RFC 9457 problem details. */
 export const problemDetails =
   (log: Logger) =>
-  (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  (thrown: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const error = undecodableParams(thrown);
     const ctx = res.locals.ctx as RequestContext | undefined;
     const base = { instance: req.originalUrl, ...(ctx ? { request_id: ctx.requestId } : {}) };
     if (error instanceof PlatformError) {
@@ -52,20 +63,6 @@ export const problemDetails =
       });
     }
     const httpError = error as HttpError;
-    // The router could not percent-decode a path parameter (`%ED%A0%80`, a surrogate in UTF-8, or a cut
-    // sequence); it does not say which parameter, so the path parameters are named as a whole.
-    if (error instanceof URIError && httpError.status === 400) {
-      const issue = { field: 'params', message: 'is not percent-encoded UTF-8' };
-      return send(res, {
-        type: 'urn:agent-platform:problem:validation_failed',
-        title: 'Bad Request',
-        status: 400,
-        detail: `${issue.field}: ${issue.message}`,
-        code: 'VALIDATION_FAILED',
-        errors: [issue],
-        ...base,
-      });
-    }
     if (typeof httpError?.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
       const parse = httpError.type === 'entity.parse.failed';
       return send(res, {

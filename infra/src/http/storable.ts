@@ -5,7 +5,8 @@ const MAX_ISSUES = 20;
 
 // Without the `u` flag a regular expression sees UTF-16 code units, so it can see a surrogate alone.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What PostgreSQL cannot store: a NUL, or a lone surrogate. */
+const UNSTORABLE = new RegExp(`\\0|${LONE_SURROGATE.source}`);
 const UNSTORABLE_CHARACTER = new RegExp(UNSTORABLE.source, 'g');
 
 /**
@@ -13,7 +14,7 @@ const UNSTORABLE_CHARACTER = new RegExp(UNSTORABLE.source, 'g');
  * (which is not Unicode, and which jsonb refuses as an escape).
  */
 const flaw = (text: string): string | undefined => {
-  if (!UNSTORABLE.test(text)) return undefined;
+  if (!UNSTORABLE.test(text)) return undefined; // one pass over the common, clean string; the rest says which flaw
   if (text.includes('\0')) return 'holds a NUL character (U+0000), which cannot be stored';
   if (LONE_SURROGATE.test(text)) return 'holds a lone UTF-16 surrogate, which is not Unicode and cannot be stored';
   return undefined;

@@ -62,14 +62,14 @@ export type ToolChoice = z.infer<typeof ToolChoice>;
  * A model's name as providers spell them (`gpt-4o-mini`, `ft:gpt-4o:org::id`, `llama3.1:8b`,
  * `meta-llama/Llama-3-8B-Instruct`, `claude@2024`): the gateway echoes it, and a 1 MB name was echoed.
  */
-export const ModelId = z
+const ModelId = z
   .string()
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'must be letters, digits and . _ : / @ + -, starting with a letter or digit');
 
 /** Above any model's output window; 1e15 was accepted and handed to the provider. */
-export const MAX_TOKENS = 1_000_000;
+const MAX_TOKENS = 1_000_000;
 
 /** `model` may be left out: the provider then uses its default model (`AGENT_PLATFORM_DEFAULT_MODEL`). */
 export const ChatRequest = z

@@ -11,6 +11,7 @@ import { createPostgresEventStore } from '../event-store/postgres/eventStore.js'
 import { eventStoreMigrations } from '../event-store/postgres/schema.js';
 import type { EventStore } from '../event-store/port.js';
 import { createUpcaster } from '../event-store/upcasting.js';
+import { capturingLogger } from '../testing/logs.js';
 import { describeOnEachPostgres } from '../testing/mocha.js';
 import { relayName, startRelay } from './relay.js';
 
@@ -185,8 +186,7 @@ describeOnEachPostgres('outbox relay', ({ db }) => {
   });
 
   it('logs a broker that refuses every page once in its window, not once per retry', async () => {
-    const lines: { msg: string }[] = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    const { log, lines } = capturingLogger();
     // Retries every 10 ms instead of every second: a minute of an outage in under a second.
     const quickStore = createPostgresEventStore({ pool, listenConnectionString: db().url, polling: { errorRetryMs: 10 } });
     const flaky = instrumented(broker);

@@ -1,5 +1,6 @@
 export * from './databases.js';
 export * from './mocha.js';
+export { capturingLogger, type LogLine } from './logs.js';
 export { eventStoreContract, type EventStoreFactory, type EventStoreFixture } from '../event-store/eventStore.contract.js';
 export { brokerContract, type BrokerFactory, type BrokerFixture } from '../broker/broker.contract.js';
 export * from './nats.js';
@@ -12,5 +13,5 @@ export {
   type ScriptedReply,
   type RecordedRequest,
 } from '../models/testing/scriptedOpenAiServer.js';
-export { isAlive, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
+export { isAlive, stateOf, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
 export { openTestEventStore } from './eventStore.js';

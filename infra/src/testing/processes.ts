@@ -3,17 +3,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { postmasterPid } from '../db/embedded/orphan.js';
-import { isAlive } from '../db/embedded/processes.js';
+import { isAlive, stateOf, waitUntilDead } from '../db/embedded/processes.js';
 
-export { isAlive };
+export { isAlive, stateOf, waitUntilDead };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether the process died within `ms`; fault tests wait for a kill to take effect before going on. */
-export const waitUntilDead = async (pid: number, ms: number): Promise<boolean> => {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(25)) if (!isAlive(pid)) return true;
-  return !isAlive(pid);
-};
 
 /** The pid of the PostgreSQL an embedded database runs under `dataDir`, or undefined. */
 export const postmasterPidOf = async (dataDir: string): Promise<number | undefined> =>
@@ -44,11 +38,11 @@ export const spawnZombie = async (name = 'sleep'): Promise<{ pid: number; dispos
   };
   const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
   for (const deadline = Date.now() + 5_000; ; await sleep(10)) {
-    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (/\) Z /.test(stat)) return { pid, dispose };
+    const state = stateOf(pid);
+    if (state === 'Z') return { pid, dispose };
     if (Date.now() > deadline) {
       await dispose();
-      throw new Error(`no zombie: /proc/${pid}/stat is ${stat || 'missing'}`);
+      throw new Error(`no zombie: process ${pid} is in state ${state ?? '(gone)'}`);
     }
   }
 };

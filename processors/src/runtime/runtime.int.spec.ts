@@ -18,7 +18,7 @@ import {
   type Pool,
   type Relay,
 } from '@agent-platform/infra';
-import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { capturingLogger, describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { deadLetterIdOf } from '../deadletters/record.js';
 import { platformProcessors } from '../index.js';
 import type { Processor } from './processor.js';
@@ -235,8 +235,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
   });
 
   it('logs a dependency that fails every event of its group once in its window, not once per event and attempt', async () => {
-    const lines: { msg: string }[] = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    const { log, lines } = capturingLogger();
     let failures = 0;
     await start(
       {

@@ -4,18 +4,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { stopPostgresOf } from '@agent-platform/infra/testing';
+import { stateOf, stopPostgresOf } from '@agent-platform/infra/testing';
 import { ENTRY_POINT, REPO_ROOT, environment, spawnTs, waitUntil, type Child } from './children.js';
 import { cleanups } from './fixtures.js';
 
 const RESTART_WITHIN_MS = 20_000;
 const LISTENING = /agent-platform listening on (http:\/\/[\w.:[\]]+)/;
-
-/** The state letter of `/proc/<pid>/stat` (`Z` for a zombie), or undefined once the process is gone. */
-const stateOf = async (pid: number): Promise<string | undefined> => {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-};
 
 /**
  * `setsid npm start`, then SIGKILL to its process group: the platform and its PostgreSQL die together, and the
@@ -64,7 +58,7 @@ describe('fault: the embedded platform is killed with SIGKILL to its process gro
 
     const killedAt = Date.now();
     process.kill(-pid, 'SIGKILL');
-    await waitUntil('the killed platform a zombie', async () => (await stateOf(pid)) === 'Z', 10_000);
+    await waitUntil('the killed platform a zombie', () => stateOf(pid) === 'Z', 10_000);
     expect((await fs.readFile(path.join(dataDir, 'agent-platform.lock'), 'utf8')).split('\n')[0], 'the lock names the zombie').to.equal(String(pid));
 
     const restarted = spawnTs('restarted', ENTRY_POINT, [], env);
@@ -73,7 +67,7 @@ describe('fault: the embedded platform is killed with SIGKILL to its process gro
     const url = LISTENING.exec(restarted.output())![1]!;
     const read = await fetch(`${url}/sessions/${id}`, { headers: { 'x-min-position': String(position) } });
     expect(read.status, 'the session written before the kill').to.equal(200);
-    expect(await stateOf(pid), 'the zombie is still there').to.equal('Z');
+    expect(stateOf(pid), 'the zombie is still there').to.equal('Z');
 
     const beside: Child = spawnTs('beside', ENTRY_POINT, [], env);
     const exit = await beside.exited;

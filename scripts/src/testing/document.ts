@@ -87,7 +87,7 @@ export const typesOf = (doc: Document, raw: Schema): Set<string> | undefined => 
   return new Set(Array.isArray(schema.type) ? schema.type : [schema.type]);
 };
 
-export const jsonType = (value: unknown): string =>
+const jsonType = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value;
 
 /** Whether `value`'s JSON type is one the schema admits (enums and bounds aside). */

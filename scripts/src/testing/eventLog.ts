@@ -34,6 +34,15 @@ export const logHead = (databaseUrl: string, workspace?: string): Promise<LogHea
     return { count: Number(rows[0]!.count), head: Number(rows[0]!.head ?? 0) };
   });
 
+/** Once nothing appends to the workspace's log any more: the processors' reactions to what it wrote have all been made. */
+export const settled = async (databaseUrl: string, workspace: string): Promise<void> => {
+  for (let last = -1; ; await new Promise((r) => setTimeout(r, 300))) {
+    const { count } = await logHead(databaseUrl, workspace);
+    if (count === last) return;
+    last = count;
+  }
+};
+
 /** How many events the given streams hold, whoever wrote them: another workspace's append shows here. */
 export const eventsIn = (databaseUrl: string, streams: string[]): Promise<number> =>
   withPool(databaseUrl, async (pool) => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import { DEADLETTERS_CATEGORY, streamId } from '@agent-platform/contracts';
-import { createPool, createPostgresEventStore } from '@agent-platform/infra';
+import { openTestEventStore } from '@agent-platform/infra/testing';
 import { deadLetterIdOf } from '@agent-platform/processors';
 import type { FieldValues } from './document.js';
 import { streamsOf } from './eventLog.js';
@@ -97,8 +97,7 @@ const recordDeadLetter = async (server: TestServer, databaseUrl: string, workspa
   const stream = await server.request('GET', `/streams/session-${sessionId}`, { headers: { 'x-workspace-id': workspace } });
   const event = stream.body.events[0];
   const id = deadLetterIdOf('walk', event.event_id);
-  const pool = createPool(databaseUrl, 2);
-  const store = createPostgresEventStore({ pool, listenConnectionString: databaseUrl });
+  const { store, close } = await openTestEventStore(databaseUrl, 2);
   try {
     const result = await handleCommand(
       store,
@@ -124,8 +123,7 @@ const recordDeadLetter = async (server: TestServer, databaseUrl: string, workspa
     await server.request('GET', `/dead-letters/${id}`, { headers: { 'x-workspace-id': workspace, ...minPosition(result.lastPosition) } });
     return id;
   } finally {
-    await store.close();
-    await pool.end();
+    await close();
   }
 };
 

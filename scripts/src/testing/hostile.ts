@@ -37,6 +37,15 @@ const withValue = (body: unknown, path: string[], value: unknown): Record<string
   return copy;
 };
 
+/** `path` (the route's path about real ids) with the parameter `param` written `value`, as it is sent. */
+const withParam = (op: Operation, path: string, param: string, value: string): string => {
+  const real = path.split('/');
+  return op.path
+    .split('/')
+    .map((segment, i) => (segment === `{${param}}` ? value : real[i]))
+    .join('/');
+};
+
 /** Stands for a value JSON.stringify cannot write (a 1e400, a 5,000-deep nesting) until the text is spliced. */
 const RAW = '\u0001raw\u0001';
 const splice = (body: unknown, raw: string): string => JSON.stringify(body).replace(JSON.stringify(RAW), raw);
@@ -143,12 +152,9 @@ export const hostileRequests = (doc: Document, base: Base): fc.Arbitrary<Hostile
   if (op.pathParams.length) {
     add(
       5,
-      fc.tuple(fc.constantFrom(...op.pathParams), fc.constantFrom(...BAD_IDS)).map(([param, id]) => {
-        const segments = op.path.split('/');
-        const real = base.path.split('/');
-        const path = segments.map((s, i) => (s === `{${param}}` ? id : real[i])).join('/');
-        return request(`bad ${param} ${id.slice(0, 40)}`, { path });
-      }),
+      fc.tuple(fc.constantFrom(...op.pathParams), fc.constantFrom(...BAD_IDS)).map(([param, id]) =>
+        request(`bad ${param} ${id.slice(0, 40)}`, { path: withParam(op, base.path, param, id) }),
+      ),
     );
   }
   return fc.oneof(...arbitraries);
@@ -166,14 +172,7 @@ export const hostileReads = (doc: Document, op: Operation, path: string, headers
   const choices = [...filters.map((p) => ({ query: p.name })), ...op.pathParams.map((p) => ({ param: p }))];
   if (!choices.length) return undefined;
   return fc.tuple(fc.constantFrom(...choices), fc.constantFrom(...BAD_IN_URL)).map(([choice, bad]) => {
-    const real = path.split('/');
-    const url =
-      'query' in choice
-        ? `${path}?${choice.query}=${bad}`
-        : op.path
-            .split('/')
-            .map((s, i) => (s === `{${choice.param}}` ? bad : real[i]))
-            .join('/');
+    const url = 'query' in choice ? `${path}?${choice.query}=${bad}` : withParam(op, path, choice.param, bad);
     return { kind: `NUL in ${'query' in choice ? `?${choice.query}` : choice.param}`, method: 'GET', path: url, headers };
   });
 };

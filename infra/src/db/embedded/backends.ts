@@ -1,8 +1,6 @@
 import fs from 'node:fs/promises';
 import { DataDirInUseError } from '../../errors.js';
-import { isAlive } from './processes.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { commandOf, isAlive, waitUntilDead } from './processes.js';
 
 /** Live `postgres` processes whose working directory is `pgData` (every server process works there); none without /proc. */
 const serverProcessesIn = async (pgData: string): Promise<number[]> => {
@@ -12,8 +10,7 @@ const serverProcessesIn = async (pgData: string): Promise<number[]> => {
   for (const pid of pids) {
     if (pid === process.pid) continue;
     const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined); // another user's: not readable, not ours
-    const comm = cwd === dir ? await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '') : '';
-    if (comm.trim() === 'postgres' && isAlive(pid)) found.push(pid);
+    if (cwd === dir && (await commandOf(pid)) === 'postgres' && isAlive(pid)) found.push(pid);
   }
   return found;
 };
@@ -26,10 +23,9 @@ const serverProcessesIn = async (pgData: string): Promise<number[]> => {
  */
 export const stopOrphanedBackends = async (pgData: string): Promise<void> => {
   const orphans = await serverProcessesIn(pgData);
+  const allDeadWithin = async (ms: number) => (await Promise.all(orphans.map((pid) => waitUntilDead(pid, ms)))).every(Boolean);
   for (const pid of orphans) process.kill(pid, 'SIGTERM');
-  for (let waited = 0; orphans.some((pid) => isAlive(pid)); waited += 50) {
-    if (waited === 5_000) for (const pid of orphans.filter((p) => isAlive(p))) process.kill(pid, 'SIGKILL');
-    if (waited > 10_000) throw new DataDirInUseError(`PostgreSQL processes ${orphans.join(', ')} on ${pgData} did not stop`);
-    await sleep(50);
-  }
+  if (await allDeadWithin(5_000)) return;
+  for (const pid of orphans.filter((p) => isAlive(p))) process.kill(pid, 'SIGKILL');
+  if (!(await allDeadWithin(5_000))) throw new DataDirInUseError(`PostgreSQL processes ${orphans.join(', ')} on ${pgData} did not stop`);
 };

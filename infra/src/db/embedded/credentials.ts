@@ -6,9 +6,9 @@ import { DataDirUnusableError } from '../../errors.js';
 
 export const USER = 'postgres';
 /** The password every data directory had before it got a file of its own: changed on its next start. */
-export const LEGACY_PASSWORD = 'agent-platform';
+const LEGACY_PASSWORD = 'agent-platform';
 /** The superuser's password, readable by the data directory's owner only. */
-export const passwordFileOf = (dataDir: string): string => path.join(dataDir, 'postgres-password');
+const passwordFileOf = (dataDir: string): string => path.join(dataDir, 'postgres-password');
 /**
  * What initdb was given. The library hands initdb its password in a file under the system's temporary directory,
  * readable by every local user while initdb runs: that one is thrown away once the server runs, and kept here

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DataDirInUseError } from '../../errors.js';
 import { stopOrphanedBackends } from './backends.js';
-import { isAlive } from './processes.js';
+import { commandOf, isAlive, waitUntilDead } from './processes.js';
 
 /** The pid on the first line of `postmaster.pid`, or 0. */
 export const postmasterPid = async (pgData: string): Promise<number> => {
@@ -13,8 +13,8 @@ export const postmasterPid = async (pgData: string): Promise<number> => {
 
 /** Whether `pid` runs PostgreSQL; where /proc is missing (macOS), any live process is taken for it. */
 const isPostgres = async (pid: number): Promise<boolean> => {
-  const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined);
-  return comm === undefined ? isAlive(pid) : comm.trim() === 'postgres';
+  const command = await commandOf(pid);
+  return command === undefined ? isAlive(pid) : command === 'postgres';
 };
 
 /** A platform killed with SIGKILL leaves its PostgreSQL running: stop it cleanly before starting our own. */
@@ -35,8 +35,5 @@ export const stopOrphan = async (pgData: string): Promise<void> => {
     return;
   }
   process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, checkpoints, exits
-  for (let waited = 0; isAlive(pid); waited += 50) {
-    if (waited > 30_000) throw new DataDirInUseError(`PostgreSQL (pid ${pid}) on ${pgData} did not stop`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (!(await waitUntilDead(pid, 30_000))) throw new DataDirInUseError(`PostgreSQL (pid ${pid}) on ${pgData} did not stop`);
 };
