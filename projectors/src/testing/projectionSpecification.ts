@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { eventCatalog, type DomainEvent, type EventMetadata, type RecordedEvent } from '@agent-platform/contracts';
+import { eventCatalog, schemaVersionOf, type DomainEvent, type EventMetadata, type RecordedEvent } from '@agent-platform/contracts';
 import {
   createKnex,
   createPool,
@@ -18,8 +18,11 @@ import { applyPage } from '../apply.js';
 import { readModelMigrations } from '../index.js';
 import type { Projector } from '../projector.js';
 
-/** An event of a spec: the workspace defaults to `public`, the stream to one of the spec's own, the time to a fixed one. */
-export type SpecEvent = DomainEvent & { metadata?: Partial<EventMetadata>; stream?: string; at?: string };
+/**
+ * An event of a spec: the workspace defaults to `public`, the stream to one of the spec's own, the time to a
+ * fixed one, the schema version to the type's current one (an older one is upcast on the way, as in production).
+ */
+export type SpecEvent = DomainEvent & { metadata?: Partial<EventMetadata>; stream?: string; at?: string; schema_version?: number };
 
 /** The rows a table holds afterwards, each compared on the columns it names, in `orderBy` order (default `id`). */
 export type TableRows = { table: string; rows: Record<string, unknown>[]; orderBy?: string[] };
@@ -47,7 +50,8 @@ const project = async (db: Db, projector: Projector, spec: ProjectionSpec, cuts:
     for (const e of events) {
       at = e.at ?? SPEC_TIME;
       const metadata = { workspace_id: 'public', ...e.metadata } as EventMetadata;
-      await store.append(e.stream ?? stream, [{ type: e.type, data: e.data, metadata }], { expectedVersion: 'any' });
+      const schema_version = e.schema_version ?? schemaVersionOf(e.type);
+      await store.append(e.stream ?? stream, [{ type: e.type, data: e.data, schema_version, metadata }], { expectedVersion: 'any' });
     }
   };
   const read = async (after: LogCheckpoint) => store.readAll({ after, limit: 10_000, types: projector.handles });
