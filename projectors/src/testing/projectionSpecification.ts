@@ -97,27 +97,39 @@ export const projectionSpecification = (projector: Projector, db: () => Db) => a
   }
 };
 
+/** Every test under a suite, its sub-suites' included. */
+const testsOf = (suite: Mocha.Suite): Mocha.Test[] => [...suite.tests, ...suite.suites.flatMap(testsOf)];
+
 /**
  * A suite of projection specs on each PostgreSQL target, on a fresh database with the event store's and
- * the read models' migrations; `body` declares its `it`s with the `spec` it is given.
+ * the read models' migrations; `body` declares its `it`s with the `spec` it is given. Once every spec of
+ * the suite ran and passed, each event type the projector handles must have been the `when` of one of
+ * them: a projection added without a spec of its own fails the suite.
  */
 export const describeProjection = (title: string, projector: Projector, body: (spec: ReturnType<typeof projectionSpecification>) => void) =>
   describeOnEachPostgres(title, ({ db: database }) => {
     let db: Db | undefined;
+    const exercised = new Set<string>();
     before(async () => {
       const { url } = database();
       const knex = createKnex(url);
       await migrateToLatest(knex, [eventStoreMigrations, readModelMigrations]);
       db = { knex, pool: createPool(url, 2) };
     });
-    after(async () => {
+    after(async function (this: Mocha.Context) {
       await db?.pool.end();
       await db?.knex.destroy();
+      // A run of some specs only (--grep, a failure) says nothing of what the others cover.
+      if (!testsOf(this.test!.parent!).every((t) => t.state === 'passed')) return;
+      const unspecified = projector.handles.filter((type) => !exercised.has(type));
+      expect(unspecified, `event types the ${projector.name} projection handles with no spec of their own`).to.deep.equal([]);
     });
-    body(
-      projectionSpecification(projector, () => {
-        if (!db) throw new Error('the projection database is not ready');
-        return db;
-      }),
-    );
+    const spec = projectionSpecification(projector, () => {
+      if (!db) throw new Error('the projection database is not ready');
+      return db;
+    });
+    body(async (s) => {
+      for (const e of s.when) exercised.add(e.type);
+      await spec(s);
+    });
   });
