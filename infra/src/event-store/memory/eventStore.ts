@@ -25,7 +25,7 @@ type CommandRecord = { streamId: string; fingerprint?: string; firstVersion: num
 /** What PostgreSQL's jsonb would give back: a copy, without `undefined` fields, that later changes of the caller's object do not reach. */
 const stored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 /** Each read hands out its own objects, as a database does: a caller that changes one cannot change the log. */
-const copy = (e: RecordedEvent): RecordedEvent => structuredClone(e);
+const copy = (e: RecordedEvent): RecordedEvent => ({ ...e, data: structuredClone(e.data), metadata: { ...e.metadata } });
 
 /**
  * The EventStore port in memory, for decider, handler and projection specs: no database, no I/O, yet the
