@@ -19,10 +19,10 @@ import { readModelMigrations } from '../index.js';
 import type { Projector } from '../projector.js';
 
 /**
- * An event of a spec: the workspace defaults to `public`, the stream to one of the spec's own, the time to a
+ * An event of a spec, recorded on a stream of the spec's own: the workspace defaults to `public`, the time to a
  * fixed one, the schema version to the type's current one (an older one is upcast on the way, as in production).
  */
-export type SpecEvent = DomainEvent & { metadata?: Partial<EventMetadata>; stream?: string; at?: string; schema_version?: number };
+export type SpecEvent = DomainEvent & { metadata?: Partial<EventMetadata>; at?: string; schema_version?: number };
 
 /** The rows a table holds afterwards, each compared on the columns it names, in `orderBy` order (default `id`). */
 export type TableRows = { table: string; rows: Record<string, unknown>[]; orderBy?: string[] };
@@ -51,7 +51,7 @@ const project = async (db: Db, projector: Projector, spec: ProjectionSpec, cuts:
       at = e.at ?? SPEC_TIME;
       const metadata = { workspace_id: 'public', ...e.metadata } as EventMetadata;
       const schema_version = e.schema_version ?? schemaVersionOf(e.type);
-      await store.append(e.stream ?? stream, [{ type: e.type, data: e.data, schema_version, metadata }], { expectedVersion: 'any' });
+      await store.append(stream, [{ type: e.type, data: e.data, schema_version, metadata }], { expectedVersion: 'any' });
     }
   };
   const read = async (after: LogCheckpoint) => store.readAll({ after, limit: 10_000, types: projector.handles });
