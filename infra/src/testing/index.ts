@@ -15,3 +15,9 @@ export {
 } from '../models/testing/scriptedOpenAiServer.js';
 export { isAlive, stateOf, sleep, waitUntilDead, postmasterPidOf, stopPostgresOf } from './processes.js';
 export { openTestEventStore } from './eventStore.js';
+export {
+  createInMemoryEventStore,
+  type InMemoryEventStore,
+  type InMemoryEventStoreOptions,
+  type InMemoryTransaction,
+} from '../event-store/memory/eventStore.js';

@@ -3,20 +3,18 @@ import { expect } from 'chai';
 import { AGENT_RUNS_CATEGORY, AgentRunCompleted, SESSIONS_CATEGORY, streamId, toEnvelope, type RecordedEvent } from '@agent-platform/contracts';
 import { agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
 import type { EventStore } from '@agent-platform/infra';
-import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
+import { createInMemoryEventStore } from '@agent-platform/infra/testing';
 import { contextFor } from '../runtime/run.js';
 import { sessionAnswers } from './sessionAnswers.js';
 
 const WORKSPACE = 'ws-answers';
 
-describeOnEachPostgres('agent-run answers', ({ db }) => {
-  let opened: Awaited<ReturnType<typeof openTestEventStore>> | undefined;
+/** The reaction reads and appends through the EventStore port alone: the in-memory store, which keeps the port's contract, serves it without a database. */
+describe('agent-run answers', () => {
   let store: EventStore;
-  before(async () => {
-    opened = await openTestEventStore(db().url, 4);
-    store = opened.store;
+  beforeEach(() => {
+    store = createInMemoryEventStore();
   });
-  after(() => opened?.close());
 
   /** An open session with a run queued in it, as the command API leaves them. */
   const queuedRun = async (dryRun = false) => {
