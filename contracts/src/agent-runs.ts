@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventOf } from './events.js';
+import { ToolType } from './tools.js';
 
 /**
  * An agent run is a journal: every step is recorded before and after it happens, by the processor
@@ -29,7 +30,7 @@ export const SelectedToolRef = z.object({
   tool_id: z.string().uuid(),
   tool_version_id: z.string().uuid(),
   tool_code: z.string(),
-  tool_type: z.enum(['http', 'skill', 'code']),
+  tool_type: ToolType,
   description: z.string().nullable(),
   input_schema_json: z.record(z.string(), z.unknown()),
   /** Why the run has it: a selection rule, or `react` (a ReAct run offers every tool of the version to the model). */
@@ -272,6 +273,7 @@ export const ListAgentRunsQuery = z.object({
 });
 
 export const ToolInvocationStatus = z.enum(['selected', 'running', 'skipped', 'completed', 'failed']);
+export type ToolInvocationStatus = z.infer<typeof ToolInvocationStatus>;
 export const ToolInvocationView = z.object({
   id: z.string().uuid(),
   workspace_id: z.string(),
@@ -311,24 +313,25 @@ export const ExecuteNextAgentRunBody = z.object({
 });
 export type ExecuteNextAgentRunBody = z.infer<typeof ExecuteNextAgentRunBody>;
 /** What executing a run answers: where the run stands, from its own stream (no read model lag). */
-export const AgentRunOutcome = z.object({
-  id: z.string().uuid(),
-  agent_id: z.string().uuid(),
-  agent_version_id: z.string().uuid(),
-  session_id: z.string().uuid(),
-  input_text: z.string(),
-  auto_execute: z.boolean(),
-  status: AgentRunStatus,
-  dry_run: z.boolean(),
-  worker_key: z.string().nullable(),
-  attempts: z.number().int(),
-  steps: z.number().int(),
-  output_text: z.string().nullable(),
-  error: RunError.nullable(),
-  prompt_tokens: z.number().int(),
-  completion_tokens: z.number().int(),
-  selected_tool_refs: z.array(SelectedToolRef),
-  selected_skill_refs: z.array(SelectedSkillRef),
+export const AgentRunOutcome = AgentRunView.pick({
+  id: true,
+  agent_id: true,
+  agent_version_id: true,
+  session_id: true,
+  input_text: true,
+  auto_execute: true,
+  status: true,
+  dry_run: true,
+  worker_key: true,
+  attempts: true,
+  steps: true,
+  output_text: true,
+  error: true,
+  prompt_tokens: true,
+  completion_tokens: true,
+  selected_tool_refs: true,
+  selected_skill_refs: true,
+}).extend({
   /** The global position of the run's last event: send it as `x-min-position` to read the run's read models. */
   position: z.number().int(),
 });

@@ -5,6 +5,7 @@ export const AGENTS_CATEGORY = 'agent';
 
 const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and _ . - only');
 export const AgentVersionStatus = z.enum(['draft', 'published', 'archived']);
+export type AgentVersionStatus = z.infer<typeof AgentVersionStatus>;
 export const MemoryScope = z.enum(['user', 'session', 'agent', 'team']);
 
 export const ModelConfig = z.object({

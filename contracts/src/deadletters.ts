@@ -15,6 +15,7 @@ const FailedEvent = z.object({
 const Failure = z.object({ attempts: z.number().int().positive(), error: z.object({ name: z.string(), message: z.string() }) });
 
 export const DeadLetterStatus = z.enum(['dead', 'retrying', 'resolved']);
+export type DeadLetterStatus = z.infer<typeof DeadLetterStatus>;
 
 // Commands.
 export const RecordDeadLetter = FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });

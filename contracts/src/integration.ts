@@ -51,6 +51,7 @@ export const ClaimPendingBody = z.object({
 export type ClaimPendingBody = z.infer<typeof ClaimPendingBody>;
 
 export const DeliveryStatus = z.enum(['pending', 'delivered', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const DeliveryStatusBody = z.object({
   status: DeliveryStatus.exclude(['pending']),

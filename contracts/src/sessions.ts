@@ -4,6 +4,7 @@ import { defineEvent, type EventOf } from './events.js';
 export const SESSIONS_CATEGORY = 'session';
 
 export const SessionStatus = z.enum(['active', 'closed']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
 export const MessageRole = z.enum(['user', 'assistant', 'system', 'tool']);
 const JsonObject = z.record(z.string(), z.unknown());
 /** Ids are compared as text in stream names, so every uuid is lower-cased on the way in. */

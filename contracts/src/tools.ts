@@ -7,7 +7,9 @@ export const TOOLS_CATEGORY = 'tool';
 const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and _ . - only');
 const JsonObject = z.record(z.string(), z.unknown());
 export const ToolType = z.enum(['http', 'skill', 'code']);
+export type ToolType = z.infer<typeof ToolType>;
 export const ToolVersionStatus = z.enum(['draft', 'published', 'deprecated']);
+export type ToolVersionStatus = z.infer<typeof ToolVersionStatus>;
 
 /** How an HTTP tool is called; `base_url` + `path`, `headers` added to every call. */
 export const InvokeConfig = z.object({

@@ -9,6 +9,8 @@ import {
   ToolVersionCreated,
   type AgentVersionDefinition,
   type InvokeConfig,
+  type ToolType,
+  type ToolVersionStatus,
 } from '@agent-platform/contracts';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import { remember } from './versionCache.js';
@@ -22,10 +24,10 @@ export type ToolDefinition = {
   toolId: string;
   workspaceId: string;
   code: string;
-  toolType: 'http' | 'skill' | 'code';
+  toolType: ToolType;
   description: string | null;
   /** Version id → its schemas and invoke config, with its status. */
-  versions: Map<string, { status: 'draft' | 'published' | 'deprecated'; inputSchema: Record<string, unknown>; invokeConfig: InvokeConfig }>;
+  versions: Map<string, { status: ToolVersionStatus; inputSchema: Record<string, unknown>; invokeConfig: InvokeConfig }>;
 };
 
 const agentVersion = async (store: EventStore, agentId: string, versionId: string): Promise<AgentVersionDefinition | undefined> => {
