@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { DEADLETTERS_CATEGORY, SessionClosed, streamId, subjectOf, type EventEnvelope } from '@agent-platform/contracts';
+import { DEADLETTERS_CATEGORY, SessionClosed, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import {
   createInProcessBroker,
@@ -90,7 +90,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
 
   it('runs an idempotent processor again on a redelivered event, without the inbox; any other, once', async () => {
     const recorded = await closeSession();
-    const event = { id: recorded.event_id, type: 'SessionClosed', workspaceid: 'ws-1' } as unknown as EventEnvelope;
+    const event = toEnvelope(recorded, 'session');
     const calls: string[] = [];
     const idempotent: Processor = { group: group(), types: ['SessionClosed'], idempotent: true, handle: async () => void calls.push('idempotent') };
     const guarded: Processor = { group: group(), types: ['SessionClosed'], handle: async () => void calls.push('guarded') };
@@ -101,7 +101,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
 
   it('lets one of two members racing on one event handle it: the other waits on the inbox row, then skips it', async () => {
     const recorded = await closeSession();
-    const event = { id: recorded.event_id, type: 'SessionClosed', workspaceid: 'ws-1' } as unknown as EventEnvelope;
+    const event = toEnvelope(recorded, 'session');
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const calls: number[] = [];
