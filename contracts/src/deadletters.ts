@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 
 export const DEADLETTERS_CATEGORY = 'deadletter';
@@ -21,10 +22,12 @@ export type DeadLetterStatus = z.infer<typeof DeadLetterStatus>;
 export const RecordDeadLetter = FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
 export const RequestDeadLetterRetry = z.object({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
 export const ResolveDeadLetter = z.object({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
-export type DeadLetterCommand =
-  | { type: 'RecordDeadLetter'; data: z.infer<typeof RecordDeadLetter> }
-  | { type: 'RequestDeadLetterRetry'; data: z.infer<typeof RequestDeadLetterRetry> }
-  | { type: 'ResolveDeadLetter'; data: z.infer<typeof ResolveDeadLetter> };
+export const DeadLetterCommand = z.discriminatedUnion('type', [
+  defineCommand('RecordDeadLetter', RecordDeadLetter),
+  defineCommand('RequestDeadLetterRetry', RequestDeadLetterRetry),
+  defineCommand('ResolveDeadLetter', ResolveDeadLetter),
+]);
+export type DeadLetterCommand = z.infer<typeof DeadLetterCommand>;
 
 // Events.
 export const DeadLettered = defineEvent('DeadLettered', FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid() }), {
