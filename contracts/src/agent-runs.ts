@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 import { ToolType } from './tools.js';
 
@@ -107,23 +108,30 @@ const InvocationStart = z.object({
 });
 export type InvocationStart = z.infer<typeof InvocationStart>;
 
-export type AgentRunCommand =
-  | {
-      type: 'QueueAgentRun';
-      data: Omit<CreateAgentRunBody, 'agent_version_id'> & { run_id: string; agent_version_id: string; workspace_id: string };
-    }
+const Leased = { lease_id: z.string() };
+export const AgentRunCommand = z.discriminatedUnion('type', [
+  // The version is resolved by then: the one asked for, or the agent's newest published one.
+  defineCommand('QueueAgentRun', CreateAgentRunBody.extend({ run_id: z.string(), agent_version_id: z.string(), workspace_id: z.string() })),
   /** Takes the run, or renews the lease its holder has (same `lease_id`). */
-  | { type: 'LeaseAgentRun'; data: { run_id: string; worker_key: string; lease_id: string; now: string; lease_ms: number } }
-  | { type: 'PrepareAgentRun'; data: PreparedRun & { lease_id: string } }
-  | { type: 'RecordModelCall'; data: RecordedModelCall & { lease_id: string } }
-  | { type: 'SelectToolInvocation'; data: InvocationStart & { lease_id: string } }
-  | { type: 'StartToolInvocation'; data: InvocationStart & { lease_id: string } }
-  | { type: 'CompleteToolInvocation'; data: { run_id: string; lease_id: string; invocation_id: string; output_json: unknown; duration_ms: number } }
-  | { type: 'FailToolInvocation'; data: InvocationStart & { lease_id: string; error: RunError; duration_ms: number | null } }
-  | { type: 'SkipToolInvocation'; data: InvocationStart & { lease_id: string; reason: string } }
-  | { type: 'CompleteAgentRun'; data: { run_id: string; lease_id: string; answer: string } }
-  | { type: 'FailAgentRun'; data: { run_id: string; lease_id: string; error: RunError } }
-  | { type: 'CancelAgentRun'; data: { run_id: string; workspace_id: string; reason?: string } };
+  defineCommand(
+    'LeaseAgentRun',
+    z.object({ run_id: z.string(), worker_key: z.string(), ...Leased, now: z.string(), lease_ms: z.number() }),
+  ),
+  defineCommand('PrepareAgentRun', Prepared.extend(Leased)),
+  defineCommand('RecordModelCall', ModelCall.extend(Leased)),
+  defineCommand('SelectToolInvocation', InvocationStart.extend(Leased)),
+  defineCommand('StartToolInvocation', InvocationStart.extend(Leased)),
+  defineCommand(
+    'CompleteToolInvocation',
+    z.object({ run_id: z.string(), ...Leased, invocation_id: z.string(), output_json: z.unknown(), duration_ms: z.number() }),
+  ),
+  defineCommand('FailToolInvocation', InvocationStart.extend({ ...Leased, error: RunError, duration_ms: z.number().nullable() })),
+  defineCommand('SkipToolInvocation', InvocationStart.extend({ ...Leased, reason: z.string() })),
+  defineCommand('CompleteAgentRun', z.object({ run_id: z.string(), ...Leased, answer: z.string() })),
+  defineCommand('FailAgentRun', z.object({ run_id: z.string(), ...Leased, error: RunError })),
+  defineCommand('CancelAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), reason: z.string().optional() })),
+]);
+export type AgentRunCommand = z.infer<typeof AgentRunCommand>;
 
 export const AgentRunQueued = defineEvent(
   'AgentRunQueued',
