@@ -36,7 +36,7 @@ const agentVersion = async (store: EventStore, agentId: string, versionId: strin
   return created ? AgentVersionCreated.schema.parse(created.data) : undefined;
 };
 
-export const toolIdOf = (workspaceId: string, ref: { tool_id?: string | undefined; tool_code?: string | undefined }): string =>
+export const toolIdOf = (workspaceId: string, ref: Pick<AgentVersionDefinition['tool_refs'][number], 'tool_id' | 'tool_code'>): string =>
   ref.tool_id ?? uuidFrom('tool', workspaceId, ref.tool_code!);
 
 const toolDefinition = async (store: EventStore, toolId: string): Promise<ToolDefinition | undefined> => {
