@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
+import { ToolType } from './tools.js';
 
 /**
  * An agent run is a journal: every step is recorded before and after it happens, by the processor
@@ -29,7 +31,7 @@ export const SelectedToolRef = z.object({
   tool_id: z.string().uuid(),
   tool_version_id: z.string().uuid(),
   tool_code: z.string(),
-  tool_type: z.enum(['http', 'skill', 'code']),
+  tool_type: ToolType,
   description: z.string().nullable(),
   input_schema_json: z.record(z.string(), z.unknown()),
   /** Why the run has it: a selection rule, or `react` (a ReAct run offers every tool of the version to the model). */
@@ -106,23 +108,30 @@ const InvocationStart = z.object({
 });
 export type InvocationStart = z.infer<typeof InvocationStart>;
 
-export type AgentRunCommand =
-  | {
-      type: 'QueueAgentRun';
-      data: Omit<CreateAgentRunBody, 'agent_version_id'> & { run_id: string; agent_version_id: string; workspace_id: string };
-    }
+const Leased = { lease_id: z.string() };
+export const AgentRunCommand = z.discriminatedUnion('type', [
+  // The version is resolved by then: the one asked for, or the agent's newest published one.
+  defineCommand('QueueAgentRun', CreateAgentRunBody.extend({ run_id: z.string(), agent_version_id: z.string(), workspace_id: z.string() })),
   /** Takes the run, or renews the lease its holder has (same `lease_id`). */
-  | { type: 'LeaseAgentRun'; data: { run_id: string; worker_key: string; lease_id: string; now: string; lease_ms: number } }
-  | { type: 'PrepareAgentRun'; data: PreparedRun & { lease_id: string } }
-  | { type: 'RecordModelCall'; data: RecordedModelCall & { lease_id: string } }
-  | { type: 'SelectToolInvocation'; data: InvocationStart & { lease_id: string } }
-  | { type: 'StartToolInvocation'; data: InvocationStart & { lease_id: string } }
-  | { type: 'CompleteToolInvocation'; data: { run_id: string; lease_id: string; invocation_id: string; output_json: unknown; duration_ms: number } }
-  | { type: 'FailToolInvocation'; data: InvocationStart & { lease_id: string; error: RunError; duration_ms: number | null } }
-  | { type: 'SkipToolInvocation'; data: InvocationStart & { lease_id: string; reason: string } }
-  | { type: 'CompleteAgentRun'; data: { run_id: string; lease_id: string; answer: string } }
-  | { type: 'FailAgentRun'; data: { run_id: string; lease_id: string; error: RunError } }
-  | { type: 'CancelAgentRun'; data: { run_id: string; workspace_id: string; reason?: string } };
+  defineCommand(
+    'LeaseAgentRun',
+    z.object({ run_id: z.string(), worker_key: z.string(), ...Leased, now: z.string(), lease_ms: z.number() }),
+  ),
+  defineCommand('PrepareAgentRun', Prepared.extend(Leased)),
+  defineCommand('RecordModelCall', ModelCall.extend(Leased)),
+  defineCommand('SelectToolInvocation', InvocationStart.extend(Leased)),
+  defineCommand('StartToolInvocation', InvocationStart.extend(Leased)),
+  defineCommand(
+    'CompleteToolInvocation',
+    z.object({ run_id: z.string(), ...Leased, invocation_id: z.string(), output_json: z.unknown(), duration_ms: z.number() }),
+  ),
+  defineCommand('FailToolInvocation', InvocationStart.extend({ ...Leased, error: RunError, duration_ms: z.number().nullable() })),
+  defineCommand('SkipToolInvocation', InvocationStart.extend({ ...Leased, reason: z.string() })),
+  defineCommand('CompleteAgentRun', z.object({ run_id: z.string(), ...Leased, answer: z.string() })),
+  defineCommand('FailAgentRun', z.object({ run_id: z.string(), ...Leased, error: RunError })),
+  defineCommand('CancelAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), reason: z.string().optional() })),
+]);
+export type AgentRunCommand = z.infer<typeof AgentRunCommand>;
 
 export const AgentRunQueued = defineEvent(
   'AgentRunQueued',
@@ -272,6 +281,7 @@ export const ListAgentRunsQuery = z.object({
 });
 
 export const ToolInvocationStatus = z.enum(['selected', 'running', 'skipped', 'completed', 'failed']);
+export type ToolInvocationStatus = z.infer<typeof ToolInvocationStatus>;
 export const ToolInvocationView = z.object({
   id: z.string().uuid(),
   workspace_id: z.string(),
@@ -311,24 +321,25 @@ export const ExecuteNextAgentRunBody = z.object({
 });
 export type ExecuteNextAgentRunBody = z.infer<typeof ExecuteNextAgentRunBody>;
 /** What executing a run answers: where the run stands, from its own stream (no read model lag). */
-export const AgentRunOutcome = z.object({
-  id: z.string().uuid(),
-  agent_id: z.string().uuid(),
-  agent_version_id: z.string().uuid(),
-  session_id: z.string().uuid(),
-  input_text: z.string(),
-  auto_execute: z.boolean(),
-  status: AgentRunStatus,
-  dry_run: z.boolean(),
-  worker_key: z.string().nullable(),
-  attempts: z.number().int(),
-  steps: z.number().int(),
-  output_text: z.string().nullable(),
-  error: RunError.nullable(),
-  prompt_tokens: z.number().int(),
-  completion_tokens: z.number().int(),
-  selected_tool_refs: z.array(SelectedToolRef),
-  selected_skill_refs: z.array(SelectedSkillRef),
+export const AgentRunOutcome = AgentRunView.pick({
+  id: true,
+  agent_id: true,
+  agent_version_id: true,
+  session_id: true,
+  input_text: true,
+  auto_execute: true,
+  status: true,
+  dry_run: true,
+  worker_key: true,
+  attempts: true,
+  steps: true,
+  output_text: true,
+  error: true,
+  prompt_tokens: true,
+  completion_tokens: true,
+  selected_tool_refs: true,
+  selected_skill_refs: true,
+}).extend({
   /** The global position of the run's last event: send it as `x-min-position` to read the run's read models. */
   position: z.number().int(),
 });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 
 export const AGENTS_CATEGORY = 'agent';
 
 const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and _ . - only');
 export const AgentVersionStatus = z.enum(['draft', 'published', 'archived']);
+export type AgentVersionStatus = z.infer<typeof AgentVersionStatus>;
 export const MemoryScope = z.enum(['user', 'session', 'agent', 'team']);
 
 export const ModelConfig = z.object({
@@ -67,11 +69,14 @@ export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 export type CreateAgentVersionBody = z.infer<typeof CreateAgentVersionBody>;
 export type AgentVersionDefinition = z.infer<typeof VersionDefinition>;
 
-export type AgentCommand =
-  | { type: 'CreateAgent'; data: CreateAgentBody & { agent_id: string; workspace_id: string } }
-  | { type: 'CreateAgentVersion'; data: CreateAgentVersionBody & { version_id: string; workspace_id: string } }
-  | { type: 'PublishAgentVersion'; data: { agent_id: string; version_id: string; workspace_id: string } }
-  | { type: 'ArchiveAgentVersion'; data: { agent_id: string; version_id: string; workspace_id: string } };
+const VersionTransition = z.object({ agent_id: z.string(), version_id: z.string(), workspace_id: z.string() });
+export const AgentCommand = z.discriminatedUnion('type', [
+  defineCommand('CreateAgent', CreateAgentBody.extend({ agent_id: z.string(), workspace_id: z.string() })),
+  defineCommand('CreateAgentVersion', CreateAgentVersionBody.extend({ version_id: z.string(), workspace_id: z.string() })),
+  defineCommand('PublishAgentVersion', VersionTransition),
+  defineCommand('ArchiveAgentVersion', VersionTransition),
+]);
+export type AgentCommand = z.infer<typeof AgentCommand>;
 
 // Events.
 export const AgentCreated = defineEvent(

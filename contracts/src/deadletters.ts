@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 
 export const DEADLETTERS_CATEGORY = 'deadletter';
@@ -15,15 +16,18 @@ const FailedEvent = z.object({
 const Failure = z.object({ attempts: z.number().int().positive(), error: z.object({ name: z.string(), message: z.string() }) });
 
 export const DeadLetterStatus = z.enum(['dead', 'retrying', 'resolved']);
+export type DeadLetterStatus = z.infer<typeof DeadLetterStatus>;
 
 // Commands.
 export const RecordDeadLetter = FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
 export const RequestDeadLetterRetry = z.object({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
 export const ResolveDeadLetter = z.object({ dead_letter_id: z.string().uuid(), workspace_id: z.string() });
-export type DeadLetterCommand =
-  | { type: 'RecordDeadLetter'; data: z.infer<typeof RecordDeadLetter> }
-  | { type: 'RequestDeadLetterRetry'; data: z.infer<typeof RequestDeadLetterRetry> }
-  | { type: 'ResolveDeadLetter'; data: z.infer<typeof ResolveDeadLetter> };
+export const DeadLetterCommand = z.discriminatedUnion('type', [
+  defineCommand('RecordDeadLetter', RecordDeadLetter),
+  defineCommand('RequestDeadLetterRetry', RequestDeadLetterRetry),
+  defineCommand('ResolveDeadLetter', ResolveDeadLetter),
+]);
+export type DeadLetterCommand = z.infer<typeof DeadLetterCommand>;
 
 // Events.
 export const DeadLettered = defineEvent('DeadLettered', FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid() }), {

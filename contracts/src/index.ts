@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './events.js';
+export { defineCommand } from './commands.js';
 export * from './http.js';
 export * from './audit.js';
 export * from './sessions.js';

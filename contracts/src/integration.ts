@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTEGRATION_CATEGORY } from './catalog.js';
+import { defineCommand } from './commands.js';
 import { streamId } from './events.js';
 
 /**
@@ -17,6 +18,9 @@ export const PublishIntegrationEventBody = z.object({
   payload_json: z.record(z.string(), z.unknown()).default({}),
 });
 export type PublishIntegrationEventBody = z.infer<typeof PublishIntegrationEventBody>;
+
+export const PublishIntegrationEvent = defineCommand('PublishIntegrationEvent', PublishIntegrationEventBody);
+export type PublishIntegrationEvent = z.infer<typeof PublishIntegrationEvent>;
 
 /** The data of an integration event; its type is the `event_type` it was published with, in the integration namespace. */
 export const IntegrationEventData = PublishIntegrationEventBody.omit({ event_type: true });
@@ -51,6 +55,7 @@ export const ClaimPendingBody = z.object({
 export type ClaimPendingBody = z.infer<typeof ClaimPendingBody>;
 
 export const DeliveryStatus = z.enum(['pending', 'delivered', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const DeliveryStatusBody = z.object({
   status: DeliveryStatus.exclude(['pending']),

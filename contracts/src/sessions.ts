@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 
 export const SESSIONS_CATEGORY = 'session';
 
 export const SessionStatus = z.enum(['active', 'closed']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
 export const MessageRole = z.enum(['user', 'assistant', 'system', 'tool']);
 const JsonObject = z.record(z.string(), z.unknown());
 /** Ids are compared as text in stream names, so every uuid is lower-cased on the way in. */
@@ -37,10 +39,12 @@ export const CloseSession = z.object({ session_id: z.string().uuid(), workspace_
 export type OpenSession = z.infer<typeof OpenSession>;
 export type AppendSessionMessage = z.infer<typeof AppendSessionMessage>;
 export type CloseSession = z.infer<typeof CloseSession>;
-export type SessionCommand =
-  | { type: 'OpenSession'; data: OpenSession }
-  | { type: 'AppendSessionMessage'; data: AppendSessionMessage }
-  | { type: 'CloseSession'; data: CloseSession };
+export const SessionCommand = z.discriminatedUnion('type', [
+  defineCommand('OpenSession', OpenSession),
+  defineCommand('AppendSessionMessage', AppendSessionMessage),
+  defineCommand('CloseSession', CloseSession),
+]);
+export type SessionCommand = z.infer<typeof SessionCommand>;
 
 // Events.
 export const SessionOpened = defineEvent(

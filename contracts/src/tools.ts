@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 import { checkInvokeConfig } from './toolInvokeRules.js';
 
@@ -7,7 +8,9 @@ export const TOOLS_CATEGORY = 'tool';
 const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and _ . - only');
 const JsonObject = z.record(z.string(), z.unknown());
 export const ToolType = z.enum(['http', 'skill', 'code']);
+export type ToolType = z.infer<typeof ToolType>;
 export const ToolVersionStatus = z.enum(['draft', 'published', 'deprecated']);
+export type ToolVersionStatus = z.infer<typeof ToolVersionStatus>;
 
 /** How an HTTP tool is called; `base_url` + `path`, `headers` added to every call. */
 export const InvokeConfig = z.object({
@@ -36,11 +39,14 @@ export const CreateToolVersionBody = z.object({
 export type CreateToolBody = z.infer<typeof CreateToolBody>;
 export type CreateToolVersionBody = z.infer<typeof CreateToolVersionBody>;
 
-export type ToolCommand =
-  | { type: 'CreateTool'; data: CreateToolBody & { tool_id: string; workspace_id: string } }
-  | { type: 'CreateToolVersion'; data: CreateToolVersionBody & { version_id: string; workspace_id: string } }
-  | { type: 'PublishToolVersion'; data: { tool_id: string; version_id: string; workspace_id: string } }
-  | { type: 'DeprecateToolVersion'; data: { tool_id: string; version_id: string; workspace_id: string } };
+const VersionTransition = z.object({ tool_id: z.string(), version_id: z.string(), workspace_id: z.string() });
+export const ToolCommand = z.discriminatedUnion('type', [
+  defineCommand('CreateTool', CreateToolBody.extend({ tool_id: z.string(), workspace_id: z.string() })),
+  defineCommand('CreateToolVersion', CreateToolVersionBody.extend({ version_id: z.string(), workspace_id: z.string() })),
+  defineCommand('PublishToolVersion', VersionTransition),
+  defineCommand('DeprecateToolVersion', VersionTransition),
+]);
+export type ToolCommand = z.infer<typeof ToolCommand>;
 
 // Events.
 export const ToolCreated = defineEvent(

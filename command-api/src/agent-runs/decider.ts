@@ -8,12 +8,13 @@ import {
   type PreparedRun,
   type RecordedModelCall,
   type RunError,
+  type ToolInvocationStatus,
   type Usage,
 } from '@agent-platform/contracts';
 import type { Decider } from '../decider.js';
 
 export type InvocationRecord = {
-  status: 'selected' | 'running' | 'skipped' | 'completed' | 'failed';
+  status: ToolInvocationStatus;
   step: number;
   toolCode: string;
   attempts: number;

@@ -17,7 +17,7 @@ const answer = ({ settled, outcome }: { settled: boolean; outcome: AgentRunOutco
 const CLAIM_CANDIDATES = 10;
 
 export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => {
-  const options = (body: { worker_key: string; dry_run?: boolean | undefined; wait: boolean; lease_seconds?: number | undefined }) => ({
+  const options = (body: ExecuteAgentRunBody | ExecuteNextAgentRunBody) => ({
     workerKey: body.worker_key,
     ...(body.dry_run !== undefined ? { dryRun: body.dry_run } : {}),
     ...(body.lease_seconds ? { leaseMs: body.lease_seconds * 1000 } : {}),

@@ -1,10 +1,9 @@
-import { ConflictError, NotFoundError, type AgentCommand, type AgentEvent } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type AgentCommand, type AgentEvent, type AgentVersionStatus } from '@agent-platform/contracts';
 import type { Decider } from '../decider.js';
 
-type VersionStatus = 'draft' | 'published' | 'archived';
 export type AgentState =
   | { status: 'none' }
-  | { status: 'exists'; workspaceId: string; versions: Record<string, VersionStatus>; versionCount: number };
+  | { status: 'exists'; workspaceId: string; versions: Record<string, AgentVersionStatus>; versionCount: number };
 
 const existing = (state: AgentState, agentId: string, workspaceId: string) => {
   if (state.status === 'none' || state.workspaceId !== workspaceId) {
@@ -19,7 +18,7 @@ const versionOf = (state: AgentState & { status: 'exists' }, versionId: string) 
   return status;
 };
 
-const withVersion = (state: AgentState, versionId: string, status: VersionStatus): AgentState =>
+const withVersion = (state: AgentState, versionId: string, status: AgentVersionStatus): AgentState =>
   state.status === 'none' ? state : { ...state, versions: { ...state.versions, [versionId]: status } };
 
 /**

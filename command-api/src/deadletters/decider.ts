@@ -1,9 +1,9 @@
-import { ConflictError, NotFoundError, type DeadLetterCommand, type DeadLetterEvent } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type DeadLetterCommand, type DeadLetterEvent, type DeadLetterStatus } from '@agent-platform/contracts';
 import type { Decider } from '../decider.js';
 
 export type DeadLetterState =
   | { status: 'none' }
-  | { status: 'dead' | 'retrying' | 'resolved'; workspaceId: string };
+  | { status: DeadLetterStatus; workspaceId: string };
 
 export const deadLetterDecider: Decider<DeadLetterState, DeadLetterCommand, DeadLetterEvent> = {
   initialState: () => ({ status: 'none' }),

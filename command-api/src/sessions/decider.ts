@@ -3,12 +3,13 @@ import {
   NotFoundError,
   type SessionCommand,
   type SessionEvent,
+  type SessionStatus,
 } from '@agent-platform/contracts';
 import type { Decider } from '../decider.js';
 
 export type SessionState =
   | { status: 'none' }
-  | { status: 'active' | 'closed'; workspaceId: string; messageCount: number };
+  | { status: SessionStatus; workspaceId: string; messageCount: number };
 
 const notFound = (id: string) => new NotFoundError('SESSION_NOT_FOUND', `session ${id} does not exist in this workspace`);
 

@@ -1,10 +1,9 @@
-import { ConflictError, NotFoundError, type ToolCommand, type ToolEvent } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type ToolCommand, type ToolEvent, type ToolVersionStatus } from '@agent-platform/contracts';
 import type { Decider } from '../decider.js';
 
-type VersionStatus = 'draft' | 'published' | 'deprecated';
 export type ToolState =
   | { status: 'none' }
-  | { status: 'exists'; workspaceId: string; code: string; versions: Record<string, VersionStatus>; versionCount: number };
+  | { status: 'exists'; workspaceId: string; code: string; versions: Record<string, ToolVersionStatus>; versionCount: number };
 
 const existing = (state: ToolState, toolId: string, workspaceId: string) => {
   if (state.status === 'none' || state.workspaceId !== workspaceId) {

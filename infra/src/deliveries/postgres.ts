@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
-import type { RecordedEvent } from '@agent-platform/contracts';
+import type { DeliveryStatus, DeliveryStatusBody, RecordedEvent } from '@agent-platform/contracts';
 import type { EventStore } from '../event-store/port.js';
 
 export type DeliveryRow = {
   event_id: string;
   global_position: number;
   event: RecordedEvent;
-  status: 'pending' | 'delivered' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   lease_until: Date | null;
 };
@@ -61,7 +61,7 @@ export const claimPending = async (knex: Knex, store: EventStore, o: ClaimOption
 /** Settles a claimed event; false when the consumer was never offered it. */
 export const settleDelivery = async (
   knex: Knex,
-  o: { workspaceId: string; consumer: string; eventId: string; status: 'delivered' | 'failed'; error?: string },
+  o: { workspaceId: string; consumer: string; eventId: string; status: DeliveryStatusBody['status']; error?: string },
 ): Promise<DeliveryRow | undefined> => {
   const [row] = await knex('ap_http_deliveries')
     .where({ workspace_id: o.workspaceId, consumer: o.consumer, event_id: o.eventId })

@@ -9,6 +9,8 @@ import {
   ToolVersionCreated,
   type AgentVersionDefinition,
   type InvokeConfig,
+  type ToolType,
+  type ToolVersionStatus,
 } from '@agent-platform/contracts';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import { remember } from './versionCache.js';
@@ -22,10 +24,10 @@ export type ToolDefinition = {
   toolId: string;
   workspaceId: string;
   code: string;
-  toolType: 'http' | 'skill' | 'code';
+  toolType: ToolType;
   description: string | null;
   /** Version id → its schemas and invoke config, with its status. */
-  versions: Map<string, { status: 'draft' | 'published' | 'deprecated'; inputSchema: Record<string, unknown>; invokeConfig: InvokeConfig }>;
+  versions: Map<string, { status: ToolVersionStatus; inputSchema: Record<string, unknown>; invokeConfig: InvokeConfig }>;
 };
 
 const agentVersion = async (store: EventStore, agentId: string, versionId: string): Promise<AgentVersionDefinition | undefined> => {
@@ -34,7 +36,7 @@ const agentVersion = async (store: EventStore, agentId: string, versionId: strin
   return created ? AgentVersionCreated.schema.parse(created.data) : undefined;
 };
 
-export const toolIdOf = (workspaceId: string, ref: { tool_id?: string | undefined; tool_code?: string | undefined }): string =>
+export const toolIdOf = (workspaceId: string, ref: Pick<AgentVersionDefinition['tool_refs'][number], 'tool_id' | 'tool_code'>): string =>
   ref.tool_id ?? uuidFrom('tool', workspaceId, ref.tool_code!);
 
 const toolDefinition = async (store: EventStore, toolId: string): Promise<ToolDefinition | undefined> => {

@@ -1,4 +1,4 @@
-import type { PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
+import type { AgentVersionDefinition, PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
 import type { RunToPlan } from '@agent-platform/command-api';
 import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
 import { skillSelection, toolSelection } from './selection.js';
@@ -12,7 +12,7 @@ export class PlanError extends Error {
   }
 }
 
-const memoryOf = (policy: { enabled: boolean; memory_scope: string; read_top_k: number; write_enabled: boolean }): RunMemory => ({
+const memoryOf = (policy: AgentVersionDefinition['memory_policy']): RunMemory => ({
   read: policy.enabled ? 'unavailable' : 'disabled',
   write: policy.write_enabled ? 'unavailable' : 'disabled',
   memory_scope: policy.memory_scope,
@@ -31,7 +31,7 @@ const reactInstructions = (tools: SelectedToolRef[]): string =>
     ...tools.map((t) => `- ${t.tool_code}: ${t.description ?? t.tool_code} ${JSON.stringify(t.input_schema_json)}`),
   ].join('\n');
 
-const systemPrompt = (version: { system_prompt: string | null; role: string | null; goal: string | null }, react: string | undefined): string =>
+const systemPrompt = (version: Pick<AgentVersionDefinition, 'system_prompt' | 'role' | 'goal'>, react: string | undefined): string =>
   [version.system_prompt, version.role && `Role: ${version.role}`, version.goal && `Goal: ${version.goal}`, react].filter(Boolean).join('\n\n');
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { DEADLETTERS_CATEGORY, SessionClosed, streamId, type EventEnvelope } from '@agent-platform/contracts';
+import { DEADLETTERS_CATEGORY, SessionClosed, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import {
   createInProcessBroker,
@@ -90,7 +90,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
 
   it('runs an idempotent processor again on a redelivered event, without the inbox; any other, once', async () => {
     const recorded = await closeSession();
-    const event = { id: recorded.event_id, type: 'SessionClosed', workspaceid: 'ws-1' } as unknown as EventEnvelope;
+    const event = toEnvelope(recorded, 'session');
     const calls: string[] = [];
     const idempotent: Processor = { group: group(), types: ['SessionClosed'], idempotent: true, handle: async () => void calls.push('idempotent') };
     const guarded: Processor = { group: group(), types: ['SessionClosed'], handle: async () => void calls.push('guarded') };
@@ -101,7 +101,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
 
   it('lets one of two members racing on one event handle it: the other waits on the inbox row, then skips it', async () => {
     const recorded = await closeSession();
-    const event = { id: recorded.event_id, type: 'SessionClosed', workspaceid: 'ws-1' } as unknown as EventEnvelope;
+    const event = toEnvelope(recorded, 'session');
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const calls: number[] = [];
@@ -232,6 +232,35 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
       await relay.stop();
       await lifting.close();
     }
+  });
+
+  it('drops a message that is not an event envelope, logging why without its body, never handing it to the handler, and handles the next', async () => {
+    const lines: { msg: string; message_id?: string; reason?: string; issues?: { path: string }[] }[] = [];
+    const raw: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void (raw.push(line), lines.push(JSON.parse(line) as (typeof lines)[number])) });
+    const handled: string[] = [];
+    runtime = await startProcessorRuntime(
+      { broker, store, knex, log },
+      // Idempotent: without the inbox, nothing stands between a delivery and the handler.
+      [{ group: group(), types: ['SessionClosed'], idempotent: true, maxAttempts: 3, handle: async (event) => void handled.push(event.id) }],
+      // A message left unsettled would come back within the wait below and be logged again.
+      { ackWaitMs: 200 },
+    );
+    const subject = subjectOf('session', 'SessionClosed');
+    const notJson = { id: randomUUID(), subject, key: 'k', body: 'not json, sk-secret-1' };
+    const notAnEnvelope = { id: randomUUID(), subject, key: 'k', body: JSON.stringify({ type: 'SessionClosed', data: { token: 'sk-secret-2' } }) };
+    await broker.publish([notJson, notAnEnvelope]);
+    const next = await closeSession();
+    await waitUntil(() => handled.includes(next.event_id));
+    await sleep(600);
+    expect(handled).to.deep.equal([next.event_id]);
+    const dropped = lines.filter((l) => l.msg === 'processor got a message that is not an event envelope; dropping it');
+    expect(dropped.map((l) => [l.message_id, l.reason])).to.deep.equal([
+      [notJson.id, 'not JSON'],
+      [notAnEnvelope.id, 'not an event envelope'],
+    ]);
+    expect(dropped[1]!.issues!.map((i) => i.path)).to.include.members(['specversion', 'id', 'workspaceid']);
+    expect(raw.join('')).not.to.match(/sk-secret/);
   });
 
   it('logs a dependency that fails every event of its group once in its window, not once per event and attempt', async () => {

@@ -1,7 +1,8 @@
-import { categoryOf, subjectOf, type EventEnvelope } from '@agent-platform/contracts';
+import { categoryOf, subjectOf } from '@agent-platform/contracts';
 import { repeatedLog, UpcastFailed, type Broker, type Consumer, type Delivery, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
 import { recordDeadLetter } from '../deadletters/record.js';
 import { retryDelayMs } from './backoff.js';
+import { envelopeOf } from './envelope.js';
 import type { Processor } from './processor.js';
 import { runOnce } from './run.js';
 
@@ -35,7 +36,16 @@ export const startProcessorRuntime = async (
     const consumerFailed = repeatedLog(log, 'error', 'consumer error');
 
     const handle = async (delivery: Delivery) => {
-      const event = JSON.parse(delivery.body) as EventEnvelope;
+      const parsed = envelopeOf(delivery);
+      if ('invalid' in parsed) {
+        // Not the platform's envelope (another publisher on our subjects, or a mangled body): no dead letter can
+        // be recorded for it (it names no event of the log to retry, nor a workspace to trust), and no retry can
+        // change its bytes. The log line is its record; the broker is told never to deliver it again.
+        log.error({ message_id: delivery.id, subject: delivery.subject, ...parsed.invalid }, 'processor got a message that is not an event envelope; dropping it');
+        await delivery.term();
+        return;
+      }
+      const event = parsed.envelope;
       if (event.upcasterror !== undefined) {
         // Not in the shape the handler expects, and never will be: no attempt could succeed, so none is made.
         const error = new UpcastFailed({ type: event.type, global_position: event.globalposition, schema_version: event.schemaversion, upcast_error: event.upcasterror });

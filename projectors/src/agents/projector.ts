@@ -1,4 +1,4 @@
-import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished } from '@agent-platform/contracts';
+import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished, type AgentVersionStatus } from '@agent-platform/contracts';
 import { projectorOf, type Projection } from '../projector.js';
 import { refreshLatestPublished } from '../versions.js';
 
@@ -44,7 +44,7 @@ const versionCreated: Projection = (sql, e) => {
 const TABLES = { definitions: 'rm_agents', versions: 'rm_agent_versions', parentColumn: 'agent_id' };
 
 const statusChange =
-  (status: 'published' | 'archived', parse: (data: unknown) => { agent_id: string; version_id: string }): Projection =>
+  (status: Exclude<AgentVersionStatus, 'draft'>, parse: (data: unknown) => { agent_id: string; version_id: string }): Projection =>
   (sql, e) => {
     const d = parse(e.data);
     return [

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import type { EventEnvelope } from '@agent-platform/contracts';
+import { EventEnvelope } from '@agent-platform/contracts';
 import {
   createKnex,
   createNatsBroker,
@@ -73,7 +73,8 @@ describeOnEachPostgres('fault: the leading relay process is killed with SIGKILL 
       ackWaitMs: 30_000,
       concurrency: 1,
       handle: async (delivery) => {
-        const envelope = JSON.parse(delivery.body) as EventEnvelope;
+        // Parsed, not cast, as the processor runtime does: what arrives is checked to be an envelope.
+        const envelope = EventEnvelope.parse(JSON.parse(delivery.body));
         arrived.push({ id: envelope.id, stream: envelope.subject, version: envelope.streamversion, at: Date.now() });
         await delivery.ack();
       },
