@@ -3,7 +3,7 @@ export * from './events.js';
 export * from './http.js';
 export * from './audit.js';
 export * from './sessions.js';
-export * from './deadletters.js';
+export * from './dead-letters.js';
 export * from './integration.js';
 export * from './tools.js';
 export { SECRET_REFERENCE } from './toolInvokeRules.js';
