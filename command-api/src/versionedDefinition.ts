@@ -1,0 +1,120 @@
+import { ConflictError, NotFoundError, type DomainEvent } from '@agent-platform/contracts';
+import type { Decider, Evolvable } from './decider.js';
+
+/** A versioned definition as its decider knows it: the status of each version, in version order. */
+export type DefinitionState<Status extends string> =
+  | { status: 'none' }
+  | { status: 'exists'; workspaceId: string; versions: Record<string, Status>; versionCount: number };
+
+type Command = { type: string; data: { workspace_id: string } };
+
+/** How one versioned definition (tool, agent, later skill and team) names itself, its ids and its errors. */
+export type DefinitionNoun = {
+  /** Singular and lower case: `agent`. */
+  noun: string;
+  /** Prefix of the error codes: `AGENT` gives `AGENT_NOT_FOUND`. */
+  errorPrefix: string;
+};
+
+/** The lookups that answer 404: a definition of another workspace is one that does not exist. */
+export const definitionLookups = <Status extends string>({ noun, errorPrefix }: DefinitionNoun) => ({
+  existing: (state: DefinitionState<Status>, id: string, workspaceId: string) => {
+    if (state.status === 'none' || state.workspaceId !== workspaceId) {
+      throw new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
+    }
+    return state;
+  },
+  versionOf: (state: DefinitionState<Status> & { status: 'exists' }, versionId: string): Status => {
+    const status = state.versions[versionId];
+    if (!status) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${versionId} does not exist`);
+    return status;
+  },
+});
+
+/**
+ * What tells one versioned definition from another in its rules: its commands and events, the fields
+ * naming its id and type, and how a version is retired (an agent's is archived, a tool's deprecated).
+ */
+export type VersionedDefinitionRules<C extends Command, E extends DomainEvent, Status extends string> = DefinitionNoun & {
+  /** `an agent`, `a tool`: the article, as refusals name the noun. */
+  article: 'a' | 'an';
+  idField: string;
+  typeField: string;
+  commands: { create: C['type']; createVersion: C['type']; publish: C['type']; retire: C['type'] };
+  events: { created: E['type']; versionCreated: E['type']; published: E['type']; retired: E['type'] };
+  retire: {
+    status: Status;
+    /** The statuses a version may be retired from. */
+    from: readonly Status[];
+    refusal: (versionId: string, current: Status) => ConflictError;
+  };
+};
+
+/**
+ * The decider every versioned definition shares. The id derives from the workspace and the code, so a
+ * code is taken at most once; versions are numbered from 1 and start as drafts unless asked otherwise;
+ * only a draft is published. A version event carries the command's definition, less the workspace (in
+ * the metadata) and the status (which has events of its own).
+ */
+export const versionedDefinitionDecider = <C extends Command, E extends DomainEvent, Status extends string>(
+  rules: VersionedDefinitionRules<C, E, Status>,
+): Decider<DefinitionState<Status>, C, E> => {
+  const { noun, article, errorPrefix, idField, typeField, commands, events, retire } = rules;
+  const { existing, versionOf } = definitionLookups<Status>(rules);
+  const withVersion = (state: DefinitionState<Status>, versionId: string, status: Status): DefinitionState<Status> =>
+    state.status === 'none' ? state : { ...state, versions: { ...state.versions, [versionId]: status } };
+  const event = (type: E['type'], data: Record<string, unknown>) => ({ type, data }) as E;
+  const statusEvent = (type: E['type'], data: Record<string, unknown>) => event(type, { [idField]: data[idField], version_id: data.version_id });
+
+  return {
+    initialState: () => ({ status: 'none' }),
+
+    evolve: (state, e: Evolvable<E>) => {
+      const data = e.data as { version_id: string; version_no: number };
+      switch (e.type) {
+        case events.created:
+          return { status: 'exists', workspaceId: e.metadata.workspace_id, versions: {}, versionCount: 0 };
+        case events.versionCreated:
+          return state.status === 'none' ? state : { ...withVersion(state, data.version_id, 'draft' as Status), versionCount: data.version_no };
+        case events.published:
+          return withVersion(state, data.version_id, 'published' as Status);
+        case events.retired:
+          return withVersion(state, data.version_id, retire.status);
+        default:
+          return state;
+      }
+    },
+
+    decide: (command, state) => {
+      const data = command.data as Record<string, unknown> & { workspace_id: string; version_id: string; code: string };
+      const id = data[idField] as string;
+      switch (command.type) {
+        case commands.create: {
+          if (state.status !== 'none') throw new ConflictError(`${errorPrefix}_CODE_TAKEN`, `${article} ${noun} with code ${data.code} already exists in this workspace`);
+          const { code, name, description } = data;
+          return [event(events.created, { [idField]: id, code, name, [typeField]: data[typeField], description: description ?? null })];
+        }
+        case commands.createVersion: {
+          const { workspace_id, status, ...definition } = data;
+          const definitionState = existing(state, id, workspace_id);
+          const created = event(events.versionCreated, { ...definition, version_no: definitionState.versionCount + 1 });
+          if (status === 'published') return [created, statusEvent(events.published, data)];
+          if (status === retire.status) return [created, statusEvent(events.retired, data)];
+          return [created];
+        }
+        case commands.publish: {
+          const current = versionOf(existing(state, id, data.workspace_id), data.version_id);
+          if (current !== 'draft') throw new ConflictError(`${errorPrefix}_VERSION_NOT_DRAFT`, `${noun} version ${data.version_id} is ${current}; only a draft is published`);
+          return [statusEvent(events.published, data)];
+        }
+        case commands.retire: {
+          const current = versionOf(existing(state, id, data.workspace_id), data.version_id);
+          if (!retire.from.includes(current)) throw retire.refusal(data.version_id, current);
+          return [statusEvent(events.retired, data)];
+        }
+        default:
+          throw new Error(`${noun} decider was given a command it does not know: ${command.type}`);
+      }
+    },
+  };
+};
