@@ -17,6 +17,8 @@ export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObj
   deps: CommandDeps,
   d: {
     noun: string;
+    /** The article the noun takes: `an agent`, `a tool`. */
+    article: 'a' | 'an';
     path: string;
     category: string;
     decider: Decider<S, C, E>;
@@ -34,7 +36,7 @@ export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObj
   route(api, {
     method: 'post',
     path: d.path,
-    summary: `Define a ${d.noun}; its code is unique in the workspace`,
+    summary: `Define ${d.article} ${d.noun}; its code is unique in the workspace`,
     tags,
     body: d.createBody,
     headers: deps.commandHeaders,
@@ -50,7 +52,7 @@ export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObj
   route(api, {
     method: 'post',
     path: `${d.path}/versions`,
-    summary: `Add a version to a ${d.noun} (a draft unless asked otherwise)`,
+    summary: `Add a version to ${d.article} ${d.noun} (a draft unless asked otherwise)`,
     tags,
     body: d.versionBody,
     headers: deps.commandHeaders,

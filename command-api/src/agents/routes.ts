@@ -7,6 +7,7 @@ import { agentDecider } from './decider.js';
 export const agentRoutes = (api: Api, deps: CommandDeps): void =>
   definitionRoutes(api, deps, {
     noun: 'agent',
+    article: 'an',
     path: '/agents',
     category: AGENTS_CATEGORY,
     decider: agentDecider,

@@ -7,6 +7,7 @@ import { toolDecider } from './decider.js';
 export const toolRoutes = (api: Api, deps: CommandDeps): void =>
   definitionRoutes(api, deps, {
     noun: 'tool',
+    article: 'a',
     path: '/tools',
     category: TOOLS_CATEGORY,
     decider: toolDecider,
