@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, type DomainEvent } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type DomainEvent, type VersionedDefinition } from '@agent-platform/contracts';
 import type { Decider, Evolvable } from './decider.js';
 
 /** A versioned definition as its decider knows it: the status of each version, in version order. */
@@ -8,16 +8,8 @@ export type DefinitionState<Status extends string> =
 
 type Command = { type: string; data: { workspace_id: string } };
 
-/** How one versioned definition (tool, agent, later skill and team) names itself, its ids and its errors. */
-export type DefinitionNoun = {
-  /** Singular and lower case: `agent`. */
-  noun: string;
-  /** Prefix of the error codes: `AGENT` gives `AGENT_NOT_FOUND`. */
-  errorPrefix: string;
-};
-
 /** The lookups that answer 404: a definition of another workspace is one that does not exist. */
-export const definitionLookups = <Status extends string>({ noun, errorPrefix }: DefinitionNoun) => ({
+export const definitionLookups = <Status extends string>({ noun, errorPrefix }: Pick<VersionedDefinition, 'noun' | 'errorPrefix'>) => ({
   existing: (state: DefinitionState<Status>, id: string, workspaceId: string) => {
     if (state.status === 'none' || state.workspaceId !== workspaceId) {
       throw new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
@@ -31,23 +23,18 @@ export const definitionLookups = <Status extends string>({ noun, errorPrefix }: 
   },
 });
 
-/**
- * What tells one versioned definition from another in its rules: its commands and events, the fields
- * naming its id and type, and how a version is retired (an agent's is archived, a tool's deprecated).
- */
-export type VersionedDefinitionRules<C extends Command, E extends DomainEvent, Status extends string> = DefinitionNoun & {
-  /** `an agent`, `a tool`: the article, as refusals name the noun. */
-  article: 'a' | 'an';
-  idField: string;
-  typeField: string;
-  commands: { create: C['type']; createVersion: C['type']; publish: C['type']; retire: C['type'] };
-  events: { created: E['type']; versionCreated: E['type']; published: E['type']; retired: E['type'] };
-  retire: {
-    status: Status;
-    /** The statuses a version may be retired from. */
-    from: readonly Status[];
-    refusal: (versionId: string, current: Status) => ConflictError;
-  };
+/** A definition whose command and event names are those of the decider's unions, checked by the compiler. */
+type DefinitionOf<C extends Command, E extends DomainEvent, Status extends string> = VersionedDefinition & {
+  commands: Record<keyof VersionedDefinition['commands'], C['type']>;
+  events: Record<keyof VersionedDefinition['events'], E['type']>;
+  retire: { status: Status };
+};
+
+/** How a version is retired, beyond its names: an agent's is archived from any status, a tool's deprecated once published. */
+export type RetireRule<Status extends string> = {
+  /** The statuses a version may be retired from. */
+  from: readonly Status[];
+  refusal: (versionId: string, current: Status) => ConflictError;
 };
 
 /**
@@ -57,10 +44,12 @@ export type VersionedDefinitionRules<C extends Command, E extends DomainEvent, S
  * the metadata) and the status (which has events of its own).
  */
 export const versionedDefinitionDecider = <C extends Command, E extends DomainEvent, Status extends string>(
-  rules: VersionedDefinitionRules<C, E, Status>,
+  definition: DefinitionOf<C, E, Status>,
+  rule: RetireRule<Status>,
 ): Decider<DefinitionState<Status>, C, E> => {
-  const { noun, article, errorPrefix, idField, typeField, commands, events, retire } = rules;
-  const { existing, versionOf } = definitionLookups<Status>(rules);
+  const { noun, article, errorPrefix, idField, typeField, commands, events } = definition;
+  const retire = { ...definition.retire, ...rule };
+  const { existing, versionOf } = definitionLookups<Status>(definition);
   const withVersion = (state: DefinitionState<Status>, versionId: string, status: Status): DefinitionState<Status> =>
     state.status === 'none' ? state : { ...state, versions: { ...state.versions, [versionId]: status } };
   const event = (type: E['type'], data: Record<string, unknown>) => ({ type, data }) as E;

@@ -8,6 +8,7 @@ export * from './integration.js';
 export * from './tools.js';
 export { SECRET_REFERENCE } from './toolInvokeRules.js';
 export * from './agents.js';
+export { versionedDefinition, type VersionedDefinition } from './versionedDefinition.js';
 export * from './agent-runs.js';
 export { eventCatalog, schemaVersionOf, categoryOf, INTEGRATION_CATEGORY } from './catalog.js';
 export * from './broker.js';

@@ -1,26 +1,30 @@
 import type { z } from 'zod';
+import type { VersionedDefinition } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 import { projectorOf, type Projection, type Projector } from './projector.js';
 
-type EventDef<Data> = { type: string; schema: z.ZodType<Data> };
+type EventDef<Type, Data> = { type: Type; schema: z.ZodType<Data> };
 type Ids<P extends string> = Record<P, string> & { version_id: string };
 
 /**
- * What tells one versioned definition (tool, agent, later skill and team) from another in its read
- * model: its tables, the column naming its parent and its type, its events, and the columns of a version.
+ * What a versioned definition (tool, agent, later skill and team) gives its read model beyond its names:
+ * its events' contracts, and the columns of a version. The events must be the ones the definition names.
  */
-export type VersionedDefinitionProjection<P extends string, T extends string, V> = {
-  name: string;
-  tables: { definitions: string; versions: string; parentColumn: P };
-  typeColumn: T;
-  created: EventDef<Record<P | T, string> & { code: string; name: string; description: string | null }>;
-  versionCreated: EventDef<V & Record<P, string> & { version_id: string; version_no: number }>;
+export type VersionedDefinitionEvents<D extends VersionedDefinition, V> = {
+  created: EventDef<D['events']['created'], Record<D['idField'] | D['typeField'], string> & { code: string; name: string; description: string | null }>;
+  versionCreated: EventDef<D['events']['versionCreated'], V & Record<D['idField'], string> & { version_id: string; version_no: number }>;
   /** The version's own columns, from its created event (json columns given as JSON text). */
   versionColumns: (data: V) => Record<string, unknown>;
-  published: EventDef<Ids<P>>;
-  /** The status that takes a version out of use: an agent's is `archived`, a tool's `deprecated`. */
-  retired: { event: EventDef<Ids<P>>; status: string };
+  published: EventDef<D['events']['published'], Ids<D['idField']>>;
+  retired: EventDef<D['events']['retired'], Ids<D['idField']>>;
 };
+
+/** A definition's read model: `rm_agents` and `rm_agent_versions`, under the projection `agents`. */
+export const tablesOf = (definition: VersionedDefinition) => ({
+  definitions: `rm_${definition.plural}`,
+  versions: `rm_${definition.noun}_versions`,
+  parentColumn: definition.idField,
+});
 
 /**
  * A versioned definition's default version is its newest published one, kept on its row and recomputed
@@ -35,18 +39,23 @@ const refreshLatestPublished = (sql: Knex, tables: { definitions: string; versio
   );
 
 /** The projector of a versioned definition: one row per definition, one per version. */
-export const versionedDefinitionProjector = <P extends string, T extends string, V>(d: VersionedDefinitionProjection<P, T, V>): Projector => {
-  const { tables } = d;
+export const versionedDefinitionProjector = <D extends VersionedDefinition, V>(
+  definition: D,
+  d: VersionedDefinitionEvents<D, V>,
+): Projector => {
+  const tables = tablesOf(definition);
+  const idField: D['idField'] = definition.idField;
+  const typeField: D['typeField'] = definition.typeField;
 
   const created: Projection = (sql, e) => {
     const data = d.created.schema.parse(e.data);
     return [
       sql(tables.definitions).insert({
-        id: data[tables.parentColumn],
+        id: data[idField],
         workspace_id: e.metadata.workspace_id,
         code: data.code,
         name: data.name,
-        [d.typeColumn]: data[d.typeColumn],
+        [typeField]: data[typeField],
         description: data.description,
         created_time: e.recorded_at,
         updated_time: e.recorded_at,
@@ -56,12 +65,12 @@ export const versionedDefinitionProjector = <P extends string, T extends string,
 
   const versionCreated: Projection = (sql, e) => {
     const data = d.versionCreated.schema.parse(e.data);
-    const parentId = data[tables.parentColumn];
+    const parentId = data[idField];
     return [
       sql(tables.versions).insert({
         id: data.version_id,
         workspace_id: e.metadata.workspace_id,
-        [tables.parentColumn]: parentId,
+        [idField]: parentId,
         version_no: data.version_no,
         status: 'draft',
         ...d.versionColumns(data),
@@ -73,21 +82,21 @@ export const versionedDefinitionProjector = <P extends string, T extends string,
   };
 
   const statusChange =
-    (event: EventDef<Ids<P>>, status: string): Projection =>
+    (event: EventDef<string, Ids<D['idField']>>, status: string): Projection =>
     (sql, e) => {
       const data = event.schema.parse(e.data);
       return [
         sql(tables.versions)
           .where({ id: data.version_id })
           .update({ status, updated_time: e.recorded_at, ...(status === 'published' ? { published_time: e.recorded_at } : {}) }),
-        refreshLatestPublished(sql, tables, data[tables.parentColumn], e.recorded_at),
+        refreshLatestPublished(sql, tables, data[idField], e.recorded_at),
       ];
     };
 
-  return projectorOf(d.name, [tables.versions, tables.definitions], {
+  return projectorOf(definition.plural, [tables.versions, tables.definitions], {
     [d.created.type]: created,
     [d.versionCreated.type]: versionCreated,
     [d.published.type]: statusChange(d.published, 'published'),
-    [d.retired.event.type]: statusChange(d.retired.event, d.retired.status),
+    [d.retired.type]: statusChange(d.retired, definition.retire.status),
   });
 };

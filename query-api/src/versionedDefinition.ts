@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, Page, Uuid } from '@agent-platform/contracts';
+import { NotFoundError, Page, Uuid, type VersionedDefinition } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
 import { newestFirstPage } from './cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from './deps.js';
@@ -7,16 +7,8 @@ import { iso } from './rows.js';
 
 type Listed = z.ZodType<{ id: string; created_time: string }>;
 
-/** What tells one versioned definition (tool, agent, later skill and team) from another on the read side. */
+/** What a versioned definition (tool, agent, later skill and team) shows beyond its names: its views and filters. */
 export type VersionedDefinitionReads<View extends Listed, VersionView extends z.ZodType> = {
-  /** Singular and lower case: `agent`. */
-  noun: string;
-  /** The article the noun takes: `an agent`, `a tool`. */
-  article: 'a' | 'an';
-  /** Prefix of the error codes: `AGENT` gives `AGENT_NOT_FOUND`. */
-  errorPrefix: string;
-  projection: string;
-  tables: { definitions: string; versions: string; parentColumn: string };
   view: View;
   versionView: VersionView;
   /** The list's filters besides the page: each is a column of the definitions table. */
@@ -27,13 +19,14 @@ const IdParams = z.object({ id: Uuid });
 
 /** The four query routes every versioned definition serves: list, get, its versions, one version. */
 export const versionedDefinitionQueries =
-  <View extends Listed, VersionView extends z.ZodType>(d: VersionedDefinitionReads<View, VersionView>) =>
+  <View extends Listed, VersionView extends z.ZodType>(definition: VersionedDefinition, d: VersionedDefinitionReads<View, VersionView>) =>
   (api: Api, deps: QueryDeps): void => {
-    const { noun, article, tables } = d;
-    const plural = `${noun}s`;
+    const { noun, article, plural, errorPrefix } = definition;
+    // The projector's tables and name, as it derives them from the same definition.
+    const tables = { definitions: `rm_${plural}`, versions: `rm_${noun}_versions`, parentColumn: definition.idField };
+    const projections = [plural];
     const path = `/${plural}`;
     const tags = [plural];
-    const projections = [d.projection];
     const toView = (row: Record<string, unknown>): z.infer<View> =>
       d.view.parse({ ...row, created_time: iso(row.created_time), updated_time: iso(row.updated_time) });
     const toVersion = (row: Record<string, unknown>): z.infer<VersionView> =>
@@ -43,7 +36,7 @@ export const versionedDefinitionQueries =
         updated_time: iso(row.updated_time),
         published_time: row.published_time ? iso(row.published_time) : null,
       });
-    const notFound = (id: string) => new NotFoundError(`${d.errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
+    const notFound = (id: string) => new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
     const filters = Object.keys(d.listQuery.shape).filter((key) => key !== 'limit' && key !== 'cursor');
 
     route(api, {
@@ -78,7 +71,7 @@ export const versionedDefinitionQueries =
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
         const row = await deps.knex(tables.versions).where({ workspace_id: ctx.workspaceId, id: params.id }).first();
-        if (!row) throw new NotFoundError(`${d.errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
+        if (!row) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
         return { status: 200, body: toVersion(row) };
       },
     });

@@ -1,12 +1,11 @@
-import { ConflictError, type AgentCommand, type AgentEvent, type AgentVersionStatus } from '@agent-platform/contracts';
+import { AGENT_DEFINITION, ConflictError, type AgentCommand, type AgentEvent, type AgentVersionStatus } from '@agent-platform/contracts';
 import type { z } from 'zod';
 import { definitionLookups, versionedDefinitionDecider, type DefinitionState } from '../versionedDefinition.js';
 
 type VersionStatus = z.infer<typeof AgentVersionStatus>;
 export type AgentState = DefinitionState<VersionStatus>;
 
-const AGENT = { noun: 'agent', errorPrefix: 'AGENT' };
-const { existing, versionOf } = definitionLookups<VersionStatus>(AGENT);
+const { existing, versionOf } = definitionLookups<VersionStatus>(AGENT_DEFINITION);
 
 /**
  * The version a new run of the agent uses: the one asked for, unless it is archived, or else the newest
@@ -25,16 +24,7 @@ export const runnableVersion = (state: AgentState, agentId: string, workspaceId:
 };
 
 /** An agent and its versions; an archived version runs no more, whether it was a draft or published. */
-export const agentDecider = versionedDefinitionDecider<AgentCommand, AgentEvent, VersionStatus>({
-  ...AGENT,
-  article: 'an',
-  idField: 'agent_id',
-  typeField: 'agent_type',
-  commands: { create: 'CreateAgent', createVersion: 'CreateAgentVersion', publish: 'PublishAgentVersion', retire: 'ArchiveAgentVersion' },
-  events: { created: 'AgentCreated', versionCreated: 'AgentVersionCreated', published: 'AgentVersionPublished', retired: 'AgentVersionArchived' },
-  retire: {
-    status: 'archived',
-    from: ['draft', 'published'],
-    refusal: (versionId) => new ConflictError('AGENT_VERSION_ARCHIVED', `agent version ${versionId} is already archived`),
-  },
+export const agentDecider = versionedDefinitionDecider<AgentCommand, AgentEvent, VersionStatus>(AGENT_DEFINITION, {
+  from: ['draft', 'published'],
+  refusal: (versionId) => new ConflictError('AGENT_VERSION_ARCHIVED', `agent version ${versionId} is already archived`),
 });

@@ -1,10 +1,7 @@
-import { AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished } from '@agent-platform/contracts';
+import { AGENT_DEFINITION, AgentCreated, AgentVersionArchived, AgentVersionCreated, AgentVersionPublished } from '@agent-platform/contracts';
 import { versionedDefinitionProjector } from '../versionedDefinition.js';
 
-export const agentsProjector = versionedDefinitionProjector({
-  name: 'agents',
-  tables: { definitions: 'rm_agents', versions: 'rm_agent_versions', parentColumn: 'agent_id' },
-  typeColumn: 'agent_type',
+export const agentsProjector = versionedDefinitionProjector(AGENT_DEFINITION, {
   created: AgentCreated,
   versionCreated: AgentVersionCreated,
   versionColumns: (d) => ({
@@ -17,5 +14,5 @@ export const agentsProjector = versionedDefinitionProjector({
     skill_refs: JSON.stringify(d.skill_refs),
   }),
   published: AgentVersionPublished,
-  retired: { event: AgentVersionArchived, status: 'archived' },
+  retired: AgentVersionArchived,
 });

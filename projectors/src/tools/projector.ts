@@ -1,10 +1,7 @@
-import { ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished } from '@agent-platform/contracts';
+import { TOOL_DEFINITION, ToolCreated, ToolVersionCreated, ToolVersionDeprecated, ToolVersionPublished } from '@agent-platform/contracts';
 import { versionedDefinitionProjector } from '../versionedDefinition.js';
 
-export const toolsProjector = versionedDefinitionProjector({
-  name: 'tools',
-  tables: { definitions: 'rm_tools', versions: 'rm_tool_versions', parentColumn: 'tool_id' },
-  typeColumn: 'tool_type',
+export const toolsProjector = versionedDefinitionProjector(TOOL_DEFINITION, {
   created: ToolCreated,
   versionCreated: ToolVersionCreated,
   versionColumns: (d) => ({
@@ -13,5 +10,5 @@ export const toolsProjector = versionedDefinitionProjector({
     invoke_config_json: JSON.stringify(d.invoke_config_json),
   }),
   published: ToolVersionPublished,
-  retired: { event: ToolVersionDeprecated, status: 'deprecated' },
+  retired: ToolVersionDeprecated,
 });

@@ -1,13 +1,4 @@
-import { AgentVersionView, AgentView, ListAgentsQuery } from '@agent-platform/contracts';
+import { AGENT_DEFINITION, AgentVersionView, AgentView, ListAgentsQuery } from '@agent-platform/contracts';
 import { versionedDefinitionQueries } from '../versionedDefinition.js';
 
-export const agentQueries = versionedDefinitionQueries({
-  noun: 'agent',
-  article: 'an',
-  errorPrefix: 'AGENT',
-  projection: 'agents',
-  tables: { definitions: 'rm_agents', versions: 'rm_agent_versions', parentColumn: 'agent_id' },
-  view: AgentView,
-  versionView: AgentVersionView,
-  listQuery: ListAgentsQuery,
-});
+export const agentQueries = versionedDefinitionQueries(AGENT_DEFINITION, { view: AgentView, versionView: AgentVersionView, listQuery: ListAgentsQuery });
