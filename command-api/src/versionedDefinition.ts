@@ -84,9 +84,8 @@ export const versionedDefinitionDecider = <C extends Command, E extends DomainEv
           return [event(events.created, { [idField]: id, code, name, [typeField]: data[typeField], description: description ?? null })];
         }
         case commands.createVersion: {
-          const { workspace_id, status, ...definition } = data;
-          const definitionState = existing(state, id, workspace_id);
-          const created = event(events.versionCreated, { ...definition, version_no: definitionState.versionCount + 1 });
+          const { workspace_id, status, ...version } = data;
+          const created = event(events.versionCreated, { ...version, version_no: existing(state, id, workspace_id).versionCount + 1 });
           if (status === 'published') return [created, statusEvent(events.published, data)];
           if (status === retire.status) return [created, statusEvent(events.retired, data)];
           return [created];
