@@ -1,56 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CommandAccepted, streamId, Uuid, type DomainEvent } from '@agent-platform/contracts';
+import { CommandAccepted, streamId, Uuid, type DomainEvent, type VersionedDefinition } from '@agent-platform/contracts';
 import { route, uuidFrom, type Api } from '@agent-platform/infra';
 import type { Decider } from './decider.js';
 import { accepted, type CommandDeps } from './http.js';
-
-type Transition<C> = { action: string; summary: string; command: (ids: { id: string; versionId: string; workspaceId: string }) => NoInfer<C> };
 
 /**
  * The routes every versioned definition shares (tools, agents, later teams and skills): create with a
  * code unique in the workspace, add a version, and move a version through its statuses. The id derives
  * from the workspace and the code, so a second create of a code meets the same stream and is refused.
+ * Each command's name and id field are the definition's.
  */
-export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObject<z.ZodRawShape & { code: z.ZodType<string> }>, V extends z.ZodType>(
+export const definitionRoutes = <S, C extends { type: string }, E extends DomainEvent>(
   api: Api,
   deps: CommandDeps,
+  definition: VersionedDefinition & { commands: Record<keyof VersionedDefinition['commands'], C['type']> },
   d: {
-    noun: string;
-    path: string;
     category: string;
     decider: Decider<S, C, E>;
-    createBody: B;
-    create: (body: z.infer<B>, id: string, workspaceId: string) => NoInfer<C>;
-    versionBody: V;
-    parentIdOf: (body: z.infer<V>) => string;
-    createVersion: (body: z.infer<V>, versionId: string, workspaceId: string) => NoInfer<C>;
-    transitions: Transition<C>[];
+    createBody: z.ZodObject<z.ZodRawShape & { code: z.ZodType<string> }>;
+    versionBody: z.ZodType;
   },
 ): void => {
+  const { noun, article, plural, idField, commands } = definition;
   const stream = (id: string) => streamId(d.category, id);
-  const tags = [`${d.noun}s`];
+  // The data is a body its schema validated, plus ids: the command the decider's union names by `type`.
+  const command = (type: C['type'], data: Record<string, unknown>) => ({ type, data }) as unknown as C;
+  const path = `/${plural}`;
+  const tags = [plural];
+  const transitions = [
+    { action: 'publish', summary: `Publish a draft ${noun} version`, type: commands.publish },
+    { action: definition.retire.verb.toLowerCase(), summary: definition.retire.summary, type: commands.retire },
+  ];
 
   route(api, {
     method: 'post',
-    path: d.path,
-    summary: `Define a ${d.noun}; its code is unique in the workspace`,
+    path,
+    summary: `Define ${article} ${noun}; its code is unique in the workspace`,
     tags,
     body: d.createBody,
     headers: deps.commandHeaders,
-    responses: { 201: { description: `Created; \`id\` is the ${d.noun} id.`, schema: CommandAccepted } },
+    responses: { 201: { description: `Created; \`id\` is the ${noun} id.`, schema: CommandAccepted } },
     errors: [409, 422],
     handler: async ({ body, ctx, req }) => {
-      const id = uuidFrom(d.noun, ctx.workspaceId, (body as { code: string }).code);
-      const result = await deps.handle(d.decider, stream(id), d.create(body as z.infer<B>, id, ctx.workspaceId), deps.contextOf(ctx, req, body));
+      const id = uuidFrom(noun, ctx.workspaceId, (body as { code: string }).code);
+      const create = command(commands.create, { ...body, [idField]: id, workspace_id: ctx.workspaceId });
+      const result = await deps.handle(d.decider, stream(id), create, deps.contextOf(ctx, req, body));
       return accepted(201, id, result);
     },
   });
 
   route(api, {
     method: 'post',
-    path: `${d.path}/versions`,
-    summary: `Add a version to a ${d.noun} (a draft unless asked otherwise)`,
+    path: `${path}/versions`,
+    summary: `Add a version to ${article} ${noun} (a draft unless asked otherwise)`,
     tags,
     body: d.versionBody,
     headers: deps.commandHeaders,
@@ -60,8 +63,8 @@ export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObj
       const versionId = randomUUID();
       const result = await deps.handle(
         d.decider,
-        stream(d.parentIdOf(body as z.infer<V>)),
-        d.createVersion(body as z.infer<V>, versionId, ctx.workspaceId),
+        stream((body as Record<string, string>)[idField]!),
+        command(commands.createVersion, { ...(body as object), version_id: versionId, workspace_id: ctx.workspaceId }),
         deps.contextOf(ctx, req, body),
         { retryOnConflict: 5 },
       );
@@ -69,10 +72,10 @@ export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObj
     },
   });
 
-  for (const transition of d.transitions) {
+  for (const transition of transitions) {
     route(api, {
       method: 'post',
-      path: `${d.path}/:id/versions/:version_id/${transition.action}`,
+      path: `${path}/:id/versions/:version_id/${transition.action}`,
       summary: transition.summary,
       tags,
       params: z.object({ id: Uuid, version_id: Uuid }),
@@ -83,7 +86,7 @@ export const definitionRoutes = <S, C, E extends DomainEvent, B extends z.ZodObj
         const result = await deps.handle(
           d.decider,
           stream(params.id),
-          transition.command({ id: params.id, versionId: params.version_id, workspaceId: ctx.workspaceId }),
+          command(transition.type, { [idField]: params.id, version_id: params.version_id, workspace_id: ctx.workspaceId }),
           deps.contextOf(ctx, req, { params }),
           { retryOnConflict: 5 },
         );

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { DEADLETTERS_CATEGORY, ExpectedVersionConflict, SESSIONS_CATEGORY, streamId, type SessionCommand } from '@agent-platform/contracts';
+import { DEAD_LETTERS_CATEGORY, ExpectedVersionConflict, SESSIONS_CATEGORY, streamId, type SessionCommand } from '@agent-platform/contracts';
 import type { EventStore } from '@agent-platform/infra';
 import { createInMemoryEventStore } from '@agent-platform/infra/testing';
-import { deadLetterDecider } from './deadletters/decider.js';
+import { deadLetterDecider } from './dead-letters/decider.js';
 import { commandIdFor, handleCommand } from './handler.js';
 import { sessionDecider } from './sessions/decider.js';
 
@@ -67,7 +67,7 @@ describe('command handler, on the in-memory event store', () => {
   it('appends nothing for a decision without events, and answers with where the stream stands', async () => {
     const store = createInMemoryEventStore();
     const dead_letter_id = randomUUID();
-    const stream = streamId(DEADLETTERS_CATEGORY, dead_letter_id);
+    const stream = streamId(DEAD_LETTERS_CATEGORY, dead_letter_id);
     const record = {
       type: 'RecordDeadLetter',
       data: {

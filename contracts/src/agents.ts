@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
+import { versionedDefinition } from './versionedDefinition.js';
 
 export const AGENTS_CATEGORY = 'agent';
 
@@ -136,4 +137,10 @@ export const ListAgentsQuery = z.object({
   code: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
+});
+
+/** The names of agents, commands and events as every package derives them. */
+export const AGENT_DEFINITION = versionedDefinition('agent', {
+  article: 'an',
+  retire: { verb: 'Archive', past: 'Archived', status: 'archived', summary: 'Archive an agent version' },
 });

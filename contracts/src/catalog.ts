@@ -1,7 +1,7 @@
 import type { EventContract } from './events.js';
 import { agentRunEvents } from './agent-runs.js';
 import { agentEvents } from './agents.js';
-import { deadLetterEvents } from './deadletters.js';
+import { deadLetterEvents } from './dead-letters.js';
 import { sessionEvents } from './sessions.js';
 import { toolEvents } from './tools.js';
 

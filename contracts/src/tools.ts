@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 import { checkInvokeConfig } from './toolInvokeRules.js';
+import { versionedDefinition } from './versionedDefinition.js';
 
 export const TOOLS_CATEGORY = 'tool';
 
@@ -116,4 +117,10 @@ export const ListToolsQuery = z.object({
   code: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
+});
+
+/** The names of tools, commands and events as every package derives them. */
+export const TOOL_DEFINITION = versionedDefinition('tool', {
+  article: 'a',
+  retire: { verb: 'Deprecate', past: 'Deprecated', status: 'deprecated', summary: 'Deprecate a published tool version' },
 });

@@ -2,12 +2,12 @@ import type { RunExecutor } from '@agent-platform/command-api';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import { agentRunProcessor } from './agent-runs/processor.js';
 import { sessionAnswers } from './agent-runs/sessionAnswers.js';
-import { deadLetterRetrier } from './deadletters/retrier.js';
+import { deadLetterRetrier } from './dead-letters/retrier.js';
 import type { Processor } from './runtime/processor.js';
 
 export type { Processor, ProcessorContext } from './runtime/processor.js';
 export { startProcessorRuntime, type ProcessorRuntime, type RuntimeOptions } from './runtime/runtime.js';
-export { deadLetterIdOf } from './deadletters/record.js';
+export { deadLetterIdOf } from './dead-letters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
 export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
 export { startRunSweeper, type RunSweeper } from './agent-runs/sweeper.js';

@@ -3,7 +3,7 @@ import { agentRunQueries } from './agent-runs/routes.js';
 import { agentQueries } from './agents/routes.js';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
-import { deadLetterQueries } from './deadletters/routes.js';
+import { deadLetterQueries } from './dead-letters/routes.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
 import { modelQueries } from './models/routes.js';
 import { projectionQueries } from './projections/routes.js';

@@ -5,7 +5,7 @@ import { describeOnPlatform } from './testing/server.js';
 
 type Parameter = { in: string; name: string; required?: boolean };
 type Content = Record<string, { schema: { $ref?: string; properties?: Record<string, unknown>; required?: string[] } }>;
-type Operation = { parameters?: Parameter[]; requestBody?: { required?: boolean; content: Content }; responses: Record<string, { content?: Content }> };
+type Operation = { summary?: string; parameters?: Parameter[]; requestBody?: { required?: boolean; content: Content }; responses: Record<string, { content?: Content }> };
 type Document = { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { required?: string[] }> } };
 
 /**
@@ -66,6 +66,12 @@ describeOnPlatform('OpenAPI: GET /openapi.json', (server) => {
     expect(result.valid).to.equal(true);
     expect(validator.version).to.equal('3.1');
     expect(() => validator.resolveRefs()).not.to.throw();
+  });
+
+  // Summaries built from a noun (the versioned definitions') once read "Get a agent version".
+  it('puts "an", not "a", before a noun sounding a vowel in every summary', () => {
+    const summaries = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.summary ?? ''));
+    expect(summaries.filter((summary) => /\ba [aeio]/i.test(summary))).to.deep.equal([]);
   });
 
   it('names both entry points as servers: the root and /gateway', () => {

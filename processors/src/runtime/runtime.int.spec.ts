@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { DEADLETTERS_CATEGORY, SessionClosed, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
+import { DEAD_LETTERS_CATEGORY, SessionClosed, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import {
   createInProcessBroker,
@@ -19,7 +19,7 @@ import {
   type Relay,
 } from '@agent-platform/infra';
 import { capturingLogger, describeOnEachPostgres } from '@agent-platform/infra/testing';
-import { deadLetterIdOf } from '../deadletters/record.js';
+import { deadLetterIdOf } from '../dead-letters/record.js';
 import { platformProcessors } from '../index.js';
 import type { Processor } from './processor.js';
 import { runOnce } from './run.js';
@@ -170,7 +170,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
       },
     });
     const recorded = await closeSession();
-    const deadLetter = streamId(DEADLETTERS_CATEGORY, deadLetterIdOf(g, recorded.event_id));
+    const deadLetter = streamId(DEAD_LETTERS_CATEGORY, deadLetterIdOf(g, recorded.event_id));
     await waitUntil(async () => (await store.readStream(deadLetter)).length > 0);
     const [dead] = await store.readStream(deadLetter);
     expect(dead!.type).to.equal('DeadLettered');
@@ -216,7 +216,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
         })
       ).events;
       const next = await closeSession();
-      const deadLetter = streamId(DEADLETTERS_CATEGORY, deadLetterIdOf(g, poison!.event_id));
+      const deadLetter = streamId(DEAD_LETTERS_CATEGORY, deadLetterIdOf(g, poison!.event_id));
       await waitUntil(async () => (await store.readStream(deadLetter)).length > 0 && handled.includes(next.event_id));
       const [dead] = await store.readStream(deadLetter);
       expect(dead!.data).to.deep.include({

@@ -1,6 +1,6 @@
 import { categoryOf, subjectOf } from '@agent-platform/contracts';
 import { repeatedLog, UpcastFailed, type Broker, type Consumer, type Delivery, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
-import { recordDeadLetter } from '../deadletters/record.js';
+import { recordDeadLetter } from '../dead-letters/record.js';
 import { retryDelayMs } from './backoff.js';
 import { envelopeOf } from './envelope.js';
 import type { Processor } from './processor.js';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
-import { DEADLETTERS_CATEGORY, streamId } from '@agent-platform/contracts';
+import { DEAD_LETTERS_CATEGORY, streamId } from '@agent-platform/contracts';
 import { openTestEventStore } from '@agent-platform/infra/testing';
 import { deadLetterIdOf } from '@agent-platform/processors';
 import type { FieldValues } from './document.js';
@@ -102,7 +102,7 @@ const recordDeadLetter = async (server: TestServer, databaseUrl: string, workspa
     const result = await handleCommand(
       store,
       deadLetterDecider,
-      streamId(DEADLETTERS_CATEGORY, id),
+      streamId(DEAD_LETTERS_CATEGORY, id),
       {
         type: 'RecordDeadLetter',
         data: {

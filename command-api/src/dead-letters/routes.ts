@@ -1,4 +1,4 @@
-import { CommandAccepted, DEADLETTERS_CATEGORY, streamId, Uuid } from '@agent-platform/contracts';
+import { CommandAccepted, DEAD_LETTERS_CATEGORY, streamId, Uuid } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
 import { z } from 'zod';
 import { accepted, type CommandDeps } from '../http.js';
@@ -17,7 +17,7 @@ export const deadLetterRoutes = (api: Api, deps: CommandDeps): void => {
     handler: async ({ params, ctx, req }) => {
       const result = await deps.handle(
         deadLetterDecider,
-        streamId(DEADLETTERS_CATEGORY, params.id),
+        streamId(DEAD_LETTERS_CATEGORY, params.id),
         { type: 'RequestDeadLetterRetry', data: { dead_letter_id: params.id, workspace_id: ctx.workspaceId } },
         deps.contextOf(ctx, req, { params }),
       );

@@ -1,8 +1,11 @@
-import { DEADLETTERS_CATEGORY, streamId, type EventEnvelope } from '@agent-platform/contracts';
+import { DEAD_LETTERS_CATEGORY, streamId, type EventEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 
-/** One dead letter per (group, event): an event that fails again after a retry returns to it. */
+/**
+ * One dead letter per (group, event): an event that fails again after a retry returns to it. The namespace
+ * `dead-letter` is part of every recorded dead letter's id, so it stays as spelled.
+ */
 export const deadLetterIdOf = (group: string, eventId: string): string => uuidFrom('dead-letter', group, eventId);
 
 const errorOf = (error: unknown) =>
@@ -13,7 +16,7 @@ export const recordDeadLetter = async (store: EventStore, group: string, event: 
   await handleCommand(
     store,
     deadLetterDecider,
-    streamId(DEADLETTERS_CATEGORY, id),
+    streamId(DEAD_LETTERS_CATEGORY, id),
     {
       type: 'RecordDeadLetter',
       data: {

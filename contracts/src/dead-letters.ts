@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { defineCommand } from './commands.js';
 import { defineEvent, type EventOf } from './events.js';
 
-export const DEADLETTERS_CATEGORY = 'deadletter';
+/**
+ * The domain is `dead-letters` (its HTTP path, folders and projection), but its category stays `deadletter`:
+ * the category is stored in every stream id (`deadletter-<id>`) and names the broker subjects and Kafka
+ * topic, so renaming it would orphan recorded streams and consumers. The same holds for the event types,
+ * the `rm_dead_letters` table, the `dead-letter` id namespace and the `dead-letter-retrier` group.
+ */
+export const DEAD_LETTERS_CATEGORY = 'deadletter';
 
 /** What the processor runtime knows of the event it gave up on. */
 const FailedEvent = z.object({
@@ -31,15 +37,15 @@ export type DeadLetterCommand = z.infer<typeof DeadLetterCommand>;
 
 // Events.
 export const DeadLettered = defineEvent('DeadLettered', FailedEvent.extend(Failure.shape).extend({ dead_letter_id: z.string().uuid() }), {
-  category: DEADLETTERS_CATEGORY,
+  category: DEAD_LETTERS_CATEGORY,
   description: 'A consumer group gave up on an event after its last allowed attempt; the error is kept for inspection.',
 });
 export const DeadLetterRetryRequested = defineEvent('DeadLetterRetryRequested', z.object({ dead_letter_id: z.string().uuid() }), {
-  category: DEADLETTERS_CATEGORY,
+  category: DEAD_LETTERS_CATEGORY,
   description: 'Someone asked to hand the dead-lettered event to its consumer group again.',
 });
 export const DeadLetterResolved = defineEvent('DeadLetterResolved', z.object({ dead_letter_id: z.string().uuid() }), {
-  category: DEADLETTERS_CATEGORY,
+  category: DEAD_LETTERS_CATEGORY,
   description: 'A retried dead-lettered event was handled successfully.',
 });
 export const deadLetterEvents = [DeadLettered, DeadLetterRetryRequested, DeadLetterResolved] as const;

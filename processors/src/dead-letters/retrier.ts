@@ -1,4 +1,4 @@
-import { categoryOf, DEADLETTERS_CATEGORY, DeadLettered, DeadLetterRetryRequested, streamId, toEnvelope } from '@agent-platform/contracts';
+import { categoryOf, DEAD_LETTERS_CATEGORY, DeadLettered, DeadLetterRetryRequested, streamId, toEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
@@ -11,11 +11,12 @@ import { recordDeadLetter } from './record.js';
  * Success resolves the dead letter; failure records it dead again with the new error.
  */
 export const deadLetterRetrier = (deps: { store: EventStore; knex: Knex; processors: () => readonly Processor[] }): Processor => ({
+  // A durable consumer name (broker consumer, inbox rows): renaming it would redeliver or lose requests.
   group: 'dead-letter-retrier',
   types: [DeadLetterRetryRequested.type],
   handle: async (request, context) => {
     const { dead_letter_id } = DeadLetterRetryRequested.schema.parse(request.data);
-    const stream = streamId(DEADLETTERS_CATEGORY, dead_letter_id);
+    const stream = streamId(DEAD_LETTERS_CATEGORY, dead_letter_id);
     const history = await deps.store.readStream(stream);
     const last = [...history].reverse().find((e) => e.type === DeadLettered.type);
     if (!last) return;

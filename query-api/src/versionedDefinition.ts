@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { NotFoundError, Page, Uuid, type VersionedDefinition } from '@agent-platform/contracts';
+import { route, type Api } from '@agent-platform/infra';
+import { newestFirstPage } from './cursor.js';
+import { ReadYourWritesQuery, type QueryDeps } from './deps.js';
+import { iso } from './rows.js';
+
+type Listed = z.ZodType<{ id: string; created_time: string }>;
+
+/** What a versioned definition (tool, agent, later skill and team) shows beyond its names: its views and filters. */
+export type VersionedDefinitionReads<View extends Listed, VersionView extends z.ZodType> = {
+  view: View;
+  versionView: VersionView;
+  /** The list's filters besides the page: each is a column of the definitions table. */
+  listQuery: z.ZodObject<z.ZodRawShape & { limit: z.ZodType<number>; cursor: z.ZodType<string | undefined> }>;
+};
+
+const IdParams = z.object({ id: Uuid });
+
+/** The four query routes every versioned definition serves: list, get, its versions, one version. */
+export const versionedDefinitionQueries =
+  <View extends Listed, VersionView extends z.ZodType>(definition: VersionedDefinition, d: VersionedDefinitionReads<View, VersionView>) =>
+  (api: Api, deps: QueryDeps): void => {
+    const { noun, article, plural, errorPrefix } = definition;
+    // The projector's tables and name, as it derives them from the same definition.
+    const tables = { definitions: `rm_${plural}`, versions: `rm_${noun}_versions`, parentColumn: definition.idField };
+    const projections = [plural];
+    const path = `/${plural}`;
+    const tags = [plural];
+    const toView = (row: Record<string, unknown>): z.infer<View> =>
+      d.view.parse({ ...row, created_time: iso(row.created_time), updated_time: iso(row.updated_time) });
+    const toVersion = (row: Record<string, unknown>): z.infer<VersionView> =>
+      d.versionView.parse({
+        ...row,
+        created_time: iso(row.created_time),
+        updated_time: iso(row.updated_time),
+        published_time: row.published_time ? iso(row.published_time) : null,
+      });
+    const notFound = (id: string) => new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
+    const filters = Object.keys(d.listQuery.shape).filter((key) => key !== 'limit' && key !== 'cursor');
+
+    route(api, {
+      method: 'get',
+      path,
+      summary: `List ${plural}, newest first`,
+      tags,
+      query: d.listQuery.extend(ReadYourWritesQuery.shape),
+      headers: deps.queryHeaders,
+      responses: { 200: { description: `A page of ${plural}.`, schema: Page(d.view) } },
+      errors: [503],
+      handler: async ({ query, ctx, req }) => {
+        await deps.consistency.awaitPosition(req, projections);
+        const q = deps.knex(tables.definitions).where({ workspace_id: ctx.workspaceId });
+        const given = query as Record<string, unknown>;
+        for (const filter of filters) if (given[filter]) q.andWhere({ [filter]: given[filter] });
+        return { status: 200, body: await newestFirstPage(q, query as { limit: number; cursor?: string }, toView) };
+      },
+    });
+
+    // Before `${path}/:id`, which would take `versions` for an id.
+    route(api, {
+      method: 'get',
+      path: `${path}/versions/:id`,
+      summary: `Get ${article} ${noun} version`,
+      tags,
+      params: IdParams,
+      query: ReadYourWritesQuery,
+      headers: deps.queryHeaders,
+      responses: { 200: { description: 'The version.', schema: d.versionView } },
+      errors: [404, 503],
+      handler: async ({ params, ctx, req }) => {
+        await deps.consistency.awaitPosition(req, projections);
+        const row = await deps.knex(tables.versions).where({ workspace_id: ctx.workspaceId, id: params.id }).first();
+        if (!row) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
+        return { status: 200, body: toVersion(row) };
+      },
+    });
+
+    route(api, {
+      method: 'get',
+      path: `${path}/:id`,
+      summary: `Get ${article} ${noun}`,
+      tags,
+      params: IdParams,
+      query: ReadYourWritesQuery,
+      headers: deps.queryHeaders,
+      responses: { 200: { description: `The ${noun}.`, schema: d.view } },
+      errors: [404, 503],
+      handler: async ({ params, ctx, req }) => {
+        await deps.consistency.awaitPosition(req, projections);
+        const row = await deps.knex(tables.definitions).where({ workspace_id: ctx.workspaceId, id: params.id }).first();
+        if (!row) throw notFound(params.id);
+        return { status: 200, body: toView(row) };
+      },
+    });
+
+    route(api, {
+      method: 'get',
+      path: `${path}/:id/versions`,
+      summary: `List ${article} ${noun}'s versions, newest first`,
+      tags,
+      params: IdParams,
+      query: ReadYourWritesQuery,
+      headers: deps.queryHeaders,
+      responses: { 200: { description: `Every version of the ${noun}.`, schema: z.object({ items: z.array(d.versionView) }) } },
+      errors: [404, 503],
+      handler: async ({ params, ctx, req }) => {
+        await deps.consistency.awaitPosition(req, projections);
+        if (!(await deps.knex(tables.definitions).where({ workspace_id: ctx.workspaceId, id: params.id }).first())) throw notFound(params.id);
+        const rows = await deps
+          .knex(tables.versions)
+          .where({ workspace_id: ctx.workspaceId, [tables.parentColumn]: params.id })
+          .orderBy('version_no', 'desc');
+        return { status: 200, body: { items: rows.map(toVersion) } };
+      },
+    });
+  };
