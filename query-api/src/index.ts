@@ -1,3 +1,4 @@
+import type { ProjectionName } from '@agent-platform/contracts';
 import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
 import { agentRunQueries } from './agent-runs/routes.js';
 import { agentQueries } from './agents/routes.js';
@@ -16,7 +17,7 @@ export { projectionStatuses } from './projections/status.js';
 export const createQueryApi = (deps: {
   knex: Knex;
   store: EventStore;
-  projectionNames: readonly string[];
+  projectionNames: readonly ProjectionName[];
   readYourWritesTimeoutMs: number;
   /** The projectors of this process, when it runs them: a read waiting for its writes hurries them. */
   hurryProjections?: () => void;

@@ -5,7 +5,7 @@ import { newestFirstPage } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { iso } from '../rows.js';
 
-const PROJECTIONS = ['agents'];
+const PROJECTIONS = ['agents'] as const;
 const IdParams = z.object({ id: Uuid });
 
 const toAgent = (row: Record<string, unknown>) =>

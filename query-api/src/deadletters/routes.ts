@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { newestFirstPage } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 
-const PROJECTIONS = ['dead-letters'];
+const PROJECTIONS = ['dead-letters'] as const;
 
 const toView = (row: Record<string, unknown>) =>
   DeadLetterView.parse({

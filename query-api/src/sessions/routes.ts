@@ -5,7 +5,7 @@ import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { newestFirstPage } from '../cursor.js';
 import { messagesPage } from './messagesPage.js';
 
-const PROJECTIONS = ['sessions'];
+const PROJECTIONS = ['sessions'] as const;
 const ListMessagesQuery = ReadYourWritesQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   after_seq: z.coerce.number().int().min(0).default(0),

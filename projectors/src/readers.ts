@@ -1,0 +1,5 @@
+/**
+ * The typed readers of the read models: the only way into them from outside this package (the command
+ * side, the processors, the queries), so that a table or column is renamed in one package.
+ */
+export * as agentRunsReader from './agent-runs/reader.js';
