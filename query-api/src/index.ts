@@ -13,6 +13,20 @@ import { toolQueries } from './tools/routes.js';
 
 export { projectionStatuses } from './projections/status.js';
 
+/**
+ * The query routes of each domain. A route refuses a path parameter that is not its id and passes the
+ * request on, so their order does not matter (`/agents/runs` is never taken for the agent `runs`).
+ */
+export const queryRoutes: readonly ((api: Api, deps: QueryDeps) => void)[] = [
+  sessionQueries,
+  auditQueries,
+  deadLetterQueries,
+  toolQueries,
+  agentRunQueries,
+  agentQueries,
+  projectionQueries,
+];
+
 /** Every query route, over the read models and the log. */
 export const createQueryApi = (deps: {
   knex: Knex;
@@ -23,6 +37,8 @@ export const createQueryApi = (deps: {
   hurryProjections?: () => void;
   /** Mounts `GET /models` (and `/models/models` for the OpenAI client) when given. */
   models?: ModelProvider;
+  /** The routes to mount, in this order; all of them unless given. */
+  routes?: typeof queryRoutes;
 }): Api => {
   const api = createApi();
   const queryDeps: QueryDeps = {
@@ -37,13 +53,7 @@ export const createQueryApi = (deps: {
     }),
     queryHeaders: ReadYourWritesHeaders,
   };
-  sessionQueries(api, queryDeps);
-  auditQueries(api, queryDeps);
-  deadLetterQueries(api, queryDeps);
-  toolQueries(api, queryDeps);
-  agentRunQueries(api, queryDeps);
-  agentQueries(api, queryDeps);
-  projectionQueries(api, queryDeps);
+  for (const mount of deps.routes ?? queryRoutes) mount(api, queryDeps);
   if (deps.models) modelQueries(api, deps.models);
   return api;
 };

@@ -15,7 +15,6 @@ const getAgentRunById = async (knex: Knex, workspaceId: string, id: string) => {
   return run;
 };
 
-/** Registered before the agents' own routes: `/agents/:id` would take `runs` for an agent id. */
 export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
   route(api, {
     method: 'get',

@@ -39,7 +39,6 @@ export const agentQueries = (api: Api, deps: QueryDeps): void => {
     },
   });
 
-  // Before /agents/:id, which would take `versions` for an id.
   route(api, {
     method: 'get',
     path: '/agents/versions/:id',

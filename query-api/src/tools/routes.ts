@@ -39,7 +39,6 @@ export const toolQueries = (api: Api, deps: QueryDeps): void => {
     },
   });
 
-  // Before /tools/:id, which would take `versions` for an id.
   route(api, {
     method: 'get',
     path: '/tools/versions/:id',
