@@ -3,3 +3,5 @@
  * side, the processors, the queries), so that a table or column is renamed in one package.
  */
 export * as agentRunsReader from './agent-runs/reader.js';
+export * as deadLettersReader from './deadletters/reader.js';
+export * as sessionsReader from './sessions/reader.js';
