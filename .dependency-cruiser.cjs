@@ -1,4 +1,8 @@
 /** The layering rules of ARCHITECTURE.md, checked on every `npm test`. */
+
+/** A read model is read from outside its projector only through the projectors' typed readers, never its tables or internals. */
+const PROJECTOR_READERS = '^projectors/src/readers\\.ts$';
+
 module.exports = {
   forbidden: [
     {
@@ -14,10 +18,11 @@ module.exports = {
       to: { path: '^(command-api|query-api|projectors|processors|scripts)/' },
     },
     {
-      name: 'command-api-never-imports-readers-or-reactors',
+      name: 'command-api-never-imports-queries-or-reactors',
+      comment: 'It may read a read model through the projectors\' readers only.',
       severity: 'error',
       from: { path: '^command-api/src/' },
-      to: { path: '^(query-api|projectors|processors|scripts)/' },
+      to: { path: '^(query-api|projectors|processors|scripts)/', pathNot: PROJECTOR_READERS },
     },
     {
       name: 'query-side-never-imports-command-side',
@@ -26,16 +31,17 @@ module.exports = {
       to: { path: '^(command-api|processors|scripts)/' },
     },
     {
-      name: 'query-api-and-projectors-stay-apart',
+      name: 'query-api-reads-only-through-projectors-readers',
       severity: 'error',
       from: { path: '^query-api/src/' },
-      to: { path: '^projectors/' },
+      to: { path: '^projectors/', pathNot: PROJECTOR_READERS },
     },
     {
       name: 'processors-only-use-the-command-handler',
+      comment: 'And the projectors\' readers, to find work in a read model.',
       severity: 'error',
       from: { path: '^processors/src/' },
-      to: { path: '^(query-api|projectors|scripts)/' },
+      to: { path: '^(query-api|projectors|scripts)/', pathNot: PROJECTOR_READERS },
     },
     {
       name: 'deciders-are-pure',
@@ -49,7 +55,7 @@ module.exports = {
       comment: 'Packages import each other only through their curated index.',
       severity: 'error',
       from: { path: '^([^/]+)/src/' },
-      to: { path: '^node_modules/@agent-platform/[^/]+/(src|dist)/(?!index\\.ts$|index\\.js$|testing/index\\.(ts|js)$)' },
+      to: { path: '^node_modules/@agent-platform/[^/]+/(src|dist)/(?!index\\.ts$|index\\.js$|readers\\.(ts|js)$|testing/index\\.(ts|js)$)' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

@@ -48,6 +48,13 @@ export type ParkedEvent = z.infer<typeof ParkedEvent>;
 /** The newest parked events of a projection listed in its status; `parked_events` counts them all. */
 export const PARKED_EVENTS_LISTED = 20;
 
+/**
+ * Every projection by name, in one place: the projector that writes a read model and the queries that wait
+ * for it name it from here, so a misspelt name is a type error rather than a query that answers 503.
+ */
+export const ProjectionName = z.enum(['sessions', 'dead-letters', 'tools', 'agents', 'agent-runs']);
+export type ProjectionName = z.infer<typeof ProjectionName>;
+
 export const ProjectionStatus = z.object({
   name: z.string(),
   position: z.number().int(),

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@agent-platform/contracts';
+import type { ProjectionName, RecordedEvent } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 
 /** One SQL statement of a projection: built with knex, run by the runtime, never awaited by the projector. */
@@ -14,7 +14,7 @@ export type Projection = (sql: Knex, event: RecordedEvent) => ProjectionStatemen
  * statements of a page see what earlier ones wrote.
  */
 export type Projector = {
-  name: string;
+  name: ProjectionName;
   handles: readonly string[];
   /** Emptied by a replay before the log is applied again. */
   tables: readonly string[];
@@ -22,7 +22,7 @@ export type Projector = {
 };
 
 /** A projector from its projection of each event type it handles. */
-export const projectorOf = (name: string, tables: readonly string[], projections: Readonly<Record<string, Projection>>): Projector => ({
+export const projectorOf = (name: ProjectionName, tables: readonly string[], projections: Readonly<Record<string, Projection>>): Projector => ({
   name,
   handles: Object.keys(projections),
   tables,

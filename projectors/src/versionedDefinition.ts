@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { VersionedDefinition } from '@agent-platform/contracts';
+import { ProjectionName, type VersionedDefinition } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 import { projectorOf, type Projection, type Projector } from './projector.js';
 
@@ -93,7 +93,8 @@ export const versionedDefinitionProjector = <D extends VersionedDefinition, V>(
       ];
     };
 
-  return projectorOf(definition.plural, [tables.versions, tables.definitions], {
+  // Parsed: a definition whose projection is not listed stops the platform at start-up.
+  return projectorOf(ProjectionName.parse(definition.plural), [tables.versions, tables.definitions], {
     [d.created.type]: created,
     [d.versionCreated.type]: versionCreated,
     [d.published.type]: statusChange(d.published, 'published'),

@@ -1,10 +1,10 @@
 import type { Request } from 'express';
-import { ValidationError, UnavailableError } from '@agent-platform/contracts';
+import { ValidationError, UnavailableError, type ProjectionName } from '@agent-platform/contracts';
 import { checkpointsReached, type EventStore, type Knex } from '@agent-platform/infra';
 
 export type Consistency = {
   /** Waits until every named projection has applied the position the request asks for, if any. */
-  awaitPosition: (req: Request, projections: readonly string[]) => Promise<void>;
+  awaitPosition: (req: Request, projections: readonly ProjectionName[]) => Promise<void>;
 };
 
 const requestedPosition = (req: Request): number | undefined => {

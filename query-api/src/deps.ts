@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProjectionName } from '@agent-platform/contracts';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import type { Consistency } from './consistency.js';
 
@@ -7,7 +8,7 @@ export type QueryDeps = {
   store: EventStore;
   consistency: Consistency;
   /** The projections whose lag `GET /projections` and `/ready` report. */
-  projectionNames: readonly string[];
+  projectionNames: readonly ProjectionName[];
   queryHeaders: z.ZodObject<z.ZodRawShape>;
 };
 

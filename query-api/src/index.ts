@@ -1,3 +1,4 @@
+import type { ProjectionName } from '@agent-platform/contracts';
 import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
 import { agentRunQueries } from './agent-runs/routes.js';
 import { agentQueries } from './agents/routes.js';
@@ -12,16 +13,32 @@ import { toolQueries } from './tools/routes.js';
 
 export { projectionStatuses } from './projections/status.js';
 
+/**
+ * The query routes of each domain. A route refuses a path parameter that is not its id and passes the
+ * request on, so their order does not matter (`/agents/runs` is never taken for the agent `runs`).
+ */
+export const queryRoutes: readonly ((api: Api, deps: QueryDeps) => void)[] = [
+  sessionQueries,
+  auditQueries,
+  deadLetterQueries,
+  toolQueries,
+  agentRunQueries,
+  agentQueries,
+  projectionQueries,
+];
+
 /** Every query route, over the read models and the log. */
 export const createQueryApi = (deps: {
   knex: Knex;
   store: EventStore;
-  projectionNames: readonly string[];
+  projectionNames: readonly ProjectionName[];
   readYourWritesTimeoutMs: number;
   /** The projectors of this process, when it runs them: a read waiting for its writes hurries them. */
   hurryProjections?: () => void;
   /** Mounts `GET /models` (and `/models/models` for the OpenAI client) when given. */
   models?: ModelProvider;
+  /** The routes to mount, in this order; all of them unless given. */
+  routes?: typeof queryRoutes;
 }): Api => {
   const api = createApi();
   const queryDeps: QueryDeps = {
@@ -36,13 +53,7 @@ export const createQueryApi = (deps: {
     }),
     queryHeaders: ReadYourWritesHeaders,
   };
-  sessionQueries(api, queryDeps);
-  auditQueries(api, queryDeps);
-  deadLetterQueries(api, queryDeps);
-  toolQueries(api, queryDeps);
-  agentRunQueries(api, queryDeps);
-  agentQueries(api, queryDeps);
-  projectionQueries(api, queryDeps);
+  for (const mount of deps.routes ?? queryRoutes) mount(api, queryDeps);
   if (deps.models) modelQueries(api, deps.models);
   return api;
 };

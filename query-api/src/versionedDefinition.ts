@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { NotFoundError, Page, Uuid, type VersionedDefinition } from '@agent-platform/contracts';
+import { NotFoundError, Page, ProjectionName, Uuid, type VersionedDefinition } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
+import { versionedDefinitionReader } from '@agent-platform/projectors/readers';
 import { newestFirstPage } from './cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from './deps.js';
 import { iso } from './rows.js';
@@ -22,9 +23,10 @@ export const versionedDefinitionQueries =
   <View extends Listed, VersionView extends z.ZodType>(definition: VersionedDefinition, d: VersionedDefinitionReads<View, VersionView>) =>
   (api: Api, deps: QueryDeps): void => {
     const { noun, article, plural, errorPrefix } = definition;
-    // The projector's tables and name, as it derives them from the same definition.
-    const tables = { definitions: `rm_${plural}`, versions: `rm_${noun}_versions`, parentColumn: definition.idField };
-    const projections = [plural];
+    const reader = versionedDefinitionReader(definition);
+    // The projector's name, as it derives it from the same definition; parsed, so a definition whose
+    // projection is not listed stops the platform at start-up instead of every read answering 503.
+    const projections = [ProjectionName.parse(plural)];
     const path = `/${plural}`;
     const tags = [plural];
     const toView = (row: Record<string, unknown>): z.infer<View> =>
@@ -50,14 +52,13 @@ export const versionedDefinitionQueries =
       errors: [503],
       handler: async ({ query, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        const q = deps.knex(tables.definitions).where({ workspace_id: ctx.workspaceId });
+        const q = reader.definitionsOf(deps.knex, ctx.workspaceId);
         const given = query as Record<string, unknown>;
         for (const filter of filters) if (given[filter]) q.andWhere({ [filter]: given[filter] });
         return { status: 200, body: await newestFirstPage(q, query as { limit: number; cursor?: string }, toView) };
       },
     });
 
-    // Before `${path}/:id`, which would take `versions` for an id.
     route(api, {
       method: 'get',
       path: `${path}/versions/:id`,
@@ -70,7 +71,7 @@ export const versionedDefinitionQueries =
       errors: [404, 503],
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        const row = await deps.knex(tables.versions).where({ workspace_id: ctx.workspaceId, id: params.id }).first();
+        const row = await reader.findVersion(deps.knex, ctx.workspaceId, params.id);
         if (!row) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
         return { status: 200, body: toVersion(row) };
       },
@@ -88,7 +89,7 @@ export const versionedDefinitionQueries =
       errors: [404, 503],
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        const row = await deps.knex(tables.definitions).where({ workspace_id: ctx.workspaceId, id: params.id }).first();
+        const row = await reader.findDefinition(deps.knex, ctx.workspaceId, params.id);
         if (!row) throw notFound(params.id);
         return { status: 200, body: toView(row) };
       },
@@ -106,11 +107,8 @@ export const versionedDefinitionQueries =
       errors: [404, 503],
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        if (!(await deps.knex(tables.definitions).where({ workspace_id: ctx.workspaceId, id: params.id }).first())) throw notFound(params.id);
-        const rows = await deps
-          .knex(tables.versions)
-          .where({ workspace_id: ctx.workspaceId, [tables.parentColumn]: params.id })
-          .orderBy('version_no', 'desc');
+        if (!(await reader.findDefinition(deps.knex, ctx.workspaceId, params.id))) throw notFound(params.id);
+        const rows = await reader.versionsOf(deps.knex, ctx.workspaceId, params.id);
         return { status: 200, body: { items: rows.map(toVersion) } };
       },
     });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentRunOutcome, ExecuteAgentRunBody, ExecuteNextAgentRunBody, Uuid } from '@agent-platform/contracts';
 import { route, type Api, type Knex, type Reply } from '@agent-platform/infra';
+import { agentRunsReader } from '@agent-platform/projectors/readers';
 import type { CommandDeps } from '../http.js';
 import { executeRun } from './execution.js';
 import { isTakenElsewhere, type RunExecutor } from './executor.js';
@@ -57,13 +58,7 @@ export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => 
     },
     errors: [422],
     handler: async ({ body, ctx }) => {
-      const rows: { id: string }[] = await deps
-        .knex('rm_agent_runs')
-        .select('id')
-        .where({ workspace_id: ctx.workspaceId, status: 'queued', auto_execute: false })
-        .orderBy([{ column: 'created_time' }, { column: 'id' }])
-        .limit(CLAIM_CANDIDATES);
-      for (const { id } of rows) {
+      for (const id of await agentRunsReader.queuedManualRuns(deps.knex, ctx.workspaceId, CLAIM_CANDIDATES)) {
         try {
           // The read model may lag: a run taken meanwhile is refused by its lease, and the next is tried.
           return answer(await executeRun({ store: deps.store, executor: deps.executor, log: ctx.log }, id, ctx.workspaceId, { ...options(body), claim: true }));

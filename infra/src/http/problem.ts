@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { PlatformError, UnavailableError, ValidationError, type ErrorKind, type Problem } from '@agent-platform/contracts';
 import type { Logger } from '../logging.js';
 import type { RequestContext } from './context.js';
+import { refusedParams } from './refusedParams.js';
 
 const STATUS: Record<ErrorKind, number> = {
   validation: 400,
@@ -86,7 +87,10 @@ export const problemDetails =
     });
   };
 
-export const routeNotFound = (req: Request, res: Response): void =>
+/** No route took the request: one refused its path parameters (see `passOn`), or none matched its path. */
+export const routeNotFound = (req: Request, res: Response, next: NextFunction): void => {
+  const refused = refusedParams(res);
+  if (refused) return next(refused);
   send(res, {
     type: 'urn:agent-platform:problem:route_not_found',
     title: 'Not Found',
@@ -95,3 +99,4 @@ export const routeNotFound = (req: Request, res: Response): void =>
     code: 'ROUTE_NOT_FOUND',
     instance: req.originalUrl,
   });
+};

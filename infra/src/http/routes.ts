@@ -1,8 +1,9 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { Problem, UnsupportedMediaType } from '@agent-platform/contracts';
 import { contextOf, type RequestContext } from './context.js';
+import { passOn } from './refusedParams.js';
 import { parseInput } from './validate.js';
 
 /** A router and the OpenAPI description of every route on it, built together so they cannot drift. */
@@ -85,7 +86,14 @@ export const route = <
     responses,
   });
 
-  api.router[spec.method](spec.path, async (req: Request, res: Response) => {
+  api.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+    let params: Infer<P>;
+    try {
+      params = (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Infer<P>;
+    } catch (error) {
+      passOn(res, error);
+      return next('route');
+    }
     const contentType = req.header('content-type');
     if (spec.body && contentType && !req.is(['application/json', 'application/*+json'])) throw new UnsupportedMediaType(contentType);
     // The declared headers are checked as documented; one sent empty counts as not sent, as in the request context.
@@ -94,7 +102,7 @@ export const route = <
       parseInput(spec.headers, Object.fromEntries(sent), 'headers');
     }
     const input = {
-      params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Infer<P>,
+      params,
       query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Infer<Q>,
       body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Infer<B>,
     };

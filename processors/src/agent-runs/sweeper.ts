@@ -1,6 +1,7 @@
 import { ConflictError } from '@agent-platform/contracts';
 import type { RunExecutor } from '@agent-platform/command-api';
 import { repeatedLog, type Knex, type Logger } from '@agent-platform/infra';
+import { agentRunsReader } from '@agent-platform/projectors/readers';
 
 export type RunSweeper = { stop: () => Promise<void> };
 
@@ -27,19 +28,12 @@ export const startRunSweeper = (deps: {
   const working = new Map<string, Promise<void>>();
   let stopped = false;
 
-  // Two queries, so that each walks its own partial index of the runs read model, however big it grows.
   const candidates = async (limit: number): Promise<string[]> => {
-    const [expired, forgotten]: { id: string }[][] = await Promise.all([
-      deps.knex('rm_agent_runs').select('id').where('status', 'running').andWhere('lease_expires_at', '<', deps.knex.fn.now()).orderBy('lease_expires_at').limit(limit),
-      deps
-        .knex('rm_agent_runs')
-        .select('id')
-        .where({ status: 'queued', auto_execute: true })
-        .andWhere('created_time', '<', deps.knex.raw('now() - make_interval(secs => ?)', [deps.queuedGraceMs / 1000]))
-        .orderBy('created_time')
-        .limit(limit),
+    const [expired, forgotten] = await Promise.all([
+      agentRunsReader.expiredLeases(deps.knex, limit),
+      agentRunsReader.forgottenQueuedRuns(deps.knex, deps.queuedGraceMs, limit),
     ]);
-    return [...expired!, ...forgotten!].map((r) => r.id).filter((id) => !working.has(id)).slice(0, limit);
+    return [...expired, ...forgotten].filter((id) => !working.has(id)).slice(0, limit);
   };
 
   const resume = (runId: string) => {

@@ -16,9 +16,7 @@ import {
 } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 import { projectorOf, type Projection } from '../projector.js';
-
-const RUNS = 'rm_agent_runs';
-const INVOCATIONS = 'rm_agent_tool_invocations';
+import { INVOCATIONS, RUNS } from './schema.js';
 
 const queued: Projection = (sql, e) => {
   const d = AgentRunQueued.schema.parse(e.data);

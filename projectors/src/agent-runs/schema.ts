@@ -1,5 +1,8 @@
 import type { Migration } from '@agent-platform/infra';
 
+export const RUNS = 'rm_agent_runs';
+export const INVOCATIONS = 'rm_agent_tool_invocations';
+
 export const agentRunsReadModel: Migration = {
   name: '1005_agent_runs',
   up: async (knex) => {

@@ -1,17 +1,11 @@
 import { DeadLetterView, ListDeadLettersQuery, NotFoundError, Page, Uuid } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
+import { deadLettersReader } from '@agent-platform/projectors/readers';
 import { z } from 'zod';
 import { newestFirstPage } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 
-const PROJECTIONS = ['dead-letters'];
-
-const toView = (row: Record<string, unknown>) =>
-  DeadLetterView.parse({
-    ...row,
-    created_time: (row.created_time as Date).toISOString(),
-    updated_time: (row.updated_time as Date).toISOString(),
-  });
+const PROJECTIONS = ['dead-letters'] as const;
 
 export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
   route(api, {
@@ -25,10 +19,8 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     errors: [503],
     handler: async ({ query, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const q = deps.knex('rm_dead_letters').where({ workspace_id: ctx.workspaceId });
-      if (query.status) q.andWhere({ status: query.status });
-      if (query.consumer_group) q.andWhere({ consumer_group: query.consumer_group });
-      return { status: 200, body: await newestFirstPage(q, query, toView) };
+      const deadLetters = deadLettersReader.deadLettersMatching(deps.knex, ctx.workspaceId, query);
+      return { status: 200, body: await newestFirstPage(deadLetters, query, deadLettersReader.toDeadLetterView) };
     },
   });
 
@@ -44,9 +36,9 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     errors: [404, 503],
     handler: async ({ params, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const row = await deps.knex('rm_dead_letters').where({ workspace_id: ctx.workspaceId, id: params.id }).first();
-      if (!row) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${params.id} does not exist in this workspace`);
-      return { status: 200, body: toView(row) };
+      const deadLetter = await deadLettersReader.findDeadLetter(deps.knex, ctx.workspaceId, params.id);
+      if (!deadLetter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${params.id} does not exist in this workspace`);
+      return { status: 200, body: deadLetter };
     },
   });
 };

@@ -1,0 +1,8 @@
+/**
+ * The typed readers of the read models: the only way into them from outside this package (the command
+ * side, the processors, the queries), so that a table or column is renamed in one package.
+ */
+export * as agentRunsReader from './agent-runs/reader.js';
+export * as deadLettersReader from './dead-letters/reader.js';
+export * as sessionsReader from './sessions/reader.js';
+export { versionedDefinitionReader } from './versionedDefinitionReader.js';
