@@ -1,14 +1,9 @@
 import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
-import type { RunExecutor } from './agent-runs/executor.js';
 import { commandDeps } from './http.js';
-import { agentRunExecutionRoutes } from './agent-runs/executionRoutes.js';
-import { agentRunRoutes } from './agent-runs/routes.js';
-import { agentRoutes } from './agents/routes.js';
-import { deadLetterRoutes } from './dead-letters/routes.js';
 import { integrationRoutes } from './integration/routes.js';
+import type { CommandModuleDeps } from './module.js';
 import { modelRoutes } from './models/routes.js';
-import { sessionRoutes } from './sessions/routes.js';
-import { toolRoutes } from './tools/routes.js';
+import { commandModules } from './modules.js';
 
 export { evolveAll, type Decider, type Evolvable } from './decider.js';
 export { handleCommand, loadState, commandIdFor, fingerprintOf, type CommandContext, type CommandOptions } from './handler.js';
@@ -19,10 +14,12 @@ export { agentDecider, runnableVersion } from './agents/decider.js';
 export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
 export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
 export { executeRun } from './agent-runs/execution.js';
+export { commandModules } from './modules.js';
+export type { CommandModule, CommandModuleDeps } from './module.js';
 
 /**
- * Every command route, over one event store; `knex` keeps the HTTP consumers' delivery state and finds
- * the next run for the worker claim API. The model gateway (`POST /models/chat/completions`) is mounted
+ * Every domain's command routes, then the platform's own, over one event store; `knex` keeps the HTTP
+ * consumers' delivery state and finds the next run for the worker claim API. The model gateway (`POST /models/chat/completions`) is mounted
  * when a model provider is given, and runs can be executed over HTTP when an executor is.
  */
 export const createCommandApi = (
@@ -30,19 +27,15 @@ export const createCommandApi = (
   knex: Knex,
   options: {
     models?: ModelProvider;
-    /** `eagerWorkerKey`: a worker runs in this process, so an automatic run starts here at once (see agentRunRoutes). */
-    agentRuns?: { executor: RunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
+    agentRuns?: CommandModuleDeps['agentRuns'];
+    /** The domains to mount; all of them unless given. */
+    modules?: typeof commandModules;
   } = {},
 ): Api => {
   const api = createApi();
   const deps = commandDeps(store);
-  sessionRoutes(api, deps);
-  deadLetterRoutes(api, deps);
-  toolRoutes(api, deps);
-  agentRoutes(api, deps);
-  const { executor, eagerWorkerKey } = options.agentRuns ?? {};
-  agentRunRoutes(api, { ...deps, ...(executor && eagerWorkerKey ? { eager: { executor, workerKey: eagerWorkerKey } } : {}) });
-  if (options.agentRuns) agentRunExecutionRoutes(api, { ...deps, knex, ...options.agentRuns });
+  const moduleDeps: CommandModuleDeps = { ...deps, knex, ...(options.agentRuns ? { agentRuns: options.agentRuns } : {}) };
+  for (const module of options.modules ?? commandModules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });
   if (options.models) modelRoutes(api, options.models);
   return api;

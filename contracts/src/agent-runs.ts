@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { ToolType } from './tools.js';
 
@@ -344,3 +345,5 @@ export const AgentRunOutcome = AgentRunView.pick({
   position: z.number().int(),
 });
 export type AgentRunOutcome = z.infer<typeof AgentRunOutcome>;
+
+export const agentRunsDomain = defineDomain({ name: 'agent-runs', events: agentRunEvents, projections: ['agent-runs'] });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { versionedDefinition } from './versionedDefinition.js';
 
@@ -144,3 +145,5 @@ export const AGENT_DEFINITION = versionedDefinition('agent', {
   article: 'an',
   retire: { verb: 'Archive', past: 'Archived', status: 'archived', summary: 'Archive an agent version' },
 });
+
+export const agentsDomain = defineDomain({ name: 'agents', events: agentEvents, projections: ['agents'] });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { domains } from './domains.js';
 import { RecordedEvent } from './events.js';
 
 export const ListEventsQuery = z.object({
@@ -52,8 +53,9 @@ export const PARKED_EVENTS_LISTED = 20;
  * Every projection by name, in one place: the projector that writes a read model and the queries that wait
  * for it name it from here, so a misspelt name is a type error rather than a query that answers 503.
  */
-export const ProjectionName = z.enum(['sessions', 'dead-letters', 'tools', 'agents', 'agent-runs']);
+export const ProjectionName = z.enum(domains.flatMap((domain): readonly ProjectionOf<(typeof domains)[number]>[] => domain.projections));
 export type ProjectionName = z.infer<typeof ProjectionName>;
+type ProjectionOf<D> = D extends { projections: readonly (infer P)[] } ? P : never;
 
 export const ProjectionStatus = z.object({
   name: z.string(),

@@ -1,12 +1,8 @@
 import type { EventContract } from './events.js';
-import { agentRunEvents } from './agent-runs.js';
-import { agentEvents } from './agents.js';
-import { deadLetterEvents } from './dead-letters.js';
-import { sessionEvents } from './sessions.js';
-import { toolEvents } from './tools.js';
+import { domains } from './domains.js';
 
-/** Every event type the platform emits, with its current version and upcasters. */
-export const eventCatalog: readonly EventContract[] = [...sessionEvents, ...deadLetterEvents, ...toolEvents, ...agentEvents, ...agentRunEvents];
+/** Every event type the platform emits, with its current version and upcasters: the events of every domain. */
+export const eventCatalog: readonly EventContract[] = domains.flatMap((domain) => domain.events);
 
 const versions = new Map(eventCatalog.map((c) => [c.type, c.version]));
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 
 /**
@@ -78,3 +79,5 @@ export const ListDeadLettersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
+
+export const deadLettersDomain = defineDomain({ name: 'dead-letters', events: deadLetterEvents, projections: ['dead-letters'] });

@@ -11,6 +11,8 @@ export { SECRET_REFERENCE, isHeaderValue } from './toolInvokeRules.js';
 export * from './agents.js';
 export { versionedDefinition, type VersionedDefinition } from './versionedDefinition.js';
 export * from './agent-runs.js';
+export { defineDomain, type ContractModule } from './domain.js';
+export { domains, type DomainName } from './domains.js';
 export { eventCatalog, schemaVersionOf, categoryOf, INTEGRATION_CATEGORY } from './catalog.js';
 export * from './broker.js';
 export * from './catalog/index.js';

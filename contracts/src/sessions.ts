@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 
 export const SESSIONS_CATEGORY = 'session';
@@ -119,3 +120,5 @@ export const ListSessionsQuery = z.object({
   cursor: z.string().optional(),
 });
 export type ListSessionsQuery = z.infer<typeof ListSessionsQuery>;
+
+export const sessionsDomain = defineDomain({ name: 'sessions', events: sessionEvents, projections: ['sessions'] });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { checkInvokeConfig } from './toolInvokeRules.js';
 import { versionedDefinition } from './versionedDefinition.js';
@@ -124,3 +125,5 @@ export const TOOL_DEFINITION = versionedDefinition('tool', {
   article: 'a',
   retire: { verb: 'Deprecate', past: 'Deprecated', status: 'deprecated', summary: 'Deprecate a published tool version' },
 });
+
+export const toolsDomain = defineDomain({ name: 'tools', events: toolEvents, projections: ['tools'] });

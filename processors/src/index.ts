@@ -1,8 +1,5 @@
-import type { RunExecutor } from '@agent-platform/command-api';
-import type { EventStore, Knex } from '@agent-platform/infra';
-import { agentRunProcessor } from './agent-runs/processor.js';
-import { sessionAnswers } from './agent-runs/sessionAnswers.js';
-import { deadLetterRetrier } from './dead-letters/retrier.js';
+import type { ProcessorDeps } from './module.js';
+import { processorModules } from './modules.js';
 import type { Processor } from './runtime/processor.js';
 
 export type { Processor, ProcessorContext } from './runtime/processor.js';
@@ -11,17 +8,15 @@ export { deadLetterIdOf } from './dead-letters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
 export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
 export { startRunSweeper, type RunSweeper } from './agent-runs/sweeper.js';
+export { processorModules } from './modules.js';
+export type { ProcessorModule, ProcessorDeps } from './module.js';
 
 /**
  * Every reaction the platform runs, plus the given ones (tests, extensions). Agent runs are executed when
  * an executor is given.
  */
-export const platformProcessors = (
-  deps: { store: EventStore; knex: Knex; agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number } },
-  extra: readonly Processor[] = [],
-): Processor[] => {
+export const platformProcessors = (deps: Omit<ProcessorDeps, 'all'>, extra: readonly Processor[] = []): Processor[] => {
   const all: Processor[] = [...extra];
-  if (deps.agentRuns) all.push(agentRunProcessor(deps.agentRuns.executor, deps.agentRuns), sessionAnswers(deps.store));
-  all.push(deadLetterRetrier({ ...deps, processors: () => all }));
+  for (const module of processorModules) all.push(...module.processors({ ...deps, all: () => all }));
   return all;
 };

@@ -1,31 +1,23 @@
 import type { ProjectionName } from '@agent-platform/contracts';
 import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
-import { agentRunQueries } from './agent-runs/routes.js';
-import { agentQueries } from './agents/routes.js';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
-import { deadLetterQueries } from './dead-letters/routes.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
+import type { QueryRoutes } from './module.js';
 import { modelQueries } from './models/routes.js';
+import { queryModules } from './modules.js';
 import { projectionQueries } from './projections/routes.js';
-import { sessionQueries } from './sessions/routes.js';
-import { toolQueries } from './tools/routes.js';
 
 export { projectionStatuses } from './projections/status.js';
+export { queryModules } from './modules.js';
+export type { QueryModule, QueryRoutes } from './module.js';
 
 /**
- * The query routes of each domain. A route refuses a path parameter that is not its id and passes the
- * request on, so their order does not matter (`/agents/runs` is never taken for the agent `runs`).
+ * The query routes of each domain, then the platform's own (the log, the projections' status). A route
+ * refuses a path parameter that is not its id and passes the request on, so their order does not matter
+ * (`/agents/runs` is never taken for the agent `runs`).
  */
-export const queryRoutes: readonly ((api: Api, deps: QueryDeps) => void)[] = [
-  sessionQueries,
-  auditQueries,
-  deadLetterQueries,
-  toolQueries,
-  agentRunQueries,
-  agentQueries,
-  projectionQueries,
-];
+export const queryRoutes: readonly QueryRoutes[] = [...queryModules.map((module) => module.routes), auditQueries, projectionQueries];
 
 /** Every query route, over the read models and the log. */
 export const createQueryApi = (deps: {

@@ -1,17 +1,9 @@
 import { expect } from 'chai';
-import { COMMAND_METHODS, label, operationsOf, sample, type Document, type Operation } from './testing/document.js';
+import { COMMAND_METHODS, label, NO_TENANT_DATA, operationsOf, sample, type Document, type Operation } from './testing/document.js';
 import { eventsIn, logHead, settled } from './testing/eventLog.js';
 import { exchange, type Exchange } from './testing/exchange.js';
 import { createFixture, ID_FIELDS, pathsAbout, type Fixture } from './testing/fixture.js';
 import { describeOnPlatform, freshWorkspace } from './testing/server.js';
-
-/**
- * The routes that hold no tenant data, so there is nothing of A's for B to be refused: the probes, the
- * document, the provider's model list, and the projection status (an operator surface, which shows the
- * global positions until it is put behind an operator scope). Every other route is walked; this list
- * names only routes the document has, so it cannot outlive them.
- */
-const NO_TENANT_DATA = ['GET /health', 'GET /ready', 'GET /metrics', 'GET /openapi.json', 'GET /models', 'GET /models/models', 'GET /projections'];
 
 /** One request as `workspace`, with `body` as JSON. */
 const requestAs = (url: string, method: string, path: string, workspace: string, body?: unknown, extra: Record<string, string> = {}): Promise<Exchange> => {

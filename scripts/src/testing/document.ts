@@ -46,6 +46,14 @@ export type Operation = {
   produces: string[];
 };
 
+/**
+ * The routes that hold no tenant data, so there is nothing of A's for B to be refused: the probes, the
+ * document, the provider's model list, and the projection status (an operator surface, which shows the
+ * global positions until it is put behind an operator scope). Every other route is walked; this list
+ * names only routes the document has, so it cannot outlive them.
+ */
+export const NO_TENANT_DATA = ['GET /health', 'GET /ready', 'GET /metrics', 'GET /openapi.json', 'GET /models', 'GET /models/models', 'GET /projections'];
+
 export const COMMAND_METHODS = ['post', 'put', 'patch', 'delete'];
 
 export const operationsOf = (doc: Document): Operation[] =>

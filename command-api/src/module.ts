@@ -1,0 +1,17 @@
+import type { DomainName } from '@agent-platform/contracts';
+import type { Api, Knex } from '@agent-platform/infra';
+import type { RunExecutor } from './agent-runs/executor.js';
+import type { CommandDeps } from './http.js';
+
+/**
+ * What every domain's command routes get: the command handler, `knex` for the HTTP consumers' delivery
+ * state, and the services of the process. A service is given only where the process runs it.
+ */
+export type CommandModuleDeps = CommandDeps & {
+  knex: Knex;
+  /** `eagerWorkerKey`: a worker runs in this process, so an automatic run starts here at once (see agentRunRoutes). */
+  agentRuns?: { executor: RunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
+};
+
+/** A domain's command side: the routes that take its commands. */
+export type CommandModule = { name: DomainName; routes: (api: Api, deps: CommandModuleDeps) => void };

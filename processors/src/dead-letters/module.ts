@@ -1,0 +1,7 @@
+import type { ProcessorModule } from '../module.js';
+import { deadLetterRetrier } from './retrier.js';
+
+export const deadLettersProcessors: ProcessorModule = {
+  name: 'dead-letters',
+  processors: ({ store, knex, all }) => [deadLetterRetrier({ store, knex, processors: all })],
+};

@@ -1,0 +1,19 @@
+import type { RunExecutor } from '@agent-platform/command-api';
+import type { DomainName } from '@agent-platform/contracts';
+import type { EventStore, Knex } from '@agent-platform/infra';
+import type { Processor } from './runtime/processor.js';
+
+/**
+ * What every domain's processors get: the store, `knex`, every processor of the process (the dead-letter
+ * retrier hands a dead letter back to the one that gave up), and the services the process runs.
+ */
+export type ProcessorDeps = {
+  store: EventStore;
+  knex: Knex;
+  all: () => readonly Processor[];
+  /** Agent runs are executed only where an executor is given. */
+  agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number };
+};
+
+/** A domain's reactions: the processors it runs, given what this process has (none, when it lacks a service they need). */
+export type ProcessorModule = { name: DomainName; processors: (deps: ProcessorDeps) => readonly Processor[] };

@@ -1,0 +1,5 @@
+import type { ProjectionModule } from '../module.js';
+import { agentsProjector } from './projector.js';
+import { agentsReadModel } from './schema.js';
+
+export const agentsProjection: ProjectionModule = { name: 'agents', projectors: [agentsProjector], migrations: [agentsReadModel] };

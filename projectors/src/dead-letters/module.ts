@@ -1,0 +1,5 @@
+import type { ProjectionModule } from '../module.js';
+import { deadLettersProjector } from './projector.js';
+import { deadLettersReadModel } from './schema.js';
+
+export const deadLettersProjection: ProjectionModule = { name: 'dead-letters', projectors: [deadLettersProjector], migrations: [deadLettersReadModel] };

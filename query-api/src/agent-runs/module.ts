@@ -1,0 +1,4 @@
+import type { QueryModule } from '../module.js';
+import { agentRunQueries } from './routes.js';
+
+export const agentRunsQueries: QueryModule = { name: 'agent-runs', routes: agentRunQueries };
