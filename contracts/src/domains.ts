@@ -4,6 +4,13 @@ import { deadLettersDomain } from './dead-letters.js';
 import { sessionsDomain } from './sessions.js';
 import { toolsDomain } from './tools.js';
 
+// Each domain's contracts (events, commands, views) are the package's, as they are written in its file.
+export * from './sessions.js';
+export * from './dead-letters.js';
+export * from './tools.js';
+export * from './agents.js';
+export * from './agent-runs.js';
+
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
