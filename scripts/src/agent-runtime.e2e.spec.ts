@@ -224,6 +224,14 @@ describeOnPlatform(
       expect(everything).not.to.include('s3cr3');
     });
 
+    it('fails a tool call whose answer PostgreSQL could not store (a NUL, nesting 5,000 deep), telling the model, and the run goes on', async () => {
+      const { invocation } = await runCallingTool('/unstorable', {});
+      expect(invocation).to.deep.include({ status: 'failed' });
+      expect(invocation.error.code).to.equal('TOOL_OUTPUT_UNSTORABLE');
+      expect(invocation.error.message).to.include('note').and.include('NUL');
+      expect(chatRequests()[1]!.messages.at(-1)!.content).to.match(/^Observation: Error TOOL_OUTPUT_UNSTORABLE: /);
+    });
+
     it("tells the model when its tool input does not fit the tool's input schema, and does not call the tool with it", async () => {
       await lookupTool();
       const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });

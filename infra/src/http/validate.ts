@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError } from '@agent-platform/contracts';
-import { unstorableIssues } from './storable.js';
+import { unstorableIssues } from '../storable.js';
 
 export type InputLocation = 'body' | 'query' | 'params' | 'headers';
 

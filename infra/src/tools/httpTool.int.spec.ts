@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { isForbiddenAddress, parseAllowedHosts } from './addressPolicy.js';
 import { AddressForbiddenError, guardedLookup } from './guardedLookup.js';
 import { callHttpTool, type HttpToolPolicy, type HttpToolRequest, type HttpToolResult } from './httpTool.js';
+import { unstorableIssues } from '../storable.js';
 
 const SECRET = 'sk-tool-secret-0123456789';
 
@@ -31,6 +32,9 @@ const startTool = async () => {
         return res.on('close', () => clearInterval(timer));
       }
       if (path === '/fail') return res.writeHead(500).end(`boom ${'y'.repeat(5000)}`);
+      // A NUL, and an emoji (a surrogate pair) that the 500-character excerpt cuts in two.
+      if (path === '/fail-unstorable') return res.writeHead(500).end(`a\u0000b${'y'.repeat(496)}\u{1F600}tail`);
+      if (path === '/unstorable') return res.end('{"items":[{"note":"a\\u0000b"}]}');
       // What a tool that closed an idle kept-alive connection looks like to the next call on it.
       if (path === '/drop-reused') return requestsOn.get(req.socket)! > 1 ? req.socket.destroy() : res.end('{"fresh":true}');
       if (path === '/redirect') return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
@@ -202,6 +206,20 @@ describe('HTTP tool caller', () => {
       expect(result).to.deep.include({ ok: false, status: 500 });
       expect(codeOf(result)).to.equal('TOOL_HTTP_ERROR');
       expect(!result.ok && result.error.message).to.include('boom').and.have.length.below(600);
+    });
+
+    it('fails an answer PostgreSQL could not store (a NUL) as TOOL_OUTPUT_UNSTORABLE, naming where it is', async () => {
+      const result = await callHttpTool(request(`${base}/unstorable`), trusted());
+      expect(codeOf(result)).to.equal('TOOL_OUTPUT_UNSTORABLE');
+      expect(!result.ok && result.error.message).to.include('items.0.note holds a NUL');
+    });
+
+    it('quotes a failed answer without what PostgreSQL could not store: a NUL, and a surrogate the cut split', async () => {
+      const result = await callHttpTool(request(`${base}/fail-unstorable`), trusted());
+      expect(codeOf(result)).to.equal('TOOL_HTTP_ERROR');
+      const message = !result.ok ? result.error.message : '';
+      expect(message).to.include('a\uFFFDb').and.match(/\uFFFD…$/);
+      expect(unstorableIssues(message)).to.deep.equal([]);
     });
 
     it('is unreachable when nothing listens on the port', async () => {

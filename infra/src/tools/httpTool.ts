@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { isAllowedHost, isForbiddenAddress, isForbiddenHostName, ALLOWED_HOSTS_VARIABLE } from './addressPolicy.js';
 import { AddressForbiddenError, guardedLookup } from './guardedLookup.js';
+import { storableText, unstorableIssues } from '../storable.js';
 
 export type HttpToolRequest = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -26,6 +27,7 @@ export type HttpToolErrorCode =
   | 'TOOL_HEADERS_INVALID'
   | 'TOOL_TIMEOUT'
   | 'TOOL_RESPONSE_TOO_LARGE'
+  | 'TOOL_OUTPUT_UNSTORABLE'
   | 'TOOL_HTTP_ERROR'
   | 'TOOL_UNREACHABLE';
 
@@ -178,12 +180,18 @@ export const callHttpTool = async (request: HttpToolRequest, policy: HttpToolPol
     const { status, text, truncated } = await send().catch((error: unknown) => (error instanceof StaleConnectionError ? send() : Promise.reject(error)));
     if (status >= 200 && status < 300) {
       if (truncated) return fail('TOOL_RESPONSE_TOO_LARGE', `the tool's response is larger than the ${policy.maxResponseBytes}-byte cap`, status);
-      return { ok: true, status, output: outputOf(text), durationMs: elapsed() };
+      const output = outputOf(text);
+      // The answer is recorded in the run's events: what PostgreSQL would refuse, or recursion could not
+      // walk, would stall the run at every attempt, so it is the tool's failure, told to the model.
+      const [issue] = unstorableIssues(output);
+      if (issue) return fail('TOOL_OUTPUT_UNSTORABLE', `the tool's answer cannot be recorded: ${issue.path.join('.') || 'its text'} ${issue.message}`, status);
+      return { ok: true, status, output, durationMs: elapsed() };
     }
     // A redirect is not followed: its Location could lead anywhere, a forbidden address included, past
     // the checks this call made on the URL it was given.
     const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-    const excerpt = truncated || text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}${EXCERPT_CUT}` : text;
+    // The cut may split a surrogate pair, and the answer may hold a NUL: neither could be recorded.
+    const excerpt = storableText(truncated || text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}${EXCERPT_CUT}` : text);
     return fail('TOOL_HTTP_ERROR', `the tool answered ${status}${redirect}: ${excerpt}`, status);
   } catch (error) {
     if (error instanceof AddressForbiddenError) return fail('TOOL_ADDRESS_FORBIDDEN', error.message);

@@ -19,7 +19,7 @@ export type ToolServer = {
  * it is sent. It records every call and, like a well-behaved tool, acts once per idempotency key.
  * `/echo` answers the headers it was sent, as many debugging services do, and `/echo-fail` answers 400
  * with its `authorization` after padding that puts the error excerpt's cut (500 characters) inside the
- * credential's sixth character.
+ * credential's sixth character. `/unstorable` answers a NUL in a string and arrays nested 5,000 deep.
  */
 export const startToolServer = async (options: { hangFirstCall?: boolean } = {}): Promise<ToolServer> => {
   const calls: ToolCall[] = [];
@@ -38,6 +38,11 @@ export const startToolServer = async (options: { hangFirstCall?: boolean } = {})
       if (req.url === '/echo') {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ headers: req.headers }));
+      }
+      if (req.url === '/unstorable') {
+        // What a hostile or broken host can answer that PostgreSQL cannot store, or recursion cannot walk.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(`{"note":"a\\u0000b","deep":${'['.repeat(5000)}${']'.repeat(5000)}}`);
       }
       if (req.url === '/echo-fail') {
         res.writeHead(400, { 'content-type': 'application/json' });

@@ -1,4 +1,4 @@
-/** Deeper input serves no route, and recursive code after this check (zod, `JSON.stringify`) would overflow its stack on it. */
+/** Deeper input (a request, a tool's answer) serves nothing, and recursive code after this check (zod, `JSON.stringify`) would overflow its stack on it. */
 export const MAX_INPUT_DEPTH = 64;
 /** Enough to show a client what to fix; bad input is never walked twice to list the rest. */
 const MAX_ISSUES = 20;
@@ -79,3 +79,6 @@ export const unstorableIssues = (input: unknown): UnstorableIssue[] => {
   }
   return issues.slice(0, MAX_ISSUES);
 };
+
+/** A text to record as it is but for what PostgreSQL cannot store, each such character made U+FFFD: for messages quoting outside bytes. */
+export const storableText = (text: string): string => text.replace(UNSTORABLE_CHARACTER, '\uFFFD');
