@@ -2,6 +2,7 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 export { hostAllowed, workspaceAllowed, SECRET_PREFIX, type SecretBinding } from './secrets.js';
 export { createLogger, type Logger } from './logging.js';
 export { repeatedLog, type RepeatedLog } from './repeatedLog.js';
+export { storableText, unstorableIssues } from './storable.js';
 export {
   createPool,
   createKnex,

@@ -232,6 +232,13 @@ describeOnPlatform(
       expect(chatRequests()[1]!.messages.at(-1)!.content).to.match(/^Observation: Error TOOL_OUTPUT_UNSTORABLE: /);
     });
 
+    it('records a model answer holding a NUL and a lone surrogate with each made U+FFFD: the run completes instead of stalling', async () => {
+      const agentId = await agentWith({ model_config: { react_enabled: true } });
+      model.enqueue({ message: { content: 'Order 3\u0000 has \ud800shipped.' } });
+      const { runId } = await runOf(agentId, 'Where is order 3?');
+      expect(await execute(runId)).to.deep.include({ status: 'completed', output_text: 'Order 3\ufffd has \ufffdshipped.' });
+    });
+
     it("tells the model when its tool input does not fit the tool's input schema, and does not call the tool with it", async () => {
       await lookupTool();
       const agentId = await agentWith({ model_config: { react_enabled: true }, tool_refs: [{ tool_code: 'lookup_order' }] });

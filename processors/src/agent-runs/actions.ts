@@ -1,4 +1,5 @@
 import type { RecordedModelCall } from '@agent-platform/contracts';
+import { unstorableIssues } from '@agent-platform/infra';
 
 /** A call the model asked for; `inputError` when its arguments are unusable (the call then fails without being made). */
 export type ToolAction = { code: string; input: Record<string, unknown>; inputError?: string; toolCallId: string | null };
@@ -10,6 +11,16 @@ export type Action =
   | { kind: 'invalid'; error: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why what the model's JSON says could not be recorded (its escapes may spell a NUL or a lone surrogate,
+ * or nest past what is walked), or undefined: the run records every action, so such an action is refused
+ * to the model instead of being refused by the log at every attempt.
+ */
+const unrecordable = (value: unknown): string | undefined => {
+  const [issue] = unstorableIssues(value);
+  return issue && `${issue.path.join('.') || 'it'} ${issue.message}`;
+};
 
 /** The JSON object of an answer, also when a model wraps it in a Markdown fence or a sentence. */
 const jsonObjectIn = (text: string): unknown => {
@@ -27,6 +38,8 @@ const jsonAction = (content: string): Action => {
     return { kind: 'invalid', error: `the action is not valid JSON (${(error as Error).message})` };
   }
   if (!isObject(value)) return { kind: 'invalid', error: 'the action must be a JSON object' };
+  const flaw = unrecordable(value);
+  if (flaw) return { kind: 'invalid', error: `the action cannot be recorded: ${flaw}` };
   if (value.action === 'finish') {
     return typeof value.answer === 'string' ? { kind: 'finish', answer: value.answer } : { kind: 'invalid', error: 'a finish action needs a string "answer"' };
   }
@@ -52,7 +65,9 @@ export const actionOf = (call: Pick<RecordedModelCall, 'content' | 'tool_calls'>
       const base = { code: codeOf(toolCall.name), toolCallId: toolCall.id, input: {} };
       try {
         const input: unknown = toolCall.arguments.trim() ? JSON.parse(toolCall.arguments) : {};
-        return isObject(input) ? { ...base, input } : { ...base, inputError: 'the arguments must be a JSON object' };
+        if (!isObject(input)) return { ...base, inputError: 'the arguments must be a JSON object' };
+        const flaw = unrecordable(input);
+        return flaw ? { ...base, inputError: `the arguments cannot be recorded: ${flaw}` } : { ...base, input };
       } catch {
         return { ...base, inputError: 'the arguments are not valid JSON' };
       }

@@ -41,4 +41,16 @@ describe('reading a model answer as the next action', () => {
       ],
     });
   });
+  it('refuses an action whose JSON escapes spell what could not be recorded (a NUL, a lone surrogate), saying where', () => {
+    expect(text('{"action":"tool","tool_code":"x","input_json":{"q":"a\\u0000b"}}')).to.deep.equal({
+      kind: 'invalid',
+      error: 'the action cannot be recorded: input_json.q holds a NUL character (U+0000), which cannot be stored',
+    });
+    expect(text('{"action":"finish","answer":"\\ud800"}')).to.deep.include({ kind: 'invalid' });
+    const native = actionOf({ content: null, tool_calls: [{ id: 'a', name: 'x', arguments: '{"q":"\\udc00"}' }] }, same);
+    expect(native).to.deep.equal({
+      kind: 'tools',
+      calls: [{ code: 'x', input: {}, toolCallId: 'a', inputError: 'the arguments cannot be recorded: q holds a lone UTF-16 surrogate, which is not Unicode and cannot be stored' }],
+    });
+  });
 });

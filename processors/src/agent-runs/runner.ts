@@ -7,6 +7,7 @@ import {
 import type { ActiveRun } from '@agent-platform/command-api';
 import {
   ProviderError,
+  storableText,
   uuidFrom,
   type ChatMessage,
   type EventStore,
@@ -89,12 +90,17 @@ export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: stri
       return chat(messages, tools);
     });
     const choice = response.choices[0]!;
+    // The model's text is recorded: a NUL or a lone surrogate in it would be refused by the log at every attempt.
     const call: RecordedModelCall = {
       run_id: runId,
       step,
-      model: response.model,
-      content: choice.message.content,
-      tool_calls: (choice.message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+      model: storableText(response.model),
+      content: choice.message.content === null ? null : storableText(choice.message.content),
+      tool_calls: (choice.message.tool_calls ?? []).map((c) => ({
+        id: storableText(c.id),
+        name: storableText(c.function.name),
+        arguments: storableText(c.function.arguments),
+      })),
       finish_reason: choice.finish_reason,
       usage: { prompt_tokens: response.usage?.prompt_tokens ?? 0, completion_tokens: response.usage?.completion_tokens ?? 0 },
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
