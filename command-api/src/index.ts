@@ -10,14 +10,8 @@ import { modelRoutes } from './models/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { toolRoutes } from './tools/routes.js';
 
-export { evolveAll, type Decider, type Evolvable } from './decider.js';
-export { handleCommand, loadState, commandIdFor, fingerprintOf, type CommandContext, type CommandOptions } from './handler.js';
-export { sessionDecider } from './sessions/decider.js';
-export { deadLetterDecider } from './dead-letters/decider.js';
-export { toolDecider } from './tools/decider.js';
-export { agentDecider, runnableVersion } from './agents/decider.js';
-export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
-export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
+export * from './commands.js';
+export { loadState, commandIdFor, fingerprintOf } from './handler.js';
 export { executeRun } from './agent-runs/execution.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunExecutor } from '@agent-platform/command-api';
+import type { RunExecutor } from '@agent-platform/command-api/commands';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import { agentRunProcessor } from './agent-runs/processor.js';
 import { sessionAnswers } from './agent-runs/sessionAnswers.js';
