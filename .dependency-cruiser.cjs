@@ -3,6 +3,9 @@
 /** A read model is read from outside its projector only through the projectors' typed readers, never its tables or internals. */
 const PROJECTOR_READERS = '^projectors/src/readers\\.ts$';
 
+/** All the processors use of the command side: the one write path, the deciders and the run executor port. */
+const COMMAND_API_COMMANDS = '^command-api/src/commands\\.ts$';
+
 module.exports = {
   forbidden: [
     {
@@ -37,11 +40,20 @@ module.exports = {
       to: { path: '^projectors/', pathNot: PROJECTOR_READERS },
     },
     {
-      name: 'processors-only-use-the-command-handler',
-      comment: 'And the projectors\' readers, to find work in a read model.',
+      name: 'processors-never-import-queries-or-scripts',
+      comment: 'They read a read model, to find work in it, through the projectors\' readers only.',
       severity: 'error',
       from: { path: '^processors/src/' },
       to: { path: '^(query-api|projectors|scripts)/', pathNot: PROJECTOR_READERS },
+    },
+    {
+      name: 'processors-only-use-the-command-entry-point',
+      comment:
+        'sendCommand, the deciders and the run executor port, through @agent-platform/command-api/commands. ' +
+        'A spec may also drive the command API\'s side, to test the processors against it.',
+      severity: 'error',
+      from: { path: '^processors/src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^command-api/', pathNot: COMMAND_API_COMMANDS },
     },
     {
       name: 'deciders-are-pure',
@@ -55,7 +67,7 @@ module.exports = {
       comment: 'Packages import each other only through their curated index.',
       severity: 'error',
       from: { path: '^([^/]+)/src/' },
-      to: { path: '^node_modules/@agent-platform/[^/]+/(src|dist)/(?!index\\.ts$|index\\.js$|readers\\.(ts|js)$|testing/index\\.(ts|js)$)' },
+      to: { path: '^node_modules/@agent-platform/[^/]+/(src|dist)/(?!index\\.ts$|index\\.js$|readers\\.(ts|js)$|commands\\.(ts|js)$|testing/index\\.(ts|js)$)' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { ConflictError, ExpectedVersionConflict, IdempotencyKeyReused, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
 import type { EventStore } from '@agent-platform/infra';
 import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
-import { handleCommand } from './handler.js';
+import { sendCommand } from './handler.js';
 import { sessionDecider } from './sessions/decider.js';
 
 describeOnEachPostgres('command handler', ({ db }) => {
@@ -17,7 +17,7 @@ describeOnEachPostgres('command handler', ({ db }) => {
 
   const open = async (workspace_id = 'public') => {
     const session_id = randomUUID();
-    await handleCommand(
+    await sendCommand(
       store,
       sessionDecider,
       streamId(SESSIONS_CATEGORY, session_id),
@@ -36,7 +36,7 @@ describeOnEachPostgres('command handler', ({ db }) => {
     const id = await open();
     await Promise.all(
       Array.from({ length: 20 }, () =>
-        handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), { workspaceId: 'public' }, { retryOnConflict: 50 }),
+        sendCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), { workspaceId: 'public' }, { retryOnConflict: 50 }),
       ),
     );
     const seq = (await store.readStream(streamId(SESSIONS_CATEGORY, id))).slice(1).map((e) => (e.data as { seq_no: number }).seq_no);
@@ -46,7 +46,7 @@ describeOnEachPostgres('command handler', ({ db }) => {
   it('reports the conflict when the command does not allow a retry', async () => {
     const id = await open();
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, () => handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), { workspaceId: 'public' })),
+      Array.from({ length: 10 }, () => sendCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), { workspaceId: 'public' })),
     );
     const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
     expect(refused.length).to.be.greaterThan(0);
@@ -57,15 +57,15 @@ describeOnEachPostgres('command handler', ({ db }) => {
     const id = await open();
     const stream = streamId(SESSIONS_CATEGORY, id);
     const context = { workspaceId: 'public', idempotencyKey: 'k-1', fingerprint: 'same' };
-    const first = await handleCommand(store, sessionDecider, stream, message(id), context);
-    await handleCommand(store, sessionDecider, stream, { type: 'CloseSession', data: { session_id: id, workspace_id: 'public' } }, { workspaceId: 'public' });
+    const first = await sendCommand(store, sessionDecider, stream, message(id), context);
+    await sendCommand(store, sessionDecider, stream, { type: 'CloseSession', data: { session_id: id, workspace_id: 'public' } }, { workspaceId: 'public' });
     // The session is closed now: deciding again would refuse, but the key's first result stands.
-    const again = await handleCommand(store, sessionDecider, stream, message(id), context);
+    const again = await sendCommand(store, sessionDecider, stream, message(id), context);
     expect(again.duplicate).to.equal(true);
     expect(again.lastPosition).to.equal(first.lastPosition);
-    const reused = await handleCommand(store, sessionDecider, stream, message(id), { ...context, fingerprint: 'other' }).catch((e) => e);
+    const reused = await sendCommand(store, sessionDecider, stream, message(id), { ...context, fingerprint: 'other' }).catch((e) => e);
     expect(reused).to.be.instanceOf(IdempotencyKeyReused);
-    const fresh = await handleCommand(store, sessionDecider, stream, message(id), { workspaceId: 'public', idempotencyKey: 'k-2' }).catch((e) => e);
+    const fresh = await sendCommand(store, sessionDecider, stream, message(id), { workspaceId: 'public', idempotencyKey: 'k-2' }).catch((e) => e);
     expect(fresh).to.be.instanceOf(ConflictError);
   });
 
@@ -74,19 +74,19 @@ describeOnEachPostgres('command handler', ({ db }) => {
     const stream = streamId(SESSIONS_CATEGORY, id);
     const context = { workspaceId: 'public', idempotencyKey: 'k-late' };
     const sameMessage = message(id);
-    const first = await handleCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false });
-    const again = await handleCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false });
+    const first = await sendCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false });
+    const again = await sendCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false });
     expect(again).to.deep.include({ duplicate: true, lastPosition: first.lastPosition });
     expect(await store.readStream(stream)).to.have.length(2);
     // Deciding comes first now: on a closed session the refusal wins over the recorded answer.
-    await handleCommand(store, sessionDecider, stream, { type: 'CloseSession', data: { session_id: id, workspace_id: 'public' } }, { workspaceId: 'public' });
-    const refused = await handleCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false }).catch((e) => e);
+    await sendCommand(store, sessionDecider, stream, { type: 'CloseSession', data: { session_id: id, workspace_id: 'public' } }, { workspaceId: 'public' });
+    const refused = await sendCommand(store, sessionDecider, stream, sameMessage, context, { findPriorFirst: false }).catch((e) => e);
     expect(refused).to.be.instanceOf(ConflictError);
   });
 
   it('appends a new stream without reading it, and refuses `newStream` on a stream that exists', async () => {
     const id = await open();
-    const again = await handleCommand(
+    const again = await sendCommand(
       store,
       sessionDecider,
       streamId(SESSIONS_CATEGORY, id),
@@ -100,15 +100,15 @@ describeOnEachPostgres('command handler', ({ db }) => {
   it('scopes idempotency keys to the workspace', async () => {
     const a = await open('ws-a');
     const b = await open('ws-b');
-    const ra = await handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, a), message(a, 'ws-a'), { workspaceId: 'ws-a', idempotencyKey: 'same' });
-    const rb = await handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, b), message(b, 'ws-b'), { workspaceId: 'ws-b', idempotencyKey: 'same' });
+    const ra = await sendCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, a), message(a, 'ws-a'), { workspaceId: 'ws-a', idempotencyKey: 'same' });
+    const rb = await sendCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, b), message(b, 'ws-b'), { workspaceId: 'ws-b', idempotencyKey: 'same' });
     expect(ra.duplicate || rb.duplicate).to.equal(false);
     expect(ra.lastPosition).to.not.equal(rb.lastPosition);
   });
 
   it('writes every context field into each event’s metadata', async () => {
     const id = await open();
-    await handleCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), {
+    await sendCommand(store, sessionDecider, streamId(SESSIONS_CATEGORY, id), message(id), {
       workspaceId: 'public',
       requestId: 'req-1',
       correlationId: 'corr-1',

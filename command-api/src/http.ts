@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CommandAccepted, DomainEvent } from '@agent-platform/contracts';
 import type { AppendResult, EventStore, Reply, RequestContext } from '@agent-platform/infra';
 import type { Decider } from './decider.js';
-import { fingerprintOf, handleCommand, type CommandContext, type CommandOptions } from './handler.js';
+import { fingerprintOf, sendCommand, type CommandContext, type CommandOptions } from './handler.js';
 
 export type CommandDeps = {
   store: EventStore;
@@ -12,7 +12,7 @@ export type CommandDeps = {
     streamId: string,
     command: C,
     context: CommandContext,
-    options?: CommandOptions,
+    options?: CommandOptions<S>,
   ) => Promise<AppendResult>;
   /** The command context of a request: its ids, and its Idempotency-Key with a fingerprint of what it asks. */
   contextOf: (ctx: RequestContext, req: Request, input: unknown) => CommandContext;
@@ -25,7 +25,7 @@ export const IdempotencyHeaders = z.object({
 
 export const commandDeps = (store: EventStore): CommandDeps => ({
   store,
-  handle: (decider, streamId, command, context, options) => handleCommand(store, decider, streamId, command, context, options),
+  handle: (decider, streamId, command, context, options) => sendCommand(store, decider, streamId, command, context, options),
   contextOf: (ctx, req, input) => {
     const key = req.header('idempotency-key');
     return {

@@ -5,14 +5,8 @@ import type { CommandModuleDeps } from './module.js';
 import { modelRoutes } from './models/routes.js';
 import { commandModules } from './modules.js';
 
-export { evolveAll, type Decider, type Evolvable } from './decider.js';
-export { handleCommand, loadState, commandIdFor, fingerprintOf, type CommandContext, type CommandOptions } from './handler.js';
-export { sessionDecider } from './sessions/decider.js';
-export { deadLetterDecider } from './dead-letters/decider.js';
-export { toolDecider } from './tools/decider.js';
-export { agentDecider, runnableVersion } from './agents/decider.js';
-export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
-export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
+export * from './commands.js';
+export { loadState, commandIdFor, fingerprintOf } from './handler.js';
 export { executeRun } from './agent-runs/execution.js';
 export { commandModules } from './modules.js';
 export type { CommandModule, CommandModuleDeps } from './module.js';

@@ -1,4 +1,4 @@
-import type { RunExecutor } from '@agent-platform/command-api';
+import type { RunExecutor } from '@agent-platform/command-api/commands';
 import type { DomainName } from '@agent-platform/contracts';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';

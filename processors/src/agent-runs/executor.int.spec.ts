@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
-import { agentDecider, agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
-import { executeRun, isTakenElsewhere } from '@agent-platform/command-api';
+import { agentDecider, agentRunDecider, isTakenElsewhere, sendCommand, sessionDecider } from '@agent-platform/command-api/commands';
+// The command API's side of `POST /agents/runs/:id/execute`, driven against the processors' executor.
+import { executeRun } from '@agent-platform/command-api';
 import { createLocalModelProvider, type EventStore, type ModelProvider } from '@agent-platform/infra';
 import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { createRunExecutor } from './executor.js';
@@ -37,8 +38,8 @@ const queueRun = async (store: EventStore): Promise<{ runId: string; queued: Rec
   const versionId = randomUUID();
   const sessionId = randomUUID();
   const agentStream = streamId(AGENTS_CATEGORY, agentId);
-  await handleCommand(store, agentDecider, agentStream, { type: 'CreateAgent', data: { agent_id: agentId, code: `a-${agentId}`, name: 'A', agent_type: 'assistant', workspace_id: WORKSPACE } }, ctx);
-  await handleCommand(
+  await sendCommand(store, agentDecider, agentStream, { type: 'CreateAgent', data: { agent_id: agentId, code: `a-${agentId}`, name: 'A', agent_type: 'assistant', workspace_id: WORKSPACE } }, ctx);
+  await sendCommand(
     store,
     agentDecider,
     agentStream,
@@ -60,7 +61,7 @@ const queueRun = async (store: EventStore): Promise<{ runId: string; queued: Rec
     },
     ctx,
   );
-  await handleCommand(
+  await sendCommand(
     store,
     sessionDecider,
     streamId(SESSIONS_CATEGORY, sessionId),
@@ -69,7 +70,7 @@ const queueRun = async (store: EventStore): Promise<{ runId: string; queued: Rec
     { newStream: true },
   );
   const runId = randomUUID();
-  const result = await handleCommand(
+  const result = await sendCommand(
     store,
     agentRunDecider,
     streamId(AGENT_RUNS_CATEGORY, runId),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, type AgentRunCommand, type AgentRunOutcome } from '@agent-platform/contracts';
-import { isTerminal, outcomeOf, type ExecuteOptions, type RunExecutor } from '@agent-platform/command-api';
+import { isTerminal, outcomeOf, type ExecuteOptions, type RunExecutor } from '@agent-platform/command-api/commands';
 import { uuidFrom, type Logger } from '@agent-platform/infra';
 import { createDefinitions } from './definitions.js';
 import { openJournal, type Journal } from './journal.js';

@@ -1,22 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { AGENT_RUNS_CATEGORY, streamId, type AgentRunCommand, type RecordedEvent } from '@agent-platform/contracts';
 import {
-  AGENT_RUNS_CATEGORY,
-  ExpectedVersionConflict,
-  schemaVersionOf,
-  streamId,
-  type AgentRunCommand,
-  type AgentRunEvent,
-  type EventMetadata,
-  type RecordedEvent,
-} from '@agent-platform/contracts';
-import { agentRunDecider, evolveAll, type AgentRunState } from '@agent-platform/command-api';
+  agentRunDecider,
+  decideInTurn,
+  evolveAll,
+  metadataOf,
+  sendCommand,
+  type AgentRunState,
+  type CommandContext,
+  type StreamCursor,
+} from '@agent-platform/command-api/commands';
 import type { EventStore } from '@agent-platform/infra';
 
 /**
  * A run's stream, held in memory by the worker that runs it: each step is decided against the state it
  * holds and appended at the version it knows, so a step costs one append and no read. When another writer
- * moved the stream (a cancel, a new lease), it catches up and decides again, and the decider refuses what
- * is no longer allowed.
+ * moved the stream (a cancel, a new lease), `sendCommand` catches up and decides again, and the decider
+ * refuses what is no longer allowed.
  *
  * `defer` decides a step now and appends it with the next `record`, in the same append: a model answer
  * goes with the start of the tool call it asks for, or with the run's end. A deferred step lost in a
@@ -37,70 +36,46 @@ export type Journal = {
   record: (command: AgentRunCommand) => Promise<void>;
 };
 
+/** How many times a step is decided again after another writer moved the run. */
+const RETRIES_ON_CONFLICT = 3;
+
 export const openJournal = async (store: EventStore, runId: string, known?: RecordedEvent[]): Promise<Journal> => {
   const stream = streamId(AGENT_RUNS_CATEGORY, runId);
   const past = known ?? (await store.readStream(stream));
-  let recorded = evolveAll(agentRunDecider, agentRunDecider.initialState(), past);
-  let version = past.at(-1)?.stream_version ?? 0;
-  let position = past.at(-1)?.global_position ?? 0;
+  let recorded: StreamCursor<AgentRunState> = {
+    state: evolveAll(agentRunDecider, agentRunDecider.initialState(), past),
+    version: past.at(-1)?.stream_version ?? 0,
+    position: past.at(-1)?.global_position ?? 0,
+  };
   /** Steps decided and not appended yet, in order: the deferred ones and those a `record` is appending. */
   let pending: AgentRunCommand[] = [];
-  let current = recorded;
+  let current = recorded.state;
 
-  const catchUp = async () => {
-    const newer: RecordedEvent[] = await store.readStream(stream, { fromVersion: version + 1 });
-    recorded = evolveAll(agentRunDecider, recorded, newer);
-    version = newer.at(-1)?.stream_version ?? version;
-    position = newer.at(-1)?.global_position ?? position;
-  };
-
-  const metadataOf = (state: AgentRunState): EventMetadata => ({
-    workspace_id: state.status === 'none' ? '' : state.workspaceId,
-    command_id: randomUUID(),
-    ...(state.status !== 'none' && state.correlationId ? { correlation_id: state.correlationId } : {}),
-    causation_id: runId,
+  /** The run's steps are caused by the run, in its workspace and under its correlation id. */
+  const contextOf = (state: AgentRunState): CommandContext => ({
+    workspaceId: state.status === 'none' ? '' : state.workspaceId,
+    ...(state.status !== 'none' && state.correlationId ? { correlationId: state.correlationId } : {}),
+    causationId: runId,
   });
 
-  /** Decides the commands in order, each against the state the ones before it leave. */
-  const decideAll = (commands: AgentRunCommand[]) => {
-    const metadata = metadataOf(recorded);
-    let state = recorded;
-    const events: AgentRunEvent[] = [];
-    for (const command of commands) {
-      const decided = agentRunDecider.decide(command, state);
-      state = evolveAll(agentRunDecider, state, decided.map((e) => ({ ...e, metadata })));
-      events.push(...decided);
-    }
-    return { events, state, metadata };
-  };
+  /** The state once the pending steps are applied to what is recorded. */
+  const ahead = (commands: AgentRunCommand[]) => decideInTurn(agentRunDecider, recorded.state, commands, metadataOf(contextOf(recorded.state))).state;
 
-  /** Appends the first `count` pending steps, deciding them again after a catch-up when the stream moved. */
+  /** Appends the first `count` pending steps in one append, at the version the journal knows. */
   const append = async (count: number): Promise<void> => {
-    for (let attempt = 0; ; attempt++) {
-      const commands = pending.slice(0, count);
-      const { events, metadata } = decideAll(commands);
-      try {
-        const result = await store.append(
-          stream,
-          events.map((e) => ({ type: e.type, data: e.data, schema_version: schemaVersionOf(e.type), metadata })),
-          { expectedVersion: version },
-        );
-        recorded = evolveAll(agentRunDecider, recorded, result.events);
-        version = result.nextExpectedVersion;
-        position = result.lastPosition;
-        pending = pending.slice(count);
-        current = decideAll(pending).state;
-        return;
-      } catch (error) {
-        if (!(error instanceof ExpectedVersionConflict) || attempt >= 3) throw error;
-        await catchUp();
-      }
-    }
+    const sent = await sendCommand(store, agentRunDecider, stream, pending.slice(0, count), contextOf(recorded.state), {
+      known: recorded,
+      retryOnConflict: RETRIES_ON_CONFLICT,
+    });
+    // Never absent here: the journal sends no idempotency key and reads its stream's state.
+    recorded = sent.cursor ?? recorded;
+    pending = pending.slice(count);
+    current = ahead(pending);
   };
 
   const decideNext = (command: AgentRunCommand) => {
     // Decided now, so a refused step fails where it is asked for, not when it is appended.
-    current = decideAll([...pending, command]).state;
+    current = ahead([...pending, command]);
     pending.push(command);
   };
 
@@ -119,7 +94,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
   return {
     runId,
     state: () => current,
-    position: () => position,
+    position: () => recorded.position,
     defer: decideNext,
     record,
   };

@@ -152,4 +152,20 @@ describe('agent run journal', () => {
     ]);
     expect(appends).to.have.length(1);
   });
+
+  it('records steps without reading the run, and after a takeover reads only the events past its own and refuses the step as the lease lost', async () => {
+    const { store, appends } = memoryStore(leasedAndPrepared);
+    const reads: ({ fromVersion?: number } | undefined)[] = [];
+    const counting = { ...store, readStream: (id: string, o?: { fromVersion?: number }) => (reads.push(o), store.readStream(id, o)) } as EventStore;
+    const journal = await openJournal(counting, R, await store.readStream(`agentrun-${R}`));
+    journal.defer(modelCall(1));
+    await journal.record(start(1, I1));
+    expect(reads).to.deep.equal([]);
+    const takeover = { type: 'AgentRunLeased', data: { run_id: R, worker_key: 'other', lease_id: I2, lease_expires_at: '2999-01-01T00:00:00.000Z', attempt: 2 } };
+    await store.append(`agentrun-${R}`, [takeover as NewEvent], { expectedVersion: 5 });
+    const refused = await journal.record(complete(I1)).catch((e: unknown) => e);
+    expect(refused).to.have.property('code', 'AGENT_RUN_LEASE_LOST');
+    expect(reads).to.deep.equal([{ fromVersion: 6 }]);
+    expect(appends).to.have.length(2);
+  });
 });

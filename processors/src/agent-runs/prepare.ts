@@ -1,5 +1,5 @@
 import type { AgentVersionDefinition, PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
-import type { RunToPlan } from '@agent-platform/command-api';
+import type { RunToPlan } from '@agent-platform/command-api/commands';
 import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
 import { skillSelection, toolSelection } from './selection.js';
 

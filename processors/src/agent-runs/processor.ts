@@ -1,5 +1,5 @@
 import { AgentRunQueued } from '@agent-platform/contracts';
-import { isTakenElsewhere, type RunExecutor } from '@agent-platform/command-api';
+import { isTakenElsewhere, type RunExecutor } from '@agent-platform/command-api/commands';
 import type { Processor } from '../runtime/processor.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   type RunError,
   type SelectedToolRef,
 } from '@agent-platform/contracts';
-import type { ActiveRun } from '@agent-platform/command-api';
+import type { ActiveRun } from '@agent-platform/command-api/commands';
 import {
   ProviderError,
   storableText,

@@ -1,5 +1,5 @@
 import { AGENT_RUNS_CATEGORY, AgentRunCompleted, AgentRunQueued, ConflictError, SESSIONS_CATEGORY, streamId, type AgentRunEvent } from '@agent-platform/contracts';
-import { handleCommand, sessionDecider } from '@agent-platform/command-api';
+import { sendCommand, sessionDecider } from '@agent-platform/command-api/commands';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
 
@@ -31,7 +31,7 @@ export const sessionAnswers = (store: EventStore): Processor => ({
     if (!run || run.dry_run) return;
     const { session_id, agent_id, agent_version_id } = run;
     try {
-      await handleCommand(
+      await sendCommand(
         store,
         sessionDecider,
         streamId(SESSIONS_CATEGORY, session_id),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { AGENT_RUNS_CATEGORY, AgentRunCompleted, SESSIONS_CATEGORY, streamId, toEnvelope, type RecordedEvent } from '@agent-platform/contracts';
-import { agentRunDecider, handleCommand, sessionDecider } from '@agent-platform/command-api';
+import { agentRunDecider, sendCommand, sessionDecider } from '@agent-platform/command-api/commands';
 import type { EventStore } from '@agent-platform/infra';
 import { createInMemoryEventStore } from '@agent-platform/infra/testing';
 import { contextFor } from '../runtime/run.js';
@@ -20,7 +20,7 @@ describe('agent-run answers', () => {
   const queuedRun = async (dryRun = false) => {
     const ctx = { workspaceId: WORKSPACE };
     const request = { run_id: randomUUID(), agent_id: randomUUID(), agent_version_id: randomUUID(), session_id: randomUUID() };
-    await handleCommand(
+    await sendCommand(
       store,
       sessionDecider,
       streamId(SESSIONS_CATEGORY, request.session_id),
@@ -28,7 +28,7 @@ describe('agent-run answers', () => {
       ctx,
       { newStream: true },
     );
-    await handleCommand(
+    await sendCommand(
       store,
       agentRunDecider,
       streamId(AGENT_RUNS_CATEGORY, request.run_id),

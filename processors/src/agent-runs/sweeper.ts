@@ -1,5 +1,5 @@
 import { ConflictError } from '@agent-platform/contracts';
-import type { RunExecutor } from '@agent-platform/command-api';
+import type { RunExecutor } from '@agent-platform/command-api/commands';
 import { repeatedLog, type Knex, type Logger } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 

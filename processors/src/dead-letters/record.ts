@@ -1,5 +1,5 @@
 import { DEAD_LETTERS_CATEGORY, streamId, type EventEnvelope } from '@agent-platform/contracts';
-import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
+import { deadLetterDecider, sendCommand } from '@agent-platform/command-api/commands';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 
 /**
@@ -13,7 +13,7 @@ const errorOf = (error: unknown) =>
 
 export const recordDeadLetter = async (store: EventStore, group: string, event: EventEnvelope, attempts: number, error: unknown) => {
   const id = deadLetterIdOf(group, event.id);
-  await handleCommand(
+  await sendCommand(
     store,
     deadLetterDecider,
     streamId(DEAD_LETTERS_CATEGORY, id),

@@ -1,5 +1,5 @@
 import { categoryOf, DEAD_LETTERS_CATEGORY, DeadLettered, DeadLetterRetryRequested, streamId, toEnvelope } from '@agent-platform/contracts';
-import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
+import { deadLetterDecider, sendCommand } from '@agent-platform/command-api/commands';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
 import { runOnce } from '../runtime/run.js';
@@ -34,7 +34,7 @@ export const deadLetterRetrier = (deps: { store: EventStore; knex: Knex; process
       await recordDeadLetter(deps.store, dead.consumer_group, event, dead.attempts + 1, error);
       return;
     }
-    await handleCommand(
+    await sendCommand(
       deps.store,
       deadLetterDecider,
       stream,

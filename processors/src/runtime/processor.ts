@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@agent-platform/contracts';
-import type { CommandContext } from '@agent-platform/command-api';
+import type { CommandContext } from '@agent-platform/command-api/commands';
 import type { Knex } from '@agent-platform/infra';
 
 export type ProcessorContext = {

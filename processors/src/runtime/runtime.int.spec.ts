@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { DEAD_LETTERS_CATEGORY, SessionClosed, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
-import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
+import { deadLetterDecider, sendCommand } from '@agent-platform/command-api/commands';
 import {
   createInProcessBroker,
   createKnex,
@@ -178,7 +178,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     expect(dead!.metadata.workspace_id).to.equal('ws-1');
 
     healthy = true;
-    await handleCommand(
+    await sendCommand(
       store,
       deadLetterDecider,
       deadLetter,

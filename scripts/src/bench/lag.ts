@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { handleCommand, sessionDecider } from '@agent-platform/command-api';
+import { sendCommand, sessionDecider } from '@agent-platform/command-api';
 import { SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
 import {
   createKnex,
@@ -40,7 +40,7 @@ type Command = { sessionId: string; scheduledAt: number; acceptedAt?: number };
 const streamOf = (sessionId: string): string => streamId(SESSIONS_CATEGORY, sessionId);
 
 const openSession = (store: EventStore, sessionId: string) =>
-  handleCommand(
+  sendCommand(
     store,
     sessionDecider,
     streamOf(sessionId),
@@ -83,7 +83,7 @@ const offer = async (store: EventStore, rate: number, timing: Timing): Promise<{
 const perSecond = (count: number, from: number, until: number): number => (count * 1000) / (until - from);
 
 /**
- * End-to-end lag at each offered rate: OpenSession through `handleCommand` (no HTTP), the relay on
+ * End-to-end lag at each offered rate: OpenSession through `sendCommand` (no HTTP), the relay on
  * NATS, and a processor runtime whose one processor notes when its handler sees each SessionOpened.
  * All of it runs in this process, as the all-in-one server runs it, on a stream of this run.
  */

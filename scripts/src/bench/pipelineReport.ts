@@ -53,7 +53,7 @@ const LAG_COLUMNS: Column[] = [
 const lagSection = (outcome: Outcome<LagCell[]>, timing: Timing): string[] => {
   const title =
     'End-to-end lag, command accepted → processor handler invoked: open-loop OpenSession through ' +
-    `handleCommand,\nthe relay on NATS (lingering ${RELAY_LINGER_MS} ms after a page, as the platform's does) and a processor runtime, in one process; ` +
+    `sendCommand,\nthe relay on NATS (lingering ${RELAY_LINGER_MS} ms after a page, as the platform's does) and a processor runtime, in one process; ` +
     `${timing.warmupMs / 1000} s warm-up, ` +
     `then ${timing.durationMs / 1000} s measured per rate`;
   if (!('result' in outcome)) return [title, '', `not measured: ${outcome.notMeasured}`];
@@ -74,7 +74,7 @@ const lagSection = (outcome: Outcome<LagCell[]>, timing: Timing): string[] => {
       ]),
     ),
     '',
-    'accept = from the moment the command was due until handleCommand resolved; relayed = from then until',
+    'accept = from the moment the command was due until sendCommand resolved; relayed = from then until',
     'JetStream acked the page holding its event; lag = from acceptance until the processor handler saw it.',
   ];
 };

@@ -1,5 +1,5 @@
 import type { DomainEvent, EventEnvelope } from '@agent-platform/contracts';
-import { handleCommand, type Decider } from '@agent-platform/command-api';
+import { sendCommand, type Decider } from '@agent-platform/command-api';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from '@agent-platform/processors';
 
@@ -82,7 +82,7 @@ export const faultProcessor = (deps: { store: EventStore; knex: Knex }, options:
       if (options.mode === 'row') {
         await context.trx!('fault_effects').insert({ consumer_group: options.group, event_id: event.id, pid: process.pid });
       } else {
-        await handleCommand(
+        await sendCommand(
           deps.store,
           faultEffectDecider,
           faultEffectStream(event.id),

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { deadLetterDecider, handleCommand } from '@agent-platform/command-api';
+import { deadLetterDecider, sendCommand } from '@agent-platform/command-api';
 import { DEAD_LETTERS_CATEGORY, streamId } from '@agent-platform/contracts';
 import { openTestEventStore } from '@agent-platform/infra/testing';
 import { deadLetterIdOf } from '@agent-platform/processors';
@@ -99,7 +99,7 @@ const recordDeadLetter = async (server: TestServer, databaseUrl: string, workspa
   const id = deadLetterIdOf('walk', event.event_id);
   const { store, close } = await openTestEventStore(databaseUrl, 2);
   try {
-    const result = await handleCommand(
+    const result = await sendCommand(
       store,
       deadLetterDecider,
       streamId(DEAD_LETTERS_CATEGORY, id),

@@ -1,0 +1,20 @@
+/**
+ * What the processors may use of the command side, and nothing more: the one write path, the deciders
+ * with their state types, and the run executor port they implement. The dependency rules hold them to it.
+ */
+export { evolveAll, type Decider, type Evolvable } from './decider.js';
+export {
+  sendCommand,
+  decideInTurn,
+  metadataOf,
+  type CommandContext,
+  type CommandOptions,
+  type Sent,
+  type StreamCursor,
+} from './handler.js';
+export { sessionDecider } from './sessions/decider.js';
+export { deadLetterDecider } from './dead-letters/decider.js';
+export { toolDecider } from './tools/decider.js';
+export { agentDecider, runnableVersion } from './agents/decider.js';
+export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
+export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
