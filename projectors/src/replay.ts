@@ -3,7 +3,7 @@ import {
   LOG_START,
   StartupError,
   tryLeadership, type EventStore, type Knex, type Pool } from '@agent-platform/infra';
-import { applyOrPark, DEFAULT_RETRY_POLICY } from './parking/applyOrPark.js';
+import { applyOrPark, DEFAULT_RETRY_POLICY, type RetryPolicy } from './parking/applyOrPark.js';
 import { forgetParked } from './parking/park.js';
 import type { Projector } from './projector.js';
 import { leadershipName } from './runtime.js';
@@ -21,7 +21,7 @@ export type ReplayProgress = { projection: string; position: number; head: numbe
  * a fixed projection now handles, and parks those it still cannot apply (`parked` counts them).
  */
 export const replayProjection = async (
-  deps: { store: EventStore; knex: Knex; pool: Pool },
+  deps: { store: EventStore; knex: Knex; pool: Pool; /** As the runtime is configured: `npm run replay` passes the environment's. */ retry?: Partial<RetryPolicy> },
   projector: Projector,
   onProgress: (progress: ReplayProgress) => void = () => undefined,
 ): Promise<{ events: number; parked: number; seconds: number }> => {
@@ -32,6 +32,7 @@ export const replayProjection = async (
   const started = process.hrtime.bigint();
   let events = 0;
   let parked = 0;
+  const policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   try {
     await deps.knex.transaction(async (trx) => {
       await trx.raw(`TRUNCATE ${projector.tables.map((t) => `"${t}"`).join(', ')}`);
@@ -47,7 +48,7 @@ export const replayProjection = async (
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
-      events += await applyOrPark(deps, projector, page.events, page.checkpoint, { policy: DEFAULT_RETRY_POLICY, onParked: () => parked++ });
+      events += await applyOrPark(deps, projector, page.events, page.checkpoint, { policy, onParked: () => parked++ });
       checkpoint = page.checkpoint;
       onProgress({ projection: projector.name, position: checkpoint.globalPosition, head, events });
     }

@@ -31,6 +31,12 @@ export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'proces
 export type Role = (typeof ROLES)[number];
 
 export const MIGRATIONS = [eventStoreMigrations, readModelMigrations];
+
+/** How often a projection retries a failing event before it parks it: the running platform's and a replay's. */
+export const projectionRetryOf = (config: Config) => ({
+  maxAttempts: config.AGENT_PLATFORM_PROJECTION_MAX_ATTEMPTS,
+  baseDelayMs: config.AGENT_PLATFORM_PROJECTION_RETRY_MS,
+});
 const VERSION = '0.1.0';
 
 /** Where a client on this machine reaches the server; a wildcard address is reached as localhost. */
@@ -73,7 +79,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           projectors,
           log,
           lingerMs: config.AGENT_PLATFORM_PROJECTION_LINGER_MS,
-          retry: { maxAttempts: config.AGENT_PLATFORM_PROJECTION_MAX_ATTEMPTS, baseDelayMs: config.AGENT_PLATFORM_PROJECTION_RETRY_MS },
+          retry: projectionRetryOf(config),
         })
       : undefined;
     if (projectorRuntime) closers.push(() => projectorRuntime.stop());

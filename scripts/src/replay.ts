@@ -12,7 +12,7 @@ import { projectors, replayProjection } from '@agent-platform/projectors';
 import { exitOnError } from './cli.js';
 import { openDatabase } from './database.js';
 import { openEventStore } from './eventStore.js';
-import { MIGRATIONS } from './platform.js';
+import { MIGRATIONS, projectionRetryOf } from './platform.js';
 
 /** `npm run replay -- --projection sessions` empties that read model and rebuilds it from the log; without `--projection`, all. */
 const main = async () => {
@@ -37,7 +37,7 @@ const main = async () => {
         cliProgress.Presets.shades_classic,
       );
       bar.start(Math.max(await store.headPosition(), 1), 0, { events: 0 });
-      const result = await replayProjection({ store, knex, pool }, projector, (p) => bar.update(p.position, { events: p.events }));
+      const result = await replayProjection({ store, knex, pool, retry: projectionRetryOf(config) }, projector, (p) => bar.update(p.position, { events: p.events }));
       bar.update(bar.getTotal());
       bar.stop();
       const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;

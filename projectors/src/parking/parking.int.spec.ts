@@ -185,4 +185,11 @@ describeOnEachPostgres('a poison event in a projection', ({ db }) => {
     expect(rows.map((r) => r.error_message)).to.not.include('before the replay');
     expect(rows.map((r) => Number(r.global_position))).to.include(poison.position);
   });
+
+  it('replays with the retry policy it is given, as the runtime is configured (npm run replay passed none)', async () => {
+    const poison = await appendBrokenSession();
+    await replayProjection({ ...f, retry: { ...fast, maxAttempts: 2 } }, sessionsProjector);
+    // Two of the page, and one of the event alone where the page holds the earlier specs' events too; the default would be 5 or 6.
+    expect(Number((await parked(poison.position)).attempts)).to.be.oneOf([2, 3]);
+  });
 });
