@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A character of an HTTP token (RFC 9110 §5.6.2): what header names, media types and their parameters are made of. */
+export const HTTP_TOKEN_CHARACTER = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
+
 /** What every accepted command answers: the id it created or changed and the global position of its last event. */
 export const CommandAccepted = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { HTTP_TOKEN_CHARACTER } from './http.js';
 
 /*
  * What a new tool version's invoke config must satisfy before it is stored. A version is kept in events
@@ -10,7 +11,7 @@ import type { z } from 'zod';
 export const SECRET_REFERENCE = /\$\{secret:([A-Z0-9_]{1,100})\}/g;
 
 /** RFC 9110 (was RFC 7230) `token`: what a field name may be. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const HEADER_NAME = new RegExp(`^${HTTP_TOKEN_CHARACTER}{1,256}$`);
 /** RFC 9110 field-value characters, as Node checks them: no CR, LF, NUL or other control character but HTAB. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Whether Node would send `value` in a header: a tool's literal value, or the secret a reference stands for. */

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import { UnsupportedMediaType, ValidationError } from '@agent-platform/contracts';
+import { HTTP_TOKEN_CHARACTER, UnsupportedMediaType, ValidationError } from '@agent-platform/contracts';
 
 // RFC 9110 §5.6: a token, and a quoted string with its escapes.
-const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const TOKEN = `${HTTP_TOKEN_CHARACTER}+`;
 const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
 /**
  * `type/subtype` and `; name=value` parameters, nothing else. RFC 9110 tolerates empty parameters
