@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { SessionClosed, type EventEnvelope, type NewEvent } from '@agent-platform/contracts';
+import { type EventEnvelope, type NewEvent } from '@agent-platform/contracts';
 import { createInProcessBroker } from '../broker/memory/inProcessBroker.js';
 import type { Broker, Consumer, OutgoingMessage } from '../broker/port.js';
 import { getCheckpoint } from '../checkpoints/postgres.js';
@@ -10,8 +10,8 @@ import { createKnex, createPool, type Knex, type Pool } from '../db/postgres.js'
 import { createPostgresEventStore } from '../event-store/postgres/eventStore.js';
 import { eventStoreMigrations } from '../event-store/postgres/schema.js';
 import type { EventStore } from '../event-store/port.js';
-import { createUpcaster } from '../event-store/upcasting.js';
 import { capturingLogger } from '../testing/logs.js';
+import { strictSessionClosedUpcaster, UNLIFTABLE_SESSION_CLOSED } from '../testing/upcasters.js';
 import { describeOnEachPostgres } from '../testing/mocha.js';
 import { relayName, startRelay } from './relay.js';
 
@@ -136,19 +136,7 @@ describeOnEachPostgres('outbox relay', ({ db }) => {
   });
 
   it('publishes an old event its upcaster cannot lift as stored, with the upcast error, and goes on past it', async () => {
-    // SessionClosed as if it were at version 2, with a step from version 1 that refuses data without a session id.
-    const upcaster = createUpcaster([
-      {
-        ...SessionClosed,
-        version: 2,
-        upcasters: {
-          1: (data) => {
-            if ((data as { session_id?: unknown }).session_id === undefined) throw new Error('a version 1 SessionClosed without a session id');
-            return data;
-          },
-        },
-      },
-    ]);
+    const upcaster = strictSessionClosedUpcaster();
     const lifting = createPostgresEventStore({ pool, listenConnectionString: db().url, upcaster });
     const relay = startRelay({ store: lifting, broker, knex, pool, log: silent });
     try {
@@ -158,7 +146,7 @@ describeOnEachPostgres('outbox relay', ({ db }) => {
       });
       await lifting.append(stream, [event(1)], { expectedVersion: 'any' });
       await waitUntil(() => received.length === 2);
-      expect(received[0]).to.include({ subject: stream, schemaversion: 1, upcasterror: 'a version 1 SessionClosed without a session id' });
+      expect(received[0]).to.include({ subject: stream, schemaversion: 1, upcasterror: UNLIFTABLE_SESSION_CLOSED });
       expect(received[0]!.data).to.deep.equal({ n: 0 });
       expect(received[1]).to.include({ subject: stream, schemaversion: 2 });
       expect(received[1]!.upcasterror).to.equal(undefined);

@@ -21,3 +21,4 @@ export {
   type InMemoryEventStoreOptions,
   type InMemoryTransaction,
 } from '../event-store/memory/eventStore.js';
+export { strictSessionClosedUpcaster, UNLIFTABLE_SESSION_CLOSED } from './upcasters.js';

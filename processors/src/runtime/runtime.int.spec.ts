@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { DEAD_LETTERS_CATEGORY, SessionClosed, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
+import { DEAD_LETTERS_CATEGORY, streamId, subjectOf, toEnvelope, type EventEnvelope } from '@agent-platform/contracts';
 import { deadLetterDecider, sendCommand } from '@agent-platform/command-api/commands';
 import {
   createInProcessBroker,
   createKnex,
   createPool,
   createPostgresEventStore,
-  createUpcaster,
   eventStoreMigrations,
   migrateToLatest,
   startRelay,
@@ -18,7 +17,7 @@ import {
   type Pool,
   type Relay,
 } from '@agent-platform/infra';
-import { capturingLogger, describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { capturingLogger, describeOnEachPostgres, strictSessionClosedUpcaster, UNLIFTABLE_SESSION_CLOSED } from '@agent-platform/infra/testing';
 import { deadLetterIdOf } from '../dead-letters/record.js';
 import { platformProcessors } from '../index.js';
 import type { Processor } from './processor.js';
@@ -190,19 +189,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
   });
 
   it('dead-letters at once an event the platform could not upcast, never handing it to the handler, and handles the next', async () => {
-    // SessionClosed as if it were at version 2, with a step from version 1 that refuses data without a session id.
-    const upcaster = createUpcaster([
-      {
-        ...SessionClosed,
-        version: 2,
-        upcasters: {
-          1: (data) => {
-            if ((data as { session_id?: unknown }).session_id === undefined) throw new Error('a version 1 SessionClosed without a session id');
-            return data;
-          },
-        },
-      },
-    ]);
+    const upcaster = strictSessionClosedUpcaster();
     await relay.stop();
     const lifting = createPostgresEventStore({ pool, listenConnectionString: db().url, upcaster });
     relay = startRelay({ store: lifting, broker, knex, pool, log: silent });
@@ -224,7 +211,7 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
         attempts: 1,
         error: {
           name: 'UpcastFailed',
-          message: `upcasting SessionClosed at position ${poison!.global_position} from version 1 failed: a version 1 SessionClosed without a session id`,
+          message: `upcasting SessionClosed at position ${poison!.global_position} from version 1 failed: ${UNLIFTABLE_SESSION_CLOSED}`,
         },
       });
       expect(handled).to.deep.equal([next.event_id]);
