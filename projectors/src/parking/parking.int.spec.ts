@@ -3,18 +3,17 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { eventCatalog, SESSIONS_CATEGORY, SessionOpened, streamId } from '@agent-platform/contracts';
 import { checkpointsReached, createPostgresEventStore, createUpcaster } from '@agent-platform/infra';
-import { describeOnEachPostgres } from '@agent-platform/infra/testing';
+import { capturingLogger, describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { replayProjection } from '../replay.js';
 import { startProjectors } from '../runtime.js';
 import { sessionsProjector } from '../sessions/projector.js';
 import type { Projector } from '../projector.js';
 import { appendSession, openProjectorFixture, waitFor, type ProjectorFixture } from '../testing/fixture.js';
 
-/** A logger that keeps its lines, parsed, so a spec can count what a loop wrote. */
+/** A logger that keeps its lines, and how many of them say `msg`: what a loop wrote, counted. */
 const capturingLog = () => {
-  const lines: { msg: string; repeated?: number; [key: string]: unknown }[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
-  return { log, count: (msg: string) => lines.filter((l) => l.msg === msg).length, lines };
+  const { log, lines } = capturingLogger();
+  return { log, count: (msg: string) => lines.filter((l) => l.msg === msg).length };
 };
 
 /** Retries in milliseconds, so a spec sees a poison event parked at once. */
