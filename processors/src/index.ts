@@ -4,7 +4,7 @@ import type { Processor } from './runtime/processor.js';
 
 export type { Processor, ProcessorContext } from './runtime/processor.js';
 export { startProcessorRuntime, type ProcessorRuntime, type RuntimeOptions } from './runtime/runtime.js';
-export { deadLetterIdOf } from './dead-letters/record.js';
+export { deadLetterIdOf, recordDeadLetter } from './dead-letters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
 export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
 export { startRunSweeper, type RunSweeper } from './agent-runs/sweeper.js';

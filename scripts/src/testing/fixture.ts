@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { deadLetterDecider, sendCommand } from '@agent-platform/command-api';
-import { DEAD_LETTERS_CATEGORY, streamId } from '@agent-platform/contracts';
+import { SESSIONS_CATEGORY, streamId, toEnvelope } from '@agent-platform/contracts';
 import { openTestEventStore } from '@agent-platform/infra/testing';
-import { deadLetterIdOf } from '@agent-platform/processors';
+import { recordDeadLetter } from '@agent-platform/processors';
 import type { FieldValues } from './document.js';
 import { streamsOf } from './eventLog.js';
 import { minPosition, type TestServer } from './server.js';
@@ -70,7 +69,7 @@ export const createFixture = async (server: TestServer, databaseUrl: string, wor
     payload_json: { marker },
   });
   await ok('POST', '/events/claim-pending', { consumer: 'default', limit: 500 });
-  const deadLetter = await recordDeadLetter(server, databaseUrl, workspace, session.id);
+  const deadLetter = await recordDeadLetterOf(server, databaseUrl, workspace, session.id);
 
   const ids = {
     session: session.id,
@@ -93,34 +92,13 @@ export const createFixture = async (server: TestServer, databaseUrl: string, wor
   return { workspace, marker, ids, streams, values };
 };
 
-const recordDeadLetter = async (server: TestServer, databaseUrl: string, workspace: string, sessionId: string): Promise<string> => {
-  const stream = await server.request('GET', `/streams/session-${sessionId}`, { headers: { 'x-workspace-id': workspace } });
-  const event = stream.body.events[0];
-  const id = deadLetterIdOf('walk', event.event_id);
+/** A dead letter of the session's first event, recorded as a processor that gave up on it records it: no route makes one. */
+const recordDeadLetterOf = async (server: TestServer, databaseUrl: string, workspace: string, sessionId: string): Promise<string> => {
   const { store, close } = await openTestEventStore(databaseUrl, 2);
   try {
-    const result = await sendCommand(
-      store,
-      deadLetterDecider,
-      streamId(DEAD_LETTERS_CATEGORY, id),
-      {
-        type: 'RecordDeadLetter',
-        data: {
-          dead_letter_id: id,
-          workspace_id: workspace,
-          consumer_group: 'walk',
-          event_id: event.event_id,
-          event_type: event.type,
-          event_stream_id: event.stream_id,
-          event_stream_version: event.stream_version,
-          event_global_position: event.global_position,
-          attempts: 1,
-          error: { name: 'Error', message: `failed ${randomUUID()}` },
-        },
-      },
-      { workspaceId: workspace },
-    );
-    await server.request('GET', `/dead-letters/${id}`, { headers: { 'x-workspace-id': workspace, ...minPosition(result.lastPosition) } });
+    const [opened] = await store.readStream(streamId(SESSIONS_CATEGORY, sessionId));
+    const id = await recordDeadLetter(store, 'walk', toEnvelope(opened!, SESSIONS_CATEGORY), 1, new Error(`failed ${randomUUID()}`));
+    await server.request('GET', `/dead-letters/${id}`, { headers: { 'x-workspace-id': workspace, ...minPosition(await store.headPosition()) } });
     return id;
   } finally {
     await close();
