@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { checkpointsReached, getCheckpoint, LOG_START } from '@agent-platform/infra';
+import { getCheckpoint, LOG_START } from '@agent-platform/infra';
 import { describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { applyPage } from './apply.js';
 import { ProjectionThrew } from './projectionThrew.js';
@@ -19,10 +19,7 @@ describeOnEachPostgres('projector runtime', ({ db }) => {
   });
   after(async () => f?.close());
 
-  const reached = async (position: number) => {
-    const target = await f.store.checkpointOf(position);
-    return Boolean(target) && checkpointsReached(f.knex, ['sessions'], target!);
-  };
+  const reached = (position: number) => f.reached(position);
   /** A new session of one message, the page of the log that holds it, and the checkpoint before it. */
   const sessionPage = async () => {
     const before = await getCheckpoint(f.knex, 'sessions');

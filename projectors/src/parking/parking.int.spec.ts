@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { eventCatalog, SESSIONS_CATEGORY, SessionOpened, streamId } from '@agent-platform/contracts';
-import { checkpointsReached, createPostgresEventStore, createUpcaster } from '@agent-platform/infra';
+import { createPostgresEventStore, createUpcaster } from '@agent-platform/infra';
 import { capturingLogger, describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { replayProjection } from '../replay.js';
 import { startProjectors } from '../runtime.js';
@@ -26,10 +26,7 @@ describeOnEachPostgres('a poison event in a projection', ({ db }) => {
   });
   after(async () => f?.close());
 
-  const reached = async (position: number) => {
-    const target = await f.store.checkpointOf(position);
-    return Boolean(target) && checkpointsReached(f.knex, ['sessions'], target!);
-  };
+  const reached = (position: number) => f.reached(position);
   const parked = (position: number) => f.knex('ap_parked_events').where({ projection: 'sessions', global_position: position }).first();
   /** A session opened with data its projection cannot parse: `session_id` is no uuid. */
   const appendBrokenSession = async () => {

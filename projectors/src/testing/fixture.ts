@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventCatalog, SESSIONS_CATEGORY, streamId } from '@agent-platform/contracts';
 import {
+  checkpointsReached,
   createKnex,
   createPool,
   createPostgresEventStore,
@@ -14,7 +15,14 @@ import {
 } from '@agent-platform/infra';
 import { readModelMigrations } from '../index.js';
 
-export type ProjectorFixture = { store: EventStore; knex: Knex; pool: Pool; close: () => Promise<void> };
+export type ProjectorFixture = {
+  store: EventStore;
+  knex: Knex;
+  pool: Pool;
+  /** Whether the sessions projection's checkpoint has reached the event at `position`. */
+  reached: (position: number) => Promise<boolean>;
+  close: () => Promise<void>;
+};
 
 export const openProjectorFixture = async (url: string): Promise<ProjectorFixture> => {
   const knex = createKnex(url);
@@ -26,6 +34,10 @@ export const openProjectorFixture = async (url: string): Promise<ProjectorFixtur
     store,
     knex,
     pool,
+    reached: async (position) => {
+      const target = await store.checkpointOf(position);
+      return Boolean(target) && checkpointsReached(knex, ['sessions'], target!);
+    },
     close: async () => {
       await store.close();
       await pool.end();
