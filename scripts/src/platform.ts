@@ -8,9 +8,7 @@ import {
   createKnex,
   createPool,
   createMetrics,
-  callHttpTool,
   createModelProvider,
-  parseAllowedHosts,
   eventStoreMigrations,
   migrateToLatest,
   openApiDocument,
@@ -19,7 +17,7 @@ import {
   type Config,
   type Logger,
 } from '@agent-platform/infra';
-import { createRunExecutor, platformProcessors, startProcessorRuntime, startRunSweeper } from '@agent-platform/processors';
+import { createRuns, platformProcessors, startProcessorRuntime } from '@agent-platform/processors';
 import { projectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
@@ -88,34 +86,17 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const relay = broker && roles.includes('relay') ? startRelay({ store, broker, knex, pool, log, lingerMs: config.AGENT_PLATFORM_RELAY_LINGER_MS }) : undefined;
     if (relay) closers.push(() => relay.stop());
     const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
-    const toolPolicy = { allowedHosts: parseAllowedHosts(config.AGENT_PLATFORM_TOOL_ALLOWED_HOSTS), maxResponseBytes: config.AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES };
-    const executor = createRunExecutor({
-      store,
-      models,
-      secrets: config.secrets,
-      callTool: (request, signal) => callHttpTool(request, toolPolicy, signal),
-      log,
-      leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
-    });
     const workerKey = `processor:${hostname()}:${process.pid}`;
+    const runs = createRuns({ store, knex, log, config, models, workerKey });
     if (broker && roles.includes('processors')) {
-      const agentRuns = { executor, workerKey, concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY };
-      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex, agentRuns }));
+      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex, ...runs.processorDeps }));
       closers.push(() => runtime.stop());
-      const sweeper = startRunSweeper({
-        knex,
-        executor,
-        log,
-        workerKey,
-        intervalMs: Math.min(1000, config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS),
-        queuedGraceMs: 30_000,
-        concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY,
-      });
-      closers.push(() => sweeper.stop());
+      const sweepers = runs.sweep();
+      closers.push(() => sweepers.stop());
     }
 
     // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
-    closers.push(() => executor.stop());
+    closers.push(() => runs.stop());
 
     const apis: Api[] = [];
     if (roles.includes('command-api')) {
@@ -123,7 +104,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       apis.push(
         createCommandApi(store, knex, {
           models,
-          agentRuns: { executor, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
+          agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
         }),
       );
     }

@@ -38,6 +38,8 @@ export type AgentRunState =
       dryRun: boolean;
       lease?: { id: string; workerKey: string; expiresAt: string };
       attempts: number;
+      /** Leases taken in a row without a step recorded (a model call, an ended tool invocation): what bounds a run that never gets further. */
+      stalls: number;
       prepared?: PreparedRun;
       modelCalls: RecordedModelCall[];
       invocations: Record<string, InvocationRecord>;
@@ -98,6 +100,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           correlationId: event.metadata.correlation_id,
           dryRun: event.data.dry_run,
           attempts: 0,
+          stalls: 0,
           modelCalls: [],
           invocations: {},
           usage: { prompt_tokens: 0, completion_tokens: 0 },
@@ -107,6 +110,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           ...run,
           status: 'running',
           attempts: event.data.attempt,
+          stalls: event.data.attempt > run.attempts ? run.stalls + 1 : run.stalls,
           lease: { id: event.data.lease_id, workerKey: event.data.worker_key, expiresAt: event.data.lease_expires_at },
         }));
       case 'AgentRunPrepared':
@@ -114,6 +118,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
       case 'ModelCallCompleted':
         return onActive(state, (run) => ({
           ...run,
+          stalls: 0,
           modelCalls: [...run.modelCalls, event.data],
           usage: {
             prompt_tokens: run.usage.prompt_tokens + event.data.usage.prompt_tokens,
@@ -132,7 +137,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         );
       case 'ToolInvocationCompleted':
         return onActive(state, (run) =>
-          withInvocation(run, event.data.invocation_id, (prior) => ({
+          withInvocation({ ...run, stalls: 0 }, event.data.invocation_id, (prior) => ({
             step: event.data.step,
             toolCode: prior?.toolCode ?? '',
             attempts: prior?.attempts ?? 1,
@@ -142,7 +147,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         );
       case 'ToolInvocationFailed':
         return onActive(state, (run) =>
-          withInvocation(run, event.data.invocation_id, (prior) => ({
+          withInvocation({ ...run, stalls: 0 }, event.data.invocation_id, (prior) => ({
             step: event.data.step,
             toolCode: event.data.tool_code,
             attempts: prior?.attempts ?? 0,
@@ -152,7 +157,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         );
       case 'ToolInvocationSkipped':
         return onActive(state, (run) =>
-          withInvocation(run, event.data.invocation_id, () => ({ step: event.data.step, toolCode: event.data.tool_code, attempts: 0, status: 'skipped' })),
+          withInvocation({ ...run, stalls: 0 }, event.data.invocation_id, () => ({ step: event.data.step, toolCode: event.data.tool_code, attempts: 0, status: 'skipped' })),
         );
       case 'AgentRunCompleted':
         return onActive(state, (run) => ({ ...run, status: 'completed', answer: event.data.answer }));

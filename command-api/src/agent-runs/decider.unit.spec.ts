@@ -1,4 +1,6 @@
 import { ConflictError, NotFoundError, type AgentRunEvent, type PreparedRun } from '@agent-platform/contracts';
+import { expect } from 'chai';
+import { evolveAll } from '../decider.js';
 import { deciderSpecification } from '../testing/deciderSpecification.js';
 import { agentRunDecider } from './decider.js';
 
@@ -165,6 +167,22 @@ describe('agent run decider', () => {
       spec.given(ended).when(lease(L2, 'w2', LATER)).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
       spec.given(ended).when(complete(L1)).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
       spec.given(ended).when(cancel()).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
+    });
+  });
+
+  describe('the stalls of a run (what the run kernel bounds)', () => {
+    const stallsAfter = (events: AgentRunEvent[]) => {
+      const state = evolveAll(agentRunDecider, agentRunDecider.initialState(), events.map((e) => ({ ...e, metadata: { workspace_id: 'public' } })));
+      return state.status === 'none' ? undefined : state.stalls;
+    };
+
+    it('count the new leases taken in a row without a step, not their renewals', () =>
+      expect(stallsAfter([queued, leased(L1, 'w1', T0_PLUS_LEASE, 1), leased(L1, 'w1', LATER, 1), prepared, leased(L2, 'w2', LATER, 2)])).to.equal(2));
+
+    it('go back to none with a model call or an ended tool invocation, and not with a tool call started again', () => {
+      expect(stallsAfter([queued, leased(L1, 'w1', T0_PLUS_LEASE, 1), modelCalled(1)])).to.equal(0);
+      expect(stallsAfter([queued, leased(L1, 'w1', T0_PLUS_LEASE, 1), modelCalled(1), started, leased(L2, 'w2', LATER, 2), started])).to.equal(1);
+      expect(stallsAfter([queued, leased(L1, 'w1', T0_PLUS_LEASE, 1), started, leased(L2, 'w2', LATER, 2), toolCompleted])).to.equal(0);
     });
   });
 });

@@ -94,7 +94,7 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
   after(() => opened?.close());
 
   const executorOn = (on: EventStore, models: ModelProvider = createLocalModelProvider()) =>
-    createRunExecutor({ store: on, models, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools here')), log: silent, leaseMs: 15_000 });
+    createRunExecutor({ store: on, models, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools here')), log: silent, leaseMs: 15_000, maxAttempts: 5 });
 
   /** The store, with every append that leases a run held back `ms` first; `leaseAppended` says when the first landed. */
   const slowLeases = (ms: number) => {
@@ -113,6 +113,24 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     };
     return { store: slow, timeline };
   };
+
+  it('fails a run whose model call throws unexpectedly at every lease once it was leased maxAttempts times in a row', async () => {
+    const { runId } = await queueRun(store);
+    const broken: ModelProvider = { ...createLocalModelProvider(), chat: () => Promise.reject(new TypeError('a bug in the model adapter')) };
+    const executor = createRunExecutor({ store, models: broken, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools')), log: silent, leaseMs: 300, maxAttempts: 2 });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 320)); // the lease of the failed attempt runs out
+      outcomes.push(
+        await executor
+          .start(runId, { workerKey: `worker-${i}` })
+          .then(({ done }) => done)
+          .then((o) => `${o.status} ${o.error?.code} after ${o.attempts}`, (e: Error) => e.message),
+      );
+    }
+    expect(outcomes).to.deep.equal(['a bug in the model adapter', 'a bug in the model adapter', 'failed AGENT_RUN_ATTEMPTS_EXHAUSTED after 3']);
+    await executor.stop();
+  });
 
   it('joins a second start of a run it is still leasing, reading and leasing nothing more', async () => {
     const { runId, queued } = await queueRun(store);

@@ -1,8 +1,8 @@
 import type { ProcessorModule } from '../module.js';
-import { agentRunProcessor } from './processor.js';
+import { agentRunProcessor } from './services.js';
 import { sessionAnswers } from './sessionAnswers.js';
 
 export const agentRunsProcessors: ProcessorModule = {
   name: 'agent-runs',
-  processors: ({ store, agentRuns }) => (agentRuns ? [agentRunProcessor(agentRuns.executor, agentRuns), sessionAnswers(store)] : []),
+  processors: ({ store, agentRuns }) => (agentRuns ? [agentRunProcessor(agentRuns), sessionAnswers(store)] : []),
 };

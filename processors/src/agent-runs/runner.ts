@@ -20,7 +20,7 @@ import {
 } from '@agent-platform/infra';
 import { actionOf, type ToolAction } from './actions.js';
 import type { Definitions } from './definitions.js';
-import type { Journal } from './journal.js';
+import type { AgentRunJournal } from './stream.js';
 import { withSecrets } from './secrets.js';
 import { inputProblem } from './toolInput.js';
 
@@ -51,7 +51,7 @@ const joinUrl = (base: string, path: string): string => (path ? `${base.replace(
  * first: a model answer or a tool outcome recorded before a crash is replayed, never made again. A tool
  * call that was started and not ended is made again with the same idempotency key.
  */
-export const runToEnd = async (deps: RunnerDeps, journal: Journal, leaseId: string, signal: AbortSignal): Promise<void> => {
+export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, leaseId: string, signal: AbortSignal): Promise<void> => {
   const run = (): ActiveRun => {
     const state = journal.state();
     if (state.status === 'none') throw new Error(`agent run ${journal.runId} vanished`);

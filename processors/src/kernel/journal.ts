@@ -1,18 +1,19 @@
-import { AGENT_RUNS_CATEGORY, streamId, type AgentRunCommand, type RecordedEvent } from '@agent-platform/contracts';
-import {
-  agentRunDecider,
-  decideInTurn,
-  evolveAll,
-  metadataOf,
-  sendCommand,
-  type AgentRunState,
-  type CommandContext,
-  type StreamCursor,
-} from '@agent-platform/command-api/commands';
+import { streamId, type DomainEvent, type RecordedEvent } from '@agent-platform/contracts';
+import { decideInTurn, evolveAll, metadataOf, sendCommand, type CommandContext, type Decider, type StreamCursor } from '@agent-platform/command-api/commands';
 import type { EventStore } from '@agent-platform/infra';
 
+/** Whose a run is: every step it records goes to this workspace, under this correlation id. */
+export type RunScope = { workspaceId: string; correlationId?: string | undefined };
+
+/** A run's stream: where it lives, the decider that guards it, and whose it is. */
+export type RunStream<S, C, E extends DomainEvent> = {
+  category: string;
+  decider: Decider<S, C, E>;
+  scopeOf: (state: S) => RunScope | undefined;
+};
+
 /**
- * A run's stream, held in memory by the worker that runs it: each step is decided against the state it
+ * A run's stream (of any kind), held in memory by the worker that runs it: each step is decided against the state it
  * holds and appended at the version it knows, so a step costs one append and no read. When another writer
  * moved the stream (a cancel, a new lease), `sendCommand` catches up and decides again, and the decider
  * refuses what is no longer allowed.
@@ -26,44 +27,49 @@ import type { EventStore } from '@agent-platform/infra';
  * recorded while the next model call runs), because appends happen one at a time, in order, and a
  * failed one fails every later `record`: nothing is appended after a step that was not.
  */
-export type Journal = {
+export type Journal<S, C> = {
   readonly runId: string;
   /** The state with every step decided so far applied, appended or not. */
-  state: () => AgentRunState;
+  state: () => S;
   /** Global position of the last event recorded or read. */
   position: () => number;
-  defer: (command: AgentRunCommand) => void;
-  record: (command: AgentRunCommand) => Promise<void>;
+  defer: (command: C) => void;
+  record: (command: C) => Promise<void>;
 };
 
 /** How many times a step is decided again after another writer moved the run. */
 const RETRIES_ON_CONFLICT = 3;
 
-export const openJournal = async (store: EventStore, runId: string, known?: RecordedEvent[]): Promise<Journal> => {
-  const stream = streamId(AGENT_RUNS_CATEGORY, runId);
+export const openJournal = async <S, C, E extends DomainEvent>(
+  store: EventStore,
+  run: RunStream<S, C, E>,
+  runId: string,
+  known?: RecordedEvent[],
+): Promise<Journal<S, C>> => {
+  const { decider } = run;
+  const stream = streamId(run.category, runId);
   const past = known ?? (await store.readStream(stream));
-  let recorded: StreamCursor<AgentRunState> = {
-    state: evolveAll(agentRunDecider, agentRunDecider.initialState(), past),
+  let recorded: StreamCursor<S> = {
+    state: evolveAll(decider, decider.initialState(), past),
     version: past.at(-1)?.stream_version ?? 0,
     position: past.at(-1)?.global_position ?? 0,
   };
   /** Steps decided and not appended yet, in order: the deferred ones and those a `record` is appending. */
-  let pending: AgentRunCommand[] = [];
+  let pending: C[] = [];
   let current = recorded.state;
 
   /** The run's steps are caused by the run, in its workspace and under its correlation id. */
-  const contextOf = (state: AgentRunState): CommandContext => ({
-    workspaceId: state.status === 'none' ? '' : state.workspaceId,
-    ...(state.status !== 'none' && state.correlationId ? { correlationId: state.correlationId } : {}),
-    causationId: runId,
-  });
+  const contextOf = (state: S): CommandContext => {
+    const scope = run.scopeOf(state);
+    return { workspaceId: scope?.workspaceId ?? '', ...(scope?.correlationId ? { correlationId: scope.correlationId } : {}), causationId: runId };
+  };
 
   /** The state once the pending steps are applied to what is recorded. */
-  const ahead = (commands: AgentRunCommand[]) => decideInTurn(agentRunDecider, recorded.state, commands, metadataOf(contextOf(recorded.state))).state;
+  const ahead = (commands: C[]) => decideInTurn(decider, recorded.state, commands, metadataOf(contextOf(recorded.state))).state;
 
   /** Appends the first `count` pending steps in one append, at the version the journal knows. */
   const append = async (count: number): Promise<void> => {
-    const sent = await sendCommand(store, agentRunDecider, stream, pending.slice(0, count), contextOf(recorded.state), {
+    const sent = await sendCommand(store, decider, stream, pending.slice(0, count), contextOf(recorded.state), {
       known: recorded,
       retryOnConflict: RETRIES_ON_CONFLICT,
     });
@@ -73,7 +79,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
     current = ahead(pending);
   };
 
-  const decideNext = (command: AgentRunCommand) => {
+  const decideNext = (command: C) => {
     // Decided now, so a refused step fails where it is asked for, not when it is appended.
     current = ahead([...pending, command]);
     pending.push(command);
@@ -81,7 +87,7 @@ export const openJournal = async (store: EventStore, runId: string, known?: Reco
 
   // One append at a time, in order; a lease renewal from the heartbeat waits for the step being recorded.
   let tail: Promise<void> = Promise.resolve();
-  const record = (command: AgentRunCommand): Promise<void> => {
+  const record = (command: C): Promise<void> => {
     decideNext(command);
     // Its turn comes after every earlier append: what is pending then, up to this step, goes in one.
     const next = tail.then(() => append(pending.indexOf(command) + 1));

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ExpectedVersionConflict, type AgentRunCommand, type NewEvent, type PreparedRun, type RecordedEvent } from '@agent-platform/contracts';
 import type { AppendOptions, AppendResult, EventStore } from '@agent-platform/infra';
+import { agentRunStream } from '../agent-runs/stream.js';
 import { openJournal } from './journal.js';
 
 const R = '71829304-b5c6-4d7e-9a8b-9cadbecfd0e1';
@@ -103,7 +104,7 @@ const complete = (invocation_id: string): AgentRunCommand => ({
 describe('agent run journal', () => {
   it('appends a step its caller did not wait for before the next, and the deferred model answer with the step after', async () => {
     const { store, appends } = memoryStore(leasedAndPrepared);
-    const journal = await openJournal(store, R);
+    const journal = await openJournal(store, agentRunStream, R);
     journal.defer(modelCall(1));
     await journal.record(start(1, I1));
     // The end of the tool call goes while the next model call runs.
@@ -126,7 +127,7 @@ describe('agent run journal', () => {
 
   it('shows a step it is still appending in its state, so the next is decided against it', async () => {
     const { store } = memoryStore(leasedAndPrepared);
-    const journal = await openJournal(store, R);
+    const journal = await openJournal(store, agentRunStream, R);
     journal.defer(modelCall(1));
     await journal.record(start(1, I1));
     const ended = journal.record(complete(I1));
@@ -138,7 +139,7 @@ describe('agent run journal', () => {
 
   it('fails every later step when an append fails, and appends none of them', async () => {
     const { store, appends, fail } = memoryStore(leasedAndPrepared);
-    const journal = await openJournal(store, R);
+    const journal = await openJournal(store, agentRunStream, R);
     journal.defer(modelCall(1));
     await journal.record(start(1, I1));
     fail(new Error('the database went away'));
@@ -157,7 +158,7 @@ describe('agent run journal', () => {
     const { store, appends } = memoryStore(leasedAndPrepared);
     const reads: ({ fromVersion?: number } | undefined)[] = [];
     const counting = { ...store, readStream: (id: string, o?: { fromVersion?: number }) => (reads.push(o), store.readStream(id, o)) } as EventStore;
-    const journal = await openJournal(counting, R, await store.readStream(`agentrun-${R}`));
+    const journal = await openJournal(counting, agentRunStream, R, await store.readStream(`agentrun-${R}`));
     journal.defer(modelCall(1));
     await journal.record(start(1, I1));
     expect(reads).to.deep.equal([]);
