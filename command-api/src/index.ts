@@ -7,7 +7,6 @@ import { commandModules } from './modules.js';
 
 export * from './commands.js';
 export { loadState, commandIdFor, fingerprintOf } from './handler.js';
-export { executeRun } from './agent-runs/execution.js';
 export { commandModules } from './modules.js';
 export type { CommandModule, CommandModuleDeps } from './module.js';
 

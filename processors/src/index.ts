@@ -8,11 +8,12 @@ export { deadLetterIdOf, recordDeadLetter } from './dead-letters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
 export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
 export { createRuns, type Runs } from './runs.js';
-export { createRunKernel, type KernelDeps, type RunKernel, type StartOptions } from './kernel/executor.js';
+export { createRunKernel, type KernelDeps, type RunKernel } from './kernel/executor.js';
+export { isSettled, type ExecuteOptions as RunExecuteOptions, type Executed } from './kernel/execute.js';
 export { startRunSweeper, type RunSweeper } from './kernel/sweeper.js';
 export { runProcessor } from './kernel/processor.js';
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
-export type { RunKind, RunPhase, Lease } from './kernel/runKind.js';
+export type { RunKind, RunPhase, Lease, StartOptions } from './kernel/runKind.js';
 export { processorModules } from './modules.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';
 

@@ -3,7 +3,6 @@ import { AgentRunOutcome, ExecuteAgentRunBody, ExecuteNextAgentRunBody, Uuid } f
 import { route, type Api, type Knex, type Reply } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import type { CommandDeps } from '../http.js';
-import { executeRun } from './execution.js';
 import { isTakenElsewhere, type RunExecutor } from './executor.js';
 
 type ExecutionDeps = CommandDeps & { knex: Knex; executor: RunExecutor; executeWaitMs: number };
@@ -41,7 +40,7 @@ export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => 
     },
     errors: [404, 422],
     handler: async ({ params, body, ctx }) =>
-      answer(await executeRun({ store: deps.store, executor: deps.executor, log: ctx.log }, params.id, ctx.workspaceId, options(body))),
+      answer(await deps.executor.execute(params.id, ctx.workspaceId, options(body))),
   });
 
   route(api, {
@@ -61,7 +60,7 @@ export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => 
       for (const id of await agentRunsReader.queuedManualRuns(deps.knex, ctx.workspaceId, CLAIM_CANDIDATES)) {
         try {
           // The read model may lag: a run taken meanwhile is refused by its lease, and the next is tried.
-          return answer(await executeRun({ store: deps.store, executor: deps.executor, log: ctx.log }, id, ctx.workspaceId, { ...options(body), claim: true }));
+          return answer(await deps.executor.execute(id, ctx.workspaceId, { ...options(body), claim: true }));
         } catch (error) {
           if (!isTakenElsewhere(error)) throw error;
           ctx.log.debug({ agent_run_id: id, code: error.code }, 'queued run taken meanwhile; trying the next');

@@ -20,14 +20,23 @@ export type RunToPlan = {
 };
 
 /**
- * Runs agent runs: the processors implement it, the command API uses it for `POST /agents/runs/:id/execute`.
- * `start` resolves once the run is leased to the caller (or throws `AGENT_RUN_LEASED` / `AGENT_RUN_ENDED`),
- * with `done`, which settles when the run ends or the lease is lost.
+ * Runs agent runs: the port the command side declares, the processors' run kernel implements (so the
+ * command side needs nothing of processors). `start` resolves once the run is leased to the caller (or
+ * throws `AGENT_RUN_LEASED` / `AGENT_RUN_ENDED`), with `done`, which settles when the run ends or the
+ * lease is lost; `execute` is `POST /agents/runs/:id/execute`: start it, or wait for its holder, bounded.
  */
 export type RunExecutor = {
   start: (runId: string, options: ExecuteOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
-  /** The workspace of a run this process drives now and knew from its start, so a caller can join it without reading it. */
-  drivenHere?: (runId: string) => { workspaceId: string } | undefined;
+  /**
+   * In the caller's workspace (another's is 404): the caller's worker takes the run if nobody holds it, else
+   * the caller waits for the holder; at most `waitMs` either way, `settled: false` when it still goes on.
+   * `claim`: only a run this worker can take; one another worker holds or that ended is refused (409).
+   */
+  execute: (
+    runId: string,
+    workspaceId: string,
+    options: ExecuteOptions & { waitMs: number; claim?: boolean },
+  ) => Promise<{ settled: boolean; outcome: AgentRunOutcome }>;
   /**
    * Plans a run that is about to be queued, so that planning's reads overlap the queue's append. Rejects
    * as `start` would fail the run (a missing tool, say); `start` with the result as `planned` records it.

@@ -3,8 +3,6 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, isTakenElsewhere, sendCommand, sessionDecider } from '@agent-platform/command-api/commands';
-// The command API's side of `POST /agents/runs/:id/execute`, driven against the processors' executor.
-import { executeRun } from '@agent-platform/command-api';
 import { createLocalModelProvider, type EventStore, type ModelProvider } from '@agent-platform/infra';
 import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { createRunExecutor } from './executor.js';
@@ -236,13 +234,13 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     });
     const { done } = await executor.start(runId, { workerKey: 'worker-1', known: queued });
     expect(executor.drivenHere(runId)).to.deep.equal({ workspaceId: WORKSPACE });
-    const elsewhere = await executeRun({ store: seen.store, executor, log: silent }, runId, 'ws-other', { workerKey: 'client', waitMs: 5_000 }).catch(
+    const elsewhere = await executor.execute(runId, 'ws-other', { workerKey: 'client', waitMs: 5_000 }).catch(
       (error: unknown) => error,
     );
     expect(elsewhere).to.have.property('code', 'AGENT_RUN_NOT_FOUND');
     const runReads = () => seen.reads.filter((id) => id.startsWith(`${AGENT_RUNS_CATEGORY}-`)).length;
     const readsBefore = runReads();
-    const executing = executeRun({ store: seen.store, executor, log: silent }, runId, WORKSPACE, { workerKey: 'client', waitMs: 5_000 });
+    const executing = executor.execute(runId, WORKSPACE, { workerKey: 'client', waitMs: 5_000 });
     release();
     const executed = await executing;
     expect(executed).to.deep.include({ settled: true });

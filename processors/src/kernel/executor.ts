@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, type DomainEvent, type RecordedEvent } from '@agent-platform/contracts';
+import { ConflictError, NotFoundError, type DomainEvent } from '@agent-platform/contracts';
 import type { EventStore, Logger } from '@agent-platform/infra';
 import { openJournal, type Journal } from './journal.js';
-import type { Lease, RunKind, RunPhase } from './runKind.js';
+import { executeWith, isSettled, type ExecuteOptions, type Executed } from './execute.js';
+import type { Lease, RunKind, RunPhase, StartOptions } from './runKind.js';
 
 /** A time waited for has come. */
 const due = (until: string | undefined): boolean => until !== undefined && Date.parse(until) <= Date.now();
@@ -17,17 +18,12 @@ export type KernelDeps = {
   maxAttempts: number;
 };
 
-export type StartOptions = {
-  workerKey: string;
-  leaseMs?: number;
-  /** The run's stream as the caller has it (the event it just appended): not read again. A stream that moved since is caught up with at the first step. */
-  known?: RecordedEvent[];
-};
-
 /** Runs of one kind, driven in this process: the command side's executor port, implemented once for every kind. */
 export type RunKernel<O, Options> = {
   /** Resolves once the run is leased to the caller (or throws `<code>_LEASED`, `_ENDED`, `_WAITING`, `_NOT_FOUND`), with `done`, which settles when the run ends, waits, or the lease is lost. */
   start: (runId: string, options: StartOptions & Options) => Promise<{ done: Promise<O> }>;
+  /** `start`, then wait (bounded) for the run to settle, in the caller's workspace: what `POST …/runs/:id/execute` does. */
+  execute: (runId: string, workspaceId: string, options: StartOptions & Options & ExecuteOptions) => Promise<Executed<O>>;
   /** The workspace of a run this process drives now and knew from its start, so a caller can join it without reading it. */
   drivenHere: (runId: string) => { workspaceId: string } | undefined;
   /** Shutting down: stops every run this process works on; their leases run out and another process resumes them. */
@@ -38,7 +34,7 @@ export type RunKernel<O, Options> = {
  * A run this process drives: `leased` settles once the lease is its (or refused), `done` when the run ends
  * or waits; `workspaceId` when the start knew the run's events.
  */
-type Driving<O> = { leased: Promise<void>; done: Promise<O>; abort: AbortController; workspaceId?: string };
+type Driving<O> = { leased: Promise<void>; settlement: Promise<Executed<O>>; done: Promise<O>; abort: AbortController; workspaceId?: string };
 
 /**
  * The durable-run kernel: leases a run and drives it with its kind's step function, renewing the lease
@@ -94,7 +90,7 @@ export const createRunKernel = <S, C, E extends DomainEvent, O, Options = object
 
     // The run starts once its lease is decided: its first step without effects overlaps the lease's
     // append, and its first step with an effect is appended after it.
-    const done = planned.then(async ({ journal, leaseId, leaseMs, leaseOf, log, durable, drive }) => {
+    const settlement = planned.then(async ({ journal, leaseId, leaseMs, leaseOf, log, durable, drive }): Promise<Executed<O>> => {
       const heartbeat = setInterval(() => {
         journal.record(kind.lease(leaseOf())).catch((error: unknown) => {
           // Lost the run (cancelled, or taken over after a stall): stop the calls in flight.
@@ -118,36 +114,48 @@ export const createRunKernel = <S, C, E extends DomainEvent, O, Options = object
       }
       // A run whose lease never became durable was never this worker's: `done` says so, not a state it never recorded.
       await durable;
-      if (!lost) return kind.outcomeOf(runId, journal.state(), journal.position());
-      // Another writer moved the run (a cancel, a takeover): where it stands is in its stream, not in this journal.
-      const now = await openJournal(deps.store, kind, runId);
-      return kind.outcomeOf(runId, now.state(), now.position());
+      // Another writer moved a run that was lost (a cancel, a takeover): where it stands is in its stream, not in this journal.
+      const last = lost ? await openJournal(deps.store, kind, runId) : journal;
+      return { settled: isSettled(kind.phaseOf(last.state())), outcome: kind.outcomeOf(runId, last.state(), last.position()) };
     });
+    const done = settlement.then(({ outcome }) => outcome);
     const workspaceId = options.known?.[0]?.metadata.workspace_id;
-    return { leased, done, abort, ...(workspaceId ? { workspaceId } : {}) };
+    return { leased, settlement, done, abort, ...(workspaceId ? { workspaceId } : {}) };
+  };
+
+  /**
+   * A run this process drives already is joined, not leased again: one driver per run. It is known from
+   * the first moment, so a second start (the processor's, after the eager one) reads nothing.
+   */
+  const join = async (runId: string, options: StartOptions & Options): Promise<Driving<O>> => {
+    let driving = byRun.get(runId);
+    if (!driving) {
+      const started = drive(runId, options);
+      driving = started;
+      byRun.set(runId, started);
+      const forget = () => {
+        if (byRun.get(runId) === started) byRun.delete(runId);
+      };
+      started.done.then(forget, forget);
+    }
+    await driving.leased;
+    return driving;
+  };
+  const drivenHere = (runId: string) => {
+    const workspaceId = byRun.get(runId)?.workspaceId;
+    return workspaceId ? { workspaceId } : undefined;
   };
 
   return {
-    start: async (runId, options) => {
-      // A run this process drives already is joined, not leased again: one driver per run. It is known
-      // from the first moment, so a second start (the processor's, after the eager one) reads nothing.
-      let driving = byRun.get(runId);
-      if (!driving) {
-        const started = drive(runId, options);
-        driving = started;
-        byRun.set(runId, started);
-        const forget = () => {
-          if (byRun.get(runId) === started) byRun.delete(runId);
-        };
-        started.done.then(forget, forget);
-      }
-      await driving.leased;
-      return { done: driving.done };
-    },
-    drivenHere: (runId) => {
-      const workspaceId = byRun.get(runId)?.workspaceId;
-      return workspaceId ? { workspaceId } : undefined;
-    },
+    start: async (runId, options) => ({ done: (await join(runId, options)).done }),
+    execute: executeWith({
+      kind,
+      store: deps.store,
+      log: deps.log,
+      drive: async (runId, options) => ({ done: (await join(runId, options)).settlement }),
+      drivenHere,
+    }),
+    drivenHere,
     stop: async () => {
       const driving = [...byRun.values()];
       for (const { abort } of driving) abort.abort(new Error('the process is stopping'));

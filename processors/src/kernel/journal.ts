@@ -33,6 +33,8 @@ export type Journal<S, C> = {
   state: () => S;
   /** Global position of the last event recorded or read. */
   position: () => number;
+  /** Stream version of the last event recorded or read. */
+  version: () => number;
   defer: (command: C) => void;
   record: (command: C) => Promise<void>;
 };
@@ -101,6 +103,7 @@ export const openJournal = async <S, C, E extends DomainEvent>(
     runId,
     state: () => current,
     position: () => recorded.position,
+    version: () => recorded.version,
     defer: decideNext,
     record,
   };

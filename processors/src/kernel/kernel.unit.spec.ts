@@ -110,6 +110,30 @@ describe('durable-run kernel', () => {
     });
   });
 
+  describe('executing a run that waits for an outside event at its second tick', () => {
+    beforeEach(() => send({ type: 'Queue', data: { target: 2, waitAt: 1 } }));
+
+    it('waits for the worker that holds it until the run settles, which a wait does', async function () {
+      // Settling is seen on the run's stream, not at the end of the caller's wait.
+      this.timeout(3_000);
+      await kernelOf({ tickDelayMs: 100 }).start(RUN, { workerKey: 'holder' });
+      const executed = await kernelOf().execute(RUN, 'ws', { workerKey: 'caller', waitMs: 60_000 });
+      expect(executed).to.deep.equal({ settled: true, outcome: { status: 'waiting', ticks: 1, attempts: 1, error: null } });
+    });
+
+    it('answers where the run stands when the wait is over first, and 404 in another workspace', async () => {
+      await kernelOf({ tickDelayMs: 200 }).start(RUN, { workerKey: 'holder' });
+      expect(await kernelOf().execute(RUN, 'ws', { workerKey: 'caller', waitMs: 20 })).to.deep.include({ settled: false });
+      const elsewhere = await kernelOf().execute(RUN, 'ws-other', { workerKey: 'caller', waitMs: 20 }).catch((error: unknown) => error);
+      expect(elsewhere).to.have.property('code', 'COUNTDOWN_NOT_FOUND');
+    });
+
+    it('refuses a claim of a run that settled', async () => {
+      await (await kernelOf().start(RUN, { workerKey: 'w1' })).done;
+      expect(await codeOf(kernelOf().execute(RUN, 'ws', { workerKey: 'w2', waitMs: 20, claim: true }))).to.equal('COUNTDOWN_ENDED');
+    });
+  });
+
   describe('given a run that waits 100 ms at its second tick', () => {
     beforeEach(() => send({ type: 'Queue', data: { target: 2, waitAt: 1, waitMs: 100 } }));
 

@@ -1,4 +1,4 @@
-import type { DomainEvent, RunError } from '@agent-platform/contracts';
+import type { DomainEvent, RecordedEvent, RunError } from '@agent-platform/contracts';
 import type { Journal, RunStream } from './journal.js';
 
 /**
@@ -17,6 +17,13 @@ export type RunPhase =
   | { phase: 'ended'; status: string }
   | { phase: 'waiting'; until?: string }
   | { phase: 'active'; stalls: number };
+
+export type StartOptions = {
+  workerKey: string;
+  leaseMs?: number;
+  /** The run's stream as the caller has it (the event it just appended): not read again. A stream that moved since is caught up with at the first step. */
+  known?: RecordedEvent[];
+};
 
 /** A lease as the kernel asks a run's decider to record it. */
 export type Lease = { runId: string; workerKey: string; leaseId: string; now: string; leaseMs: number };

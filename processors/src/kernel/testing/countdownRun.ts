@@ -124,8 +124,8 @@ export const countdownDecider: Decider<CountdownState, CountdownCommand, Countdo
   },
 };
 
-/** What a spec makes the step do: throw before the tick numbered `throwAt` (every lease), or hold each tick until the lease is lost. */
-export type Behaviour = { throwAt?: number; tickOncePerLease?: boolean; holdTicks?: boolean };
+/** What a spec makes the step do: throw before the tick numbered `throwAt` (every lease), or at a lease's second tick, hold each tick until the lease is lost, or take its time. */
+export type Behaviour = { throwAt?: number; tickOncePerLease?: boolean; holdTicks?: boolean; tickDelayMs?: number };
 
 export type CountdownOutcome = { status: string; ticks: number; attempts: number; error: string | null };
 
@@ -155,6 +155,7 @@ export const countdownKind = (behaviour: Behaviour = {}): RunKind<CountdownState
         return;
       }
       if (behaviour.throwAt === run().ticks || (behaviour.tickOncePerLease && ticked)) throw new Error('the step failed');
+      if (behaviour.tickDelayMs) await new Promise((r) => setTimeout(r, behaviour.tickDelayMs));
       if (behaviour.holdTicks) await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
       await journal.record({ type: 'Tick', data: { lease_id: leaseId } });
       ticked = true;
