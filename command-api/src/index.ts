@@ -7,11 +7,6 @@ import { modelRoutes } from './models/routes.js';
 export * from './commands.js';
 export { loadState, commandIdFor, fingerprintOf } from './handler.js';
 export { executeRun } from './agent-runs/execution.js';
-export { sessionsCommands } from './sessions/module.js';
-export { deadLettersCommands } from './dead-letters/module.js';
-export { toolsCommands } from './tools/module.js';
-export { agentsCommands } from './agents/module.js';
-export { agentRunsCommands } from './agent-runs/module.js';
 export type { CommandModule, CommandModuleDeps } from './module.js';
 
 /**

@@ -12,8 +12,6 @@ export { startRunSweeper, type RunSweeper } from './kernel/sweeper.js';
 export { runProcessor } from './kernel/processor.js';
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
 export type { RunKind, RunPhase, Lease } from './kernel/runKind.js';
-export { deadLettersProcessors } from './dead-letters/module.js';
-export { agentRunsProcessors } from './agent-runs/module.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';
 
 /**

@@ -6,11 +6,6 @@ export type { Projector } from './projector.js';
 export { startProjectors, type ProjectorRuntime } from './runtime.js';
 export { replayProjection, ProjectionBusyError, type ReplayProgress } from './replay.js';
 export { applyPage } from './apply.js';
-export { sessionsProjection } from './sessions/module.js';
-export { deadLettersProjection } from './dead-letters/module.js';
-export { toolsProjection } from './tools/module.js';
-export { agentsProjection } from './agents/module.js';
-export { agentRunsProjection } from './agent-runs/module.js';
 export type { ProjectionModule } from './module.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './parking/applyOrPark.js';
 

@@ -8,11 +8,6 @@ import { modelQueries } from './models/routes.js';
 import { projectionQueries } from './projections/routes.js';
 
 export { projectionStatuses } from './projections/status.js';
-export { sessionsQueries } from './sessions/module.js';
-export { deadLettersQueries } from './dead-letters/module.js';
-export { toolsQueries } from './tools/module.js';
-export { agentsQueries } from './agents/module.js';
-export { agentRunsQueries } from './agent-runs/module.js';
 export type { QueryModule, QueryRoutes } from './module.js';
 
 /**

@@ -1,8 +1,25 @@
-import { agentRunsCommands, agentsCommands, deadLettersCommands, sessionsCommands, toolsCommands, type CommandModule } from '@agent-platform/command-api';
+import type { CommandModule } from '@agent-platform/command-api';
+import { agentRunsCommands } from '@agent-platform/command-api/agent-runs/module';
+import { agentsCommands } from '@agent-platform/command-api/agents/module';
+import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/module';
+import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
+import { toolsCommands } from '@agent-platform/command-api/tools/module';
 import { agentRunsDomain, agentsDomain, deadLettersDomain, sessionsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
-import { agentRunsProcessors, deadLettersProcessors, type ProcessorModule } from '@agent-platform/processors';
-import { agentRunsProjection, agentsProjection, deadLettersProjection, sessionsProjection, toolsProjection, type ProjectionModule } from '@agent-platform/projectors';
-import { agentRunsQueries, agentsQueries, deadLettersQueries, sessionsQueries, toolsQueries, type QueryModule } from '@agent-platform/query-api';
+import type { ProcessorModule } from '@agent-platform/processors';
+import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
+import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
+import type { ProjectionModule } from '@agent-platform/projectors';
+import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
+import { agentsProjection } from '@agent-platform/projectors/agents/module';
+import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/module';
+import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
+import { toolsProjection } from '@agent-platform/projectors/tools/module';
+import type { QueryModule } from '@agent-platform/query-api';
+import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
+import { agentsQueries } from '@agent-platform/query-api/agents/module';
+import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/module';
+import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
+import { toolsQueries } from '@agent-platform/query-api/tools/module';
 import type { FixturePart } from './testing/fixtures/part.js';
 
 /** One domain, whole: its part of every package, each typed by the domain's name, so parts of two domains cannot be joined. */
