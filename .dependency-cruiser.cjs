@@ -69,6 +69,15 @@ module.exports = {
       from: { path: '^([^/]+)/src/' },
       to: { path: '^node_modules/@agent-platform/[^/]+/(src|dist)/(?!index\\.ts$|index\\.js$|readers\\.(ts|js)$|commands\\.(ts|js)$|testing/index\\.(ts|js)$)' },
     },
+    {
+      name: 'domain-modules-are-assembled-in-the-composition-root',
+      comment:
+        "A domain's module (`<package>/src/<domain>/module.ts`, exported as `@agent-platform/<package>/<domain>/module`) " +
+        'is imported from outside its package by the list of domains only, so the platform is assembled in one place.',
+      severity: 'error',
+      from: { path: '^([^/]+)/src/', pathNot: '^scripts/src/domains\\.ts$' },
+      to: { path: '^(command-api|query-api|projectors|processors)/src/[^/]+/module\\.ts$', pathNot: '^$1/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

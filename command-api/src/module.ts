@@ -13,5 +13,5 @@ export type CommandModuleDeps = CommandDeps & {
   agentRuns?: { executor: RunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
 };
 
-/** A domain's command side: the routes that take its commands. */
-export type CommandModule = { name: DomainName; routes: (api: Api, deps: CommandModuleDeps) => void };
+/** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */
+export type CommandModule<N extends DomainName = DomainName> = { name: N; routes: (api: Api, deps: CommandModuleDeps) => void };

@@ -1,5 +1,4 @@
-import type { ProcessorDeps } from './module.js';
-import { processorModules } from './modules.js';
+import type { ProcessorDeps, ProcessorModule } from './module.js';
 import type { Processor } from './runtime/processor.js';
 
 export type { Processor, ProcessorContext } from './runtime/processor.js';
@@ -14,15 +13,14 @@ export { startRunSweeper, type RunSweeper } from './kernel/sweeper.js';
 export { runProcessor } from './kernel/processor.js';
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
 export type { RunKind, RunPhase, Lease, StartOptions } from './kernel/runKind.js';
-export { processorModules } from './modules.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';
 
 /**
- * Every reaction the platform runs, plus the given ones (tests, extensions). Agent runs are executed when
- * an executor is given.
+ * Every reaction of the given domains (the composition root lists them), plus the given ones (tests,
+ * extensions). Agent runs are executed when an executor is given.
  */
-export const platformProcessors = (deps: Omit<ProcessorDeps, 'all'>, extra: readonly Processor[] = []): Processor[] => {
+export const platformProcessors = (modules: readonly ProcessorModule[], deps: Omit<ProcessorDeps, 'all'>, extra: readonly Processor[] = []): Processor[] => {
   const all: Processor[] = [...extra];
-  for (const module of processorModules) all.push(...module.processors({ ...deps, all: () => all }));
+  for (const module of modules) all.push(...module.processors({ ...deps, all: () => all }));
   return all;
 };

@@ -15,5 +15,8 @@ export type ProcessorDeps = {
   agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number };
 };
 
-/** A domain's reactions: the processors it runs, given what this process has (none, when it lacks a service they need). */
-export type ProcessorModule = { name: DomainName; processors: (deps: ProcessorDeps) => readonly Processor[] };
+/**
+ * A domain's reactions: the processors it runs, given what this process has (none, when it lacks a service
+ * they need). `N` is the domain's name, so it cannot be joined to another domain's parts.
+ */
+export type ProcessorModule<N extends DomainName = DomainName> = { name: N; processors: (deps: ProcessorDeps) => readonly Processor[] };

@@ -3,23 +3,19 @@ import { createApi, type Api, type EventStore, type Knex, type ModelProvider } f
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
-import type { QueryRoutes } from './module.js';
+import type { QueryModule } from './module.js';
 import { modelQueries } from './models/routes.js';
-import { queryModules } from './modules.js';
 import { projectionQueries } from './projections/routes.js';
 
 export { projectionStatuses } from './projections/status.js';
-export { queryModules } from './modules.js';
 export type { QueryModule, QueryRoutes } from './module.js';
 
 /**
- * The query routes of each domain, then the platform's own (the log, the projections' status). A route
- * refuses a path parameter that is not its id and passes the request on, so their order does not matter
- * (`/agents/runs` is never taken for the agent `runs`).
+ * The query routes of the given domains (the composition root lists them), then the platform's own (the
+ * log, the projections' status), over the read models and the log. A route refuses a path parameter that
+ * is not its id and passes the request on, so their order does not matter (`/agents/runs` is never taken
+ * for the agent `runs`).
  */
-export const queryRoutes: readonly QueryRoutes[] = [...queryModules.map((module) => module.routes), auditQueries, projectionQueries];
-
-/** Every query route, over the read models and the log. */
 export const createQueryApi = (deps: {
   knex: Knex;
   store: EventStore;
@@ -29,8 +25,8 @@ export const createQueryApi = (deps: {
   hurryProjections?: () => void;
   /** Mounts `GET /models` (and `/models/models` for the OpenAI client) when given. */
   models?: ModelProvider;
-  /** The routes to mount, in this order; all of them unless given. */
-  routes?: typeof queryRoutes;
+  /** The domains to mount, in this order. */
+  modules: readonly QueryModule[];
 }): Api => {
   const api = createApi();
   const queryDeps: QueryDeps = {
@@ -45,7 +41,7 @@ export const createQueryApi = (deps: {
     }),
     queryHeaders: ReadYourWritesHeaders,
   };
-  for (const mount of deps.routes ?? queryRoutes) mount(api, queryDeps);
+  for (const mount of [...deps.modules.map((module) => module.routes), auditQueries, projectionQueries]) mount(api, queryDeps);
   if (deps.models) modelQueries(api, deps.models);
   return api;
 };

@@ -5,5 +5,5 @@ import type { QueryDeps } from './deps.js';
 /** Mounts some query routes; each refuses a path parameter that is not its id, so the order of mounting does not matter. */
 export type QueryRoutes = (api: Api, deps: QueryDeps) => void;
 
-/** A domain's query side: the routes that read its read models. */
-export type QueryModule = { name: DomainName; routes: QueryRoutes };
+/** A domain's query side: the routes that read its read models. `N` is its name, so it cannot be joined to another domain's parts. */
+export type QueryModule<N extends DomainName = DomainName> = { name: N; routes: QueryRoutes };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { COMMAND_METHODS, label, NO_TENANT_DATA, operationsOf, sample, type Document, type Operation } from './testing/document.js';
 import { eventsIn, logHead, settled } from './testing/eventLog.js';
 import { exchange, type Exchange } from './testing/exchange.js';
-import { createFixture, ID_FIELDS, pathsAbout, type Fixture } from './testing/fixture.js';
+import { createFixture, pathsAbout, type Fixture } from './testing/fixture.js';
 import { describeOnPlatform, freshWorkspace } from './testing/server.js';
 
 /** One request as `workspace`, with `body` as JSON. */
@@ -27,7 +27,7 @@ const itemsOf = (e: Exchange): unknown[] | undefined => {
 
 /** The query a collection route takes about A's resources: `?agent_id=<A's agent>` and the like. */
 const queryAbout = (op: Operation, fixture: Fixture): string => {
-  const pairs = op.queryParams.filter((p) => ID_FIELDS[p.name]).map((p) => `${p.name}=${encodeURIComponent(String(fixture.values(p.name)))}`);
+  const pairs = op.queryParams.filter((p) => fixture.idFields[p.name]).map((p) => `${p.name}=${encodeURIComponent(String(fixture.values(p.name)))}`);
   return pairs.length ? `?${pairs.join('&')}` : '';
 };
 

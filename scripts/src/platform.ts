@@ -18,17 +18,18 @@ import {
   type Logger,
 } from '@agent-platform/infra';
 import { createRuns, platformProcessors, startProcessorRuntime } from '@agent-platform/processors';
-import { projectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
+import { readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
 import { openDatabase } from './database.js';
+import { commandModules, processorModules, projectionModules, projectors, queryModules } from './domains.js';
 import { openEventStore } from './eventStore.js';
 import { opsApi } from './ops.js';
 
 export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'processors'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const MIGRATIONS = [eventStoreMigrations, readModelMigrations];
+export const MIGRATIONS = [eventStoreMigrations, readModelMigrations(projectionModules)];
 
 /** How often a projection retries a failing event before it parks it: the running platform's and a replay's. */
 export const projectionRetryOf = (config: Config) => ({
@@ -89,7 +90,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const workerKey = `processor:${hostname()}:${process.pid}`;
     const runs = createRuns({ store, knex, log, config, models, workerKey });
     if (broker && roles.includes('processors')) {
-      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex, ...runs.processorDeps }));
+      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps }));
       closers.push(() => runtime.stop());
       const sweepers = runs.sweep();
       closers.push(() => sweepers.stop());
@@ -103,6 +104,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       const eagerWorkerKey = roles.includes('processors') ? workerKey : undefined;
       apis.push(
         createCommandApi(store, knex, {
+          modules: commandModules,
           models,
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
         }),
@@ -111,6 +113,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (roles.includes('query-api')) {
       apis.push(
         createQueryApi({
+          modules: queryModules,
           knex,
           store,
           projectionNames,

@@ -8,9 +8,10 @@ import {
   loadConfig,
   migrateToLatest,
 } from '@agent-platform/infra';
-import { projectors, replayProjection } from '@agent-platform/projectors';
+import { replayProjection } from '@agent-platform/projectors';
 import { exitOnError } from './cli.js';
 import { openDatabase } from './database.js';
+import { projectors } from './domains.js';
 import { openEventStore } from './eventStore.js';
 import { MIGRATIONS, projectionRetryOf } from './platform.js';
 

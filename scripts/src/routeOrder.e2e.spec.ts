@@ -2,13 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createHttpApp, createKnex, createLogger, createPool, loadConfig, type EventStore, type Knex, type Pool } from '@agent-platform/infra';
-import { projectors } from '@agent-platform/projectors';
-import { createQueryApi, queryRoutes } from '@agent-platform/query-api';
+import { createQueryApi } from '@agent-platform/query-api';
+import { projectors, queryModules } from './domains.js';
 import { openEventStore } from './eventStore.js';
 import { describeOnPlatform, expectProblem, fieldsOf, minPosition, send, sessionBody, TEST_ENV, workspaceClient } from './testing/server.js';
 
 /**
- * The platform's query routes mounted in the reverse of their usual order, over the platform's database:
+ * The domains' query routes mounted in the reverse of their usual order, over the platform's database:
  * `/agents/:id` and `/tools/:id` now come before `/agents/runs`, `/agents/versions/:id` and
  * `/tools/versions/:id`, the order in which they would take `runs` or `versions` for an id.
  */
@@ -24,7 +24,7 @@ describeOnPlatform('query routes mounted in reverse order', (server, databaseUrl
     knex = createKnex(databaseUrl());
     pool = createPool(databaseUrl(), 2);
     store = await openEventStore(loadConfig({ ...TEST_ENV, AGENT_PLATFORM_DATABASE_URL: databaseUrl() }), { pool, url: databaseUrl() }, log);
-    const api = createQueryApi({ knex, store, projectionNames: projectors.map((p) => p.name), readYourWritesTimeoutMs: 10_000, routes: [...queryRoutes].reverse() });
+    const api = createQueryApi({ knex, store, projectionNames: projectors.map((p) => p.name), readYourWritesTimeoutMs: 10_000, modules: [...queryModules].reverse() });
     reversed = http.createServer(createHttpApp(log, [api]));
     await new Promise<void>((resolve) => reversed.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(reversed.address() as AddressInfo).port}`;

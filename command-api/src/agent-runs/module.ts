@@ -3,7 +3,7 @@ import { agentRunExecutionRoutes } from './executionRoutes.js';
 import { agentRunRoutes } from './routes.js';
 
 /** Runs are always taken; they are executed over HTTP only where the process has an executor. */
-export const agentRunsCommands: CommandModule = {
+export const agentRunsCommands: CommandModule<'agent-runs'> = {
   name: 'agent-runs',
   routes: (api, { agentRuns, knex, ...deps }) => {
     const { executor, eagerWorkerKey } = agentRuns ?? {};

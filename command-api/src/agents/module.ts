@@ -1,4 +1,4 @@
 import type { CommandModule } from '../module.js';
 import { agentRoutes } from './routes.js';
 
-export const agentsCommands: CommandModule = { name: 'agents', routes: agentRoutes };
+export const agentsCommands: CommandModule<'agents'> = { name: 'agents', routes: agentRoutes };

@@ -1,4 +1,4 @@
 import type { CommandModule } from '../module.js';
 import { sessionRoutes } from './routes.js';
 
-export const sessionsCommands: CommandModule = { name: 'sessions', routes: sessionRoutes };
+export const sessionsCommands: CommandModule<'sessions'> = { name: 'sessions', routes: sessionRoutes };

@@ -1,4 +1,4 @@
 import type { CommandModule } from '../module.js';
 import { toolRoutes } from './routes.js';
 
-export const toolsCommands: CommandModule = { name: 'tools', routes: toolRoutes };
+export const toolsCommands: CommandModule<'tools'> = { name: 'tools', routes: toolRoutes };

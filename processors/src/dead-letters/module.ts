@@ -1,7 +1,7 @@
 import type { ProcessorModule } from '../module.js';
 import { deadLetterRetrier } from './retrier.js';
 
-export const deadLettersProcessors: ProcessorModule = {
+export const deadLettersProcessors: ProcessorModule<'dead-letters'> = {
   name: 'dead-letters',
   processors: ({ store, knex, all }) => [deadLetterRetrier({ store, knex, processors: all })],
 };

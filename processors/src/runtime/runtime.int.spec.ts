@@ -18,6 +18,7 @@ import {
   type Relay,
 } from '@agent-platform/infra';
 import { capturingLogger, describeOnEachPostgres, strictSessionClosedUpcaster, UNLIFTABLE_SESSION_CLOSED } from '@agent-platform/infra/testing';
+import { deadLettersProcessors } from '../dead-letters/module.js';
 import { deadLetterIdOf } from '../dead-letters/record.js';
 import { platformProcessors } from '../index.js';
 import type { Processor } from './processor.js';
@@ -57,8 +58,9 @@ describeOnEachPostgres('processor runtime', ({ db }) => {
     await knex.destroy();
   });
 
+  // Beside the dead-letter retrier, as the platform runs it; agent runs' processors need an executor, so none run here.
   const start = async (processor: Processor, log = silent) => {
-    runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex }, [processor]));
+    runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors([deadLettersProcessors], { store, knex }, [processor]));
   };
   const closeSession = async () => {
     const id = randomUUID();

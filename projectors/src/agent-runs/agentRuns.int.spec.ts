@@ -1,4 +1,4 @@
-import { agentRunsProjector } from './projector.js';
+import { agentRunsProjection } from './module.js';
 import { describeProjection, SPEC_TIME } from '../testing/projectionSpecification.js';
 
 const RUN = '66666666-6666-4666-8666-666666666666';
@@ -70,7 +70,7 @@ const invocation = {
 const invocationEvent = (type: string, extra: Record<string, unknown>, at: string) => runEvent(type, { ...invocation, ...extra }, at);
 const running = [queued, leased('worker-a', 1, T1, T2)];
 
-describeProjection('agent runs projection', agentRunsProjector, (spec) => {
+describeProjection('agent runs projection', agentRunsProjection, (spec) => {
   describe('the run', () => {
     it('lists a queued run with its agent, version, session and input, and nothing done yet', () =>
       spec({

@@ -1,4 +1,4 @@
-import { agentsProjector } from './projector.js';
+import { agentsProjection } from './module.js';
 import { describeProjection, SPEC_TIME } from '../testing/projectionSpecification.js';
 
 const A = '22222222-2222-4222-8222-222222222222';
@@ -30,7 +30,7 @@ const versionCreated = (version_id: string, version_no: number) => ({
 const published = (version_id: string, at = T1) => ({ type: 'AgentVersionPublished', data: { agent_id: A, version_id }, metadata: workspace, at });
 const archived = (version_id: string, at = T2) => ({ type: 'AgentVersionArchived', data: { agent_id: A, version_id }, metadata: workspace, at });
 
-describeProjection('agents projection', agentsProjector, (spec) => {
+describeProjection('agents projection', agentsProjection, (spec) => {
   it('lists a created agent in its workspace with no versions and no default version', () =>
     spec({
       when: [created],

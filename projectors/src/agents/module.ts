@@ -2,4 +2,4 @@ import type { ProjectionModule } from '../module.js';
 import { agentsProjector } from './projector.js';
 import { agentsReadModel } from './schema.js';
 
-export const agentsProjection: ProjectionModule = { name: 'agents', projectors: [agentsProjector], migrations: [agentsReadModel] };
+export const agentsProjection: ProjectionModule<'agents'> = { name: 'agents', projectors: [agentsProjector], migrations: [agentsReadModel] };

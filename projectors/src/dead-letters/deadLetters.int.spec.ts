@@ -1,4 +1,4 @@
-import { deadLettersProjector } from './projector.js';
+import { deadLettersProjection } from './module.js';
 import { describeProjection, SPEC_TIME } from '../testing/projectionSpecification.js';
 
 const D = '44444444-4444-4444-8444-444444444444';
@@ -25,7 +25,7 @@ const deadLettered = (attempts: number, message: string, at = SPEC_TIME) => ({
 });
 const retryRequested = (at = T1) => ({ type: 'DeadLetterRetryRequested', data: { dead_letter_id: D }, metadata: workspace, at });
 
-describeProjection('dead letters projection', deadLettersProjector, (spec) => {
+describeProjection('dead letters projection', deadLettersProjection, (spec) => {
   it('lists a dead-lettered event as dead, with its consumer group, the event and the error', () =>
     spec({
       when: [deadLettered(5, 'timeout')],

@@ -1,4 +1,4 @@
-import { sessionsProjector } from './projector.js';
+import { sessionsProjection } from './module.js';
 import { describeProjection, SPEC_TIME } from '../testing/projectionSpecification.js';
 
 const S = '11111111-1111-4111-8111-111111111111';
@@ -16,7 +16,7 @@ const message = (seq_no: number, at: string) => ({
 const T1 = '2026-01-01T00:01:00.000Z';
 const T2 = '2026-01-01T00:02:00.000Z';
 
-describeProjection('sessions projection', sessionsProjector, (spec) => {
+describeProjection('sessions projection', sessionsProjection, (spec) => {
   it('lists an opened session as active in its workspace, with no messages yet', () =>
     spec({
       when: [opened],

@@ -14,6 +14,7 @@ import {
   type Pool,
 } from '@agent-platform/infra';
 import { readModelMigrations } from '../index.js';
+import { sessionsProjection } from '../sessions/module.js';
 
 export type ProjectorFixture = {
   store: EventStore;
@@ -24,9 +25,10 @@ export type ProjectorFixture = {
   close: () => Promise<void>;
 };
 
+/** The event store and the sessions read model, whose projector the runtime's specs drive. */
 export const openProjectorFixture = async (url: string): Promise<ProjectorFixture> => {
   const knex = createKnex(url);
-  await migrateToLatest(knex, [eventStoreMigrations, readModelMigrations]);
+  await migrateToLatest(knex, [eventStoreMigrations, readModelMigrations([sessionsProjection])]);
   const pool = createPool(url, 10);
   const store = createPostgresEventStore({ pool, listenConnectionString: url, upcaster: createUpcaster(eventCatalog) });
   await store.ready;

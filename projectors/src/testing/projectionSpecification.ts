@@ -16,6 +16,7 @@ import {
 import { createInMemoryEventStore, describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { applyPage } from '../apply.js';
 import { readModelMigrations } from '../index.js';
+import type { ProjectionModule } from '../module.js';
 import type { Projector } from '../projector.js';
 
 /**
@@ -84,15 +85,15 @@ const expectRows = async (db: Db, expected: TableRows, cuts: string) => {
 };
 
 /**
- * given(events).when(events).then(rows) for one projector, against a real PostgreSQL database: the given
- * events are applied as one page, the events under test as the next, and the tables must then hold the
- * rows expected. The same events are also applied as one page, and one event per page, from empty
+ * given(events).when(events).then(rows) for a domain's projectors, against a real PostgreSQL database: the
+ * given events are applied as one page, the events under test as the next, and the tables must then hold
+ * the rows expected. The same events are also applied as one page, and one event per page, from empty
  * tables: the runtime cuts the log into pages as it likes, and the rows must not depend on where.
  */
-export const projectionSpecification = (projector: Projector, db: () => Db) => async (spec: ProjectionSpec) => {
+export const projectionSpecification = (projectors: readonly Projector[], db: () => Db) => async (spec: ProjectionSpec) => {
   const expectations = Array.isArray(spec.then) ? spec.then : [spec.then];
   for (const cuts of ['given, then when', 'one page', 'a page per event'] as const) {
-    await project(db(), projector, spec, cuts);
+    for (const projector of projectors) await project(db(), projector, spec, cuts);
     for (const expected of expectations) await expectRows(db(), expected, cuts);
   }
 };
@@ -101,19 +102,20 @@ export const projectionSpecification = (projector: Projector, db: () => Db) => a
 const testsOf = (suite: Mocha.Suite): Mocha.Test[] => [...suite.tests, ...suite.suites.flatMap(testsOf)];
 
 /**
- * A suite of projection specs on each PostgreSQL target, on a fresh database with the event store's and
- * the read models' migrations; `body` declares its `it`s with the `spec` it is given. Once every spec of
- * the suite ran and passed, each event type the projector handles must have been the `when` of one of
- * them: a projection added without a spec of its own fails the suite.
+ * A suite of projection specs of a domain's read side on each PostgreSQL target, on a fresh database with
+ * the event store's migrations and the domain's own (its tables need no other domain's); `body` declares
+ * its `it`s with the `spec` it is given. Once every spec of the suite ran and passed, each event type a
+ * projector of the domain handles must have been the `when` of one of them: a projection added without a
+ * spec of its own fails the suite.
  */
-export const describeProjection = (title: string, projector: Projector, body: (spec: ReturnType<typeof projectionSpecification>) => void) =>
+export const describeProjection = (title: string, module: ProjectionModule, body: (spec: ReturnType<typeof projectionSpecification>) => void) =>
   describeOnEachPostgres(title, ({ db: database }) => {
     let db: Db | undefined;
     const exercised = new Set<string>();
     before(async () => {
       const { url } = database();
       const knex = createKnex(url);
-      await migrateToLatest(knex, [eventStoreMigrations, readModelMigrations]);
+      await migrateToLatest(knex, [eventStoreMigrations, readModelMigrations([module])]);
       db = { knex, pool: createPool(url, 2) };
     });
     after(async function (this: Mocha.Context) {
@@ -121,10 +123,12 @@ export const describeProjection = (title: string, projector: Projector, body: (s
       await db?.knex.destroy();
       // A run of some specs only (--grep, a failure) says nothing of what the others cover.
       if (!testsOf(this.test!.parent!).every((t) => t.state === 'passed')) return;
-      const unspecified = projector.handles.filter((type) => !exercised.has(type));
-      expect(unspecified, `event types the ${projector.name} projection handles with no spec of their own`).to.deep.equal([]);
+      for (const projector of module.projectors) {
+        const unspecified = projector.handles.filter((type) => !exercised.has(type));
+        expect(unspecified, `event types the ${projector.name} projection handles with no spec of their own`).to.deep.equal([]);
+      }
     });
-    const spec = projectionSpecification(projector, () => {
+    const spec = projectionSpecification(module.projectors, () => {
       if (!db) throw new Error('the projection database is not ready');
       return db;
     });

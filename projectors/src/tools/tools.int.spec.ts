@@ -1,4 +1,4 @@
-import { toolsProjector } from './projector.js';
+import { toolsProjection } from './module.js';
 import { describeProjection, SPEC_TIME } from '../testing/projectionSpecification.js';
 
 const TOOL = '33333333-3333-4333-8333-333333333333';
@@ -26,7 +26,7 @@ const versionCreated = (version_id: string, version_no: number) => ({
 const published = (version_id: string, at = T1) => ({ type: 'ToolVersionPublished', data: { tool_id: TOOL, version_id }, metadata: workspace, at });
 const deprecated = (version_id: string, at = T2) => ({ type: 'ToolVersionDeprecated', data: { tool_id: TOOL, version_id }, metadata: workspace, at });
 
-describeProjection('tools projection', toolsProjector, (spec) => {
+describeProjection('tools projection', toolsProjection, (spec) => {
   it('lists a created tool in its workspace with no versions and no default version', () =>
     spec({
       when: [created],

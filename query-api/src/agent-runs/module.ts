@@ -1,4 +1,4 @@
 import type { QueryModule } from '../module.js';
 import { agentRunQueries } from './routes.js';
 
-export const agentRunsQueries: QueryModule = { name: 'agent-runs', routes: agentRunQueries };
+export const agentRunsQueries: QueryModule<'agent-runs'> = { name: 'agent-runs', routes: agentRunQueries };

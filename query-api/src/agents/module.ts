@@ -1,4 +1,4 @@
 import type { QueryModule } from '../module.js';
 import { agentQueries } from './routes.js';
 
-export const agentsQueries: QueryModule = { name: 'agents', routes: agentQueries };
+export const agentsQueries: QueryModule<'agents'> = { name: 'agents', routes: agentQueries };

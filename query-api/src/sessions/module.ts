@@ -1,4 +1,4 @@
 import type { QueryModule } from '../module.js';
 import { sessionQueries } from './routes.js';
 
-export const sessionsQueries: QueryModule = { name: 'sessions', routes: sessionQueries };
+export const sessionsQueries: QueryModule<'sessions'> = { name: 'sessions', routes: sessionQueries };

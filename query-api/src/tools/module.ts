@@ -1,4 +1,4 @@
 import type { QueryModule } from '../module.js';
 import { toolQueries } from './routes.js';
 
-export const toolsQueries: QueryModule = { name: 'tools', routes: toolQueries };
+export const toolsQueries: QueryModule<'tools'> = { name: 'tools', routes: toolQueries };

@@ -3,6 +3,7 @@ import { createKnex, createLogger, createPool, loadConfig, StartupError } from '
 import { platformProcessors, startProcessorRuntime } from '@agent-platform/processors';
 import { openBroker } from '../broker.js';
 import { exitOnError } from '../cli.js';
+import { processorModules } from '../domains.js';
 import { openEventStore } from '../eventStore.js';
 import { faultProcessor, type EffectMode } from './faultProcessor.js';
 
@@ -42,7 +43,7 @@ const main = async () => {
     { store, knex },
     { group: values.group, types: values.types.split(','), mode: values.mode as EffectMode, concurrency: Number(values.concurrency) },
   );
-  const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors({ store, knex }, [processor]), {
+  const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex }, [processor]), {
     ackWaitMs: Number(values['ack-wait-ms']),
   });
   log.info({ consumer_group: values.group, pid: process.pid }, 'fault processor ready');

@@ -1,0 +1,92 @@
+import type { CommandModule } from '@agent-platform/command-api';
+import { agentRunsCommands } from '@agent-platform/command-api/agent-runs/module';
+import { agentsCommands } from '@agent-platform/command-api/agents/module';
+import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/module';
+import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
+import { toolsCommands } from '@agent-platform/command-api/tools/module';
+import { agentRunsDomain, agentsDomain, deadLettersDomain, sessionsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import type { ProcessorModule } from '@agent-platform/processors';
+import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
+import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
+import type { ProjectionModule } from '@agent-platform/projectors';
+import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
+import { agentsProjection } from '@agent-platform/projectors/agents/module';
+import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/module';
+import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
+import { toolsProjection } from '@agent-platform/projectors/tools/module';
+import type { QueryModule } from '@agent-platform/query-api';
+import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
+import { agentsQueries } from '@agent-platform/query-api/agents/module';
+import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/module';
+import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
+import { toolsQueries } from '@agent-platform/query-api/tools/module';
+import type { FixturePart } from './testing/fixtures/part.js';
+
+/** One domain, whole: its part of every package, each typed by the domain's name, so parts of two domains cannot be joined. */
+export type Domain<N extends DomainName> = {
+  contract: Extract<(typeof domains)[number], { name: N }>;
+  commands: CommandModule<N>;
+  projection: ProjectionModule<N>;
+  queries: QueryModule<N>;
+  /** Only a domain that reacts to events has them. */
+  processors?: ProcessorModule<N>;
+  /** Its part of the isolation and hostile walks' fixture, loaded by those specs only: the platform never loads test code. */
+  fixture: () => Promise<{ fixture: FixturePart<N> }>;
+};
+
+/** An entry per domain of `contracts`, in its order: a domain missing, or out of its place, is a type error. */
+type DomainsOf<Contracts extends readonly unknown[]> = { readonly [K in keyof Contracts]: Contracts[K] extends { name: infer N extends DomainName } ? Domain<N> : never };
+
+/**
+ * Every domain of the platform, listed once: the platform, the replay, the migrations and the specs are
+ * assembled from it (docs/adding-a-domain.md). Contracts' `domains` is the other list, as contracts
+ * cannot import the packages; `domains.e2e.spec.ts` holds the two equal.
+ */
+export const platformDomains: DomainsOf<typeof domains> = [
+  {
+    contract: sessionsDomain,
+    commands: sessionsCommands,
+    projection: sessionsProjection,
+    queries: sessionsQueries,
+    fixture: () => import('./testing/fixtures/sessions.js'),
+  },
+  {
+    contract: deadLettersDomain,
+    commands: deadLettersCommands,
+    projection: deadLettersProjection,
+    queries: deadLettersQueries,
+    processors: deadLettersProcessors,
+    fixture: () => import('./testing/fixtures/dead-letters.js'),
+  },
+  {
+    contract: toolsDomain,
+    commands: toolsCommands,
+    projection: toolsProjection,
+    queries: toolsQueries,
+    fixture: () => import('./testing/fixtures/tools.js'),
+  },
+  {
+    contract: agentsDomain,
+    commands: agentsCommands,
+    projection: agentsProjection,
+    queries: agentsQueries,
+    fixture: () => import('./testing/fixtures/agents.js'),
+  },
+  {
+    contract: agentRunsDomain,
+    commands: agentRunsCommands,
+    projection: agentRunsProjection,
+    queries: agentRunsQueries,
+    processors: agentRunsProcessors,
+    fixture: () => import('./testing/fixtures/agent-runs.js'),
+  },
+];
+
+// Each package's side of every domain, in the list's order.
+export const commandModules: readonly CommandModule[] = platformDomains.map((domain) => domain.commands);
+export const projectionModules: readonly ProjectionModule[] = platformDomains.map((domain) => domain.projection);
+export const queryModules: readonly QueryModule[] = platformDomains.map((domain) => domain.queries);
+export const processorModules: readonly ProcessorModule[] = platformDomains.flatMap((domain) => (domain.processors ? [domain.processors] : []));
+
+/** Every read model the query side serves: the projectors of every domain. */
+export const projectors = projectionModules.flatMap((module) => module.projectors);

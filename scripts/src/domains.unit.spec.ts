@@ -1,0 +1,25 @@
+import { expect } from 'chai';
+import { ProjectionName } from '@agent-platform/contracts';
+import { readModelMigrations } from '@agent-platform/projectors';
+import { projectionModules, projectors } from './domains.js';
+
+describe('the read side assembled from the domains', () => {
+  it('keeps the names and order databases already recorded, now that each domain owns its migrations', () => {
+    // knex refuses to migrate a database whose recorded migrations are missing from the list: a renamed one would stop every deployed platform.
+    const readModels = readModelMigrations(projectionModules);
+    expect(readModels.tableName).to.equal('ap_migrations_read_models');
+    expect(readModels.migrations.map((m) => m.name)).to.deep.equal([
+      '1001_sessions',
+      '1002_dead_letters',
+      '1003_tools',
+      '1004_agents',
+      '1005_agent_runs',
+      '1006_agent_run_journal',
+      '1007_parked_events',
+    ]);
+  });
+
+  it('registers one projector under each projection name, so no query waits for a projection nobody writes', () => {
+    expect(projectors.map((p) => p.name).sort()).to.deep.equal([...ProjectionName.options].sort());
+  });
+});
