@@ -4,7 +4,6 @@ import { route, type Api } from '@agent-platform/infra';
 import { versionedDefinitionReader } from '@agent-platform/projectors/readers';
 import { newestFirstPage } from './cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from './deps.js';
-import { iso } from './rows.js';
 
 type Listed = z.ZodType<{ id: string; created_time: string }>;
 
@@ -23,21 +22,12 @@ export const versionedDefinitionQueries =
   <View extends Listed, VersionView extends z.ZodType>(definition: VersionedDefinition, d: VersionedDefinitionReads<View, VersionView>) =>
   (api: Api, deps: QueryDeps): void => {
     const { noun, article, plural, errorPrefix } = definition;
-    const reader = versionedDefinitionReader(definition);
+    const reader = versionedDefinitionReader(definition, d);
     // The projector's name, as it derives it from the same definition; parsed, so a definition whose
     // projection is not listed stops the platform at start-up instead of every read answering 503.
     const projections = [ProjectionName.parse(plural)];
     const path = `/${plural}`;
     const tags = [plural];
-    const toView = (row: Record<string, unknown>): z.infer<View> =>
-      d.view.parse({ ...row, created_time: iso(row.created_time), updated_time: iso(row.updated_time) });
-    const toVersion = (row: Record<string, unknown>): z.infer<VersionView> =>
-      d.versionView.parse({
-        ...row,
-        created_time: iso(row.created_time),
-        updated_time: iso(row.updated_time),
-        published_time: row.published_time ? iso(row.published_time) : null,
-      });
     const notFound = (id: string) => new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
     const filters = Object.keys(d.listQuery.shape).filter((key) => key !== 'limit' && key !== 'cursor');
 
@@ -55,7 +45,7 @@ export const versionedDefinitionQueries =
         const q = reader.definitionsOf(deps.knex, ctx.workspaceId);
         const given = query as Record<string, unknown>;
         for (const filter of filters) if (given[filter]) q.andWhere({ [filter]: given[filter] });
-        return { status: 200, body: await newestFirstPage(q, query as { limit: number; cursor?: string }, toView) };
+        return { status: 200, body: await newestFirstPage(q, query as { limit: number; cursor?: string }, reader.toView) };
       },
     });
 
@@ -71,9 +61,9 @@ export const versionedDefinitionQueries =
       errors: [404, 503],
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        const row = await reader.findVersion(deps.knex, ctx.workspaceId, params.id);
-        if (!row) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
-        return { status: 200, body: toVersion(row) };
+        const version = await reader.findVersion(deps.knex, ctx.workspaceId, params.id);
+        if (!version) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
+        return { status: 200, body: version };
       },
     });
 
@@ -89,9 +79,9 @@ export const versionedDefinitionQueries =
       errors: [404, 503],
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        const row = await reader.findDefinition(deps.knex, ctx.workspaceId, params.id);
-        if (!row) throw notFound(params.id);
-        return { status: 200, body: toView(row) };
+        const found = await reader.findDefinition(deps.knex, ctx.workspaceId, params.id);
+        if (!found) throw notFound(params.id);
+        return { status: 200, body: found };
       },
     });
 
@@ -108,8 +98,7 @@ export const versionedDefinitionQueries =
       handler: async ({ params, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
         if (!(await reader.findDefinition(deps.knex, ctx.workspaceId, params.id))) throw notFound(params.id);
-        const rows = await reader.versionsOf(deps.knex, ctx.workspaceId, params.id);
-        return { status: 200, body: { items: rows.map(toVersion) } };
+        return { status: 200, body: { items: await reader.versionsOf(deps.knex, ctx.workspaceId, params.id) } };
       },
     });
   };
