@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { VersionedDefinition } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
+import { newestFirstPage, type PagedView, type PageOf, type PageRequest } from './newestFirstPage.js';
 import { iso, isoOrNull } from './rows.js';
 import { tablesOf } from './versionedDefinition.js';
 
@@ -13,8 +14,8 @@ export type VersionedDefinitionViews<View extends z.ZodType, VersionView extends
  * What other packages may ask of a versioned definition's read model (tools, agents, later skills and
  * teams): views of `rm_<plural>` and `rm_<noun>_versions`, whose names stay this package's to change.
  */
-export const versionedDefinitionReader = <View extends z.ZodType, VersionView extends z.ZodType>(
-  definition: VersionedDefinition,
+export const versionedDefinitionReader = <D extends VersionedDefinition, View extends z.ZodType<PagedView>, VersionView extends z.ZodType>(
+  definition: D,
   views: VersionedDefinitionViews<View, VersionView>,
 ) => {
   const tables = tablesOf(definition);
@@ -27,10 +28,20 @@ export const versionedDefinitionReader = <View extends z.ZodType, VersionView ex
       updated_time: iso(row.updated_time),
       published_time: isoOrNull(row.published_time),
     });
+  // A list filters on a definition's code and its type (`tool_type`, `agent_type`), when given.
+  const filters: readonly ('code' | D['typeField'])[] = ['code', definition.typeField];
   return {
-    toView,
-    /** The workspace's definitions, as a query to filter and page newest first by (created_time, id); rows read with `toView`. */
-    definitionsOf: (knex: Knex, workspaceId: string): Knex.QueryBuilder => knex(tables.definitions).where({ workspace_id: workspaceId }),
+    /** One page of the workspace's definitions that match the filter, newest first. */
+    listDefinitions: (
+      knex: Knex,
+      workspaceId: string,
+      filter: Partial<Record<'code' | D['typeField'], string | undefined>>,
+      page: PageRequest,
+    ): Promise<PageOf<z.infer<View>>> => {
+      const q = knex(tables.definitions).where({ workspace_id: workspaceId });
+      for (const field of filters) if (filter[field]) q.andWhere({ [field]: filter[field] });
+      return newestFirstPage(q, page, toView);
+    },
     findDefinition: async (knex: Knex, workspaceId: string, id: string): Promise<z.infer<View> | undefined> => {
       const row = await knex(tables.definitions).where({ workspace_id: workspaceId, id }).first();
       return row ? toView(row) : undefined;

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { NotFoundError, Page, ProjectionName, Uuid, type VersionedDefinition } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
-import { versionedDefinitionReader } from '@agent-platform/projectors/readers';
-import { newestFirstPage } from './cursor.js';
+import { versionedDefinitionReader, type PagedView } from '@agent-platform/projectors/readers';
+import { pageAnswer, pageAsked } from './cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from './deps.js';
 
-type Listed = z.ZodType<{ id: string; created_time: string }>;
+type Listed = z.ZodType<PagedView>;
 
 /** What a versioned definition (tool, agent, later skill and team) shows beyond its names: its views and filters. */
 export type VersionedDefinitionReads<View extends Listed, VersionView extends z.ZodType> = {
   view: View;
   versionView: VersionView;
-  /** The list's filters besides the page: each is a column of the definitions table. */
+  /** The list's query: the page, and the filters the reader applies (`code`, and the type, `tool_type` say). */
   listQuery: z.ZodObject<z.ZodRawShape & { limit: z.ZodType<number>; cursor: z.ZodType<string | undefined> }>;
 };
 
@@ -29,7 +29,6 @@ export const versionedDefinitionQueries =
     const path = `/${plural}`;
     const tags = [plural];
     const notFound = (id: string) => new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
-    const filters = Object.keys(d.listQuery.shape).filter((key) => key !== 'limit' && key !== 'cursor');
 
     route(api, {
       method: 'get',
@@ -42,10 +41,8 @@ export const versionedDefinitionQueries =
       errors: [503],
       handler: async ({ query, ctx, req }) => {
         await deps.consistency.awaitPosition(req, projections);
-        const q = reader.definitionsOf(deps.knex, ctx.workspaceId);
-        const given = query as Record<string, unknown>;
-        for (const filter of filters) if (given[filter]) q.andWhere({ [filter]: given[filter] });
-        return { status: 200, body: await newestFirstPage(q, query as { limit: number; cursor?: string }, reader.toView) };
+        const given = query as Record<string, string | undefined> & { limit: number; cursor?: string };
+        return { status: 200, body: pageAnswer(await reader.listDefinitions(deps.knex, ctx.workspaceId, given, pageAsked(given))) };
       },
     });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentRunView, ListAgentRunsQuery, NotFoundError, Page, ToolInvocationView, Uuid } from '@agent-platform/contracts';
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
-import { newestFirstPage } from '../cursor.js';
+import { pageAnswer, pageAsked } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { agentRunStream } from './stream.js';
 
@@ -27,8 +27,8 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     errors: [503],
     handler: async ({ query, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const runs = agentRunsReader.runsMatching(deps.knex, ctx.workspaceId, query);
-      return { status: 200, body: await newestFirstPage(runs, query, agentRunsReader.toRunView) };
+      const page = await agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      return { status: 200, body: pageAnswer(page) };
     },
   });
 

@@ -2,7 +2,7 @@ import { DeadLetterView, ListDeadLettersQuery, NotFoundError, Page, Uuid } from 
 import { route, type Api } from '@agent-platform/infra';
 import { deadLettersReader } from '@agent-platform/projectors/readers';
 import { z } from 'zod';
-import { newestFirstPage } from '../cursor.js';
+import { pageAnswer, pageAsked } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 
 const PROJECTIONS = ['dead-letters'] as const;
@@ -19,8 +19,8 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     errors: [503],
     handler: async ({ query, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const deadLetters = deadLettersReader.deadLettersMatching(deps.knex, ctx.workspaceId, query);
-      return { status: 200, body: await newestFirstPage(deadLetters, query, deadLettersReader.toDeadLetterView) };
+      const page = await deadLettersReader.listDeadLetters(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      return { status: 200, body: pageAnswer(page) };
     },
   });
 

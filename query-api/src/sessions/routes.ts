@@ -3,7 +3,7 @@ import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionPara
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { sessionsReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
-import { newestFirstPage } from '../cursor.js';
+import { pageAnswer, pageAsked } from '../cursor.js';
 
 const PROJECTIONS = ['sessions'] as const;
 const ListMessagesQuery = ReadYourWritesQuery.extend({
@@ -45,8 +45,8 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     errors: [503],
     handler: async ({ query, ctx, req }) => {
       await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const sessions = sessionsReader.sessionsMatching(deps.knex, ctx.workspaceId, query);
-      return { status: 200, body: await newestFirstPage(sessions, query, sessionsReader.toSessionView) };
+      const page = await sessionsReader.listSessions(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      return { status: 200, body: pageAnswer(page) };
     },
   });
 
