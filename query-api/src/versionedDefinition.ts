@@ -39,8 +39,8 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: `A page of ${plural}.`, schema: Page(d.view) } },
       errors: [503],
-      handler: async ({ query, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
+      handler: async ({ query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
         const given = query as Record<string, string | undefined> & { limit: number; cursor?: string };
         return { status: 200, body: pageAnswer(await reader.listDefinitions(deps.knex, ctx.workspaceId, given, pageAsked(given))) };
       },
@@ -56,8 +56,8 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: 'The version.', schema: d.versionView } },
       errors: [404, 503],
-      handler: async ({ params, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
+      handler: async ({ params, query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
         const version = await reader.findVersion(deps.knex, ctx.workspaceId, params.id);
         if (!version) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
         return { status: 200, body: version };
@@ -74,8 +74,8 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: `The ${noun}.`, schema: d.view } },
       errors: [404, 503],
-      handler: async ({ params, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
+      handler: async ({ params, query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
         const found = await reader.findDefinition(deps.knex, ctx.workspaceId, params.id);
         if (!found) throw notFound(params.id);
         return { status: 200, body: found };
@@ -92,8 +92,8 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: `Every version of the ${noun}.`, schema: z.object({ items: z.array(d.versionView) }) } },
       errors: [404, 503],
-      handler: async ({ params, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
+      handler: async ({ params, query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
         if (!(await reader.findDefinition(deps.knex, ctx.workspaceId, params.id))) throw notFound(params.id);
         return { status: 200, body: { items: await reader.versionsOf(deps.knex, ctx.workspaceId, params.id) } };
       },

@@ -17,8 +17,8 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'A page of dead letters.', schema: Page(DeadLetterView) } },
     errors: [503],
-    handler: async ({ query, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       const page = await deadLettersReader.listDeadLetters(deps.knex, ctx.workspaceId, query, pageAsked(query));
       return { status: 200, body: pageAnswer(page) };
     },
@@ -34,8 +34,8 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'The dead letter.', schema: DeadLetterView } },
     errors: [404, 503],
-    handler: async ({ params, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ params, query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       const deadLetter = await deadLettersReader.findDeadLetter(deps.knex, ctx.workspaceId, params.id);
       if (!deadLetter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${params.id} does not exist in this workspace`);
       return { status: 200, body: deadLetter };
