@@ -42,10 +42,10 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
     headers: deps.commandHeaders,
     responses: { 201: { description: `Created; \`id\` is the ${noun} id.`, schema: CommandAccepted } },
     errors: [409, 422],
-    handler: async ({ body, ctx, req }) => {
+    handler: async ({ body, headers, ctx, req }) => {
       const id = uuidFrom(noun, ctx.workspaceId, (body as { code: string }).code);
       const create = command(commands.create, { ...body, [idField]: id, workspace_id: ctx.workspaceId });
-      const result = await deps.handle(d.decider, stream(id), create, deps.contextOf(ctx, req, body));
+      const result = await deps.handle(d.decider, stream(id), create, deps.contextOf(ctx, req, headers, body));
       return accepted(201, id, result);
     },
   });
@@ -59,13 +59,13 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
     headers: deps.commandHeaders,
     responses: { 201: { description: 'Created; `id` is the version id.', schema: CommandAccepted } },
     errors: [404, 422],
-    handler: async ({ body, ctx, req }) => {
+    handler: async ({ body, headers, ctx, req }) => {
       const versionId = randomUUID();
       const result = await deps.handle(
         d.decider,
         stream((body as Record<string, string>)[idField]!),
         command(commands.createVersion, { ...(body as object), version_id: versionId, workspace_id: ctx.workspaceId }),
-        deps.contextOf(ctx, req, body),
+        deps.contextOf(ctx, req, headers, body),
         { retryOnConflict: 5 },
       );
       return accepted(201, versionId, result);
@@ -82,12 +82,12 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
       headers: deps.commandHeaders,
       responses: { 202: { description: 'Done; `id` is the version id.', schema: CommandAccepted } },
       errors: [404, 409, 422],
-      handler: async ({ params, ctx, req }) => {
+      handler: async ({ params, headers, ctx, req }) => {
         const result = await deps.handle(
           d.decider,
           stream(params.id),
           command(transition.type, { [idField]: params.id, version_id: params.version_id, workspace_id: ctx.workspaceId }),
-          deps.contextOf(ctx, req, { params }),
+          deps.contextOf(ctx, req, headers, { params }),
           { retryOnConflict: 5 },
         );
         return accepted(202, params.version_id, result);

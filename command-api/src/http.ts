@@ -14,20 +14,24 @@ export type CommandDeps = {
     context: CommandContext,
     options?: CommandOptions<S>,
   ) => Promise<AppendResult>;
-  /** The command context of a request: its ids, and its Idempotency-Key with a fingerprint of what it asks. */
-  contextOf: (ctx: RequestContext, req: Request, input: unknown) => CommandContext;
-  commandHeaders: z.ZodObject<z.ZodRawShape>;
+  /**
+   * The command context of a request: its ids, and its Idempotency-Key (from the headers the route parsed,
+   * `commandHeaders`) with a fingerprint of what it asks.
+   */
+  contextOf: (ctx: RequestContext, req: Request, headers: IdempotencyHeaders, input: unknown) => CommandContext;
+  commandHeaders: typeof IdempotencyHeaders;
 };
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional().describe('A retry with the same key returns the first result and appends nothing.'),
 });
+export type IdempotencyHeaders = z.infer<typeof IdempotencyHeaders>;
 
 export const commandDeps = (store: EventStore): CommandDeps => ({
   store,
   handle: (decider, streamId, command, context, options) => sendCommand(store, decider, streamId, command, context, options),
-  contextOf: (ctx, req, input) => {
-    const key = req.header('idempotency-key');
+  contextOf: (ctx, req, headers, input) => {
+    const key = headers['idempotency-key'];
     return {
       workspaceId: ctx.workspaceId,
       requestId: ctx.requestId,

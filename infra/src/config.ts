@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { PROJECTION_RETRY_DEFAULTS } from './projectionRetry.js';
 import { parseSecrets, type SecretBinding } from './secrets.js';
 
 export { ConfigError };
@@ -42,9 +43,9 @@ export const ConfigSchema = z.object({
   /** How long new events gather for a projector after its last read before it reads them; 0: at once. */
   AGENT_PLATFORM_PROJECTION_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Failures of a projection's page, the event's own fault, before the failing event is parked and stepped over. */
-  AGENT_PLATFORM_PROJECTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  AGENT_PLATFORM_PROJECTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(PROJECTION_RETRY_DEFAULTS.maxAttempts),
   /** The wait after a projection's first failed attempt; it doubles after each, up to 5 s. */
-  AGENT_PLATFORM_PROJECTION_RETRY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  AGENT_PLATFORM_PROJECTION_RETRY_MS: z.coerce.number().int().min(0).max(60_000).default(PROJECTION_RETRY_DEFAULTS.baseDelayMs),
   /** The same for the relay: the broker gets fewer, larger batches, each event up to this much later. */
   AGENT_PLATFORM_RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   AGENT_PLATFORM_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),

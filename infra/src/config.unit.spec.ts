@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from './config.js';
+import { PROJECTION_RETRY_DEFAULTS } from './projectionRetry.js';
 
 /** Asserts that `env` is refused with a ConfigError naming `variable` (the contract); the rest of the wording is free. */
 const expectRefused = (env: NodeJS.ProcessEnv, variable: string): ConfigError => {
@@ -51,6 +52,12 @@ describe('loadConfig', () => {
       expect(config.AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS).to.equal(10_000);
       expect(config.AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS).to.equal(30_000);
       expect(config.AGENT_PLATFORM_HTTP_KEEP_ALIVE_TIMEOUT_MS).to.equal(65_000);
+    });
+
+    it("retries a projection's failed page 5 times from 100 ms, the projectors' own defaults (PROJECTION_RETRY_DEFAULTS)", () => {
+      const config = loadConfig({});
+      expect(config.AGENT_PLATFORM_PROJECTION_MAX_ATTEMPTS).to.equal(5).and.equal(PROJECTION_RETRY_DEFAULTS.maxAttempts);
+      expect(config.AGENT_PLATFORM_PROJECTION_RETRY_MS).to.equal(100).and.equal(PROJECTION_RETRY_DEFAULTS.baseDelayMs);
     });
 
     it('ignores variables it does not know', () => {

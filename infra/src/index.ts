@@ -1,4 +1,5 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
+export { PROJECTION_RETRY_DEFAULTS } from './projectionRetry.js';
 export { hostAllowed, workspaceAllowed, SECRET_PREFIX, type SecretBinding } from './secrets.js';
 export { createLogger, type Logger } from './logging.js';
 export { repeatedLog, type RepeatedLog } from './repeatedLog.js';

@@ -1,4 +1,5 @@
 import { isHeaderValue } from '@agent-platform/contracts';
+import { canonicalHost } from './canonicalHost.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -8,7 +9,7 @@ import { ConfigError } from './errors.js';
  */
 export type SecretBinding = {
   value: string;
-  /** Host names, lower case; `*.example.com` stands for every name under example.com (not example.com). */
+  /** Hosts as `canonicalHost` writes them; `*.example.com` stands for every name under example.com (not example.com). */
   hosts: readonly string[];
   /** Workspace ids, or `*` for every workspace. */
   workspaces: '*' | ReadonlySet<string>;
@@ -24,13 +25,6 @@ const NAME = /^[A-Z0-9_]{1,100}$/;
  */
 const MIN_SECRET_LENGTH = 8;
 
-/** A host entry as URL parsing writes a host name (lower case, punycode, IPv4 in dotted decimal), so it compares with a tool URL's. */
-const normalHost = (entry: string): string | undefined => {
-  // A port is refused rather than ignored: the binding names hosts, whatever port a tool uses.
-  if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(entry) || !URL.canParse(`http://${entry}/`)) return undefined;
-  return new URL(`http://${entry}/`).hostname;
-};
-
 const hostsOf = (variable: string, raw: string): string[] =>
   raw
     .split(',')
@@ -38,7 +32,8 @@ const hostsOf = (variable: string, raw: string): string[] =>
     .filter(Boolean)
     .map((entry) => {
       const wildcard = entry.startsWith('*.');
-      const host = normalHost(wildcard ? entry.slice(2) : entry);
+      // A port is refused rather than ignored: the binding names hosts, whatever port a tool uses.
+      const host = canonicalHost(wildcard ? entry.slice(2) : entry);
       if (!host || (wildcard && !host.includes('.'))) {
         throw new ConfigError(`invalid configuration: ${variable}: "${entry}" is not a host name (or *.domain with at least two labels; no port, no *)`);
       }
@@ -85,9 +80,11 @@ export const parseSecrets = (env: NodeJS.ProcessEnv): SecretsConfig => {
   return { secrets, warnings };
 };
 
-/** `hostname` as `URL` gives it. */
-export const hostAllowed = (binding: SecretBinding, hostname: string): boolean =>
-  binding.hosts.some((h) => (h.startsWith('*.') ? hostname.endsWith(h.slice(1)) : hostname === h));
+/** Whether the binding names a tool URL's `hostname`, compared as the tool allow-list compares it (`canonicalHost`). */
+export const hostAllowed = (binding: SecretBinding, hostname: string): boolean => {
+  const host = canonicalHost(hostname);
+  return host !== undefined && binding.hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
+};
 
 export const workspaceAllowed = (binding: SecretBinding, workspaceId: string): boolean =>
   binding.workspaces === '*' || binding.workspaces.has(workspaceId);

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from './config.js';
+import { hostAllowed } from './secrets.js';
+import { isAllowedHost, parseAllowedHosts } from './tools/addressPolicy.js';
 
 const S = 'AGENT_PLATFORM_SECRET_';
 const refusal = (env: NodeJS.ProcessEnv): string => {
@@ -22,6 +24,37 @@ describe('secrets and their bindings, from the environment', () => {
     });
     expect(config.secretWarnings).to.deep.equal([]);
     expect(loadConfig({ [`${S}A_KEY`]: 'abcdefgh', [`${S}A_KEY_HOSTS`]: 'a.example', [`${S}A_KEY_WORKSPACES`]: '*' }).secrets.get('A_KEY')!.workspaces).to.equal('*');
+  });
+
+  it('binds a secret to a host however it is spelled: its root dot, its case, Unicode or punycode, on either side', () => {
+    const bound = (entry: string, url: string) => {
+      const config = loadConfig({ [`${S}CRM_TOKEN`]: 's3cr3t-value', [`${S}CRM_TOKEN_HOSTS`]: entry, [`${S}CRM_TOKEN_WORKSPACES`]: '*' });
+      return hostAllowed(config.secrets.get('CRM_TOKEN')!, new URL(url).hostname);
+    };
+    for (const [entry, url] of [
+      ['crm.example', 'https://crm.example./'],
+      ['crm.example.', 'https://crm.example/'],
+      ['crm.example', 'https://CRM.Example/'],
+      ['CRM.Example', 'https://crm.example/'],
+      ['*.crm.example', 'https://eu.crm.example./'],
+      ['bücher.example', 'https://xn--bcher-kva.example/'],
+      ['xn--bcher-kva.example', 'https://bücher.example./'],
+    ]) {
+      expect(bound(entry!, url!), `${entry} binds ${url}`).to.equal(true);
+    }
+    expect(bound('bücher.example', 'https://bucher.example/')).to.equal(false);
+  });
+
+  it('binds a secret to exactly the spellings of a host the tool allow-list lets through', () => {
+    const spellings = ['crm.example', 'crm.example.', 'CRM.Example', 'bücher.example', 'xn--bcher-kva.example', '127.0.0.1', '2130706433', '[::1]', '0:0::1'];
+    for (const entry of spellings) {
+      const binding = loadConfig({ [`${S}T`]: 's3cr3t-value', [`${S}T_HOSTS`]: entry, [`${S}T_WORKSPACES`]: '*' }).secrets.get('T')!;
+      const allowed = parseAllowedHosts(entry);
+      for (const spelling of spellings) {
+        const url = new URL(`https://${spelling.includes(':') && !spelling.startsWith('[') ? `[${spelling}]` : spelling}/`);
+        expect(hostAllowed(binding, url.hostname), `${entry} and ${url.href}`).to.equal(isAllowedHost(allowed, url));
+      }
+    }
   });
 
   it('makes a secret without _HOSTS or _WORKSPACES usable nowhere, and warns naming the missing variable', () => {

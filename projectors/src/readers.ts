@@ -4,5 +4,7 @@
  */
 export * as agentRunsReader from './agent-runs/reader.js';
 export * as deadLettersReader from './dead-letters/reader.js';
+export * as parkedEventsReader from './parking/reader.js';
 export * as sessionsReader from './sessions/reader.js';
 export { versionedDefinitionReader } from './versionedDefinitionReader.js';
+export type { PagedView, PageOf, PagePosition, PageRequest } from './newestFirstPage.js';

@@ -1,18 +1,23 @@
-import type { Request } from 'express';
 import { ValidationError, UnavailableError, type ProjectionName } from '@agent-platform/contracts';
 import { checkpointsReached, type EventStore, type Knex } from '@agent-platform/infra';
 
-export type Consistency = {
-  /** Waits until every named projection has applied the position the request asks for, if any. */
-  awaitPosition: (req: Request, projections: readonly ProjectionName[]) => Promise<void>;
+/** Where a query asks for a position: its `x-min-position` header, else its `min_position` parameter, as the route parsed them. */
+export type PositionAsked = {
+  headers: { 'x-min-position'?: string | undefined };
+  query: { min_position?: string | undefined };
 };
 
-const requestedPosition = (req: Request): number | undefined => {
-  const raw = req.header('x-min-position') ?? (typeof req.query.min_position === 'string' ? req.query.min_position : undefined);
+export type Consistency = {
+  /** Waits until every named projection has applied the position the request asks for, if any. */
+  awaitPosition: (asked: PositionAsked, projections: readonly ProjectionName[]) => Promise<void>;
+};
+
+const requestedPosition = ({ headers, query }: PositionAsked): number | undefined => {
+  const raw = headers['x-min-position'] ?? query.min_position;
   if (raw === undefined || raw === '') return undefined;
   const position = Number(raw);
   if (!Number.isSafeInteger(position) || position < 0) {
-    throw new ValidationError([{ field: req.header('x-min-position') ? 'x-min-position' : 'query.min_position', message: 'must be a non-negative integer' }]);
+    throw new ValidationError([{ field: headers['x-min-position'] ? 'x-min-position' : 'query.min_position', message: 'must be a non-negative integer' }]);
   }
   return position;
 };
@@ -28,8 +33,8 @@ export const createConsistency = (deps: {
   /** Asks the projectors of this process to apply what they hold back now (`ProjectorRuntime.hurry`). */
   hurry?: () => void;
 }): Consistency => ({
-  awaitPosition: async (req, projections) => {
-    const position = requestedPosition(req);
+  awaitPosition: async (asked, projections) => {
+    const position = requestedPosition(asked);
     if (!position) return;
     const deadline = Date.now() + deps.timeoutMs;
     let target = await deps.store.checkpointOf(position);

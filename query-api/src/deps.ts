@@ -9,7 +9,7 @@ export type QueryDeps = {
   consistency: Consistency;
   /** The projections whose lag `GET /projections` and `/ready` report. */
   projectionNames: readonly ProjectionName[];
-  queryHeaders: z.ZodObject<z.ZodRawShape>;
+  queryHeaders: typeof ReadYourWritesHeaders;
 };
 
 export const ReadYourWritesHeaders = z.object({

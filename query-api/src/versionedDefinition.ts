@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import { NotFoundError, Page, ProjectionName, Uuid, type VersionedDefinition } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
-import { versionedDefinitionReader } from '@agent-platform/projectors/readers';
-import { newestFirstPage } from './cursor.js';
+import { versionedDefinitionReader, type PagedView } from '@agent-platform/projectors/readers';
+import { pageAnswer, pageAsked } from './cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from './deps.js';
-import { iso } from './rows.js';
 
-type Listed = z.ZodType<{ id: string; created_time: string }>;
+type Listed = z.ZodType<PagedView>;
 
 /** What a versioned definition (tool, agent, later skill and team) shows beyond its names: its views and filters. */
 export type VersionedDefinitionReads<View extends Listed, VersionView extends z.ZodType> = {
   view: View;
   versionView: VersionView;
-  /** The list's filters besides the page: each is a column of the definitions table. */
+  /** The list's query: the page, and the filters the reader applies (`code`, and the type, `tool_type` say). */
   listQuery: z.ZodObject<z.ZodRawShape & { limit: z.ZodType<number>; cursor: z.ZodType<string | undefined> }>;
 };
 
@@ -23,23 +22,13 @@ export const versionedDefinitionQueries =
   <View extends Listed, VersionView extends z.ZodType>(definition: VersionedDefinition, d: VersionedDefinitionReads<View, VersionView>) =>
   (api: Api, deps: QueryDeps): void => {
     const { noun, article, plural, errorPrefix } = definition;
-    const reader = versionedDefinitionReader(definition);
+    const reader = versionedDefinitionReader(definition, d);
     // The projector's name, as it derives it from the same definition; parsed, so a definition whose
     // projection is not listed stops the platform at start-up instead of every read answering 503.
     const projections = [ProjectionName.parse(plural)];
     const path = `/${plural}`;
     const tags = [plural];
-    const toView = (row: Record<string, unknown>): z.infer<View> =>
-      d.view.parse({ ...row, created_time: iso(row.created_time), updated_time: iso(row.updated_time) });
-    const toVersion = (row: Record<string, unknown>): z.infer<VersionView> =>
-      d.versionView.parse({
-        ...row,
-        created_time: iso(row.created_time),
-        updated_time: iso(row.updated_time),
-        published_time: row.published_time ? iso(row.published_time) : null,
-      });
     const notFound = (id: string) => new NotFoundError(`${errorPrefix}_NOT_FOUND`, `${noun} ${id} does not exist in this workspace`);
-    const filters = Object.keys(d.listQuery.shape).filter((key) => key !== 'limit' && key !== 'cursor');
 
     route(api, {
       method: 'get',
@@ -50,12 +39,10 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: `A page of ${plural}.`, schema: Page(d.view) } },
       errors: [503],
-      handler: async ({ query, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
-        const q = reader.definitionsOf(deps.knex, ctx.workspaceId);
-        const given = query as Record<string, unknown>;
-        for (const filter of filters) if (given[filter]) q.andWhere({ [filter]: given[filter] });
-        return { status: 200, body: await newestFirstPage(q, query as { limit: number; cursor?: string }, toView) };
+      handler: async ({ query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
+        const given = query as Record<string, string | undefined> & { limit: number; cursor?: string };
+        return { status: 200, body: pageAnswer(await reader.listDefinitions(deps.knex, ctx.workspaceId, given, pageAsked(given))) };
       },
     });
 
@@ -69,11 +56,11 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: 'The version.', schema: d.versionView } },
       errors: [404, 503],
-      handler: async ({ params, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
-        const row = await reader.findVersion(deps.knex, ctx.workspaceId, params.id);
-        if (!row) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
-        return { status: 200, body: toVersion(row) };
+      handler: async ({ params, query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
+        const version = await reader.findVersion(deps.knex, ctx.workspaceId, params.id);
+        if (!version) throw new NotFoundError(`${errorPrefix}_VERSION_NOT_FOUND`, `${noun} version ${params.id} does not exist in this workspace`);
+        return { status: 200, body: version };
       },
     });
 
@@ -87,11 +74,11 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: `The ${noun}.`, schema: d.view } },
       errors: [404, 503],
-      handler: async ({ params, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
-        const row = await reader.findDefinition(deps.knex, ctx.workspaceId, params.id);
-        if (!row) throw notFound(params.id);
-        return { status: 200, body: toView(row) };
+      handler: async ({ params, query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
+        const found = await reader.findDefinition(deps.knex, ctx.workspaceId, params.id);
+        if (!found) throw notFound(params.id);
+        return { status: 200, body: found };
       },
     });
 
@@ -105,11 +92,10 @@ export const versionedDefinitionQueries =
       headers: deps.queryHeaders,
       responses: { 200: { description: `Every version of the ${noun}.`, schema: z.object({ items: z.array(d.versionView) }) } },
       errors: [404, 503],
-      handler: async ({ params, ctx, req }) => {
-        await deps.consistency.awaitPosition(req, projections);
+      handler: async ({ params, query, headers, ctx }) => {
+        await deps.consistency.awaitPosition({ headers, query }, projections);
         if (!(await reader.findDefinition(deps.knex, ctx.workspaceId, params.id))) throw notFound(params.id);
-        const rows = await reader.versionsOf(deps.knex, ctx.workspaceId, params.id);
-        return { status: 200, body: { items: rows.map(toVersion) } };
+        return { status: 200, body: { items: await reader.versionsOf(deps.knex, ctx.workspaceId, params.id) } };
       },
     });
   };

@@ -37,7 +37,7 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
     headers: deps.commandHeaders,
     responses: { 201: { description: 'Queued; `id` is the run id.', schema: CommandAccepted } },
     errors: [404, 409, 422],
-    handler: async ({ body, ctx, req }) => {
+    handler: async ({ body, headers, ctx, req }) => {
       const [agent, session] = await Promise.all([
         loadState(deps.store, agentDecider, streamId(AGENTS_CATEGORY, body.agent_id)),
         loadState(deps.store, sessionDecider, streamId(SESSIONS_CATEGORY, body.session_id)),
@@ -61,7 +61,7 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
         agentRunDecider,
         stream(runId),
         { type: 'QueueAgentRun', data: { ...body, run_id: runId, agent_version_id: versionId, workspace_id: ctx.workspaceId } },
-        deps.contextOf(ctx, req, body),
+        deps.contextOf(ctx, req, headers, body),
         { newStream: true },
       );
       if (eager && !result.duplicate) {
@@ -87,12 +87,12 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
     headers: deps.commandHeaders,
     responses: { 202: { description: 'Cancelled.', schema: CommandAccepted } },
     errors: [404, 409, 422],
-    handler: async ({ params, body, ctx, req }) => {
+    handler: async ({ params, body, headers, ctx, req }) => {
       const result = await deps.handle(
         agentRunDecider,
         stream(params.id),
         { type: 'CancelAgentRun', data: { run_id: params.id, workspace_id: ctx.workspaceId, ...(body.reason ? { reason: body.reason } : {}) } },
-        deps.contextOf(ctx, req, { params, body }),
+        deps.contextOf(ctx, req, headers, { params, body }),
         { retryOnConflict: 5 },
       );
       return accepted(202, params.id, result);

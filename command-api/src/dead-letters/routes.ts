@@ -14,12 +14,12 @@ export const deadLetterRoutes = (api: Api, deps: CommandDeps): void => {
     headers: deps.commandHeaders,
     responses: { 202: { description: 'Re-queued; the dead letter is `retrying` until its group handled it.', schema: CommandAccepted } },
     errors: [404, 409, 422],
-    handler: async ({ params, ctx, req }) => {
+    handler: async ({ params, headers, ctx, req }) => {
       const result = await deps.handle(
         deadLetterDecider,
         streamId(DEAD_LETTERS_CATEGORY, params.id),
         { type: 'RequestDeadLetterRetry', data: { dead_letter_id: params.id, workspace_id: ctx.workspaceId } },
-        deps.contextOf(ctx, req, { params }),
+        deps.contextOf(ctx, req, headers, { params }),
       );
       return accepted(202, params.id, result);
     },

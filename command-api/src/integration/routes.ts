@@ -51,12 +51,12 @@ export const integrationRoutes = (api: Api, deps: CommandDeps & { knex: Knex }):
     headers: deps.commandHeaders,
     responses: { 201: { description: 'Recorded; `id` is the event id.', schema: CommandAccepted } },
     errors: [422],
-    handler: async ({ body, ctx, req }) => {
+    handler: async ({ body, headers, ctx, req }) => {
       const result = await deps.handle(
         integrationDecider,
         integrationStreamId(ctx.workspaceId, body.aggregate_type, body.aggregate_id),
         { type: 'PublishIntegrationEvent', data: body },
-        deps.contextOf(ctx, req, body),
+        deps.contextOf(ctx, req, headers, body),
         { stateless: true },
       );
       return accepted(201, result.events[0]!.event_id, result);

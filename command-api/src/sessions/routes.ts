@@ -23,13 +23,13 @@ export const sessionRoutes = (api: Api, deps: CommandDeps): void => {
     headers: deps.commandHeaders,
     responses: { 201: { description: 'Opened; `id` is the session id.', schema: CommandAccepted } },
     errors: [422],
-    handler: async ({ body, ctx, req }) => {
+    handler: async ({ body, headers, ctx, req }) => {
       const id = randomUUID();
       const result = await deps.handle(
         sessionDecider,
         stream(id),
         { type: 'OpenSession', data: { ...body, session_id: id, workspace_id: ctx.workspaceId } },
-        deps.contextOf(ctx, req, body),
+        deps.contextOf(ctx, req, headers, body),
         { newStream: true },
       );
       return accepted(201, (result.events[0]!.data as { session_id: string }).session_id, result);
@@ -46,7 +46,7 @@ export const sessionRoutes = (api: Api, deps: CommandDeps): void => {
     headers: deps.commandHeaders,
     responses: { 201: { description: 'Appended; `id` is the message id.', schema: CommandAccepted } },
     errors: [404, 409, 422],
-    handler: async ({ params, body, ctx, req }) => {
+    handler: async ({ params, body, headers, ctx, req }) => {
       const result = await deps.handle(
         sessionDecider,
         stream(params.id),
@@ -54,7 +54,7 @@ export const sessionRoutes = (api: Api, deps: CommandDeps): void => {
           type: 'AppendSessionMessage',
           data: { ...body, session_id: params.id, message_id: randomUUID(), workspace_id: ctx.workspaceId },
         },
-        deps.contextOf(ctx, req, { params, body }),
+        deps.contextOf(ctx, req, headers, { params, body }),
         // A concurrent append only moves seq_no on; deciding again is always right.
         { retryOnConflict: 5 },
       );
@@ -71,12 +71,12 @@ export const sessionRoutes = (api: Api, deps: CommandDeps): void => {
     headers: deps.commandHeaders,
     responses: { 202: { description: 'Closed.', schema: CommandAccepted } },
     errors: [404, 409, 422],
-    handler: async ({ params, ctx, req }) => {
+    handler: async ({ params, headers, ctx, req }) => {
       const result = await deps.handle(
         sessionDecider,
         stream(params.id),
         { type: 'CloseSession', data: { session_id: params.id, workspace_id: ctx.workspaceId } },
-        deps.contextOf(ctx, req, { params }),
+        deps.contextOf(ctx, req, headers, { params }),
         { retryOnConflict: 5 },
       );
       return accepted(202, params.id, result);

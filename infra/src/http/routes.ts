@@ -19,7 +19,7 @@ export type Reply = { status: number; body?: unknown; headers?: Record<string, s
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> = {
+export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, H extends AnyObject | undefined> = {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express syntax (`/sessions/:id`); the OpenAPI path is derived. */
   path: string;
@@ -29,7 +29,8 @@ export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | und
   params?: P;
   query?: Q;
   body?: B;
-  headers?: AnyObject;
+  /** The headers the route reads, documented and parsed like the rest of its input; the handler reads them from `headers`, not `req`. */
+  headers?: H;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** The errors the route can answer with, besides 400 for bad input. */
   errors?: number[];
@@ -37,6 +38,7 @@ export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | und
     params: Infer<P>;
     query: Infer<Q>;
     body: Infer<B>;
+    headers: Infer<H>;
     ctx: RequestContext;
     req: Request;
     res: Response;
@@ -60,9 +62,10 @@ export const route = <
   P extends AnyObject | undefined = undefined,
   Q extends AnyObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
+  H extends AnyObject | undefined = undefined,
 >(
   api: Api,
-  spec: RouteSpec<P, Q, B>,
+  spec: RouteSpec<P, Q, B, H>,
 ): void => {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
@@ -97,12 +100,14 @@ export const route = <
     const contentType = req.header('content-type');
     if (spec.body && contentType && !req.is(['application/json', 'application/*+json'])) throw new UnsupportedMediaType(contentType);
     // The declared headers are checked as documented; one sent empty counts as not sent, as in the request context.
-    if (spec.headers) {
-      const sent = Object.keys(spec.headers.shape).flatMap((name) => (req.headers[name] ? [[name, req.headers[name]]] : []));
-      parseInput(spec.headers, Object.fromEntries(sent), 'headers');
-    }
+    const headers = (
+      spec.headers
+        ? parseInput(spec.headers, Object.fromEntries(Object.keys(spec.headers.shape).flatMap((name) => (req.headers[name] ? [[name, req.headers[name]]] : []))), 'headers')
+        : undefined
+    ) as Infer<H>;
     const input = {
       params,
+      headers,
       query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Infer<Q>,
       body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Infer<B>,
     };

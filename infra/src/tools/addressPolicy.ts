@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { canonicalHost } from '../canonicalHost.js';
 import { ConfigError } from '../config.js';
 
 /** The variable an operator sets to let tools reach a refused host; named in every refusal. */
@@ -26,27 +27,23 @@ export const isForbiddenAddress = (ip: string): boolean => {
 /** Names that mean this machine or the cloud metadata service whatever DNS says of them (RFC 6761). */
 const FORBIDDEN_NAMES = new Set(['localhost', 'metadata', 'metadata.google.internal']);
 
-/** A DNS name is the same name with its root dot (`localhost.`), so that dot must not slip past the check. */
-const withoutRootDot = (host: string): string => host.toLowerCase().replace(/\.$/, '');
-
+/** A DNS name is the same name with its root dot (`localhost.`) or in capitals, so neither may slip past the check. */
 export const isForbiddenHostName = (host: string): boolean => {
-  const name = withoutRootDot(host);
-  return FORBIDDEN_NAMES.has(name) || name.endsWith('.localhost');
+  const name = canonicalHost(host);
+  return name !== undefined && (FORBIDDEN_NAMES.has(name) || name.endsWith('.localhost'));
 };
 
-/** An IP literal in its canonical form (`0:0::1` → `::1`), so an entry matches however the URL spells it. */
-const canonicalHost = (host: string): string => {
-  const name = withoutRootDot(host.replace(/^\[(.*)\]$/, '$1'));
-  return ipaddr.isValid(name) ? ipaddr.parse(name).toString() : name;
+/** An allow-list entry's host, as `canonicalHost` writes it, so it matches however a tool URL spells it. */
+const listedHost = (entry: string, host: string): string => {
+  const canonical = canonicalHost(host);
+  if (!canonical) throw new ConfigError(`${ALLOWED_HOSTS_VARIABLE}: "${entry}" is not a host name or IP address (with a port, or none)`);
+  return canonical;
 };
-
-/** The key of a host and port in the allow-list: `host:port`, with an IPv6 host in brackets. */
-const hostPortKey = (host: string, port: string): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /**
  * Parses AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: comma-separated host names or IP literals (trimmed,
  * lowercased). `host:port` (`[v6]:port` for IPv6) allows that port only; a bare host allows any port.
- * A malformed port stops start-up rather than silently never matching.
+ * A malformed port or host (`*.example.com`: there are no wildcards) stops start-up rather than silently never matching.
  */
 export const parseAllowedHosts = (raw: string | undefined): Set<string> => {
   const allowed = new Set<string>();
@@ -55,14 +52,14 @@ export const parseAllowedHosts = (raw: string | undefined): Set<string> => {
     // A bare IPv6 literal has several colons and no port; `[v6]:port` and `name:port` have one after the host.
     const withPort = /^(\[[^\]]+\]|[^:]+):([^:]*)$/.exec(entry);
     if (!withPort) {
-      allowed.add(canonicalHost(entry));
+      allowed.add(listedHost(entry, entry));
       continue;
     }
     const port = Number(withPort[2]);
     if (!/^\d+$/.test(withPort[2]!) || port < 1 || port > 65535) {
       throw new ConfigError(`${ALLOWED_HOSTS_VARIABLE}: "${entry}" has no valid port (1-65535)`);
     }
-    allowed.add(hostPortKey(canonicalHost(withPort[1]!), String(port)));
+    allowed.add(`${listedHost(entry, withPort[1]!)}:${port}`);
   }
   return allowed;
 };
@@ -71,5 +68,5 @@ export const parseAllowedHosts = (raw: string | undefined): Set<string> => {
 export const isAllowedHost = (allowed: ReadonlySet<string>, url: URL): boolean => {
   const host = canonicalHost(url.hostname);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allowed.has(host) || allowed.has(hostPortKey(host, port));
+  return host !== undefined && (allowed.has(host) || allowed.has(`${host}:${port}`));
 };

@@ -56,9 +56,15 @@ describe('tool address policy', () => {
         'api.example.com',
         '127.0.0.1:8080',
         '[::1]:9000',
-        '::1',
+        '[::1]',
         'localhost',
       ]);
+    });
+
+    it('stops start-up on an entry that is not a host, rather than listing what never matches', () => {
+      for (const raw of ['*.example.com', 'http://example.com', 'example.com/x', 'user@example.com', 'a..example']) {
+        expect(() => parseAllowedHosts(raw), raw).to.throw(ConfigError, 'AGENT_PLATFORM_TOOL_ALLOWED_HOSTS');
+      }
     });
 
     it('stops start-up on an entry whose port is not a port', () => {
@@ -83,6 +89,22 @@ describe('tool address policy', () => {
       expect(check('http://127.0.0.1/')).to.equal(false);
       expect(check('https://[::1]/')).to.equal(true);
       expect(check('http://[0:0::1]:443/')).to.equal(true);
+    });
+
+    it('matches a host however it is spelled: its root dot, its case, Unicode or punycode, on either side', () => {
+      const listed = (entry: string, url: string) => isAllowedHost(parseAllowedHosts(entry), new URL(url));
+      for (const [entry, url] of [
+        ['crm.example', 'http://crm.example./'],
+        ['crm.example.', 'http://crm.example/'],
+        ['crm.example', 'http://CRM.Example/'],
+        ['CRM.Example', 'http://crm.example/'],
+        ['bücher.example', 'http://xn--bcher-kva.example/'],
+        ['xn--bcher-kva.example', 'http://bücher.example./'],
+        ['BÜCHER.example:8443', 'https://xn--bcher-kva.example:8443/'],
+      ]) {
+        expect(listed(entry!, url!), `${entry} lets ${url} through`).to.equal(true);
+      }
+      expect(listed('bücher.example', 'http://bucher.example/')).to.equal(false);
     });
 
     it('matches the host itself, not a name that merely contains it', () => {

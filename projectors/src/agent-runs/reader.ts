@@ -1,5 +1,6 @@
 import { AgentRunView, ToolInvocationView } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
+import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso, isoOrNull } from '../rows.js';
 import { INVOCATIONS, RUNS } from './schema.js';
 
@@ -8,7 +9,7 @@ import { INVOCATIONS, RUNS } from './schema.js';
  * change; the command side, the processors and the queries read them only through these functions.
  */
 
-export const toRunView = (row: Record<string, unknown>): AgentRunView =>
+const toRunView = (row: Record<string, unknown>): AgentRunView =>
   AgentRunView.parse({
     ...row,
     created_time: iso(row.created_time),
@@ -31,11 +32,16 @@ export const findRun = async (knex: Knex, workspaceId: string, runId: string): P
   return row ? toRunView(row) : undefined;
 };
 
-/** The runs of a workspace that match the filter, as a query to page newest first by (created_time, id); rows read with `toRunView`. */
-export const runsMatching = (knex: Knex, workspaceId: string, filter: Partial<Pick<AgentRunView, 'agent_id' | 'session_id' | 'status'>>): Knex.QueryBuilder => {
+/** One page of the runs of a workspace that match the filter, newest first. */
+export const listRuns = (
+  knex: Knex,
+  workspaceId: string,
+  filter: Partial<Pick<AgentRunView, 'agent_id' | 'session_id' | 'status'>>,
+  page: PageRequest,
+): Promise<PageOf<AgentRunView>> => {
   const q = knex(RUNS).where({ workspace_id: workspaceId });
   for (const field of ['agent_id', 'session_id', 'status'] as const) if (filter[field]) q.andWhere({ [field]: filter[field] });
-  return q;
+  return newestFirstPage(q, page, toRunView);
 };
 
 /** A run's tool invocations in the order the run made them: by step, then by when each was first recorded. */

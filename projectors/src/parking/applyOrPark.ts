@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { advanceCheckpoint, isRefusedStatement, UpcastFailed, type Knex, type LogCheckpoint, type Pool } from '@agent-platform/infra';
+import { advanceCheckpoint, isRefusedStatement, PROJECTION_RETRY_DEFAULTS, UpcastFailed, type Knex, type LogCheckpoint, type Pool } from '@agent-platform/infra';
 import { applyPage, positionOf } from '../apply.js';
 import { ProjectionThrew } from '../projectionThrew.js';
 import type { Projector } from '../projector.js';
@@ -14,8 +14,8 @@ export type RetryPolicy = {
   maxDelayMs: number;
 };
 
-/** Five attempts over 1.5 s: a poison event holds its projection back that long, once. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 };
+/** Five attempts over 1.5 s: a poison event holds its projection back that long, once. The config's defaults too. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = PROJECTION_RETRY_DEFAULTS;
 
 export type ApplyOptions = {
   policy: RetryPolicy;

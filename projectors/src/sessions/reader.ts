@@ -1,12 +1,13 @@
 import { SessionView, type ListSessionsQuery } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
+import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso, isoOrNull } from '../rows.js';
 
 /** What other packages may ask of the sessions read model; its tables are this package's to change. */
 
 export { messagesPage } from './messagesPage.js';
 
-export const toSessionView = (row: Record<string, unknown>): SessionView =>
+const toSessionView = (row: Record<string, unknown>): SessionView =>
   SessionView.parse({
     ...row,
     created_time: iso(row.created_time),
@@ -20,9 +21,14 @@ export const findSession = async (knex: Knex, workspaceId: string, sessionId: st
   return row ? toSessionView(row) : undefined;
 };
 
-/** The sessions of a workspace that match the filter, as a query to page newest first by (created_time, id); rows read with `toSessionView`. */
-export const sessionsMatching = (knex: Knex, workspaceId: string, filter: Pick<ListSessionsQuery, 'user_id' | 'app_id' | 'status'>): Knex.QueryBuilder => {
+/** One page of the sessions of a workspace that match the filter, newest first. */
+export const listSessions = (
+  knex: Knex,
+  workspaceId: string,
+  filter: Pick<ListSessionsQuery, 'user_id' | 'app_id' | 'status'>,
+  page: PageRequest,
+): Promise<PageOf<SessionView>> => {
   const q = knex('rm_sessions').where({ workspace_id: workspaceId });
   for (const field of ['user_id', 'app_id', 'status'] as const) if (filter[field]) q.andWhere({ [field]: filter[field] });
-  return q;
+  return newestFirstPage(q, page, toSessionView);
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentRunView, ListAgentRunsQuery, NotFoundError, Page, ToolInvocationView, Uuid } from '@agent-platform/contracts';
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
-import { newestFirstPage } from '../cursor.js';
+import { pageAnswer, pageAsked } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { agentRunStream } from './stream.js';
 
@@ -25,10 +25,10 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'A page of runs.', schema: Page(AgentRunView) } },
     errors: [503],
-    handler: async ({ query, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const runs = agentRunsReader.runsMatching(deps.knex, ctx.workspaceId, query);
-      return { status: 200, body: await newestFirstPage(runs, query, agentRunsReader.toRunView) };
+    handler: async ({ query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
+      const page = await agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      return { status: 200, body: pageAnswer(page) };
     },
   });
 
@@ -42,8 +42,8 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'The run.', schema: AgentRunView } },
     errors: [404, 503],
-    handler: async ({ params, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ params, query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       return { status: 200, body: await getAgentRunById(deps.knex, ctx.workspaceId, params.id) };
     },
   });
@@ -62,8 +62,8 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: "The run's invocations.", schema: Page(ToolInvocationView) } },
     errors: [404, 503],
-    handler: async ({ params, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ params, query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       await getAgentRunById(deps.knex, ctx.workspaceId, params.id);
       return { status: 200, body: { items: await agentRunsReader.toolInvocationsOf(deps.knex, ctx.workspaceId, params.id), next_cursor: null } };
     },

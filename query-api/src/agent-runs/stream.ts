@@ -39,13 +39,9 @@ const StreamHeaders = z.object({
     .describe('Resume after this stream version (the `id` of the last event received); an EventSource sends it when it reconnects.'),
 });
 
-const resumeAfter = (req: Request, query: z.infer<typeof StreamQuery>): number => {
-  const header = req.header('last-event-id');
-  const raw = header || query.last_event_id;
-  if (!raw) return 0;
-  if (!VERSION.test(raw)) throw new ValidationError([{ field: 'last-event-id', message: 'must be the id of an event this stream sent' }]);
-  return Number(raw);
-};
+/** The stream version to resume after: the `Last-Event-ID` header, else the query's; both parsed by the route as versions. */
+const resumeAfter = (headers: z.infer<typeof StreamHeaders>, query: z.infer<typeof StreamQuery>): number =>
+  Number(headers['last-event-id'] ?? query.last_event_id ?? 0);
 
 const toStreamEvent = (e: RecordedEvent): AgentRunStreamEvent => ({
   type: e.type,
@@ -112,8 +108,8 @@ export const agentRunStream = (api: Api, deps: QueryDeps): void => {
       204: { description: "The client already has the run's last event: nothing more will come." },
     },
     errors: [404],
-    handler: async ({ params, query, ctx, req, res }) => {
-      const after = resumeAfter(req, query);
+    handler: async ({ params, query, headers, ctx, req, res }) => {
+      const after = resumeAfter(headers, query);
       const stream = streamId(AGENT_RUNS_CATEGORY, params.id);
       const [first, resumed] = await Promise.all([
         deps.store.readStream(stream, { fromVersion: 1, toVersion: 1 }),

@@ -2,7 +2,7 @@ import { DeadLetterView, ListDeadLettersQuery, NotFoundError, Page, Uuid } from 
 import { route, type Api } from '@agent-platform/infra';
 import { deadLettersReader } from '@agent-platform/projectors/readers';
 import { z } from 'zod';
-import { newestFirstPage } from '../cursor.js';
+import { pageAnswer, pageAsked } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 
 const PROJECTIONS = ['dead-letters'] as const;
@@ -17,10 +17,10 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'A page of dead letters.', schema: Page(DeadLetterView) } },
     errors: [503],
-    handler: async ({ query, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const deadLetters = deadLettersReader.deadLettersMatching(deps.knex, ctx.workspaceId, query);
-      return { status: 200, body: await newestFirstPage(deadLetters, query, deadLettersReader.toDeadLetterView) };
+    handler: async ({ query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
+      const page = await deadLettersReader.listDeadLetters(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      return { status: 200, body: pageAnswer(page) };
     },
   });
 
@@ -34,8 +34,8 @@ export const deadLetterQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'The dead letter.', schema: DeadLetterView } },
     errors: [404, 503],
-    handler: async ({ params, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ params, query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       const deadLetter = await deadLettersReader.findDeadLetter(deps.knex, ctx.workspaceId, params.id);
       if (!deadLetter) throw new NotFoundError('DEAD_LETTER_NOT_FOUND', `dead letter ${params.id} does not exist in this workspace`);
       return { status: 200, body: deadLetter };

@@ -3,7 +3,7 @@ import { ListSessionsQuery, NotFoundError, Page, SessionMessageView, SessionPara
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { sessionsReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
-import { newestFirstPage } from '../cursor.js';
+import { pageAnswer, pageAsked } from '../cursor.js';
 
 const PROJECTIONS = ['sessions'] as const;
 const ListMessagesQuery = ReadYourWritesQuery.extend({
@@ -28,8 +28,8 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'The session.', schema: SessionView } },
     errors: [404, 503],
-    handler: async ({ params, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ params, query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       return { status: 200, body: await getSessionById(deps.knex, ctx.workspaceId, params.id) };
     },
   });
@@ -43,10 +43,10 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
     headers: deps.queryHeaders,
     responses: { 200: { description: 'A page of sessions; pass `next_cursor` as `cursor` for the next.', schema: Page(SessionView) } },
     errors: [503],
-    handler: async ({ query, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
-      const sessions = sessionsReader.sessionsMatching(deps.knex, ctx.workspaceId, query);
-      return { status: 200, body: await newestFirstPage(sessions, query, sessionsReader.toSessionView) };
+    handler: async ({ query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
+      const page = await sessionsReader.listSessions(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      return { status: 200, body: pageAnswer(page) };
     },
   });
 
@@ -65,8 +65,8 @@ export const sessionQueries = (api: Api, deps: QueryDeps): void => {
       },
     },
     errors: [404, 503],
-    handler: async ({ params, query, ctx, req }) => {
-      await deps.consistency.awaitPosition(req, PROJECTIONS);
+    handler: async ({ params, query, headers, ctx }) => {
+      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       await getSessionById(deps.knex, ctx.workspaceId, params.id);
       const page = { afterSeq: query.after_seq, limit: query.limit };
       return { status: 200, body: await sessionsReader.messagesPage(deps.knex, { workspaceId: ctx.workspaceId, sessionId: params.id }, page) };
