@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { DataKeyCorrupt, DataKeyDestroyed, DataKeyScopesDiffer, MasterKeyMissing } from './errors.js';
-import { open, seal } from './envelope.js';
+import { openContent, sealContent } from './sealedContent.js';
 import { keyringOf, type Keyring } from './masterKeys.js';
 import type { DataKeyRef, DataKeys, KeyLookup } from './port.js';
 
@@ -47,7 +47,7 @@ export const dataKeysContract = (factory: DataKeysFactory): void => {
       const again = await keys.createKey({ workspaceId, subject, scopes: ['user:u1'] });
       expect(again.keyId).to.equal(first.keyId);
       const read = live(await keys.getKey({ workspaceId, subject }));
-      expect(open({ state: 'live', key: read }, seal(first, 'hello'))).to.deep.equal({ status: 'opened', content: 'hello' });
+      expect(openContent({ state: 'live', key: read }, sealContent(first, 'hello'))).to.deep.equal({ status: 'opened', content: 'hello' });
     });
 
     it('makes one key of two creates at once', async () => {
@@ -62,7 +62,7 @@ export const dataKeysContract = (factory: DataKeysFactory): void => {
       const b = await keys.createKey({ workspaceId: `${workspaceId}-other`, subject, scopes: [] });
       const c = await keys.createKey({ workspaceId, subject: memory(), scopes: [] });
       expect(new Set([a.keyId, b.keyId, c.keyId]).size).to.equal(3);
-      expect(open({ state: 'live', key: b }, seal(a, 'x'))).to.deep.equal({ status: 'unreadable', reason: 'wrong_key' });
+      expect(openContent({ state: 'live', key: b }, sealContent(a, 'x'))).to.deep.equal({ status: 'unreadable', reason: 'wrong_key' });
     });
 
     it('reports a subject that never had a key as unknown', async () => {
@@ -85,11 +85,11 @@ export const dataKeysContract = (factory: DataKeysFactory): void => {
   describe('destroying one key', () => {
     it('erases what was sealed under it, and says when', async () => {
       const subject = memory();
-      const sealed = seal(await keys.createKey({ workspaceId, subject, scopes: ['user:u1'] }), { text: 'secret' });
+      const sealed = sealContent(await keys.createKey({ workspaceId, subject, scopes: ['user:u1'] }), { text: 'secret' });
       const { destroyedAt } = await keys.destroyKey({ workspaceId, subject });
       const lookup = await keys.getKey({ workspaceId, subject });
       expect(lookup).to.deep.equal({ state: 'destroyed', destroyedAt });
-      expect(open(lookup, sealed)).to.deep.equal({ status: 'erased', erasedAt: destroyedAt });
+      expect(openContent(lookup, sealed)).to.deep.equal({ status: 'erased', erasedAt: destroyedAt });
     });
 
     it('is idempotent and keeps the first destroy’s time', async () => {
@@ -150,15 +150,15 @@ export const dataKeysContract = (factory: DataKeysFactory): void => {
   describe('master keys', () => {
     it('keeps keys readable after the master key rotates, and re-wraps them so the old one can go', async () => {
       const subject = memory();
-      const sealed = seal(await keys.createKey({ workspaceId, subject, scopes: [] }), 'kept');
+      const sealed = sealContent(await keys.createKey({ workspaceId, subject, scopes: [] }), 'kept');
       const next = keyringOf(randomBytes(32));
       const rotated = fixture.reopen({ current: next.current, previous: [keyring.current] });
-      expect(open(await rotated.getKey({ workspaceId, subject }), sealed)).to.deep.equal({ status: 'opened', content: 'kept' });
+      expect(openContent(await rotated.getKey({ workspaceId, subject }), sealed)).to.deep.equal({ status: 'opened', content: 'kept' });
 
       expect(await rotated.rewrapKeys({ batchSize: 1 })).to.deep.equal({ rewrapped: 1 });
       expect(await rotated.rewrapKeys()).to.deep.equal({ rewrapped: 0 });
       const retired = fixture.reopen(next);
-      expect(open(await retired.getKey({ workspaceId, subject }), sealed)).to.deep.equal({ status: 'opened', content: 'kept' });
+      expect(openContent(await retired.getKey({ workspaceId, subject }), sealed)).to.deep.equal({ status: 'opened', content: 'kept' });
     });
 
     it('re-wrapping leaves destroyed keys destroyed', async () => {

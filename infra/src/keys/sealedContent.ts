@@ -20,7 +20,7 @@ export type SealedContent = z.infer<typeof SealedContent>;
  * What opening finds. `erased` is the normal end of content whose key was destroyed; `unreadable` is a fault
  * (no key was ever made, another subject's key, or altered bytes) that a reader should report, not show.
  */
-export type Opened =
+export type OpenedContent =
   | { status: 'opened'; content: unknown }
   | { status: 'erased'; erasedAt: string }
   | { status: 'unreadable'; reason: 'no_key' | 'wrong_key' | 'tampered' };
@@ -31,8 +31,8 @@ export type Opened =
  */
 const contentAad = (key: DataKey): Buffer => associatedData('agent-platform/sealed-content/v1', key.workspaceId, key.subject, key.keyId);
 
-/** Seals a string or any JSON value; `open` gives it back as it went in. */
-export const seal = (key: DataKey, content: unknown): SealedContent => {
+/** Seals a string or any JSON value; `openContent` gives it back as it went in. */
+export const sealContent = (key: DataKey, content: unknown): SealedContent => {
   const json = JSON.stringify(content);
   if (json === undefined) throw new TypeError('only a string or a JSON value can be sealed');
   const { iv, ct, tag } = encrypt(materialOf(key), Buffer.from(json, 'utf8'), contentAad(key));
@@ -40,7 +40,7 @@ export const seal = (key: DataKey, content: unknown): SealedContent => {
 };
 
 /** Opens sealed content with what `DataKeys.getKey` found for its subject. */
-export const open = (lookup: KeyLookup, sealed: SealedContent): Opened => {
+export const openContent = (lookup: KeyLookup, sealed: SealedContent): OpenedContent => {
   if (lookup.state === 'destroyed') return { status: 'erased', erasedAt: lookup.destroyedAt };
   if (lookup.state === 'unknown') return { status: 'unreadable', reason: 'no_key' };
   const { key } = lookup;
