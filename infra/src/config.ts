@@ -53,6 +53,13 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_PROVIDER_BASE_URL: optionalUrl(['http://', 'https://']),
   /** Never echoed: a bad value of it cannot fail validation, and the logger redacts `apiKey`. */
   AGENT_PLATFORM_PROVIDER_API_KEY: z.string().trim().optional(),
+  /**
+   * The master key data keys are wrapped under (32 bytes, base64); unset: the data directory's `master-key`.
+   * Both are parsed by `loadMasterKeys`, whose errors never echo a value, so no check here can print one.
+   */
+  AGENT_PLATFORM_MASTER_KEY: z.string().trim().optional(),
+  /** Earlier master keys, comma-separated, still unwrapping keys not yet re-wrapped; see docs/erasure.md. */
+  AGENT_PLATFORM_PREVIOUS_MASTER_KEYS: z.string().trim().optional(),
   /** Unset: `gpt-4o-mini` with a provider, `local-react` without (filled in by `loadConfig`). */
   AGENT_PLATFORM_DEFAULT_MODEL: z.string().trim().min(1).max(200).optional(),
   AGENT_PLATFORM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),

@@ -146,6 +146,14 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('master keys', () => {
+    it('passes the master keys through unchecked: loadConfig echoes a refused value, loadMasterKeys never does', () => {
+      const config = loadConfig({ AGENT_PLATFORM_MASTER_KEY: ' not-a-key ', AGENT_PLATFORM_PREVIOUS_MASTER_KEYS: 'a,b' });
+      expect(config.AGENT_PLATFORM_MASTER_KEY).to.equal('not-a-key');
+      expect(config.AGENT_PLATFORM_PREVIOUS_MASTER_KEYS).to.equal('a,b');
+    });
+  });
+
   describe('AGENT_PLATFORM_KAFKA_BROKERS', () => {
     it('splits on commas and trims', () => {
       expect(loadConfig({ AGENT_PLATFORM_KAFKA_BROKERS: 'k1:9092, k2:9092,k3:9092' }).AGENT_PLATFORM_KAFKA_BROKERS).to.deep.equal([

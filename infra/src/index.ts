@@ -97,3 +97,19 @@ export {
   type HttpToolErrorCode,
 } from './tools/httpTool.js';
 export { watchStream, type WatchStreamOptions } from './event-store/streamWatcher.js';
+export {
+  DataKeyRef,
+  NewDataKey,
+  DataKeyScope,
+  type DataKeys,
+  type KeyLookup,
+  type DestroyedKey,
+} from './keys/port.js';
+export type { DataKey } from './keys/dataKey.js';
+export { SealedContent, sealContent, openContent, type OpenedContent } from './keys/sealedContent.js';
+export { DataKeyDestroyed, DataKeyScopesDiffer, MasterKeyMissing, DataKeyCorrupt } from './keys/errors.js';
+export { keyringOf, type Keyring, type MasterKey } from './keys/masterKeys.js';
+export { loadMasterKeys, MASTER_KEY_FILE, type MasterKeyConfig } from './keys/masterKeyFile.js';
+export { createPostgresDataKeys, type PostgresDataKeysOptions } from './keys/postgres/dataKeys.js';
+export { createInMemoryDataKeys, type InMemoryDataKeys, type InMemoryDataKeysOptions } from './keys/memory/dataKeys.js';
+export { cacheDataKeys, type DataKeyCacheOptions } from './keys/cache.js';

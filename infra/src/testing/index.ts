@@ -1,6 +1,7 @@
 export * from './databases.js';
 export * from './mocha.js';
 export { capturingLogger, type LogLine } from './logs.js';
+export { dataKeysContract, type DataKeysFactory, type DataKeysFixture } from '../keys/dataKeys.contract.js';
 export { eventStoreContract, type EventStoreFactory, type EventStoreFixture } from '../event-store/eventStore.contract.js';
 export { brokerContract, type BrokerFactory, type BrokerFixture } from '../broker/broker.contract.js';
 export * from './nats.js';

@@ -1,4 +1,5 @@
 import type { Migration, MigrationSet } from '../../db/migrations.js';
+import { dataKeysTable } from '../../keys/postgres/schema.js';
 
 const createEventStore: Migration = {
   name: '0001_event_store',
@@ -140,7 +141,8 @@ const createClaimPage: Migration = {
   },
 };
 
+/** Infra's tables: the log's and the platform's beside it (0001–0099), the data keys' (0100–0199). */
 export const eventStoreMigrations: MigrationSet = {
   tableName: 'ap_migrations_event_store',
-  migrations: [createEventStore, createCheckpoints, createInbox, createHttpDeliveries, createClaimPage],
+  migrations: [createEventStore, createCheckpoints, createInbox, createHttpDeliveries, createClaimPage, dataKeysTable],
 };
