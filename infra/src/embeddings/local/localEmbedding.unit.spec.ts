@@ -27,6 +27,10 @@ describe(`the local embedding (${LOCAL_EMBEDDING_MODEL})`, () => {
       expect(Math.abs(similarity('refund', 'weather'))).to.be.lessThan(0.1);
     });
 
+    it('weighs a repeated word sublinearly: said ten times, it does not drown the word said once', () => {
+      expect(similarity(`${'refund '.repeat(10)}policy`, 'policy')).to.be.greaterThan(0.25);
+    });
+
     it('counts word order: of two texts with the same words, the one with the phrase is nearer', () => {
       expect(similarity('new york', 'a hotel in new york')).to.be.greaterThan(similarity('new york', 'a new hotel in york') + 0.02);
     });
@@ -36,6 +40,7 @@ describe(`the local embedding (${LOCAL_EMBEDDING_MODEL})`, () => {
         'возвраты возможны в течение семи дней',
       );
       expect(ranked('返金は7日以内に可能です', ['今日の天気は晴れです', '7日以内の返金'])[0]).to.equal('7日以内の返金');
+      expect(ranked('退款', ['今天天气很好', '我们提供退款服务'])[0]).to.equal('我们提供退款服务');
     });
   });
 
