@@ -57,7 +57,7 @@ export const createHttpEmbeddingProvider = (options: HttpEmbeddingOptions): Embe
           vectors.push(...(await embedBatch(texts.slice(start, start + options.batchSize), call?.signal)));
         }
       } catch (error) {
-        throw error instanceof ProviderError ? error : providerFailure(error, options.apiKey);
+        throw error instanceof ProviderError ? error : providerFailure(error, options.apiKey, 'the embedding provider');
       }
       // The configured model, not the one the server names: stored vectors are told apart by configuration.
       return { vectors, provider: 'openai-compatible', model };
