@@ -64,6 +64,22 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_DEFAULT_MODEL: z.string().trim().min(1).max(200).optional(),
   AGENT_PLATFORM_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
   AGENT_PLATFORM_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** `local`: the deterministic local embedding (no key, no network); `http`: an OpenAI-compatible `/embeddings`. */
+  AGENT_PLATFORM_EMBEDDING_PROVIDER: z.enum(['local', 'http']).default('local'),
+  /** Unset with `http`: OpenAI itself. */
+  AGENT_PLATFORM_EMBEDDING_BASE_URL: optionalUrl(['http://', 'https://']),
+  /** Never echoed, like the model provider's key. */
+  AGENT_PLATFORM_EMBEDDING_API_KEY: z.string().trim().optional(),
+  /** Required with `http`: no default fits every server, and the model fixes the dimension. */
+  AGENT_PLATFORM_EMBEDDING_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** Unset: 384, and not sent to the server (models of a fixed size refuse `dimensions`); set: sent, for models that can shorten their vectors. */
+  AGENT_PLATFORM_EMBEDDING_DIMENSION: z.coerce.number().int().min(8).max(8192).optional(),
+  /** OpenAI takes at most 2048 inputs per request. */
+  AGENT_PLATFORM_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  AGENT_PLATFORM_EMBEDDING_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  AGENT_PLATFORM_EMBEDDING_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** `z.coerce.boolean` would read `false` as true. */
+  AGENT_PLATFORM_EMBEDDING_FALLBACK: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Hosts HTTP tools may reach although they resolve to private, loopback or link-local addresses (`host` or `host:port`, comma-separated). */
   AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: z.string().optional(),
   AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
@@ -85,6 +101,17 @@ export const ConfigSchema = z.object({
   // The request includes its head; Node refuses a server configured otherwise.
   path: ['AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS'],
   message: 'must not exceed AGENT_PLATFORM_HTTP_REQUEST_TIMEOUT_MS',
+}).refine(
+  (c) => c.AGENT_PLATFORM_EMBEDDING_PROVIDER === 'http' || !(c.AGENT_PLATFORM_EMBEDDING_BASE_URL || c.AGENT_PLATFORM_EMBEDDING_API_KEY || c.AGENT_PLATFORM_EMBEDDING_MODEL),
+  {
+    // Otherwise a forgotten PROVIDER=http would index everything with the local embedding, unnoticed. The
+    // issue names PROVIDER, whose value may be echoed; the key's never is.
+    path: ['AGENT_PLATFORM_EMBEDDING_PROVIDER'],
+    message: 'must be http when AGENT_PLATFORM_EMBEDDING_BASE_URL, _API_KEY or _MODEL is set: they configure the http embeddings',
+  },
+).refine((c) => c.AGENT_PLATFORM_EMBEDDING_PROVIDER === 'local' || c.AGENT_PLATFORM_EMBEDDING_MODEL, {
+  path: ['AGENT_PLATFORM_EMBEDDING_MODEL'],
+  message: 'is required when AGENT_PLATFORM_EMBEDDING_PROVIDER=http',
 });
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'AGENT_PLATFORM_DEFAULT_MODEL'> & {
   AGENT_PLATFORM_DEFAULT_MODEL: string;

@@ -87,6 +87,12 @@ export { createOpenAiProvider, type OpenAiProviderOptions } from './models/opena
 export { createLocalModelProvider, countTokens, LOCAL_MODEL, type LocalProviderOptions } from './models/local/localProvider.js';
 export { JSON_ACTION_MARKER } from './models/local/react.js';
 export { chunksOf, collectChunks } from './models/stream.js';
+export type { EmbeddingProvider, Embeddings, EmbedOptions } from './embeddings/port.js';
+export { createEmbeddingProvider, type EmbeddingProviderConfig } from './embeddings/provider.js';
+export { createLocalEmbeddingProvider, type LocalEmbeddingOptions } from './embeddings/local/localProvider.js';
+export { LOCAL_EMBEDDING_MODEL, DEFAULT_EMBEDDING_DIMENSION } from './embeddings/local/localEmbedding.js';
+export { createHttpEmbeddingProvider, type HttpEmbeddingOptions } from './embeddings/http/httpEmbeddings.js';
+export { withEmbeddingFallback, type EmbeddingFallbackOptions } from './embeddings/fallback.js';
 export { isForbiddenAddress, isForbiddenHostName, parseAllowedHosts, ALLOWED_HOSTS_VARIABLE } from './tools/addressPolicy.js';
 export {
   callHttpTool,

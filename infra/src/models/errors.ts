@@ -8,7 +8,9 @@ export type ProviderErrorCode =
   | 'PROVIDER_UNAVAILABLE'
   | 'PROVIDER_UNAUTHORIZED'
   | 'PROVIDER_REJECTED'
-  | 'PROVIDER_BAD_RESPONSE';
+  | 'PROVIDER_BAD_RESPONSE'
+  /** An embedding of another length than the configured dimension: a configuration error, it fails every time. */
+  | 'EMBEDDING_DIMENSION_MISMATCH';
 
 /**
  * The model provider failed. `kind: 'unavailable'` (429, 5xx, timeouts, connection failures) is worth

@@ -8,6 +8,12 @@ export * from './nats.js';
 export { startNatsServer, natsServerInstalled, NATS_SERVER_BINARY, type NatsServer } from './natsServer.js';
 export { modelProviderContract, type ModelProviderFactory, type ModelProviderFixture } from '../models/provider.contract.js';
 export {
+  embeddingProviderContract,
+  type EmbeddingProviderFactory,
+  type EmbeddingProviderFixture,
+  type EmbeddingProviderContractOptions,
+} from '../embeddings/embeddings.contract.js';
+export {
   startScriptedOpenAiServer,
   type ScriptedOpenAiServer,
   type ScriptedOpenAiServerOptions,

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { DEFAULT_EMBEDDING_DIMENSION, localEmbedding } from '../../embeddings/local/localEmbedding.js';
 import { countTokens, createLocalModelProvider } from '../local/localProvider.js';
 import { ChatRequest, type ChatResponse, type FinishReason, type ModelProvider, type ToolCall, type Usage } from '../port.js';
 import { chunksOf } from '../stream.js';
@@ -7,7 +9,7 @@ import { chunksOf } from '../stream.js';
 /** A request the server received; `body` is the parsed JSON (or the raw text when it is not JSON). */
 export type RecordedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: unknown };
 
-/** What the server answers to one `POST /v1/chat/completions`. */
+/** What the server answers to one `POST /v1/chat/completions` or `POST /v1/embeddings`. */
 export type ScriptedReply =
   /** Any status, body and headers: a 429 with `retry-after-ms`, a 500, a 400 in OpenAI's `{ error }` shape. */
   | { status: number; body?: unknown; headers?: Record<string, string> }
@@ -15,6 +17,8 @@ export type ScriptedReply =
   | { message: { content?: string | null; tool_calls?: ToolCall[] }; finish_reason?: FinishReason; usage?: Usage }
   /** Raw Server-Sent Events: each item one `data:` line (objects as JSON), then `data: [DONE]`, or nothing more if `stall`. */
   | { events: unknown[]; stall?: boolean }
+  /** An embeddings answer with these vectors, whatever was asked (a wrong dimension, say). */
+  | { embeddings: number[][] }
   /** No answer at all: the connection stays open until the client gives up or the server closes. */
   | { hang: true };
 
@@ -23,7 +27,7 @@ export type ScriptedOpenAiServer = {
   baseURL: string;
   /** Every request, in arrival order, to assert what the client sent. */
   requests: RecordedRequest[];
-  /** Replies for the next chat-completions requests, in order; once used up, `fallback` answers. */
+  /** Replies for the next chat-completions and embeddings requests, in order; once used up, `fallback` answers. */
   enqueue: (...replies: ScriptedReply[]) => void;
   /** How many scripted replies are still waiting. */
   pending: () => number;
@@ -33,7 +37,16 @@ export type ScriptedOpenAiServer = {
 export type ScriptedOpenAiServerOptions = {
   /** Answers chat-completions requests when the script is used up, and lists the models: local by default. */
   fallback?: ModelProvider;
+  /** The length of the local embeddings `/v1/embeddings` answers with when a request does not ask for `dimensions`: 384 by default. */
+  embeddingDimension?: number;
 };
+
+const EmbeddingsRequest = z.object({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.string()).min(1)]),
+  dimensions: z.number().int().positive().optional(),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+});
 
 const openAiError = (status: number, message: string) => ({ status, body: { error: { message, type: 'invalid_request_error', code: null } } });
 
@@ -70,9 +83,10 @@ const sendEvents = async (res: http.ServerResponse, events: Iterable<unknown> | 
 
 /**
  * A local stand-in for an OpenAI-compatible server (`/v1/chat/completions`, with `stream: true` as SSE,
- * and `/v1/models`), for tests of anything that talks to a model through the official client: it records
- * every request, answers with scripted replies first (errors to prove retries, a hang to prove timeouts)
- * and with the fallback provider's deterministic answers after, so a whole ReAct loop can run through it.
+ * `/v1/embeddings` and `/v1/models`), for tests of anything that talks to a model through the official
+ * client: it records every request, answers with scripted replies first (errors to prove retries, a hang
+ * to prove timeouts) and with deterministic answers after (the fallback provider's, the local
+ * embedding's), so a whole ReAct loop, or an indexing run, can run through it.
  */
 export const startScriptedOpenAiServer = async (options: ScriptedOpenAiServerOptions = {}): Promise<ScriptedOpenAiServer> => {
   const fallback = options.fallback ?? createLocalModelProvider();
@@ -80,11 +94,13 @@ export const startScriptedOpenAiServer = async (options: ScriptedOpenAiServerOpt
   const script: ScriptedReply[] = [];
   let served = 0;
 
+  const misplaced = (res: http.ServerResponse) => sendJson(res, 500, openAiError(500, 'the scripted reply is for the other route').body);
   const chat = async (body: unknown, res: http.ServerResponse) => {
     const reply = script.shift();
     const stream = (body as { stream?: unknown } | null)?.stream === true;
     if (reply && 'hang' in reply) return;
     if (reply && 'status' in reply) return sendJson(res, reply.status, reply.body, reply.headers);
+    if (reply && 'embeddings' in reply) return misplaced(res);
     if (reply && 'events' in reply) return sendEvents(res, reply.events, reply.stall);
     const parsed = ChatRequest.safeParse(body);
     if (!parsed.success) {
@@ -97,6 +113,24 @@ export const startScriptedOpenAiServer = async (options: ScriptedOpenAiServerOpt
       return stream ? sendEvents(res, chunksOf(completion)) : sendJson(res, 200, completion);
     }
     return stream ? sendEvents(res, fallback.chatStream(request)) : sendJson(res, 200, await fallback.chat(request));
+  };
+
+  // Local embeddings stand in for a model that can shorten its vectors (`dimensions`), as OpenAI's v3 models do.
+  const embeddings = (body: unknown, res: http.ServerResponse) => {
+    const reply = script.shift();
+    if (reply && 'hang' in reply) return;
+    if (reply && 'status' in reply) return sendJson(res, reply.status, reply.body, reply.headers);
+    if (reply && !('embeddings' in reply)) return misplaced(res);
+    const parsed = EmbeddingsRequest.safeParse(body);
+    if (!parsed.success) return sendJson(res, 400, openAiError(400, 'invalid embeddings request').body);
+    const { model, input, dimensions, encoding_format } = parsed.data;
+    const texts = typeof input === 'string' ? [input] : input;
+    const dimension = dimensions ?? options.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION;
+    const vectors = reply ? reply.embeddings : texts.map((text) => Array.from(localEmbedding(text, dimension)));
+    const encode = (v: number[]) => (encoding_format === 'base64' ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v);
+    const tokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+    const data = vectors.map((v, index) => ({ object: 'embedding', index, embedding: encode(v) }));
+    return sendJson(res, 200, { object: 'list', model, data, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   };
 
   const server = http.createServer((req, res) => {
@@ -115,7 +149,9 @@ export const startScriptedOpenAiServer = async (options: ScriptedOpenAiServerOpt
       const answer =
         req.method === 'POST' && path === '/v1/chat/completions'
           ? chat(body, res)
-          : req.method === 'GET' && path === '/v1/models'
+          : req.method === 'POST' && path === '/v1/embeddings'
+            ? Promise.resolve(embeddings(body, res))
+            : req.method === 'GET' && path === '/v1/models'
             ? fallback.listModels().then((data) => sendJson(res, 200, { object: 'list', data }))
             : Promise.resolve(sendJson(res, 404, openAiError(404, `no route ${req.method} ${path}`).body));
       answer.catch((error: unknown) => (res.headersSent ? res.destroy() : sendJson(res, 500, openAiError(500, String(error)).body)));
