@@ -21,11 +21,17 @@ export const createCommandApi = (
     modules: readonly CommandModule[];
     models?: ModelProvider;
     agentRuns?: CommandModuleDeps['agentRuns'];
+    memories?: CommandModuleDeps['memories'];
   },
 ): Api => {
   const api = createApi();
   const deps = commandDeps(store);
-  const moduleDeps: CommandModuleDeps = { ...deps, knex, ...(options.agentRuns ? { agentRuns: options.agentRuns } : {}) };
+  const moduleDeps: CommandModuleDeps = {
+    ...deps,
+    knex,
+    ...(options.agentRuns ? { agentRuns: options.agentRuns } : {}),
+    ...(options.memories ? { memories: options.memories } : {}),
+  };
   for (const module of options.modules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });
   if (options.models) modelRoutes(api, options.models);

@@ -2,6 +2,7 @@ import type { DomainName } from '@agent-platform/contracts';
 import type { Api, Knex } from '@agent-platform/infra';
 import type { RunExecutor } from './agent-runs/executor.js';
 import type { CommandDeps } from './http.js';
+import type { MemoryServices } from './memories/routes.js';
 
 /**
  * What every domain's command routes get: the command handler, `knex` for the HTTP consumers' delivery
@@ -11,6 +12,8 @@ export type CommandModuleDeps = CommandDeps & {
   knex: Knex;
   /** `eagerWorkerKey`: a worker runs in this process, so an automatic run starts here at once (see agentRunRoutes). */
   agentRuns?: { executor: RunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
+  /** Where memories' data keys are kept and how their text is embedded: memories are taken only where both are given. */
+  memories?: MemoryServices;
 };
 
 /** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */

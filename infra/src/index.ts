@@ -112,7 +112,7 @@ export {
   type DestroyedKey,
 } from './keys/port.js';
 export type { DataKey } from './keys/dataKey.js';
-export { SealedContent, sealContent, openContent, type OpenedContent } from './keys/sealedContent.js';
+export { sealContent, openContent, type OpenedContent } from './keys/sealedContent.js';
 export { DataKeyDestroyed, DataKeyScopesDiffer, MasterKeyMissing, DataKeyCorrupt } from './keys/errors.js';
 export { keyringOf, type Keyring, type MasterKey } from './keys/masterKeys.js';
 export { loadMasterKeys, MASTER_KEY_FILE, type MasterKeyConfig } from './keys/masterKeyFile.js';

@@ -12,7 +12,7 @@ import {
   type Pool,
   type Statement,
 } from '@agent-platform/infra';
-import type { ProjectionStatement, Projector } from './projector.js';
+import type { ProjectionServices, ProjectionStatement, Projector } from './projector.js';
 import { ProjectionThrew } from './projectionThrew.js';
 
 export const positionOf = (event: RecordedEvent): LogCheckpoint => ({ transactionId: event.transaction_id, globalPosition: event.global_position });
@@ -23,11 +23,11 @@ export const after = (a: LogCheckpoint, b: LogCheckpoint): boolean => {
   return ta > tb || (ta === tb && a.globalPosition > b.globalPosition);
 };
 
-const statementsOf = (projector: Projector, sql: Knex, event: RecordedEvent): ProjectionStatement[] => {
+const statementsOf = (projector: Projector, sql: Knex, event: RecordedEvent, prepared: unknown): ProjectionStatement[] => {
   // An event its upcasters could not lift is not in the shape a projection expects: `UpcastFailed`, parked.
   requireUpcast(event);
   try {
-    return projector.project(sql, event);
+    return projector.project(sql, event, prepared);
   } catch (error) {
     throw new ProjectionThrew(event, error);
   }
@@ -50,13 +50,13 @@ const compiled = (statement: ProjectionStatement): Statement => {
  * The page when its checkpoint already covers some of it (another instance, or an earlier attempt,
  * applied them): statement by statement, skipping the events at or before the stored checkpoint.
  */
-const applyAfterStored = (knex: Knex, projector: Projector, events: readonly RecordedEvent[], checkpoint: LogCheckpoint) =>
+const applyAfterStored = (knex: Knex, projector: Projector, events: readonly RecordedEvent[], checkpoint: LogCheckpoint, prepared: unknown) =>
   knex.transaction(async (trx) => {
     const stored = await claimPage(trx, projector.name, checkpoint);
     let applied = 0;
     for (const event of events) {
       if (!after(positionOf(event), stored)) continue;
-      for (const statement of statementsOf(projector, trx, event)) await statement;
+      for (const statement of statementsOf(projector, trx, event, prepared)) await statement;
       applied++;
     }
     return applied;
@@ -68,8 +68,10 @@ const applyAfterStored = (knex: Knex, projector: Projector, events: readonly Rec
  * statement of every event. Should the claim find part of the page applied already, the page is applied
  * again from the stored checkpoint on, the slow way.
  */
+export type ProjectionDb = { knex: Knex; pool: Pool; services?: ProjectionServices };
+
 export const applyPage = async (
-  db: { knex: Knex; pool: Pool },
+  db: ProjectionDb,
   projector: Projector,
   events: readonly RecordedEvent[],
   checkpoint: LogCheckpoint,
@@ -78,12 +80,13 @@ export const applyPage = async (
     await advanceCheckpoint(db.knex, projector.name, checkpoint);
     return 0;
   }
-  const statements = events.flatMap((event) => statementsOf(projector, db.knex, event).map(compiled));
+  const prepared = projector.prepare ? await projector.prepare(events, db.services ?? {}) : undefined;
+  const statements = events.flatMap((event) => statementsOf(projector, db.knex, event, prepared).map(compiled));
   try {
     await pipelinedTransaction(db.pool, [claimFreshPage(projector.name, positionOf(events[0]!), checkpoint), ...statements]);
     return events.length;
   } catch (error) {
     if (!isPageAlreadyApplied(error)) throw error;
-    return applyAfterStored(db.knex, projector, events, checkpoint);
+    return applyAfterStored(db.knex, projector, events, checkpoint, prepared);
   }
 };

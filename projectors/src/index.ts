@@ -2,7 +2,7 @@ import type { MigrationSet } from '@agent-platform/infra';
 import type { ProjectionModule } from './module.js';
 import { parkedEventsTable } from './parking/schema.js';
 
-export type { Projector } from './projector.js';
+export type { Projector, ProjectionServices } from './projector.js';
 export { startProjectors, type ProjectorRuntime } from './runtime.js';
 export { replayProjection, ProjectionBusyError, type ReplayProgress } from './replay.js';
 export { applyPage } from './apply.js';

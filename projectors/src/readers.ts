@@ -4,6 +4,7 @@
  */
 export * as agentRunsReader from './agent-runs/reader.js';
 export * as deadLettersReader from './dead-letters/reader.js';
+export * as memoriesReader from './memories/reader.js';
 export * as parkedEventsReader from './parking/reader.js';
 export * as sessionsReader from './sessions/reader.js';
 export { versionedDefinitionReader } from './versionedDefinitionReader.js';

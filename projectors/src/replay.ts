@@ -5,7 +5,7 @@ import {
   tryLeadership, type EventStore, type Knex, type Pool } from '@agent-platform/infra';
 import { applyOrPark, DEFAULT_RETRY_POLICY, type RetryPolicy } from './parking/applyOrPark.js';
 import { forgetParked } from './parking/park.js';
-import type { Projector } from './projector.js';
+import type { ProjectionServices, Projector } from './projector.js';
 import { leadershipName } from './runtime.js';
 
 export class ProjectionBusyError extends StartupError {
@@ -21,7 +21,14 @@ export type ReplayProgress = { projection: string; position: number; head: numbe
  * a fixed projection now handles, and parks those it still cannot apply (`parked` counts them).
  */
 export const replayProjection = async (
-  deps: { store: EventStore; knex: Knex; pool: Pool; /** As the runtime is configured: `npm run replay` passes the environment's. */ retry?: Partial<RetryPolicy> },
+  deps: {
+    store: EventStore;
+    knex: Knex;
+    pool: Pool;
+    /** As the runtime is configured: `npm run replay` passes the environment's. */
+    retry?: Partial<RetryPolicy>;
+    services?: ProjectionServices;
+  },
   projector: Projector,
   onProgress: (progress: ReplayProgress) => void = () => undefined,
 ): Promise<{ events: number; parked: number; seconds: number }> => {

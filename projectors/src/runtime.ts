@@ -12,7 +12,7 @@ import {
   type Subscription,
 } from '@agent-platform/infra';
 import { applyOrPark, DEFAULT_RETRY_POLICY, type RetryPolicy } from './parking/applyOrPark.js';
-import type { Projector } from './projector.js';
+import type { ProjectionServices, Projector } from './projector.js';
 
 /**
  * How long a projector may keep the checkpoint of pages without any of its events in memory. Saving each
@@ -54,6 +54,8 @@ export const startProjectors = (deps: {
   idleSaveMs?: number;
   lingerMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** What projectors may read outside the log (the data keys of sealed content). */
+  services?: ProjectionServices;
 }): ProjectorRuntime => {
   let stopped = false;
   let stop: () => void = () => undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProjectionName } from '@agent-platform/contracts';
-import type { EventStore, Knex } from '@agent-platform/infra';
+import type { EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
 import type { Consistency } from './consistency.js';
 
 export type QueryDeps = {
@@ -10,6 +10,8 @@ export type QueryDeps = {
   /** The projections whose lag `GET /projections` and `/ready` report. */
   projectionNames: readonly ProjectionName[];
   queryHeaders: typeof ReadYourWritesHeaders;
+  /** Embeds search queries (memory and knowledge search); searches are served only where it is given. */
+  embeddings?: EmbeddingProvider;
 };
 
 export const ReadYourWritesHeaders = z.object({

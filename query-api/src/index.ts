@@ -1,5 +1,5 @@
 import type { ProjectionName } from '@agent-platform/contracts';
-import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
+import { createApi, type Api, type EmbeddingProvider, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
@@ -27,6 +27,7 @@ export const createQueryApi = (deps: {
   models?: ModelProvider;
   /** The domains to mount, in this order. */
   modules: readonly QueryModule[];
+  embeddings?: EmbeddingProvider;
 }): Api => {
   const api = createApi();
   const queryDeps: QueryDeps = {
@@ -40,6 +41,7 @@ export const createQueryApi = (deps: {
       ...(deps.hurryProjections ? { hurry: deps.hurryProjections } : {}),
     }),
     queryHeaders: ReadYourWritesHeaders,
+    ...(deps.embeddings ? { embeddings: deps.embeddings } : {}),
   };
   for (const mount of [...deps.modules.map((module) => module.routes), auditQueries, projectionQueries]) mount(api, queryDeps);
   if (deps.models) modelQueries(api, deps.models);

@@ -15,6 +15,7 @@ describe('the read side assembled from the domains', () => {
       '1004_agents',
       '1005_agent_runs',
       '1006_agent_run_journal',
+      '1008_memories',
       '1007_parked_events',
     ]);
   });

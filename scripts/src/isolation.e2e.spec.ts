@@ -27,15 +27,28 @@ const itemsOf = (e: Exchange): unknown[] | undefined => {
 
 /** The query a collection route takes about A's resources: `?agent_id=<A's agent>` and the like. */
 const queryAbout = (op: Operation, fixture: Fixture): string => {
-  const pairs = op.queryParams.filter((p) => fixture.idFields[p.name]).map((p) => `${p.name}=${encodeURIComponent(String(fixture.values(p.name)))}`);
+  // Ids, and the required fields the fixture sent (a memory's scope): what names A's data in a query.
+  const about = (p: Operation['queryParams'][number]) => fixture.idFields[p.name] || (p.required && fixture.values(p.name) !== undefined);
+  const pairs = op.queryParams.filter(about).map((p) => `${p.name}=${encodeURIComponent(String(fixture.values(p.name)))}`);
   return pairs.length ? `?${pairs.join('&')}` : '';
+};
+
+/**
+ * The requests a route takes about A's resources: its paths with A's ids, or, for a collection, the bare
+ * path and the path with a query naming A's resources; a route that requires a filter (a memory's scope)
+ * is asked with it only.
+ */
+const pathsOf = (op: Operation, a: Fixture): string[] => {
+  if (op.pathParams.length) return pathsAbout(op.path, a);
+  const bare = op.queryParams.some((p) => p.required) ? [] : [op.path];
+  return [...new Set([...bare, `${op.path}${queryAbout(op, a)}`])];
 };
 
 /** What A reads through every tenant route, to compare before and after B's commands; `next_after` and the like move with other tenants' writes, the items must not. */
 const readsOf = async (url: string, ops: Operation[], a: Fixture, position: number): Promise<Record<string, string>> => {
   const reads: Record<string, string> = {};
   for (const op of ops.filter((o) => o.method === 'get' && !o.produces.includes('text/event-stream'))) {
-    for (const path of pathsAbout(op.path, a)) {
+    for (const path of pathsOf(op, a)) {
       const e = await requestAs(url, 'GET', path, a.workspace, undefined, { 'x-min-position': String(position) });
       reads[path] = `${e.status} ${JSON.stringify(itemsOf(e) ?? parsed(e))}`;
     }
@@ -81,8 +94,7 @@ describeOnPlatform('workspace isolation, walked over the OpenAPI document', (ser
     let requests = 0;
 
     for (const op of ops.filter((o) => o.method === 'get')) {
-      const paths = op.pathParams.length ? pathsAbout(op.path, a) : [op.path, `${op.path}${queryAbout(op, a)}`];
-      for (const path of new Set(paths)) {
+      for (const path of pathsOf(op, a)) {
         check(op, path, await requestAs(url, 'GET', path, b), op.pathParams.length ? 'not found' : 'empty list');
         requests++;
       }
@@ -90,7 +102,7 @@ describeOnPlatform('workspace isolation, walked over the OpenAPI document', (ser
     for (const op of ops.filter((o) => COMMAND_METHODS.includes(o.method))) {
       const body = op.body ? sample(doc, op.body, a.values) : undefined;
       const aboutA = op.pathParams.length > 0 || Object.values(a.ids).some((id) => JSON.stringify(body ?? {}).includes(id));
-      for (const path of pathsAbout(op.path, a)) {
+      for (const path of pathsOf(op, a)) {
         check(op, path, await requestAs(url, op.method.toUpperCase(), path, b, body), aboutA ? 'not found' : 'done');
         requests++;
         const log = await logHead(databaseUrl(), a.workspace);

@@ -9,6 +9,7 @@ import {
   createPool,
   createMetrics,
   createModelProvider,
+  createEmbeddingProvider,
   eventStoreMigrations,
   migrateToLatest,
   openApiDocument,
@@ -21,6 +22,7 @@ import { createRuns, platformProcessors, startProcessorRuntime } from '@agent-pl
 import { readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
+import { openDataKeys } from './dataKeys.js';
 import { openDatabase } from './database.js';
 import { commandModules, processorModules, projectionModules, projectors, queryModules } from './domains.js';
 import { openEventStore } from './eventStore.js';
@@ -69,6 +71,8 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const store = await openEventStore(config, { pool, url: database.url }, log);
     closers.push(() => store.close());
 
+    const dataKeys = await openDataKeys(config, pool, database, log);
+    const embeddings = createEmbeddingProvider(config, log); // the local hashed n-gram embedding unless a provider is configured
     const projectionNames = projectors.map((p) => p.name);
     const projectorRuntime = roles.includes('projectors')
       ? startProjectors({
@@ -79,6 +83,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           log,
           lingerMs: config.AGENT_PLATFORM_PROJECTION_LINGER_MS,
           retry: projectionRetryOf(config),
+          services: { dataKeys },
         })
       : undefined;
     if (projectorRuntime) closers.push(() => projectorRuntime.stop());
@@ -107,6 +112,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           modules: commandModules,
           models,
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
+          memories: { dataKeys, embeddings },
         }),
       );
     }
@@ -119,6 +125,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           projectionNames,
           readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS,
           models,
+          embeddings,
           ...(projectorRuntime ? { hurryProjections: projectorRuntime.hurry } : {}),
         }),
       );

@@ -10,6 +10,7 @@ import {
 } from '@agent-platform/infra';
 import { replayProjection } from '@agent-platform/projectors';
 import { exitOnError } from './cli.js';
+import { openDataKeys } from './dataKeys.js';
 import { openDatabase } from './database.js';
 import { projectors } from './domains.js';
 import { openEventStore } from './eventStore.js';
@@ -32,13 +33,14 @@ const main = async () => {
   const store = await openEventStore(config, { pool, url: database.url }, log);
   try {
     await migrateToLatest(knex, MIGRATIONS);
+    const dataKeys = await openDataKeys(config, pool, database, log);
     for (const projector of chosen) {
       const bar = new cliProgress.SingleBar(
         { format: `${projector.name.padEnd(12)} [{bar}] {percentage}% | position {value}/{total} | {events} events applied` },
         cliProgress.Presets.shades_classic,
       );
       bar.start(Math.max(await store.headPosition(), 1), 0, { events: 0 });
-      const result = await replayProjection({ store, knex, pool, retry: projectionRetryOf(config) }, projector, (p) => bar.update(p.position, { events: p.events }));
+      const result = await replayProjection({ store, knex, pool, retry: projectionRetryOf(config), services: { dataKeys } }, projector, (p) => bar.update(p.position, { events: p.events }));
       bar.update(bar.getTotal());
       bar.stop();
       const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;

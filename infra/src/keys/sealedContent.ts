@@ -1,20 +1,7 @@
-import { z } from 'zod';
+import type { SealedContent } from '@agent-platform/contracts';
 import { materialOf, type DataKey } from './dataKey.js';
 import { associatedData, decrypt, encrypt } from './gcm.js';
 import type { KeyLookup } from './port.js';
-
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
-
-/** Content sealed under a subject's data key: what an event stores in place of the content. */
-export const SealedContent = z.object({
-  alg: z.literal('A256GCM'),
-  /** The data key's id, so a reader can tell a key that is not the one the content was sealed under. */
-  key_id: z.string().min(1),
-  iv: base64,
-  ct: base64,
-  tag: base64,
-});
-export type SealedContent = z.infer<typeof SealedContent>;
 
 /**
  * What opening finds. `erased` is the normal end of content whose key was destroyed; `unreadable` is a fault

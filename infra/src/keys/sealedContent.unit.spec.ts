@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { dataKeyOf, materialOf, newKeyMaterial, type DataKey } from './dataKey.js';
-import { openContent, sealContent, SealedContent } from './sealedContent.js';
+import { SealedContent } from '@agent-platform/contracts';
+import { openContent, sealContent } from './sealedContent.js';
 import type { KeyLookup } from './port.js';
 
 const keyOf = (names: Partial<DataKey> = {}, material = newKeyMaterial()): DataKey =>

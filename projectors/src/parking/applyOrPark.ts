@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { advanceCheckpoint, isRefusedStatement, PROJECTION_RETRY_DEFAULTS, UpcastFailed, type Knex, type LogCheckpoint, type Pool } from '@agent-platform/infra';
-import { applyPage, positionOf } from '../apply.js';
+import { advanceCheckpoint, isRefusedStatement, PROJECTION_RETRY_DEFAULTS, UpcastFailed, type LogCheckpoint } from '@agent-platform/infra';
+import { applyPage, positionOf, type ProjectionDb } from '../apply.js';
 import { ProjectionThrew } from '../projectionThrew.js';
 import type { Projector } from '../projector.js';
 import { parkEvent } from './park.js';
@@ -58,7 +58,7 @@ const untilApplied = async (apply: () => Promise<number>, attempts: number, opti
  * page is all or nothing, so one event cannot be stepped over without taking it apart.
  */
 export const applyOrPark = async (
-  db: { knex: Knex; pool: Pool },
+  db: ProjectionDb,
   projector: Projector,
   events: readonly RecordedEvent[],
   checkpoint: LogCheckpoint,

@@ -9,15 +9,13 @@ import {
   eventStoreMigrations,
   LOG_START,
   migrateToLatest,
-  type Knex,
   type LogCheckpoint,
-  type Pool,
 } from '@agent-platform/infra';
 import { createInMemoryEventStore, describeOnEachPostgres } from '@agent-platform/infra/testing';
-import { applyPage } from '../apply.js';
+import { applyPage, type ProjectionDb } from '../apply.js';
 import { readModelMigrations } from '../index.js';
 import type { ProjectionModule } from '../module.js';
-import type { Projector } from '../projector.js';
+import type { ProjectionServices, Projector } from '../projector.js';
 
 /**
  * An event of a spec, recorded on a stream of the spec's own: the workspace defaults to `public`, the time to a
@@ -33,7 +31,7 @@ export type ProjectionSpec = { given?: SpecEvent[]; when: SpecEvent[]; then: Tab
 /** When a spec event without `at` is recorded: a fixed time, so rows can be expected with exact timestamps. */
 export const SPEC_TIME = '2026-01-01T00:00:00.000Z';
 
-type Db = { knex: Knex; pool: Pool };
+type Db = ProjectionDb;
 
 /**
  * Records the events (the in-memory event store, upcasting included, gives them positions, transaction ids
@@ -108,7 +106,13 @@ const testsOf = (suite: Mocha.Suite): Mocha.Test[] => [...suite.tests, ...suite.
  * projector of the domain handles must have been the `when` of one of them: a projection added without a
  * spec of its own fails the suite.
  */
-export const describeProjection = (title: string, module: ProjectionModule, body: (spec: ReturnType<typeof projectionSpecification>) => void) =>
+export const describeProjection = (
+  title: string,
+  module: ProjectionModule,
+  body: (spec: ReturnType<typeof projectionSpecification>) => void,
+  /** What the domain's projectors read outside the log (the data keys of sealed content), as the process gives it. */
+  services: ProjectionServices = {},
+) =>
   describeOnEachPostgres(title, ({ db: database }) => {
     let db: Db | undefined;
     const exercised = new Set<string>();
@@ -116,7 +120,7 @@ export const describeProjection = (title: string, module: ProjectionModule, body
       const { url } = database();
       const knex = createKnex(url);
       await migrateToLatest(knex, [eventStoreMigrations, readModelMigrations([module])]);
-      db = { knex, pool: createPool(url, 2) };
+      db = { knex, pool: createPool(url, 2), services };
     });
     after(async function (this: Mocha.Context) {
       await db?.pool.end();
