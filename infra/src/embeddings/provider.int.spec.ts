@@ -1,22 +1,13 @@
 import { expect } from 'chai';
 import { loadConfig } from '../config.js';
 import { ProviderError } from '../models/errors.js';
-import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '../models/testing/scriptedOpenAiServer.js';
+import { failingReply, scriptedServerPerSuite } from '../models/testing/scriptedServerPerSuite.js';
 import { capturingLogger } from '../testing/logs.js';
 import { createEmbeddingProvider } from './provider.js';
 
-const failing = (status: number) => ({ status, body: { error: { message: `status ${status}` } } });
 
 describe('the configured http embeddings, against a scripted server', () => {
-  let server: ScriptedOpenAiServer;
-  before(async () => {
-    server = await startScriptedOpenAiServer();
-  });
-  after(async () => server?.close());
-  beforeEach(() => {
-    server.requests.length = 0;
-  });
-  afterEach(() => expect(server.pending(), 'every scripted reply was used').to.equal(0));
+  const server = scriptedServerPerSuite();
   const embeddings = (env: NodeJS.ProcessEnv = {}) => {
     const base = { AGENT_PLATFORM_EMBEDDING_PROVIDER: 'http', AGENT_PLATFORM_EMBEDDING_BASE_URL: server.baseURL, AGENT_PLATFORM_EMBEDDING_MODEL: 'm' };
     return createEmbeddingProvider(loadConfig({ ...base, AGENT_PLATFORM_EMBEDDING_MAX_RETRIES: '0', ...env }), capturingLogger().log);
@@ -34,7 +25,7 @@ describe('the configured http embeddings, against a scripted server', () => {
   });
 
   it('fails a call the server fails, unless AGENT_PLATFORM_EMBEDDING_FALLBACK=true: then the local embedding answers', async () => {
-    server.enqueue(failing(500), failing(500));
+    server.enqueue(failingReply(500), failingReply(500));
     const error = await embeddings().embed(['a']).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ProviderError);
     const result = await embeddings({ AGENT_PLATFORM_EMBEDDING_FALLBACK: 'true', AGENT_PLATFORM_EMBEDDING_DIMENSION: '512' }).embed(['a']);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { APIError } from 'openai';
-import { ProviderError } from '../../models/errors.js';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '../../models/testing/scriptedOpenAiServer.js';
+import { failingReply, providerFailureOf } from '../../models/testing/scriptedServerPerSuite.js';
 import { embeddingProviderContract } from '../embeddings.contract.js';
 import { localEmbedding } from '../local/localEmbedding.js';
 import { createHttpEmbeddingProvider, type HttpEmbeddingOptions } from './httpEmbeddings.js';
@@ -9,17 +9,8 @@ import { createHttpEmbeddingProvider, type HttpEmbeddingOptions } from './httpEm
 const KEY = 'sk-test-embeddings-0123456789';
 const MODEL = 'text-embedding-3-small';
 /** Asks the client to retry after 10 ms instead of its default backoff of half a second and more. */
-const failing = (status: number) => ({ status, headers: { 'retry-after-ms': '10' }, body: { error: { message: `status ${status}` } } });
 const inputsOf = (server: ScriptedOpenAiServer) => server.requests.map((r) => (r.body as { input: string[] }).input);
 
-const failureOf = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).to.be.instanceOf(ProviderError);
-  return error as ProviderError;
-};
 
 describe('http embeddings (OpenAI-compatible /embeddings, official openai client)', () => {
   let server: ScriptedOpenAiServer;
@@ -80,41 +71,41 @@ describe('http embeddings (OpenAI-compatible /embeddings, official openai client
     });
 
     it('retries a 500 (the client backs off), then answers', async () => {
-      server.enqueue(failing(500));
+      server.enqueue(failingReply(500));
       expect((await provider({ maxRetries: 2 }).embed(['refund'])).vectors).to.have.length(1);
       expect(server.requests).to.have.length(2);
     });
 
     it('retries a batch that failed without sending the others again', async () => {
-      server.enqueue({ embeddings: Array.from({ length: 2 }, () => Array.from(localEmbedding('x', 384))) }, failing(429));
+      server.enqueue({ embeddings: Array.from({ length: 2 }, () => Array.from(localEmbedding('x', 384))) }, failingReply(429));
       await provider({ batchSize: 2, maxRetries: 1 }).embed(['a', 'b', 'c']);
       expect(inputsOf(server)).to.deep.equal([['a', 'b'], ['c'], ['c']]);
     });
 
     it('gives up after maxRetries with ProviderError unavailable, keeping the client error as cause', async () => {
-      server.enqueue(failing(503), failing(503), failing(503));
-      const error = await failureOf(provider({ maxRetries: 2 }).embed(['refund']));
+      server.enqueue(failingReply(503), failingReply(503), failingReply(503));
+      const error = await providerFailureOf(provider({ maxRetries: 2 }).embed(['refund']));
       expect(error).to.include({ code: 'PROVIDER_UNAVAILABLE', kind: 'unavailable', category: 'THIRD_PARTY', status: 503 });
       expect(error.cause).to.be.instanceOf(APIError);
       expect(server.requests).to.have.length(3);
     });
 
     it('does not retry a 400: ProviderError unprocessable', async () => {
-      server.enqueue(failing(400));
-      expect(await failureOf(provider().embed(['refund']))).to.include({ code: 'PROVIDER_REJECTED', kind: 'unprocessable' });
+      server.enqueue(failingReply(400));
+      expect(await providerFailureOf(provider().embed(['refund']))).to.include({ code: 'PROVIDER_REJECTED', kind: 'unprocessable' });
       expect(server.requests).to.have.length(1);
     });
 
     it('refuses vectors of another dimension than the configured one: EMBEDDING_DIMENSION_MISMATCH', async () => {
       server.enqueue({ embeddings: [Array.from(localEmbedding('refund', 1536))] });
-      const error = await failureOf(provider({ dimension: 384 }).embed(['refund']));
+      const error = await providerFailureOf(provider({ dimension: 384 }).embed(['refund']));
       expect(error).to.include({ code: 'EMBEDDING_DIMENSION_MISMATCH', kind: 'unprocessable' });
       expect(error.message).to.contain('AGENT_PLATFORM_EMBEDDING_DIMENSION');
     });
 
     it('refuses an answer with fewer vectors than texts', async () => {
       server.enqueue({ embeddings: [Array.from(localEmbedding('a', 384))] });
-      expect(await failureOf(provider().embed(['a', 'b']))).to.include({ code: 'PROVIDER_BAD_RESPONSE' });
+      expect(await providerFailureOf(provider().embed(['a', 'b']))).to.include({ code: 'PROVIDER_BAD_RESPONSE' });
     });
 
     it('scales a server\'s vectors to length 1', async () => {
@@ -125,7 +116,7 @@ describe('http embeddings (OpenAI-compatible /embeddings, official openai client
 
     it('never repeats the API key in an error, even when the server echoes it (401)', async () => {
       server.enqueue({ status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } });
-      const error = await failureOf(provider().embed(['a']));
+      const error = await providerFailureOf(provider().embed(['a']));
       expect(error).to.include({ code: 'PROVIDER_UNAUTHORIZED' });
       for (const text of [error.message, (error.cause as APIError).message, JSON.stringify(error)]) expect(text).not.to.contain(KEY);
     });
@@ -133,13 +124,13 @@ describe('http embeddings (OpenAI-compatible /embeddings, official openai client
     it('abandons an attempt that hangs after timeoutMs: PROVIDER_TIMEOUT when every attempt does', async () => {
       server.enqueue({ hang: true }, { hang: true });
       const started = Date.now();
-      expect(await failureOf(provider({ timeoutMs: 150, maxRetries: 1 }).embed(['a']))).to.include({ code: 'PROVIDER_TIMEOUT' });
+      expect(await providerFailureOf(provider({ timeoutMs: 150, maxRetries: 1 }).embed(['a']))).to.include({ code: 'PROVIDER_TIMEOUT' });
       expect(Date.now() - started).to.be.lessThan(5000);
     });
 
     it('reports PROVIDER_UNREACHABLE when nothing listens', async () => {
       const nobody = provider({ baseURL: 'http://127.0.0.1:1/v1', maxRetries: 0 });
-      expect(await failureOf(nobody.embed(['a']))).to.include({ code: 'PROVIDER_UNREACHABLE', kind: 'unavailable' });
+      expect(await providerFailureOf(nobody.embed(['a']))).to.include({ code: 'PROVIDER_UNREACHABLE', kind: 'unavailable' });
     });
   });
 });

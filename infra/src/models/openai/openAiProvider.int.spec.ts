@@ -1,28 +1,17 @@
 import { expect } from 'chai';
 import { APIError, APIUserAbortError } from 'openai';
-import { ProviderError } from '../errors.js';
 import { LOCAL_MODEL } from '../local/localProvider.js';
 import type { ChatChunk, ChatMessage, ToolDefinition } from '../port.js';
 import { modelProviderContract } from '../provider.contract.js';
 import { collectChunks } from '../stream.js';
-import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '../testing/scriptedOpenAiServer.js';
+import { failingReply, providerFailureOf, scriptedServerPerSuite } from '../testing/scriptedServerPerSuite.js';
+import { startScriptedOpenAiServer } from '../testing/scriptedOpenAiServer.js';
 import { createOpenAiProvider, type OpenAiProviderOptions } from './openAiProvider.js';
 
 const KEY = 'sk-test-0123456789abcdef';
 const messages: ChatMessage[] = [{ role: 'user', content: 'Weather in Oslo?' }];
 const tools: ToolDefinition[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
-/** Asks the client to retry after 10 ms instead of its default backoff of half a second and more. */
-const soon = { 'retry-after-ms': '10' };
-const failing = (status: number, headers: Record<string, string> = soon) => ({ status, headers, body: { error: { message: `status ${status}` } } });
 
-const failureOf = async (promise: Promise<unknown>): Promise<ProviderError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).to.be.instanceOf(ProviderError);
-  return error as ProviderError;
-};
 
 describe('OpenAI-compatible model provider (official openai client)', () => {
   describe('the ModelProvider contract, against a scripted OpenAI-compatible server', () => {
@@ -34,15 +23,7 @@ describe('OpenAI-compatible model provider (official openai client)', () => {
   });
 
   describe('against a scripted server', () => {
-    let server: ScriptedOpenAiServer;
-    before(async () => {
-      server = await startScriptedOpenAiServer();
-    });
-    after(async () => server?.close());
-    beforeEach(() => {
-      server.requests.length = 0;
-    });
-    afterEach(() => expect(server.pending(), 'every scripted reply was used').to.equal(0));
+    const server = scriptedServerPerSuite();
     const provider = (options: Partial<OpenAiProviderOptions> = {}) =>
       createOpenAiProvider({ baseURL: server.baseURL, apiKey: KEY, defaultModel: 'gpt-4o-mini', timeoutMs: 2000, maxRetries: 2, ...options });
 
@@ -73,42 +54,42 @@ describe('OpenAI-compatible model provider (official openai client)', () => {
     });
 
     it('retries a 429 and a 500 (the client backs off), then answers', async () => {
-      server.enqueue(failing(429), failing(500));
+      server.enqueue(failingReply(429), failingReply(500));
       const response = await provider({ maxRetries: 2 }).chat({ messages });
       expect(response.choices[0]!.finish_reason).to.equal('stop');
       expect(server.requests).to.have.length(3);
     });
 
     it('retries a stream that failed before its first byte', async () => {
-      server.enqueue(failing(503));
+      server.enqueue(failingReply(503));
       const response = await collectChunks(provider({ maxRetries: 1 }).chatStream({ messages }));
       expect(response.choices[0]!.message.content).to.equal('You said: Weather in Oslo?');
       expect(server.requests).to.have.length(2);
     });
 
     it('gives up after maxRetries with ProviderError unavailable (THIRD_PARTY), keeping the client error as cause', async () => {
-      server.enqueue(failing(503), failing(503), failing(503));
-      const error = await failureOf(provider({ maxRetries: 2 }).chat({ messages }));
+      server.enqueue(failingReply(503), failingReply(503), failingReply(503));
+      const error = await providerFailureOf(provider({ maxRetries: 2 }).chat({ messages }));
       expect(error).to.include({ code: 'PROVIDER_UNAVAILABLE', kind: 'unavailable', category: 'THIRD_PARTY', status: 503 });
       expect(error.cause).to.be.instanceOf(APIError);
       expect(server.requests).to.have.length(3);
     });
 
     it('reports a rate limit that outlasts the retries as PROVIDER_RATE_LIMITED', async () => {
-      server.enqueue(failing(429));
-      expect(await failureOf(provider({ maxRetries: 0 }).chat({ messages }))).to.include({ code: 'PROVIDER_RATE_LIMITED', kind: 'unavailable' });
+      server.enqueue(failingReply(429));
+      expect(await providerFailureOf(provider({ maxRetries: 0 }).chat({ messages }))).to.include({ code: 'PROVIDER_RATE_LIMITED', kind: 'unavailable' });
     });
 
     it('does not retry a 400: ProviderError unprocessable', async () => {
-      server.enqueue(failing(400));
-      const error = await failureOf(provider({ maxRetries: 2 }).chat({ messages }));
+      server.enqueue(failingReply(400));
+      const error = await providerFailureOf(provider({ maxRetries: 2 }).chat({ messages }));
       expect(error).to.include({ code: 'PROVIDER_REJECTED', kind: 'unprocessable', category: 'THIRD_PARTY', status: 400 });
       expect(server.requests).to.have.length(1);
     });
 
     it('never repeats the API key in an error, even when the server echoes it (401)', async () => {
       server.enqueue({ status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } });
-      const error = await failureOf(provider().chat({ messages }));
+      const error = await providerFailureOf(provider().chat({ messages }));
       expect(error).to.include({ code: 'PROVIDER_UNAUTHORIZED', kind: 'unprocessable' });
       const cause = error.cause as APIError;
       for (const text of [error.message, cause.message, JSON.stringify(cause.error), JSON.stringify(error)]) expect(text).not.to.contain(KEY);
@@ -124,14 +105,14 @@ describe('OpenAI-compatible model provider (official openai client)', () => {
     it('reports PROVIDER_TIMEOUT when every attempt hangs', async () => {
       server.enqueue({ hang: true }, { hang: true });
       const started = Date.now();
-      expect(await failureOf(provider({ timeoutMs: 150, maxRetries: 1 }).chat({ messages }))).to.include({ code: 'PROVIDER_TIMEOUT', kind: 'unavailable' });
+      expect(await providerFailureOf(provider({ timeoutMs: 150, maxRetries: 1 }).chat({ messages }))).to.include({ code: 'PROVIDER_TIMEOUT', kind: 'unavailable' });
       expect(Date.now() - started).to.be.lessThan(5000);
     });
 
     it('cuts a stream that stalls between chunks for longer than timeoutMs, with PROVIDER_TIMEOUT', async () => {
       const chunk: ChatChunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] };
       server.enqueue({ events: [chunk], stall: true });
-      const error = await failureOf(collectChunks(provider({ timeoutMs: 150, maxRetries: 0 }).chatStream({ messages })));
+      const error = await providerFailureOf(collectChunks(provider({ timeoutMs: 150, maxRetries: 0 }).chatStream({ messages })));
       expect(error).to.include({ code: 'PROVIDER_TIMEOUT', kind: 'unavailable' });
     });
 
@@ -146,14 +127,14 @@ describe('OpenAI-compatible model provider (official openai client)', () => {
 
     it('reports PROVIDER_UNREACHABLE when nothing listens', async () => {
       const nobody = createOpenAiProvider({ baseURL: 'http://127.0.0.1:1/v1', apiKey: KEY, defaultModel: 'm', timeoutMs: 2000, maxRetries: 0 });
-      expect(await failureOf(nobody.chat({ messages }))).to.include({ code: 'PROVIDER_UNREACHABLE', kind: 'unavailable' });
+      expect(await providerFailureOf(nobody.chat({ messages }))).to.include({ code: 'PROVIDER_UNREACHABLE', kind: 'unavailable' });
     });
 
     it('ends a stream with ProviderError when the server sends an error event mid-way', async () => {
       const chunk: ChatChunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] };
       server.enqueue({ events: [chunk, { error: { message: 'overloaded' } }] });
       const received: ChatChunk[] = [];
-      const error = await failureOf(
+      const error = await providerFailureOf(
         (async () => {
           for await (const c of provider().chatStream({ messages })) received.push(c);
         })(),
