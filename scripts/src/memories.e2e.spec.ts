@@ -111,6 +111,11 @@ describeOnPlatform('memories: scoped memories with hybrid search, and forgetting
     expect(again.status).to.equal(201);
     expect(again.body).to.deep.equal(first.body);
     expect(again.headers.get('idempotent-replayed')).to.equal('true');
+    // Still the first answer once the memory it wrote is forgotten, and nothing written again.
+    expect((await call('DELETE', `/memories/${first.body.id}`)).status).to.equal(202);
+    const afterForget = await call('POST', '/memories', seedMemory, key);
+    expect(afterForget.status, JSON.stringify(afterForget.body)).to.equal(201);
+    expect(afterForget.body).to.deep.equal(first.body);
   });
 });
 

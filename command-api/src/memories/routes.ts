@@ -15,7 +15,7 @@ import {
   type MemoryScopeType,
 } from '@agent-platform/contracts';
 import { DataKeyDestroyed, openContent, route, sealContent, uuidFrom, type Api, type DataKeys, type EmbeddingProvider } from '@agent-platform/infra';
-import { loadState } from '../handler.js';
+import { commandIdFor, loadState } from '../handler.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { memoryDecider } from './decider.js';
 
@@ -72,6 +72,9 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
       const context = deps.contextOf(ctx, req, headers, body);
       // A retry with the same key seals under the same memory's key: no orphan key per retry.
       const id = context.idempotencyKey ? uuidFrom('memory', ctx.workspaceId, context.idempotencyKey) : randomUUID();
+      // A retry gets its first answer before anything is sealed, even once the memory it wrote is forgotten.
+      const prior = context.idempotencyKey ? await deps.store.findCommand(commandIdFor(ctx.workspaceId, context.idempotencyKey), context.fingerprint) : undefined;
+      if (prior) return accepted(201, id, prior);
       const content = await seal(ctx.workspaceId, id, scopeTagOf(body.scope_type, body.scope_id), { content_text: body.content_text, metadata_json: body.metadata_json }).catch(
         (error: unknown) => {
           if (error instanceof DataKeyDestroyed) throw new ConflictError('MEMORY_FORGOTTEN', `memory ${id} was forgotten`);
