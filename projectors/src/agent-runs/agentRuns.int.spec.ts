@@ -34,7 +34,7 @@ const selectedTool = {
   input_schema_json: {},
   selected_by: 'required',
 };
-const memory = { read: 'unavailable', write: 'disabled', memory_scope: 'session', read_top_k: 5, read_count: 0, note: null };
+const memory = { read: 'unavailable', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null };
 const prepared = runEvent(
   'AgentRunPrepared',
   {
