@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { createLogger, createPool, loadConfig } from '@agent-platform/infra';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
-import { describeOnPlatform, eventually, minPosition, sessionBody, workspaceClient } from './testing/server.js';
+import { openDataKeys } from './dataKeys.js';
+import { describeOnPlatform, eventually, minPosition, sessionBody, TEST_ENV, workspaceClient } from './testing/server.js';
 
 /**
  * An agent's memory policy end to end: a completed run writes a conversation memory with its provenance,
@@ -17,8 +19,8 @@ type StreamEvent = { type: string; global_position: number; data: Record<string,
 
 describeOnPlatform(
   'agent memory: runs read and write the memories of their scope',
-  (server) => {
-    const { call, ok } = workspaceClient(server, [200, 201, 202]);
+  (server, databaseUrl) => {
+    const { call, ok, headers } = workspaceClient(server, [200, 201, 202]);
     beforeEach(() => {
       model.requests.length = 0;
     });
@@ -74,9 +76,9 @@ describeOnPlatform(
       const plan = await planOf(second.runId);
       expect(plan.memory).to.deep.include({ read: 'read', read_count: 1 });
       expect((plan.memory.read_memories as { memory_id: string }[]).map((m) => m.memory_id)).to.deep.equal([written!.id]);
+      expect(JSON.stringify(await streamOf(second.runId))).not.to.include('8841');
       const remembered = lastPrompt().filter((m) => m.role === 'system' && m.content.includes('My locker code is 8841.'));
       expect(remembered, JSON.stringify(lastPrompt())).to.have.length(1);
-      expect(JSON.stringify(await streamOf(second.runId))).not.to.include('8841');
       const view = await call('GET', `/agents/runs/${second.runId}`, undefined, minPosition(second.position));
       expect(view.body.memory).to.deep.include({ read: 'read', write: 'pending', read_count: 1 });
 
@@ -98,6 +100,25 @@ describeOnPlatform(
       const later = await ok('POST', '/memories', { scope_type: 'user', scope_id: 'user-memo', content_text: 'A marker.' });
       const items = (await call('GET', '/memories?scope_type=user&scope_id=user-memo', undefined, minPosition(later.position))).body.items;
       expect(items.map((m: { content_text: string }) => m.content_text)).to.deep.equal(['A marker.', 'Prefers answers in French.']);
+    });
+
+    it('leaves out of the prompt a memory whose key is destroyed, before the read model has let it go', async () => {
+      const agentId = await agentWith({ ...POLICY, write_enabled: false });
+      const session = (await ok('POST', '/sessions', sessionBody())).id as string;
+      const note = await ok('POST', '/memories', { scope_type: 'session', scope_id: session, content_text: 'My locker code is 5512.' });
+      await memoriesOf(session, note.position);
+      // What a forget does first, without the event that lets the read model go of it.
+      const pool = createPool(databaseUrl(), 1);
+      try {
+        const config = loadConfig({ ...TEST_ENV, AGENT_PLATFORM_DATABASE_URL: databaseUrl() });
+        const dataKeys = await openDataKeys(config, pool, { embedded: false }, createLogger('silent'));
+        await dataKeys.destroyKey({ workspaceId: headers()['x-workspace-id']!, subject: `memory:${String(note.id)}` });
+      } finally {
+        await pool.end();
+      }
+      const { runId } = await run(agentId, session, 'What is my locker code?', 'I do not know.');
+      expect((await planOf(runId)).memory).to.deep.include({ read_count: 1 });
+      expect(JSON.stringify(lastPrompt())).not.to.include('5512');
     });
 
     it('skips team memory, which needs teams, and says so on the run', async () => {
