@@ -56,7 +56,8 @@ export const RunMemoryRead = z.object({ memory_id: z.string().uuid(), score: z.n
  * What the run did about memory. `read`: it searched its scope and recorded what it found, by id
  * (`read_memories`); the text is put into the prompt at each model call from the memories read model, so a
  * memory forgotten meanwhile is left out. `write: pending`: a memory of the conversation is written once
- * the run completes. `unavailable`: a dependency is missing in this process, and `note` says which.
+ * the run completes; the run's view then says `written` (a plan never does). `skipped`: the scope has no id
+ * (team memory, until teams exist). `unavailable`: a dependency is missing in this process; `note` says so.
  */
 export const RunMemory = z.object({
   read: z.enum(['disabled', 'unavailable', 'skipped', 'read']),

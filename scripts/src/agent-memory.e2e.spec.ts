@@ -80,7 +80,12 @@ describeOnPlatform(
       const remembered = lastPrompt().filter((m) => m.role === 'system' && m.content.includes('My locker code is 8841.'));
       expect(remembered, JSON.stringify(lastPrompt())).to.have.length(1);
       const view = await call('GET', `/agents/runs/${second.runId}`, undefined, minPosition(second.position));
-      expect(view.body.memory).to.deep.include({ read: 'read', write: 'pending', read_count: 1 });
+      expect(view.body.memory).to.deep.include({ read: 'read', read_count: 1 });
+      // Run 1's own view: pending while it went, written once its memory is (the runs' projection may lag the memories').
+      await eventually(async () => {
+        const firstView = await call('GET', `/agents/runs/${first.runId}`);
+        expect(firstView.body.memory).to.deep.include({ read: 'read', write: 'written', read_count: 0, scope_id: session });
+      });
 
       // Forgotten, it is in no later prompt: a run reading the scope now finds only run 2's conversation.
       const forgotten = await ok('DELETE', `/memories/${String(written!.id)}`);

@@ -121,12 +121,14 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       expect(executed.body).to.deep.include({ status: 'completed' });
       const read = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(executed.body.position));
       const sessionId = read.body.session_id as string;
-      expect(read.body.memory).to.deep.include({ read: 'read', write: 'pending', memory_scope: 'session', scope_id: sessionId, read_top_k: 5, read_count: 0, note: null });
+      expect(read.body.memory).to.deep.include({ read: 'read', memory_scope: 'session', scope_id: sessionId, read_top_k: 5, read_count: 0, note: null });
       await eventually(async () => {
         const memories = await call('GET', `/memories?scope_type=session&scope_id=${sessionId}`);
         expect(memories.body.items.map((m: Record<string, unknown>) => [m.memory_type, m.importance_score, (m.provenance as { run_id: string }).run_id])).to.deep.equal([
           ['conversation', 60, run.id],
         ]);
+        // Pending while the run went; written once the memory is.
+        expect((await call('GET', `/agents/runs/${run.id}`)).body.memory.write).to.equal('written');
       });
     });
 
