@@ -2,7 +2,7 @@ import type { DomainName } from '@agent-platform/contracts';
 import type { Api, Knex } from '@agent-platform/infra';
 import type { RunExecutor } from './agent-runs/executor.js';
 import type { CommandDeps } from './http.js';
-import type { MemoryServices } from './memories/routes.js';
+import type { MemoryServices } from './memories/write.js';
 
 /**
  * What every domain's command routes get: the command handler, `knex` for the HTTP consumers' delivery

@@ -50,16 +50,32 @@ export type SelectedSkillRef = z.infer<typeof SelectedSkillRef>;
 /** A message of the run's prompt as prepared: system prompt, session history, the input. */
 export const RunMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
 export type RunMessage = z.infer<typeof RunMessage>;
-/** What the run did about memory: `unavailable` until the memory service exists, so a run says so instead of pretending. */
+/** A memory the run read: its id and search score only, never its text (the plan is in the log in clear; see docs/erasure.md). */
+export const RunMemoryRead = z.object({ memory_id: z.string().uuid(), score: z.number() });
+/**
+ * What the run did about memory. `read`: it searched its scope and recorded what it found, by id
+ * (`read_memories`); the text is put into the prompt at each model call from the memories read model, so a
+ * memory forgotten meanwhile is left out. `write: pending`: a memory of the conversation is written once
+ * the run completes; the run's view then says `written` (a plan never does). `skipped`: the scope has no id
+ * (team memory, until teams exist). `unavailable`: a dependency is missing in this process; `note` says so.
+ */
 export const RunMemory = z.object({
-  read: z.enum(['disabled', 'unavailable', 'read']),
-  write: z.enum(['disabled', 'unavailable', 'written']),
+  read: z.enum(['disabled', 'unavailable', 'skipped', 'read']),
+  write: z.enum(['disabled', 'unavailable', 'skipped', 'pending', 'written']),
   memory_scope: z.string(),
+  /** The scope's id the run read and writes (its session's id, its user's, its agent's); null when it has none. */
+  scope_id: z.string().nullable(),
   read_top_k: z.number().int(),
   read_count: z.number().int().nonnegative(),
+  read_memories: z.array(RunMemoryRead),
   note: z.string().nullable(),
 });
 export type RunMemory = z.infer<typeof RunMemory>;
+/** A version 1 plan's memory, as version 2 says it: nothing was read, and no scope id was resolved. */
+const upcastPreparedV1 = (data: unknown): unknown => {
+  const plan = data as { memory?: Record<string, unknown> };
+  return plan.memory ? { ...plan, memory: { ...plan.memory, scope_id: null, read_memories: [] } } : plan;
+};
 /** A tool call the model asked for, as OpenAI sends it (`arguments` is JSON text). */
 export const RunToolCall = z.object({ id: z.string(), name: z.string(), arguments: z.string() });
 export const RunError = z.object({ code: z.string(), message: z.string() });
@@ -161,10 +177,17 @@ export const AgentRunLeased = defineEvent(
     description: 'A processor took the run; only the holder of the newest lease may record its steps. A later lease resumes a run whose holder died.',
   },
 );
+/**
+ * Version 2 records the memories the run read (ids and scores, never their text) and the scope id it reads
+ * and writes. Version 1 read nothing (memory was `unavailable` or `disabled` then): it is upcast with no
+ * memories read and no scope id.
+ */
 export const AgentRunPrepared = defineEvent('AgentRunPrepared', Prepared, {
   category: AGENT_RUNS_CATEGORY,
   description:
-    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory. A resumed run reuses it, so it never re-plans.',
+    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text). A resumed run reuses it, so it never re-plans.',
+  version: 2,
+  upcasters: { 1: (data) => upcastPreparedV1(data) },
 });
 export const ModelCallCompleted = defineEvent('ModelCallCompleted', ModelCall, {
   category: AGENT_RUNS_CATEGORY,

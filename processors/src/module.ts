@@ -1,4 +1,4 @@
-import type { RunExecutor } from '@agent-platform/command-api/commands';
+import type { MemoryServices, RunExecutor } from '@agent-platform/command-api/commands';
 import type { DomainName } from '@agent-platform/contracts';
 import type { EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';
@@ -13,6 +13,8 @@ export type ProcessorDeps = {
   all: () => readonly Processor[];
   /** Agent runs are executed only where an executor is given. */
   agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number };
+  /** Memory keys and embeddings: a completed run's memory is written only where they are given. */
+  memories?: MemoryServices;
 };
 
 /**

@@ -10,7 +10,7 @@ export const createRuns = (deps: RunServiceDeps) => {
   const agentRuns = agentRunServices(deps);
   return {
     agentRuns: agentRuns.executor,
-    processorDeps: { agentRuns: agentRuns.processorDeps },
+    processorDeps: { agentRuns: agentRuns.processorDeps, ...(deps.memories ? { memories: deps.memories } : {}) },
     sweep: (): RunSweeper => {
       const sweepers = [agentRuns.sweep()];
       return { stop: async () => void (await Promise.all(sweepers.map((s) => s.stop()))) };

@@ -111,7 +111,7 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       });
     });
 
-    it('runs a memory-policy version and says in the run that memory is not available yet', async () => {
+    it("runs the seed's memory-policy version: it reads its session's memories, and remembers the conversation once it completes", async () => {
       const run = await seedRun({
         role: 'assistant',
         system_prompt: 'Use relevant memory when helpful.',
@@ -120,8 +120,16 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
       const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
       expect(executed.body).to.deep.include({ status: 'completed' });
       const read = await call('GET', `/agents/runs/${run.id}`, undefined, minPosition(executed.body.position));
-      expect(read.body.memory).to.deep.include({ read: 'unavailable', write: 'unavailable', memory_scope: 'session', read_top_k: 5, read_count: 0 });
-      expect(read.body.memory.note).to.match(/not available yet/);
+      const sessionId = read.body.session_id as string;
+      expect(read.body.memory).to.deep.include({ read: 'read', memory_scope: 'session', scope_id: sessionId, read_top_k: 5, read_count: 0, note: null });
+      await eventually(async () => {
+        const memories = await call('GET', `/memories?scope_type=session&scope_id=${sessionId}`);
+        expect(memories.body.items.map((m: Record<string, unknown>) => [m.memory_type, m.importance_score, (m.provenance as { run_id: string }).run_id])).to.deep.equal([
+          ['conversation', 60, run.id],
+        ]);
+        // Pending while the run went; written once the memory is.
+        expect((await call('GET', `/agents/runs/${run.id}`)).body.memory.write).to.equal('written');
+      });
     });
 
     it('runs a ReAct version whose model calls a tool, and records the invocation', async () => {

@@ -93,7 +93,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (relay) closers.push(() => relay.stop());
     const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
     const workerKey = `processor:${hostname()}:${process.pid}`;
-    const runs = createRuns({ store, knex, log, config, models, workerKey });
+    const runs = createRuns({ store, knex, log, config, models, workerKey, memories: { dataKeys, embeddings } });
     if (broker && roles.includes('processors')) {
       const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps }));
       closers.push(() => runtime.stop());

@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   CommandAccepted,
-  ConflictError,
   ForgetMemoryScopeBody,
-  MEMORIES_CATEGORY,
   MEMORY_SCOPES_CATEGORY,
   MemoryContent,
   SealedContent,
@@ -14,18 +12,14 @@ import {
   streamId,
   type MemoryScopeType,
 } from '@agent-platform/contracts';
-import { DataKeyDestroyed, openContent, route, sealContent, uuidFrom, type Api, type DataKeys, type EmbeddingProvider } from '@agent-platform/infra';
+import { openContent, route, uuidFrom, type Api } from '@agent-platform/infra';
 import { commandIdFor, loadState } from '../handler.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { memoryDecider } from './decider.js';
+import { memoryScopeTagOf, memoryStreamOf, memorySubjectOf, sealMemory, writeMemory, type MemoryServices } from './write.js';
 
-export type MemoryServices = { dataKeys: DataKeys; embeddings: EmbeddingProvider };
-
-const stream = (id: string) => streamId(MEMORIES_CATEGORY, id);
 /** A scope's stream: one per scope and workspace, named by a hash, since scope ids are the caller's text. */
 const scopeIdOf = (workspaceId: string, scopeType: MemoryScopeType, scopeId: string) => uuidFrom('memory-scope', workspaceId, scopeType, scopeId);
-const subjectOf = (memoryId: string) => `memory:${memoryId}`;
-const scopeTagOf = (scopeType: MemoryScopeType, scopeId: string) => `${scopeType}:${scopeId}`;
 
 /**
  * Memories are personal content, so their text, metadata and embedding go into the log sealed under a data
@@ -33,30 +27,21 @@ const scopeTagOf = (scopeType: MemoryScopeType, scopeId: string) => `${scopeType
  * moment at which a forgotten memory can still be read.
  */
 export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemoryServices }): void => {
-  const { dataKeys, embeddings } = deps.memories;
-
-  const seal = async (workspaceId: string, memoryId: string, scopeTag: string, content: Omit<MemoryContent, 'embedding'>) => {
-    const [key, embedded] = await Promise.all([
-      dataKeys.createKey({ workspaceId, subject: subjectOf(memoryId), scopes: [scopeTag] }),
-      embeddings.embed([content.content_text]),
-    ]);
-    const embedding = { provider: embedded.provider, model: embedded.model, vector: Array.from(embedded.vectors[0]!) };
-    return sealContent(key, MemoryContent.parse({ ...content, embedding }));
-  };
+  const { dataKeys } = deps.memories;
 
   /** The memory's scope and its content as last recorded, opened: what an update that changes only part of it starts from. */
   const current = async (workspaceId: string, memoryId: string) => {
     let sealed: SealedContent | undefined;
-    const events = await deps.store.readStream(stream(memoryId));
+    const events = await deps.store.readStream(memoryStreamOf(memoryId));
     for (const event of events) {
       const content = (event.data as { content?: unknown }).content;
       if (content) sealed = SealedContent.parse(content);
     }
     if (!sealed) return undefined;
-    const opened = openContent(await dataKeys.getKey({ workspaceId, subject: subjectOf(memoryId) }), sealed);
+    const opened = openContent(await dataKeys.getKey({ workspaceId, subject: memorySubjectOf(memoryId) }), sealed);
     if (opened.status !== 'opened') return undefined;
     const { scope_type, scope_id } = events[0]!.data as { scope_type: MemoryScopeType; scope_id: string };
-    return { content: MemoryContent.parse(opened.content), scopeTag: scopeTagOf(scope_type, scope_id) };
+    return { content: MemoryContent.parse(opened.content), scopeTag: memoryScopeTagOf(scope_type, scope_id) };
   };
 
   route(api, {
@@ -75,19 +60,8 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
       // A retry gets its first answer before anything is sealed, even once the memory it wrote is forgotten.
       const prior = context.idempotencyKey ? await deps.store.findCommand(commandIdFor(ctx.workspaceId, context.idempotencyKey), context.fingerprint) : undefined;
       if (prior) return accepted(201, id, prior);
-      const content = await seal(ctx.workspaceId, id, scopeTagOf(body.scope_type, body.scope_id), { content_text: body.content_text, metadata_json: body.metadata_json }).catch(
-        (error: unknown) => {
-          if (error instanceof DataKeyDestroyed) throw new ConflictError('MEMORY_FORGOTTEN', `memory ${id} was forgotten`);
-          throw error;
-        },
-      );
-      const { content_text: _text, metadata_json: _metadata, expires_at, ...fields } = body;
-      const result = await deps.handle(
-        memoryDecider,
-        stream(id),
-        { type: 'WriteMemory', data: { ...fields, memory_id: id, workspace_id: ctx.workspaceId, expires_at: expires_at ?? null, content, provenance: null } },
-        context,
-        { newStream: true },
+      const result = await writeMemory(deps.memories, { workspaceId: ctx.workspaceId, memoryId: id, body, provenance: null }, (memoryStream, command) =>
+        deps.handle(memoryDecider, memoryStream, command, context, { newStream: true }),
       );
       return accepted(201, id, result);
     },
@@ -110,7 +84,7 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
         // Nothing to start from: the memory is not this workspace's, or it is forgotten; the decider says which.
         const was = await current(ctx.workspaceId, params.id);
         if (was) {
-          content = await seal(ctx.workspaceId, params.id, was.scopeTag, {
+          content = await sealMemory(deps.memories, ctx.workspaceId, params.id, was.scopeTag, {
             content_text: content_text ?? was.content.content_text,
             metadata_json: metadata_json ?? was.content.metadata_json,
           });
@@ -118,7 +92,7 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
       }
       const result = await deps.handle(
         memoryDecider,
-        stream(params.id),
+        memoryStreamOf(params.id),
         { type: 'UpdateMemory', data: { ...fields, memory_id: params.id, workspace_id: ctx.workspaceId, ...(content ? { content } : {}) } },
         deps.contextOf(ctx, req, headers, { params, body }),
       );
@@ -139,9 +113,9 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
       const context = deps.contextOf(ctx, req, headers, { params });
       const forget = { type: 'ForgetMemory', data: { memory_id: params.id, workspace_id: ctx.workspaceId, reason: null } } as const;
       // Refused as the append would be (404 in another workspace, 409 when forgotten) before any key is destroyed.
-      memoryDecider.decide(forget, await loadState(deps.store, memoryDecider, stream(params.id)));
-      await dataKeys.destroyKey({ workspaceId: ctx.workspaceId, subject: subjectOf(params.id) });
-      const result = await deps.handle(memoryDecider, stream(params.id), forget, context);
+      memoryDecider.decide(forget, await loadState(deps.store, memoryDecider, memoryStreamOf(params.id)));
+      await dataKeys.destroyKey({ workspaceId: ctx.workspaceId, subject: memorySubjectOf(params.id) });
+      const result = await deps.handle(memoryDecider, memoryStreamOf(params.id), forget, context);
       return accepted(202, params.id, result);
     },
   });
@@ -156,7 +130,7 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
     responses: { 202: { description: 'Forgotten; `id` names the scope.', schema: CommandAccepted } },
     errors: [422],
     handler: async ({ query, headers, ctx, req }) => {
-      await dataKeys.destroyScope({ workspaceId: ctx.workspaceId, kind: 'memory', scope: scopeTagOf(query.scope_type, query.scope_id) });
+      await dataKeys.destroyScope({ workspaceId: ctx.workspaceId, kind: 'memory', scope: memoryScopeTagOf(query.scope_type, query.scope_id) });
       const id = scopeIdOf(ctx.workspaceId, query.scope_type, query.scope_id);
       const result = await deps.handle(
         memoryDecider,

@@ -3,6 +3,7 @@ import {
   AgentVersionCreated,
   SESSIONS_CATEGORY,
   SessionMessageAppended,
+  SessionOpened,
   streamId,
   TOOLS_CATEGORY,
   ToolCreated,
@@ -82,12 +83,19 @@ const sessionHistory = async (store: EventStore, sessionId: string, limit: numbe
     });
 };
 
+/** Whose session it is: its `user_id`, from its first event. */
+const sessionUser = async (store: EventStore, sessionId: string): Promise<string | undefined> => {
+  const [opened] = await store.readStream(streamId(SESSIONS_CATEGORY, sessionId), { toVersion: 1 });
+  return opened?.type === SessionOpened.type ? SessionOpened.schema.parse(opened.data).user_id : undefined;
+};
+
 export type Definitions = {
   agentVersion: (agentId: string, versionId: string) => Promise<AgentVersionDefinition | undefined>;
   /** The tool with all its versions, read afresh: which version is the newest published one changes. */
   tool: (toolId: string) => Promise<ToolDefinition | undefined>;
   invokeConfig: (toolId: string, versionId: string) => Promise<InvokeConfig | undefined>;
   sessionHistory: (sessionId: string, limit: number) => Promise<{ role: string; content: string }[]>;
+  sessionUser: (sessionId: string) => Promise<string | undefined>;
 };
 
 export const createDefinitions = (store: EventStore): Definitions => {
@@ -108,5 +116,6 @@ export const createDefinitions = (store: EventStore): Definitions => {
       return config && remember(invokeConfigs, versionId, config);
     },
     sessionHistory: (sessionId, limit) => sessionHistory(store, sessionId, limit),
+    sessionUser: (sessionId) => sessionUser(store, sessionId),
   };
 };

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type RecordedEvent } from '@agent-platform/contracts';
+import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type PreparedRun, type RecordedEvent } from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, isTakenElsewhere, sendCommand, sessionDecider } from '@agent-platform/command-api/commands';
 import { createLocalModelProvider, type EventStore, type ModelProvider } from '@agent-platform/infra';
 import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { createRunExecutor } from './executor.js';
+import type { RunMemories } from './memory.js';
 import { PlanError } from './prepare.js';
 
 const silent = pino({ level: 'silent' });
@@ -29,8 +30,10 @@ const counted = (store: EventStore) => {
   return { store: wrapped, reads, appends };
 };
 
+const MEMORY_OFF = { enabled: false, memory_scope: 'session' as const, read_top_k: 5, write_enabled: false, config_json: {} };
+
 /** An agent with a published version and an open session, then a run of it queued: what the command API appends. */
-const queueRun = async (store: EventStore): Promise<{ runId: string; queued: RecordedEvent[] }> => {
+const queueRun = async (store: EventStore, memory_policy = MEMORY_OFF): Promise<{ runId: string; queued: RecordedEvent[] }> => {
   const ctx = { workspaceId: WORKSPACE };
   const agentId = randomUUID();
   const versionId = randomUUID();
@@ -52,7 +55,7 @@ const queueRun = async (store: EventStore): Promise<{ runId: string; queued: Rec
         goal: null,
         system_prompt: 'You answer briefly.',
         model_config: { react_enabled: false, react_max_steps: 5 },
-        memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
+        memory_policy,
         tool_refs: [],
         skill_refs: [],
       },
@@ -128,6 +131,42 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     }
     expect(outcomes).to.deep.equal(['a bug in the model adapter', 'a bug in the model adapter', 'failed AGENT_RUN_ATTEMPTS_EXHAUSTED after 3']);
     await executor.stop();
+  });
+
+  it('reads the memories of a resumed run again by the ids its plan recorded, leaving out one forgotten meanwhile', async () => {
+    const { runId } = await queueRun(store, { ...MEMORY_OFF, enabled: true });
+    const memoryId = randomUUID();
+    const state = { forgotten: false, texts: 0 };
+    const memories: RunMemories = {
+      search: () => Promise.resolve([{ memory_id: memoryId, score: 0.9 }]),
+      texts: (_workspace, ids) => {
+        state.texts += 1;
+        // The first attempt dies just before its model call; the memory is forgotten before the run resumes.
+        if (state.texts === 1) {
+          state.forgotten = true;
+          return Promise.reject(new TypeError('the worker died'));
+        }
+        return Promise.resolve(state.forgotten ? [] : ids.map(() => 'My locker code is 8841.'));
+      },
+    };
+    const prompts: string[] = [];
+    const local = createLocalModelProvider();
+    const models: ModelProvider = { ...local, chat: (request, options) => (prompts.push(JSON.stringify(request.messages)), local.chat(request, options)) };
+    const executor = createRunExecutor({ store, models, memories, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools')), log: silent, leaseMs: 300, maxAttempts: 3 });
+    const first = await executor
+      .start(runId, { workerKey: 'worker-1' })
+      .then(({ done }) => done)
+      .catch((e: Error) => e);
+    expect(first).to.be.instanceOf(TypeError);
+    await new Promise((r) => setTimeout(r, 320)); // the lease of the dead attempt runs out
+    const { done } = await executor.start(runId, { workerKey: 'worker-2' });
+    expect(await done).to.deep.include({ status: 'completed', attempts: 2 });
+    await executor.stop();
+    const plans = (await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId))).filter((e) => e.type === 'AgentRunPrepared');
+    expect(plans.map((e) => (e.data as PreparedRun).memory.read_memories)).to.deep.equal([[{ memory_id: memoryId, score: 0.9 }]]);
+    expect(state.texts).to.equal(2);
+    expect(prompts).to.have.length(1);
+    expect(prompts[0]).not.to.include('8841');
   });
 
   it('joins a second start of a run it is still leasing, reading and leasing nothing more', async () => {

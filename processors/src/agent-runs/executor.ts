@@ -13,6 +13,6 @@ export const createRunExecutor = (executorDeps: ExecutorDeps): Required<RunExecu
   const deps: RunnerDeps = { ...executorDeps, definitions: createDefinitions(executorDeps.store), redact: redactorOf(executorDeps.secrets) };
   return {
     ...createRunKernel(agentRunKind(deps), executorDeps),
-    plan: (run) => prepareRun(deps.definitions, run, deps.models.defaultModel),
+    plan: (run) => prepareRun(deps, run, deps.models.defaultModel),
   };
 };

@@ -20,7 +20,7 @@ export const leaseAndPlan = async (
   if (run.status === 'none' || run.prepared || lease.type !== 'LeaseAgentRun') return { durable: journal.record(lease) };
   try {
     const plan = await (options.planned ??
-      prepareRun(deps.definitions, { request: run.request, workspaceId: run.workspaceId, dryRun: options.dryRun ?? run.dryRun }, deps.models.defaultModel));
+      prepareRun(deps, { request: run.request, workspaceId: run.workspaceId, dryRun: options.dryRun ?? run.dryRun }, deps.models.defaultModel));
     journal.defer(lease);
     return { durable: journal.record({ type: 'PrepareAgentRun', data: { ...plan, lease_id: lease.data.lease_id } }) };
   } catch (error) {

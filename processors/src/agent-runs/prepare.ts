@@ -1,6 +1,7 @@
-import type { AgentVersionDefinition, PreparedRun, RunError, RunMemory, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
+import type { AgentVersionDefinition, PreparedRun, RunError, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
 import type { RunToPlan } from '@agent-platform/command-api/commands';
 import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
+import { planMemory, type RunMemories } from './memory.js';
 import { skillSelection, toolSelection } from './selection.js';
 
 const HISTORY_MESSAGES = 20;
@@ -11,16 +12,6 @@ export class PlanError extends Error {
     super(error.message);
   }
 }
-
-const memoryOf = (policy: AgentVersionDefinition['memory_policy']): RunMemory => ({
-  read: policy.enabled ? 'unavailable' : 'disabled',
-  write: policy.write_enabled ? 'unavailable' : 'disabled',
-  memory_scope: policy.memory_scope,
-  read_top_k: policy.read_top_k,
-  read_count: 0,
-  // Said in the run, so nobody mistakes an empty read for "nothing relevant was remembered".
-  note: policy.enabled || policy.write_enabled ? 'memory search is not available yet: nothing was read or written' : null,
-});
 
 /** Tells a model without native tool calling how to act, and which tools it has. */
 const reactInstructions = (tools: SelectedToolRef[]): string =>
@@ -36,9 +27,14 @@ const systemPrompt = (version: Pick<AgentVersionDefinition, 'system_prompt' | 'r
 
 /**
  * Plans a run once: the prompt (system prompt, the session's recent messages, the input), the tools and
- * skills it selected, and what it did about memory. The plan is recorded, so a resumed run never re-plans.
+ * skills it selected, and what it did about memory (the memories it read, by id: their text joins the
+ * prompt only when it is sent, see `memoryMessage`). The plan is recorded, so a resumed run never re-plans.
  */
-export const prepareRun = async (definitions: Definitions, run: RunToPlan, defaultModel: string): Promise<PreparedRun> => {
+export const prepareRun = async (
+  { definitions, memories }: { definitions: Definitions; memories?: RunMemories | undefined },
+  run: RunToPlan,
+  defaultModel: string,
+): Promise<PreparedRun> => {
   const { agent_id, agent_version_id, session_id, input_text, run_id } = run.request;
   const version = await definitions.agentVersion(agent_id, agent_version_id);
   if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
@@ -49,9 +45,10 @@ export const prepareRun = async (definitions: Definitions, run: RunToPlan, defau
     return selected_by ? [{ ref, selected_by }] : [];
   });
   // The tools' streams and the session's are read at once: planning is on every run's critical path.
-  const [definitionsOfTools, history] = await Promise.all([
+  const [definitionsOfTools, history, memory] = await Promise.all([
     Promise.all(selected.map(({ ref }) => definitions.tool(toolIdOf(run.workspaceId, ref)))),
     definitions.sessionHistory(session_id, HISTORY_MESSAGES),
+    planMemory(definitions, memories, version.memory_policy, { workspaceId: run.workspaceId, agentId: agent_id, sessionId: session_id, input: input_text }),
   ]);
   const tools = selected.map(({ ref, selected_by }, index): SelectedToolRef => {
     const name = ref.tool_code ?? ref.tool_id!;
@@ -98,6 +95,6 @@ export const prepareRun = async (definitions: Definitions, run: RunToPlan, defau
     messages,
     selected_tool_refs: tools,
     selected_skill_refs: skills,
-    memory: memoryOf(version.memory_policy),
+    memory,
   };
 };

@@ -23,6 +23,7 @@ import type { Definitions } from './definitions.js';
 import type { AgentRunJournal } from './stream.js';
 import { withSecrets } from './secrets.js';
 import { inputProblem } from './toolInput.js';
+import { memoryMessage, type RunMemories } from './memory.js';
 
 export type RunnerDeps = {
   store: EventStore;
@@ -34,6 +35,8 @@ export type RunnerDeps = {
   models: ModelProvider;
   callTool: (request: HttpToolRequest, signal?: AbortSignal) => Promise<HttpToolResult>;
   log: Logger;
+  /** Where the run reads memories; without it a run that would read them says memory is `unavailable`. */
+  memories?: RunMemories | undefined;
 };
 
 type Ending = { answer: string } | { error: RunError };
@@ -205,7 +208,19 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     }
   };
 
-  const baseMessages = (): ChatMessage[] => plan.messages.map((m) => ({ role: m.role, content: m.content }));
+  /**
+   * The plan's prompt, with the memories the run read put in after its system prompt. Their text is read
+   * now, by id, never from the plan: a memory forgotten since is left out, and a resumed run reads them again.
+   */
+  const baseMessages = async (): Promise<ChatMessage[]> => {
+    const messages: ChatMessage[] = plan.messages.map((m) => ({ role: m.role, content: m.content }));
+    const remembered = await memoryMessage(deps.memories, run().workspaceId, plan.memory);
+    if (remembered) {
+      const afterSystem = messages.findIndex((m) => m.role !== 'system');
+      messages.splice(afterSystem === -1 ? messages.length : afterSystem, 0, { role: 'system', content: remembered });
+    }
+    return messages;
+  };
 
   /** Without ReAct (the seed's flow): the selected tools are called with the input, their results go into the prompt, one model call answers. */
   const single = async (): Promise<Ending> => {
@@ -214,7 +229,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
       const observation = await invoke(0, index, { code: tool.tool_code, input: { input_text: run().request.input_text }, toolCallId: null });
       observations.push(`- ${tool.tool_code}: ${observation}`);
     }
-    const messages = baseMessages();
+    const messages = await baseMessages();
     if (observations.length) messages.splice(messages.length - 1, 0, { role: 'system', content: `Results of the tools selected for this request:\n${observations.join('\n')}` });
     const call = await modelStep(1, messages, undefined);
     return { answer: call.content ?? '' };
@@ -225,7 +240,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
       type: 'function',
       function: { name: functionNameOf(t.tool_code), ...(t.description ? { description: t.description } : {}), parameters: t.input_schema_json },
     }));
-    const messages = baseMessages();
+    const messages = await baseMessages();
     for (let step = 1; step <= plan.react_max_steps; step++) {
       const call = await modelStep(step, messages, tools);
       messages.push({

@@ -1,12 +1,23 @@
 import { AgentRunQueued } from '@agent-platform/contracts';
 import { callHttpTool, parseAllowedHosts, type Config, type EventStore, type Knex, type Logger, type ModelProvider } from '@agent-platform/infra';
+import type { MemoryServices } from '@agent-platform/command-api/commands';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import { runProcessor } from '../kernel/processor.js';
 import type { ProcessorDeps } from '../module.js';
 import { startRunSweeper } from '../kernel/sweeper.js';
 import { createRunExecutor } from './executor.js';
+import { createRunMemories } from './memory.js';
 
-export type RunServiceDeps = { store: EventStore; knex: Knex; log: Logger; config: Config; models: ModelProvider; workerKey: string };
+export type RunServiceDeps = {
+  store: EventStore;
+  knex: Knex;
+  log: Logger;
+  config: Config;
+  models: ModelProvider;
+  workerKey: string;
+  /** Memory keys and embeddings: without them runs read and write no memories, and say so. */
+  memories?: MemoryServices;
+};
 
 /** How long an automatic run may stay queued before the sweeper takes it (its queued event was dead-lettered, say). */
 const QUEUED_GRACE_MS = 30_000;
@@ -15,7 +26,7 @@ const QUEUED_GRACE_MS = 30_000;
  * Agent runs in a process: the executor (the command side's `execute` uses it too), the processor that
  * runs each automatic run when it is queued, and the sweeper that resumes the runs nobody works on.
  */
-export const agentRunServices = ({ store, knex, log, config, models, workerKey }: RunServiceDeps) => {
+export const agentRunServices = ({ store, knex, log, config, models, workerKey, memories }: RunServiceDeps) => {
   const toolPolicy = { allowedHosts: parseAllowedHosts(config.AGENT_PLATFORM_TOOL_ALLOWED_HOSTS), maxResponseBytes: config.AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES };
   const executor = createRunExecutor({
     store,
@@ -25,6 +36,7 @@ export const agentRunServices = ({ store, knex, log, config, models, workerKey }
     log,
     leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
     maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
+    memories: memories && createRunMemories(knex, memories),
   });
   const concurrency = config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY;
   return {

@@ -34,7 +34,7 @@ const selectedTool = {
   input_schema_json: {},
   selected_by: 'required',
 };
-const memory = { read: 'unavailable', write: 'disabled', memory_scope: 'session', read_top_k: 5, read_count: 0, note: null };
+const memory = { read: 'unavailable', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null };
 const prepared = runEvent(
   'AgentRunPrepared',
   {
@@ -128,6 +128,33 @@ describeProjection('agent runs projection', agentRunsProjection, (spec) => {
         when: [prepared],
         then: { table: 'rm_agent_runs', rows: [{ id: RUN, selected_tool_refs: [selectedTool], selected_skill_refs: [], memory, dry_run: false }] },
       }));
+
+    it('says a run wrote its memory once a memory names the run as its provenance, in the run’s workspace only', () => {
+      const plannedMemory = { ...memory, read: 'read', write: 'pending', scope_id: SESSION };
+      const planned = runEvent('AgentRunPrepared', { ...prepared.data, memory: plannedMemory }, T1);
+      const sealed = { alg: 'A256GCM', key_id: 'k1', iv: 'aXY=', ct: 'Y3Q=', tag: 'dGFn' };
+      const written = (workspace_id: string, run_id: string, at = T2) => ({
+        type: 'MemoryWritten',
+        data: {
+          memory_id: '99999999-9999-4999-8999-999999999999',
+          scope_type: 'session',
+          scope_id: SESSION,
+          memory_type: 'conversation',
+          importance_score: 50,
+          expires_at: null,
+          content: sealed,
+          provenance: { run_id, agent_id: AGENT, position: 9 },
+        },
+        metadata: { workspace_id },
+        at,
+      });
+      const other = { ...written('ws-1', RUN), data: { ...written('ws-1', RUN).data, provenance: null } };
+      return spec({
+        given: [queued, planned],
+        when: [other, written('ws-1', RUN), written('ws-other', RUN, T3)],
+        then: { table: 'rm_agent_runs', rows: [{ id: RUN, memory: { ...plannedMemory, write: 'written' }, updated_time: new Date(T2) }] },
+      });
+    });
 
     it('adds each model call’s usage up and counts its steps while the run goes', () =>
       spec({

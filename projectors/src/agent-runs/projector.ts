@@ -5,6 +5,7 @@ import {
   AgentRunLeased,
   AgentRunPrepared,
   AgentRunQueued,
+  MemoryWritten,
   ModelCallCompleted,
   ToolInvocationCompleted,
   ToolInvocationFailed,
@@ -66,6 +67,18 @@ const prepared: Projection = (sql, e) => {
         memory: JSON.stringify(d.memory),
         updated_time: e.recorded_at,
       }),
+  ];
+};
+
+/** A memory a run wrote (its provenance names the run): the run's memory now says `written`. Another workspace's run is never touched. */
+const memoryWritten: Projection = (sql, e) => {
+  const { provenance } = MemoryWritten.schema.parse(e.data);
+  if (!provenance) return [];
+  return [
+    sql(RUNS)
+      .where({ id: provenance.run_id, workspace_id: e.metadata.workspace_id })
+      .whereNotNull('memory')
+      .update({ memory: sql.raw(`memory || '{"write":"written"}'::jsonb`), updated_time: e.recorded_at }),
   ];
 };
 
@@ -188,4 +201,5 @@ export const agentRunsProjector = projectorOf('agent-runs', [INVOCATIONS, RUNS],
     return { run_id: d.run_id, status: 'failed', error: JSON.stringify(d.error) };
   }),
   [AgentRunCancelled.type]: ended((e) => ({ run_id: AgentRunCancelled.schema.parse(e.data).run_id, status: 'cancelled' })),
+  [MemoryWritten.type]: memoryWritten,
 });

@@ -17,6 +17,8 @@ const toRunView = (row: Record<string, unknown>): AgentRunView =>
     started_time: isoOrNull(row.started_time),
     finished_time: isoOrNull(row.finished_time),
     lease_expires_at: isoOrNull(row.lease_expires_at),
+    // A row projected from a version 1 plan, before the projection was rebuilt, says memory as version 1 did.
+    memory: row.memory && { scope_id: null, read_memories: [], ...(row.memory as object) },
   });
 
 const toInvocationView = (row: Record<string, unknown>): ToolInvocationView =>

@@ -40,6 +40,13 @@ export const findMemory = async (knex: Knex, workspaceId: string, memoryId: stri
   return row ? toMemoryView(row) : undefined;
 };
 
+/** The memories of these ids still readable in the workspace (not forgotten, not expired), in no order. */
+export const findMemories = async (knex: Knex, workspaceId: string, memoryIds: readonly string[]): Promise<MemoryView[]> => {
+  if (!memoryIds.length) return [];
+  const rows = await live(knex, knex(MEMORIES).select(VIEW_COLUMNS).where({ workspace_id: workspaceId }).whereIn('id', [...memoryIds]));
+  return rows.map(toMemoryView);
+};
+
 /** One page of a scope's memories, newest first. */
 export const listMemories = (
   knex: Knex,
