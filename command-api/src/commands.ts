@@ -18,3 +18,4 @@ export { toolDecider } from './tools/decider.js';
 export { agentDecider, runnableVersion } from './agents/decider.js';
 export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
 export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
+export { knowledgeDecider, type KnowledgeState } from './knowledge/decider.js';

@@ -1,6 +1,6 @@
 import type { RunExecutor } from '@agent-platform/command-api/commands';
 import type { DomainName } from '@agent-platform/contracts';
-import type { EventStore, Knex } from '@agent-platform/infra';
+import type { DataKeys, EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';
 
 /**
@@ -13,6 +13,8 @@ export type ProcessorDeps = {
   all: () => readonly Processor[];
   /** Agent runs are executed only where an executor is given. */
   agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number };
+  /** Documents are indexed only where their data keys and an embedding provider are given. */
+  knowledge?: { dataKeys: DataKeys; embeddings: EmbeddingProvider };
 };
 
 /**
