@@ -82,6 +82,7 @@ export const CreateKnowledgeBase = z.object({
   chunk_size: z.number().int().positive(),
   chunk_overlap: z.number().int().nonnegative(),
 });
+export const DeleteKnowledgeBase = z.object({ knowledge_base_id: z.string().uuid(), workspace_id: z.string() });
 export const AddDocument = z.object({ ...Ids, knowledge_base_id: z.string().uuid(), source_type: DocumentSourceType, content: SealedContent });
 export const UpdateDocument = z.object({ ...Ids, source_type: DocumentSourceType.optional(), content: SealedContent.optional() });
 export const DeleteDocument = z.object(Ids);
@@ -91,6 +92,7 @@ export const RecordDocumentIndexed = z.object({ ...Ids, revision: z.number().int
 export const RecordDocumentIndexFailed = z.object({ ...Ids, revision: z.number().int().positive(), error: z.string().max(2000) });
 export const KnowledgeCommand = z.discriminatedUnion('type', [
   defineCommand('CreateKnowledgeBase', CreateKnowledgeBase),
+  defineCommand('DeleteKnowledgeBase', DeleteKnowledgeBase),
   defineCommand('AddDocument', AddDocument),
   defineCommand('UpdateDocument', UpdateDocument),
   defineCommand('DeleteDocument', DeleteDocument),
@@ -105,6 +107,10 @@ const without = { workspace_id: true } as const;
 export const KnowledgeBaseCreated = defineEvent('KnowledgeBaseCreated', CreateKnowledgeBase.omit(without), {
   category: KNOWLEDGE_BASES_CATEGORY,
   description: 'A knowledge base was created, with the embedding its chunks are made with and how its documents are cut.',
+});
+export const KnowledgeBaseDeleted = defineEvent('KnowledgeBaseDeleted', DeleteKnowledgeBase.omit(without), {
+  category: KNOWLEDGE_BASES_CATEGORY,
+  description: 'A knowledge base was deleted with every document of it: the data keys of exactly its documents were destroyed first.',
 });
 export const DocumentAdded = defineEvent('DocumentAdded', AddDocument.omit(without), {
   category: KNOWLEDGE_DOCUMENTS_CATEGORY,
@@ -132,6 +138,7 @@ export const DocumentIndexFailed = defineEvent('DocumentIndexFailed', RecordDocu
 });
 export const knowledgeEvents = [
   KnowledgeBaseCreated,
+  KnowledgeBaseDeleted,
   DocumentAdded,
   DocumentUpdated,
   DocumentDeleted,
@@ -141,6 +148,7 @@ export const knowledgeEvents = [
 ] as const;
 export type KnowledgeEvent =
   | EventOf<typeof KnowledgeBaseCreated>
+  | EventOf<typeof KnowledgeBaseDeleted>
   | EventOf<typeof DocumentAdded>
   | EventOf<typeof DocumentUpdated>
   | EventOf<typeof DocumentDeleted>

@@ -143,6 +143,26 @@ describeOnPlatform('knowledge: bases, documents indexed by a processor, and hybr
     expect(log).not.to.include('Vault');
   });
 
+  it('deletes a base with exactly its documents: gone from every read and search, their text nowhere in the log', async () => {
+    const kb = await base();
+    const kept = await base({ code: 'kept_kb', name: 'Kept' });
+    const doc = await add({ ...seedDocument(kb.id), content_text: 'The alarm code is 5512-otter.' });
+    const other = await add({ ...seedDocument(kept.id), content_text: 'The alarm code is kept here.' });
+    await settled(doc.id, doc.position);
+    await settled(other.id, other.position);
+    const deleted = await ok('DELETE', `/knowledge/bases/${kb.id}`);
+    expectProblem(await call('GET', `/knowledge/bases/${kb.id}`, undefined, minPosition(deleted.position)), 404, 'KNOWLEDGE_BASE_NOT_FOUND');
+    expectProblem(await call('GET', `/knowledge/documents/${doc.id}`, undefined, minPosition(deleted.position)), 404, 'DOCUMENT_NOT_FOUND');
+    expectProblem(await call('POST', '/knowledge/search', seedSearch(kb.id)), 404, 'KNOWLEDGE_BASE_NOT_FOUND');
+    expectProblem(await call('DELETE', `/knowledge/bases/${kb.id}`), 409, 'KNOWLEDGE_BASE_DELETED');
+    expectProblem(await call('POST', '/knowledge/documents', seedDocument(kb.id)), 404, 'KNOWLEDGE_BASE_NOT_FOUND');
+    expectProblem(await call('PATCH', `/knowledge/documents/${doc.id}`, { title: 'Again' }), 409, 'DOCUMENT_DELETED');
+    expect((await search({ knowledge_base_id: kept.id, query: 'alarm code', top_k: 3 })).map((h) => h.document_id)).to.deep.equal([other.id]);
+    const log = JSON.stringify(await wholeLog((path) => call('GET', path)));
+    expect(log).to.include('KnowledgeBaseDeleted');
+    expect(log).not.to.include('5512');
+  });
+
   it('takes a document larger than the 2 MB other routes take, and refuses one over its own limit with 413', async () => {
     const kb = await base();
     const sentence = 'Refunds are reviewed by the billing team within seven days of the request. ';

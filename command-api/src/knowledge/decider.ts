@@ -8,7 +8,7 @@ import type { Decider } from '../decider.js';
  */
 export type KnowledgeState =
   | { status: 'none'; version: number }
-  | { status: 'base'; version: number; workspaceId: string }
+  | { status: 'base' | 'deleted base'; version: number; workspaceId: string }
   | { status: 'document' | 'deleted'; version: number; workspaceId: string; knowledgeBaseId: string; revision: number };
 
 export const documentNotFound = (id: string) => new NotFoundError('DOCUMENT_NOT_FOUND', `document ${id} does not exist in this workspace`);
@@ -29,6 +29,8 @@ export const knowledgeDecider: Decider<KnowledgeState, KnowledgeCommand, Knowled
     switch (event.type) {
       case 'KnowledgeBaseCreated':
         return { status: 'base', version, workspaceId: event.metadata.workspace_id };
+      case 'KnowledgeBaseDeleted':
+        return state.status === 'base' ? { ...state, version, status: 'deleted base' } : { ...state, version };
       case 'DocumentAdded':
         return { status: 'document', version, workspaceId: event.metadata.workspace_id, knowledgeBaseId: event.data.knowledge_base_id, revision: version };
       case 'DocumentUpdated':
@@ -49,6 +51,12 @@ export const knowledgeDecider: Decider<KnowledgeState, KnowledgeCommand, Knowled
       case 'CreateKnowledgeBase':
         if (state.status !== 'none') throw new ConflictError('KNOWLEDGE_BASE_CODE_TAKEN', `a knowledge base with code ${command.data.code} exists in this workspace`);
         return [{ type: 'KnowledgeBaseCreated', data: withoutWorkspace(command.data) }];
+      case 'DeleteKnowledgeBase':
+        if ((state.status !== 'base' && state.status !== 'deleted base') || state.workspaceId !== command.data.workspace_id) {
+          throw new NotFoundError('KNOWLEDGE_BASE_NOT_FOUND', `knowledge base ${command.data.knowledge_base_id} does not exist in this workspace`);
+        }
+        if (state.status === 'deleted base') throw new ConflictError('KNOWLEDGE_BASE_DELETED', `knowledge base ${command.data.knowledge_base_id} is deleted`);
+        return [{ type: 'KnowledgeBaseDeleted', data: withoutWorkspace(command.data) }];
       case 'AddDocument':
         if (state.status !== 'none') throw new ConflictError('DOCUMENT_EXISTS', `document ${command.data.document_id} already exists`);
         return [{ type: 'DocumentAdded', data: withoutWorkspace(command.data) }];

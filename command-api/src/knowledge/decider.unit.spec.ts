@@ -25,6 +25,19 @@ describe('knowledge decider', () => {
     });
   });
 
+  describe('a base deleted', () => {
+    const deleteBase = (workspace_id = 'public') => ({ type: 'DeleteKnowledgeBase', data: { knowledge_base_id: B, workspace_id } }) as const;
+    const baseDeleted: KnowledgeEvent = { type: 'KnowledgeBaseDeleted', data: { knowledge_base_id: B } };
+    it('is deleted once, and only in its workspace', () => {
+      spec.given([created]).when(deleteBase()).then([baseDeleted]);
+      spec.given([created, baseDeleted]).when(deleteBase()).thenThrows(ConflictError, 'KNOWLEDGE_BASE_DELETED');
+      spec.given([created]).when(deleteBase('ws-b')).thenThrows(NotFoundError, 'KNOWLEDGE_BASE_NOT_FOUND');
+      spec.given([]).when(deleteBase()).thenThrows(NotFoundError, 'KNOWLEDGE_BASE_NOT_FOUND');
+    });
+    it('keeps its code taken: the id is derived from it', () =>
+      spec.given([created, baseDeleted]).when({ type: 'CreateKnowledgeBase', data: { ...created.data, workspace_id: 'public' } } as never).thenThrows(ConflictError, 'KNOWLEDGE_BASE_CODE_TAKEN'));
+  });
+
   describe('a document that does not exist', () => {
     it('is added', () => spec.given([]).when({ type: 'AddDocument', data: { ...added.data, workspace_id: 'public' } } as never).then([added]));
     it('is neither updated, deleted, re-indexed nor indexed', () => {

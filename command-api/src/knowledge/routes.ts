@@ -84,6 +84,25 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
   });
 
   route(api, {
+    method: 'delete',
+    path: '/knowledge/bases/:id',
+    summary: "Delete a knowledge base and every document of it: exactly its documents' data keys are destroyed, and their chunks removed",
+    tags: ['knowledge'],
+    params: z.object({ id: Uuid }),
+    headers: deps.commandHeaders,
+    responses: { 202: { description: 'Deleted.', schema: CommandAccepted } },
+    errors: [404, 409],
+    handler: async ({ params, headers, ctx, req }) => {
+      const command = { type: 'DeleteKnowledgeBase', data: { knowledge_base_id: params.id, workspace_id: ctx.workspaceId } } as const;
+      // Refused as the append would be (404 in another workspace, 409 when deleted) before any key is destroyed.
+      knowledgeDecider.decide(command, await loadState(deps.store, knowledgeDecider, baseStream(params.id)));
+      await dataKeys.destroyScope({ workspaceId: ctx.workspaceId, kind: 'document', scope: baseScopeOf(params.id) });
+      const result = await deps.handle(knowledgeDecider, baseStream(params.id), command, deps.contextOf(ctx, req, headers, { params }));
+      return accepted(202, params.id, result);
+    },
+  });
+
+  route(api, {
     method: 'post',
     path: '/knowledge/documents',
     summary: 'Add a document (text, markdown or html, up to 5 MB) to a knowledge base; it is indexed in the background (status pending, then indexed or failed)',
@@ -129,21 +148,24 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
     responses: { 202: { description: 'Changed.', schema: CommandAccepted } },
     errors: [404, 409, 422],
     handler: async ({ params, body, headers, ctx, req }) => {
-      // Nothing to start from: the document is not this workspace's, or it is deleted; the decider says which.
       const was = await current(ctx.workspaceId, params.id);
-      const source_type = body.source_type ?? was?.sourceType;
-      const content = was
-        ? await seal(ctx.workspaceId, params.id, was.baseId, {
-            title: body.title ?? was.content.title,
-            content_text: body.content_text ?? was.content.content_text,
-            metadata_json: body.metadata_json ?? was.content.metadata_json,
-          })
-        : undefined;
+      if (!was) {
+        // Nothing to start from: the document is not this workspace's, or it is deleted (the decider says which), or its base is.
+        const state = await loadState(deps.store, knowledgeDecider, documentStream(params.id));
+        knowledgeDecider.decide({ type: 'UpdateDocument', data: { document_id: params.id, workspace_id: ctx.workspaceId } }, state);
+        throw new ConflictError('DOCUMENT_DELETED', `document ${params.id} was deleted with its knowledge base`);
+      }
+      const source_type = body.source_type ?? was.sourceType;
+      const content = await seal(ctx.workspaceId, params.id, was.baseId, {
+        title: body.title ?? was.content.title,
+        content_text: body.content_text ?? was.content.content_text,
+        metadata_json: body.metadata_json ?? was.content.metadata_json,
+      });
       const result = await deps.handle(
         knowledgeDecider,
         documentStream(params.id),
         // Every change carries the whole content, so it is a new revision and indexed again (the source type changes the cut too).
-        { type: 'UpdateDocument', data: { document_id: params.id, workspace_id: ctx.workspaceId, ...(source_type ? { source_type } : {}), ...(content ? { content } : {}) } },
+        { type: 'UpdateDocument', data: { document_id: params.id, workspace_id: ctx.workspaceId, source_type, content } },
         deps.contextOf(ctx, req, headers, { params, body }),
       );
       return accepted(202, params.id, result);

@@ -92,6 +92,18 @@ describeProjection(
         ],
         then: documents([{ id: D2 }]),
       }));
+
+    it('deletes a base with every document of it, only in its workspace', async () => {
+      const other = randomUUID();
+      await spec({
+        given: [baseCreated, await added(D1, 'Refund Policy'), { ...(await added(D2, 'Refund Policy')), data: { ...(await added(D2, 'Refund Policy')).data, knowledge_base_id: other } }],
+        when: [
+          { type: 'KnowledgeBaseDeleted', data: { knowledge_base_id: B }, ...at('ws-2') },
+          { type: 'KnowledgeBaseDeleted', data: { knowledge_base_id: B }, ...at('ws-1') },
+        ],
+        then: [documents([{ id: D2 }]), { table: 'rm_knowledge_bases', rows: [] }],
+      });
+    });
   },
   { dataKeys },
 );

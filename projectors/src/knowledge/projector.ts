@@ -7,6 +7,7 @@ import {
   DocumentReindexRequested,
   DocumentUpdated,
   KnowledgeBaseCreated,
+  KnowledgeBaseDeleted,
   type RecordedEvent,
   type SealedContent,
 } from '@agent-platform/contracts';
@@ -107,12 +108,24 @@ const deleted: Projection = (sql, e) => {
   return [document(sql, e).delete(), sql(KNOWLEDGE_CHUNKS).where({ document_id: d.document_id, workspace_id: e.metadata.workspace_id }).delete()];
 };
 
+/** The base, every document of it and their chunks, in its workspace: its documents' keys were destroyed first. */
+const baseDeleted: Projection = (sql, e) => {
+  const d = KnowledgeBaseDeleted.schema.parse(e.data);
+  const ofBase = { knowledge_base_id: d.knowledge_base_id, workspace_id: e.metadata.workspace_id };
+  return [
+    sql(KNOWLEDGE_BASES).where({ id: d.knowledge_base_id, workspace_id: e.metadata.workspace_id }).delete(),
+    sql(KNOWLEDGE_DOCUMENTS).where(ofBase).delete(),
+    sql(KNOWLEDGE_CHUNKS).where(ofBase).delete(),
+  ];
+};
+
 export const knowledgeProjector = projectorOf(
   'knowledge',
   // Not the chunks: a replay empties these tables and applies the log again, and the log holds no chunks.
   [KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS],
   {
     [KnowledgeBaseCreated.type]: baseCreated,
+    [KnowledgeBaseDeleted.type]: baseDeleted,
     [DocumentAdded.type]: added,
     [DocumentUpdated.type]: updated,
     [DocumentReindexRequested.type]: reindexRequested,
