@@ -20,3 +20,4 @@ export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type I
 export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
 export { memoryDecider } from './memories/decider.js';
 export { memorySubjectOf, writeMemory, type MemoryServices } from './memories/write.js';
+export { knowledgeDecider, type KnowledgeState } from './knowledge/decider.js';

@@ -22,6 +22,7 @@ export const createCommandApi = (
     models?: ModelProvider;
     agentRuns?: CommandModuleDeps['agentRuns'];
     memories?: CommandModuleDeps['memories'];
+    knowledge?: CommandModuleDeps['knowledge'];
   },
 ): Api => {
   const api = createApi();
@@ -31,6 +32,7 @@ export const createCommandApi = (
     knex,
     ...(options.agentRuns ? { agentRuns: options.agentRuns } : {}),
     ...(options.memories ? { memories: options.memories } : {}),
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
   };
   for (const module of options.modules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });

@@ -2,6 +2,7 @@ import type { DomainName } from '@agent-platform/contracts';
 import type { Api, Knex } from '@agent-platform/infra';
 import type { RunExecutor } from './agent-runs/executor.js';
 import type { CommandDeps } from './http.js';
+import type { KnowledgeServices } from './knowledge/routes.js';
 import type { MemoryServices } from './memories/write.js';
 
 /**
@@ -14,6 +15,8 @@ export type CommandModuleDeps = CommandDeps & {
   agentRuns?: { executor: RunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
   /** Where memories' data keys are kept and how their text is embedded: memories are taken only where both are given. */
   memories?: MemoryServices;
+  /** Where documents' data keys are kept and which embedding bases record: documents are taken only where both are given. */
+  knowledge?: KnowledgeServices;
 };
 
 /** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */

@@ -1,6 +1,7 @@
 import { agentRunsDomain } from './agent-runs.js';
 import { agentsDomain } from './agents.js';
 import { deadLettersDomain } from './dead-letters.js';
+import { knowledgeDomain } from './knowledge.js';
 import { memoriesDomain } from './memories.js';
 import { sessionsDomain } from './sessions.js';
 import { toolsDomain } from './tools.js';
@@ -12,11 +13,12 @@ export * from './tools.js';
 export * from './agents.js';
 export * from './agent-runs.js';
 export * from './memories.js';
+export * from './knowledge.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
  */
-export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain] as const;
+export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain] as const;
 
 export type DomainName = (typeof domains)[number]['name'];

@@ -1,6 +1,6 @@
 import type { MemoryServices, RunExecutor } from '@agent-platform/command-api/commands';
 import type { DomainName } from '@agent-platform/contracts';
-import type { EventStore, Knex } from '@agent-platform/infra';
+import type { DataKeys, EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';
 
 /**
@@ -15,6 +15,8 @@ export type ProcessorDeps = {
   agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number };
   /** Memory keys and embeddings: a completed run's memory is written only where they are given. */
   memories?: MemoryServices;
+  /** Documents are indexed only where their data keys and an embedding provider are given. */
+  knowledge?: { dataKeys: DataKeys; embeddings: EmbeddingProvider };
 };
 
 /**

@@ -2,17 +2,20 @@ import type { CommandModule } from '@agent-platform/command-api';
 import { agentRunsCommands } from '@agent-platform/command-api/agent-runs/module';
 import { agentsCommands } from '@agent-platform/command-api/agents/module';
 import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/module';
+import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module';
 import { memoriesCommands } from '@agent-platform/command-api/memories/module';
 import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, deadLettersDomain, memoriesDomain, sessionsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
+import { knowledgeProcessors } from '@agent-platform/processors/knowledge/module';
 import type { ProjectionModule } from '@agent-platform/projectors';
 import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
 import { agentsProjection } from '@agent-platform/projectors/agents/module';
 import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/module';
+import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module';
 import { memoriesProjection } from '@agent-platform/projectors/memories/module';
 import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
 import { toolsProjection } from '@agent-platform/projectors/tools/module';
@@ -20,6 +23,7 @@ import type { QueryModule } from '@agent-platform/query-api';
 import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
 import { agentsQueries } from '@agent-platform/query-api/agents/module';
 import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/module';
+import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
 import { memoriesQueries } from '@agent-platform/query-api/memories/module';
 import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
 import { toolsQueries } from '@agent-platform/query-api/tools/module';
@@ -89,6 +93,14 @@ export const platformDomains: DomainsOf<typeof domains> = [
     projection: memoriesProjection,
     queries: memoriesQueries,
     fixture: () => import('./testing/fixtures/memories.js'),
+  },
+  {
+    contract: knowledgeDomain,
+    commands: knowledgeCommands,
+    projection: knowledgeProjection,
+    queries: knowledgeQueries,
+    processors: knowledgeProcessors,
+    fixture: () => import('./testing/fixtures/knowledge.js'),
   },
 ];
 

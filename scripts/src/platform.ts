@@ -95,7 +95,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const workerKey = `processor:${hostname()}:${process.pid}`;
     const runs = createRuns({ store, knex, log, config, models, workerKey, memories: { dataKeys, embeddings } });
     if (broker && roles.includes('processors')) {
-      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps }));
+      const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps, knowledge: { dataKeys, embeddings } }));
       closers.push(() => runtime.stop());
       const sweepers = runs.sweep();
       closers.push(() => sweepers.stop());
@@ -113,6 +113,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           models,
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
           memories: { dataKeys, embeddings },
+          knowledge: { dataKeys, embeddings },
         }),
       );
     }

@@ -19,6 +19,9 @@ export const createHttpApp = (log: Logger, apis: readonly Api[], metrics?: Metri
   if (metrics) app.use(observeRequests(metrics));
   app.use(requestContext(log));
   app.use(strictContentType);
+  // A route that takes larger bodies (documents) parses its own first; the 2 MB parser then skips a parsed body.
+  // Only those routes: a large limit everywhere would let any route buffer megabytes per request.
+  for (const { method, path, limit } of apis.flatMap((api) => api.bodyLimits)) app[method]([path, `/gateway${path}`], express.json({ limit }));
   app.use(express.json({ limit: '2mb' }));
   for (const api of apis) {
     app.use(api.router);

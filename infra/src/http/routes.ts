@@ -6,12 +6,18 @@ import { contextOf, type RequestContext } from './context.js';
 import { passOn } from './refusedParams.js';
 import { parseInput } from './validate.js';
 
-/** A router and the OpenAPI description of every route on it, built together so they cannot drift. */
-export type Api = { router: Router; registry: OpenAPIRegistry };
+/** A route whose JSON body may be larger than the platform's 2 MB (`RouteSpec.bodyLimit`). */
+export type BodyLimit = { method: RouteSpec<undefined, undefined, undefined, undefined>['method']; path: string; limit: string };
+
+/**
+ * A router and the OpenAPI description of every route on it, built together so they cannot drift, and the
+ * routes that take larger bodies than the rest (the app parses their bodies first, `createHttpApp`).
+ */
+export type Api = { router: Router; registry: OpenAPIRegistry; bodyLimits: BodyLimit[] };
 
 export const createApi = (): Api => {
   const registry = new OpenAPIRegistry();
-  return { router: express.Router(), registry };
+  return { router: express.Router(), registry, bodyLimits: [] };
 };
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -34,6 +40,8 @@ export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | und
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** The errors the route can answer with, besides 400 for bad input. */
   errors?: number[];
+  /** A larger JSON body than the platform's 2 MB (`'6mb'`), for the few routes that take documents; larger still is a 413. */
+  bodyLimit?: string;
   handler: (input: {
     params: Infer<P>;
     query: Infer<Q>;
@@ -88,6 +96,7 @@ export const route = <
     },
     responses,
   });
+  if (spec.bodyLimit) api.bodyLimits.push({ method: spec.method, path: spec.path, limit: spec.bodyLimit });
 
   api.router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
     let params: Infer<P>;

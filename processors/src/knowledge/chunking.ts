@@ -12,9 +12,40 @@ export type ChunkingOptions = {
 /** A piece of a document as it is embedded and searched: its text and the headings it sits under. */
 export type Chunk = { index: number; text: string; headings: string[] };
 
+/**
+ * V8's `Intl.Segmenter` copies its whole input for every segment it yields, so segmenting a long text at
+ * once is quadratic (a 3 MB document ran out of a 4 GB heap): a section is segmented in windows of about
+ * this many characters, each cut where a sentence ends.
+ */
+export const SEGMENT_WINDOW = 4096;
+
+/** Where to end the window that starts at `from`: after its last line break, else sentence end, else space, in its second half. */
+const windowEnd = (text: string, from: number): number => {
+  const end = from + SEGMENT_WINDOW;
+  if (end >= text.length) return text.length;
+  const window = text.slice(from, end);
+  const half = SEGMENT_WINDOW / 2;
+  const line = window.lastIndexOf('\n');
+  if (line >= half) return from + line + 1;
+  const stop = Math.max(...['. ', '! ', '? ', '。'].map((mark) => window.lastIndexOf(mark)));
+  if (stop >= half) return from + stop + 1;
+  const space = window.lastIndexOf(' ');
+  if (space >= half) return from + space + 1;
+  // Never between the two halves of a surrogate pair.
+  return /[\uD800-\uDBFF]/.test(text[end - 1] ?? '') ? end - 1 : end;
+};
+
 /** Sentences, with the whitespace after each, so joining them gives the text back. */
-const sentencesOf = (text: string, locale: string): string[] =>
-  [...new Intl.Segmenter(locale, { granularity: 'sentence' }).segment(text)].map((s) => s.segment).filter((s) => s.trim());
+const sentencesOf = (text: string, locale: string): string[] => {
+  const segmenter = new Intl.Segmenter(locale, { granularity: 'sentence' });
+  const sentences: string[] = [];
+  for (let from = 0; from < text.length; ) {
+    const to = windowEnd(text, from);
+    for (const { segment } of segmenter.segment(text.slice(from, to))) if (segment.trim()) sentences.push(segment);
+    from = to;
+  }
+  return sentences;
+};
 
 /** A sentence longer than a chunk, in pieces cut at the last space before the limit (or at the limit, in a text without spaces). */
 const piecesOf = (sentence: string, size: number): string[] => {

@@ -9,6 +9,8 @@ export type Bm25Search = {
   columns: { id: string; tsv: string; tokens: string };
   /** Equality filters (workspace, base, scope): the corpus whose statistics the scores use, and the rows that may be hit. */
   where: Record<string, string | number | boolean>;
+  /** A `jsonb` column that must contain this object (`@>`), narrowing the corpus as `where` does: a metadata filter. */
+  contains?: { column: string; value: Record<string, unknown> };
   query: string;
   /** The text-search configuration the `tsvector` column was built with (`english`, `simple`, …). */
   language: string;
@@ -31,8 +33,10 @@ export type Bm25Hit = { id: string; score: number };
 export const bm25 = async (knex: Knex, search: Bm25Search): Promise<Bm25Hit[]> => {
   const { k1, b } = { ...BM25_DEFAULTS, ...search };
   const filters = Object.entries(search.where);
-  const whereSql = filters.map(() => '?? = ?').join(' AND ') || 'true';
-  const whereBindings = filters.flatMap(([column, value]) => [column, value]);
+  const contains = search.contains ? [`?? @> ?::jsonb`] : [];
+  const whereSql = [...filters.map(() => '?? = ?'), ...contains].join(' AND ') || 'true';
+  const whereBindings: (string | number | boolean)[] = filters.flatMap(([column, value]) => [column, value]);
+  if (search.contains) whereBindings.push(search.contains.column, JSON.stringify(search.contains.value));
   const { id, tsv, tokens } = search.columns;
   const sql = `
     WITH terms AS (

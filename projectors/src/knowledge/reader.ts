@@ -1,0 +1,47 @@
+import { DocumentView, KnowledgeBaseView, type ListKnowledgeBasesQuery } from '@agent-platform/contracts';
+import type { Knex } from '@agent-platform/infra';
+import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
+import { iso } from '../rows.js';
+import { KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS } from './schema.js';
+
+/** What other packages may ask of the knowledge read model; its tables are this package's to change. */
+export { searchKnowledge, KNOWLEDGE_KEYWORD_WEIGHT, type QueryEmbedding } from './search.js';
+
+const BASE_COLUMNS = ['id', 'workspace_id', 'code', 'name', 'description', 'embedding', 'chunk_size', 'chunk_overlap', 'created_time'] as const;
+const DOCUMENT_COLUMNS = [
+  'id',
+  'workspace_id',
+  'knowledge_base_id',
+  'title',
+  'source_type',
+  'metadata_json',
+  'status',
+  'chunk_count',
+  'error',
+  'created_time',
+  'updated_time',
+] as const;
+
+const toBaseView = (row: Record<string, unknown>): KnowledgeBaseView => KnowledgeBaseView.parse({ ...row, created_time: iso(row.created_time) });
+const toDocumentView = (row: Record<string, unknown>): DocumentView =>
+  DocumentView.parse({ ...row, created_time: iso(row.created_time), updated_time: iso(row.updated_time) });
+
+export const findKnowledgeBase = async (knex: Knex, workspaceId: string, id: string): Promise<KnowledgeBaseView | undefined> => {
+  const row = await knex(KNOWLEDGE_BASES).select(BASE_COLUMNS).where({ workspace_id: workspaceId, id }).first();
+  return row ? toBaseView(row) : undefined;
+};
+
+export const listKnowledgeBases = (knex: Knex, workspaceId: string, filter: Pick<ListKnowledgeBasesQuery, 'code'>, page: PageRequest): Promise<PageOf<KnowledgeBaseView>> => {
+  const q = knex(KNOWLEDGE_BASES).select(BASE_COLUMNS).where({ workspace_id: workspaceId });
+  if (filter.code) q.andWhere({ code: filter.code });
+  return newestFirstPage(q, page, toBaseView);
+};
+
+export const findDocument = async (knex: Knex, workspaceId: string, id: string): Promise<DocumentView | undefined> => {
+  const row = await knex(KNOWLEDGE_DOCUMENTS).select(DOCUMENT_COLUMNS).where({ workspace_id: workspaceId, id }).first();
+  return row ? toDocumentView(row) : undefined;
+};
+
+/** One page of a base's documents, newest first. */
+export const listDocuments = (knex: Knex, workspaceId: string, knowledgeBaseId: string, page: PageRequest): Promise<PageOf<DocumentView>> =>
+  newestFirstPage(knex(KNOWLEDGE_DOCUMENTS).select(DOCUMENT_COLUMNS).where({ workspace_id: workspaceId, knowledge_base_id: knowledgeBaseId }), page, toDocumentView);

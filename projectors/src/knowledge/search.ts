@@ -1,0 +1,81 @@
+import type { KnowledgeSearchHit, SearchKnowledgeBody } from '@agent-platform/contracts';
+import type { Knex } from '@agent-platform/infra';
+import { bm25 } from '../search/bm25.js';
+import { fuse } from '../search/fusion.js';
+import { KNOWLEDGE_LANGUAGE } from './chunks.js';
+import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
+
+/** The keyword side's share of `score`; the vector side has the rest (`fuse`, weighted). */
+export const KNOWLEDGE_KEYWORD_WEIGHT = 0.4;
+
+export type QueryEmbedding = { vector: readonly number[]; model: string };
+
+/**
+ * A base's chunks ranked for a query. `vector_score` is the cosine of the query's embedding with each
+ * chunk's, every chunk of the base (and of the metadata filter) scored exactly in SQL over `real[]`, and only
+ * chunks embedded by the query's model; `keyword_score` is BM25 over the same chunks divided by the best
+ * (0–1); `score` weighs the two (`KNOWLEDGE_KEYWORD_WEIGHT`). The filter narrows both sides before they
+ * rank, so a filtered search still returns `top_k` hits when that many chunks match it.
+ */
+export const searchKnowledge = async (
+  knex: Knex,
+  workspaceId: string,
+  search: Pick<SearchKnowledgeBody, 'knowledge_base_id' | 'query' | 'top_k' | 'metadata_filter'>,
+  query: QueryEmbedding,
+): Promise<KnowledgeSearchHit[]> => {
+  const where = { workspace_id: workspaceId, knowledge_base_id: search.knowledge_base_id };
+  const depth = Math.max(search.top_k * 4, 50);
+  const filtered = (q: Knex.QueryBuilder) => (search.metadata_filter ? q.whereRaw('metadata_json @> ?::jsonb', [JSON.stringify(search.metadata_filter)]) : q);
+  // Both vectors have length 1, so their dot product is the cosine.
+  const vector = (await filtered(knex(KNOWLEDGE_CHUNKS).where({ ...where, embedding_model: query.model }))
+    .select('id', knex.raw('(SELECT sum(a * b) FROM unnest(embedding, ?::real[]) AS t(a, b)) AS score', [[...query.vector]]))
+    .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
+    .limit(depth)) as { id: string; score: number | null }[];
+  const keyword = await bm25(knex, {
+    table: KNOWLEDGE_CHUNKS,
+    columns: { id: 'id', tsv: 'tsv', tokens: 'tokens' },
+    where,
+    ...(search.metadata_filter ? { contains: { column: 'metadata_json', value: search.metadata_filter } } : {}),
+    query: search.query,
+    language: KNOWLEDGE_LANGUAGE,
+    limit: depth,
+  });
+  const fused = fuse(
+    keyword,
+    vector.map((h) => ({ id: h.id, score: Number(h.score ?? 0) })),
+    { mode: 'weighted', keywordWeight: KNOWLEDGE_KEYWORD_WEIGHT },
+  )
+    .filter((h) => h.score > 0)
+    .slice(0, search.top_k);
+  if (fused.length === 0) return [];
+  const rows = (await knex(`${KNOWLEDGE_CHUNKS} as c`)
+    .join(`${KNOWLEDGE_DOCUMENTS} as d`, function () {
+      this.on('d.id', 'c.document_id').andOn('d.workspace_id', 'c.workspace_id');
+    })
+    .where('c.workspace_id', workspaceId)
+    .whereIn(
+      'c.id',
+      fused.map((h) => h.id),
+    )
+    .select('c.id', 'c.document_id', 'c.chunk_index', 'c.content_text', 'c.headings', 'c.metadata_json', 'd.title')) as Record<string, unknown>[];
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  // A chunk whose document was deleted between the two reads is left out.
+  return fused.flatMap((h) => {
+    const r = byId.get(h.id);
+    if (!r) return [];
+    return [
+      {
+        chunk_id: h.id,
+        document_id: String(r.document_id),
+        document_title: String(r.title),
+        chunk_index: Number(r.chunk_index),
+        content_text: String(r.content_text),
+        headings: r.headings as string[],
+        metadata_json: r.metadata_json as Record<string, unknown>,
+        vector_score: h.vector_score,
+        keyword_score: h.keyword_score,
+        score: h.score,
+      },
+    ];
+  });
+};
