@@ -28,7 +28,7 @@ const documentStream = (id: string) => streamId(KNOWLEDGE_DOCUMENTS_CATEGORY, id
 export const documentSubjectOf = (documentId: string) => `document:${documentId}`;
 const baseScopeOf = (baseId: string) => `kb:${baseId}`;
 /** 5 MB of text, as JSON, with room for the other fields and escapes; larger is a 413 (the platform's default is 2 MB). */
-const DOCUMENT_BODY_LIMIT = '6mb';
+const DOCUMENT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
 
 /**
  * Knowledge bases and their documents. A document's title, text and metadata are the customer's, so they go
@@ -109,7 +109,7 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
     tags: ['knowledge'],
     body: AddDocumentBody,
     headers: deps.commandHeaders,
-    bodyLimit: DOCUMENT_BODY_LIMIT,
+    bodyLimitBytes: DOCUMENT_BODY_LIMIT_BYTES,
     responses: { 201: { description: 'Added; `id` is the document id.', schema: CommandAccepted } },
     errors: [404, 409, 422],
     handler: async ({ body, headers, ctx, req }) => {
@@ -144,7 +144,7 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
     params: z.object({ id: Uuid }),
     body: UpdateDocumentBody,
     headers: deps.commandHeaders,
-    bodyLimit: DOCUMENT_BODY_LIMIT,
+    bodyLimitBytes: DOCUMENT_BODY_LIMIT_BYTES,
     responses: { 202: { description: 'Changed.', schema: CommandAccepted } },
     errors: [404, 409, 422],
     handler: async ({ params, body, headers, ctx, req }) => {

@@ -5,7 +5,7 @@ import { observeRequests } from './observe.js';
 import { requestContext } from './context.js';
 import { strictContentType } from './mediaType.js';
 import { problemDetails, routeNotFound } from './problem.js';
-import type { Api } from './routes.js';
+import { DEFAULT_BODY_LIMIT_BYTES, type Api } from './routes.js';
 
 /**
  * An express app with the platform's edge: request timing, request context, a well-formed Content-Type,
@@ -22,7 +22,7 @@ export const createHttpApp = (log: Logger, apis: readonly Api[], metrics?: Metri
   // A route that takes larger bodies (documents) parses its own first; the 2 MB parser then skips a parsed body.
   // Only those routes: a large limit everywhere would let any route buffer megabytes per request.
   for (const { method, path, limit } of apis.flatMap((api) => api.bodyLimits)) app[method]([path, `/gateway${path}`], express.json({ limit }));
-  app.use(express.json({ limit: '2mb' }));
+  app.use(express.json({ limit: DEFAULT_BODY_LIMIT_BYTES }));
   for (const api of apis) {
     app.use(api.router);
     app.use('/gateway', api.router);

@@ -31,6 +31,8 @@ type RawOperation = {
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { content?: Record<string, unknown> }>;
+  /** The largest JSON body the route takes, stated by the route layer. */
+  'x-body-limit-bytes'?: number;
 };
 export type Document = { paths: Record<string, Record<string, RawOperation>>; components?: { schemas?: Record<string, Schema> } };
 
@@ -42,6 +44,8 @@ export type Operation = {
   queryParams: Parameter[];
   headerParams: string[];
   body: Schema | undefined;
+  /** The largest JSON body it takes (2 MiB unless it takes documents). */
+  bodyLimitBytes: number;
   /** The media types of its success answers, e.g. `text/event-stream` for a live stream. */
   produces: string[];
 };
@@ -65,6 +69,7 @@ export const operationsOf = (doc: Document): Operation[] =>
       queryParams: (op.parameters ?? []).filter((p) => p.in === 'query'),
       headerParams: (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name),
       body: op.requestBody?.content['application/json']?.schema,
+      bodyLimitBytes: op['x-body-limit-bytes'] ?? 2 * 1024 * 1024,
       produces: Object.entries(op.responses)
         .filter(([status]) => status.startsWith('2'))
         .flatMap(([, r]) => Object.keys(r.content ?? {})),
