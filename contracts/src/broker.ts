@@ -35,6 +35,12 @@ export const EventEnvelope = z
       .string()
       .optional()
       .describe('Set only on an old event the platform could not lift to the current version: `data` and `schemaversion` are as stored.'),
+    dataref: z
+      .string()
+      .optional()
+      .describe(
+        'Set only when the event is larger than the broker carries (CloudEvents claim check): `data` is left out, and the event is read from the log at this path of the query API, `GET /streams/<subject>?from_version=<streamversion>&limit=1`.',
+      ),
   })
   .meta({ id: 'EventEnvelope' });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
@@ -56,3 +62,7 @@ export const toEnvelope = (event: RecordedEvent, category: string): EventEnvelop
   ...(event.metadata.causation_id ? { causationid: event.metadata.causation_id } : {}),
   ...(event.upcast_error !== undefined ? { upcasterror: event.upcast_error } : {}),
 });
+
+/** Where the query API serves the one event an envelope without `data` stands for. */
+export const datarefOf = (event: Pick<RecordedEvent, 'stream_id' | 'stream_version'>): string =>
+  `/streams/${encodeURIComponent(event.stream_id)}?from_version=${event.stream_version}&limit=1`;

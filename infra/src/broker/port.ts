@@ -66,6 +66,11 @@ export type Consumer = {
 export interface Broker {
   readonly name: string;
   /**
+   * The largest message body the broker takes (NATS: the server's `max_payload`, less room for headers).
+   * The relay sends a larger event's envelope without its `data`, pointing at the log instead (`dataref`).
+   */
+  readonly maxMessageBytes: number;
+  /**
    * Publishes in order and resolves once the broker acknowledged every message; an id re-published
    * within the broker's dedup window is a duplicate. If it rejects, part of the batch may be stored:
    * publish the whole batch again.

@@ -29,3 +29,22 @@ describe('the relay message of an integration event', () => {
     expect(JSON.parse(message.body)).to.include({ type: 'AgentRunQueued' });
   });
 });
+
+describe('the relay message of an event larger than the broker carries', () => {
+  const event = recorded('SessionMessageAppended');
+
+  it('leaves `data` out and names where the log serves the event (a claim check), within the limit', () => {
+    const whole = toMessage(event);
+    const limit = Buffer.byteLength(whole.body) - 1;
+    const claim = toMessage(event, limit);
+    const envelope = EventEnvelope.parse(JSON.parse(claim.body));
+    expect(envelope).to.include({ data: null, dataref: '/streams/integration-ws-a%3Aorder%3A1?from_version=1&limit=1', id: event.event_id });
+    expect(Buffer.byteLength(claim.body)).to.be.at.most(limit);
+    expect(claim).to.include({ id: whole.id, subject: whole.subject, key: whole.key });
+  });
+
+  it('carries an event that fits whole, with no dataref', () => {
+    const message = toMessage(event, Buffer.byteLength(toMessage(event).body));
+    expect(JSON.parse(message.body)).to.not.have.property('dataref');
+  });
+});

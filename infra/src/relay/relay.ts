@@ -67,7 +67,7 @@ export const startRelay = (deps: {
         batchSize: deps.batchSize ?? 500,
         lingerMs: deps.lingerMs ?? 0,
         handle: async (events, checkpoint) => {
-          if (events.length) await deps.broker.publish(events.map(toMessage));
+          if (events.length) await deps.broker.publish(events.map((event) => toMessage(event, deps.broker.maxMessageBytes)));
           saver.later(relayName(deps.broker), checkpoint);
           state.checkpoint = checkpoint;
           state.published += events.length;

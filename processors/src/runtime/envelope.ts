@@ -1,5 +1,5 @@
 import { EventEnvelope } from '@agent-platform/contracts';
-import type { Delivery } from '@agent-platform/infra';
+import type { Delivery, EventStore } from '@agent-platform/infra';
 
 /** Where a message that is not an event envelope went wrong: the paths and messages only, never the body. */
 export type NotAnEnvelope = { reason: string; issues: { path: string; message: string }[] };
@@ -21,4 +21,21 @@ export const envelopeOf = (delivery: Pick<Delivery, 'body'>): { envelope: EventE
   if (parsed.success) return { envelope: parsed.data };
   const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
   return { invalid: { reason: 'not an event envelope', issues } };
+};
+
+/**
+ * The event an envelope without `data` stands for (the relay's claim check, for an event larger than the
+ * broker carries), read from the log where the envelope says, upcast as every read is; none when the log
+ * holds no such event (a message of another publisher): the stream and version name it, its id must match.
+ */
+export const claimed = async (store: EventStore, envelope: EventEnvelope): Promise<EventEnvelope | undefined> => {
+  const [event] = await store.readStream(envelope.subject, { fromVersion: envelope.streamversion, toVersion: envelope.streamversion });
+  if (!event || event.event_id !== envelope.id) return undefined;
+  const { dataref: _dataref, ...rest } = envelope;
+  return {
+    ...rest,
+    data: event.data,
+    schemaversion: event.schema_version,
+    ...(event.upcast_error !== undefined ? { upcasterror: event.upcast_error } : {}),
+  };
 };

@@ -2,7 +2,7 @@ import { categoryOf, subjectOf } from '@agent-platform/contracts';
 import { repeatedLog, UpcastFailed, type Broker, type Consumer, type Delivery, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
 import { recordDeadLetter } from '../dead-letters/record.js';
 import { retryDelayMs } from './backoff.js';
-import { envelopeOf } from './envelope.js';
+import { claimed, envelopeOf } from './envelope.js';
 import type { Processor } from './processor.js';
 import { runOnce } from './run.js';
 
@@ -45,7 +45,13 @@ export const startProcessorRuntime = async (
         await delivery.term();
         return;
       }
-      const event = parsed.envelope;
+      const event = parsed.envelope.dataref === undefined ? parsed.envelope : await claimed(deps.store, parsed.envelope);
+      if (!event) {
+        // A claim check for an event the log does not hold: like a message that is no envelope, never retried.
+        log.error({ message_id: delivery.id, subject: delivery.subject, dataref: parsed.envelope.dataref }, 'processor got a claim check for no event of the log; dropping it');
+        await delivery.term();
+        return;
+      }
       if (event.upcasterror !== undefined) {
         // Not in the shape the handler expects, and never will be: no attempt could succeed, so none is made.
         const error = new UpcastFailed({ type: event.type, global_position: event.globalposition, schema_version: event.schemaversion, upcast_error: event.upcasterror });

@@ -63,6 +63,8 @@ export const createKafkaBroker = (options: KafkaBrokerOptions): Broker => {
 
   return {
     name: 'kafka',
+    // Kafka's default `message.max.bytes` (1 MiB and a little), less room for the record's headers and key.
+    maxMessageBytes: 1024 * 1024 - 4 * 1024,
     publish: async (messages) => {
       if (closed) throw new BrokerClosed();
       return messages.length === 0 ? [] : publish(messages);

@@ -6,6 +6,8 @@ import { createGroup, type Group, type StoredMessage } from './group.js';
 export type InProcessBrokerOptions = {
   /** How long a published id is remembered to drop a re-publish; JetStream's default is 2 minutes. */
   duplicateWindowMs?: number;
+  /** The largest body it carries (none, in memory); specs make it small to see the relay's claim check. */
+  maxMessageBytes?: number;
 };
 
 /**
@@ -31,6 +33,7 @@ export const createInProcessBroker = (options: InProcessBrokerOptions = {}): Bro
 
   return {
     name: 'in-process',
+    maxMessageBytes: options.maxMessageBytes ?? Number.MAX_SAFE_INTEGER,
 
     publish: async (messages) => {
       if (closed) throw new BrokerClosed();

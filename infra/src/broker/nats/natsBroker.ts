@@ -34,6 +34,9 @@ const setup = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
  * The Broker on NATS JetStream: one stream over the event subjects, one durable pull consumer per
  * group, explicit acks, `max_deliver`, and the message id as `Nats-Msg-Id` for deduplication.
  */
+/** Bytes kept free of a message's `max_payload` for its headers. */
+const NATS_HEADER_ROOM = 4 * 1024;
+
 export const createNatsBroker = async (options: NatsBrokerOptions): Promise<Broker> => {
   const stream = options.streamName ?? 'AGENTPLATFORM_EVENTS';
   const subjects = wireSubjects(options.subjectPrefix);
@@ -52,6 +55,8 @@ export const createNatsBroker = async (options: NatsBrokerOptions): Promise<Brok
 
   return {
     name: 'nats',
+    // Headers (message id, key, expectations) travel inside max_payload too.
+    maxMessageBytes: (nc.info?.max_payload ?? 1024 * 1024) - NATS_HEADER_ROOM,
 
     publish: async (messages) => {
       if (closed) throw new BrokerClosed();
