@@ -17,6 +17,7 @@ import {
 } from '@agent-platform/contracts';
 import { DataKeyDestroyed, openContent, route, sealContent, uuidFrom, type Api, type DataKeys, type EmbeddingProvider } from '@agent-platform/infra';
 import { loadState } from '../handler.js';
+import { eraseThenRecord } from '../erasure.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { knowledgeDecider } from './decider.js';
 
@@ -94,10 +95,9 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
     errors: [404, 409],
     handler: async ({ params, headers, ctx, req }) => {
       const command = { type: 'DeleteKnowledgeBase', data: { knowledge_base_id: params.id, workspace_id: ctx.workspaceId } } as const;
-      // Refused as the append would be (404 in another workspace, 409 when deleted) before any key is destroyed.
-      knowledgeDecider.decide(command, await loadState(deps.store, knowledgeDecider, baseStream(params.id)));
-      await dataKeys.destroyScope({ workspaceId: ctx.workspaceId, kind: 'document', scope: baseScopeOf(params.id) });
-      const result = await deps.handle(knowledgeDecider, baseStream(params.id), command, deps.contextOf(ctx, req, headers, { params }));
+      const result = await eraseThenRecord(deps, knowledgeDecider, baseStream(params.id), command, deps.contextOf(ctx, req, headers, { params }), () =>
+        dataKeys.destroyScope({ workspaceId: ctx.workspaceId, kind: 'document', scope: baseScopeOf(params.id) }),
+      );
       return accepted(202, params.id, result);
     },
   });
@@ -183,10 +183,9 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
     errors: [404, 409],
     handler: async ({ params, headers, ctx, req }) => {
       const command = { type: 'DeleteDocument', data: { document_id: params.id, workspace_id: ctx.workspaceId } } as const;
-      // Refused as the append would be (404 in another workspace, 409 when deleted) before any key is destroyed.
-      knowledgeDecider.decide(command, await loadState(deps.store, knowledgeDecider, documentStream(params.id)));
-      await dataKeys.destroyKey({ workspaceId: ctx.workspaceId, subject: documentSubjectOf(params.id) });
-      const result = await deps.handle(knowledgeDecider, documentStream(params.id), command, deps.contextOf(ctx, req, headers, { params }));
+      const result = await eraseThenRecord(deps, knowledgeDecider, documentStream(params.id), command, deps.contextOf(ctx, req, headers, { params }), () =>
+        dataKeys.destroyKey({ workspaceId: ctx.workspaceId, subject: documentSubjectOf(params.id) }),
+      );
       return accepted(202, params.id, result);
     },
   });

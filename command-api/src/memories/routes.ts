@@ -13,7 +13,8 @@ import {
   type MemoryScopeType,
 } from '@agent-platform/contracts';
 import { openContent, route, uuidFrom, type Api } from '@agent-platform/infra';
-import { commandIdFor, loadState } from '../handler.js';
+import { eraseThenRecord } from '../erasure.js';
+import { commandIdFor } from '../handler.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { memoryDecider } from './decider.js';
 import { memoryScopeTagOf, memoryStreamOf, memorySubjectOf, sealMemory, writeMemory, type MemoryServices } from './write.js';
@@ -112,10 +113,9 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
     handler: async ({ params, headers, ctx, req }) => {
       const context = deps.contextOf(ctx, req, headers, { params });
       const forget = { type: 'ForgetMemory', data: { memory_id: params.id, workspace_id: ctx.workspaceId, reason: null } } as const;
-      // Refused as the append would be (404 in another workspace, 409 when forgotten) before any key is destroyed.
-      memoryDecider.decide(forget, await loadState(deps.store, memoryDecider, memoryStreamOf(params.id)));
-      await dataKeys.destroyKey({ workspaceId: ctx.workspaceId, subject: memorySubjectOf(params.id) });
-      const result = await deps.handle(memoryDecider, memoryStreamOf(params.id), forget, context);
+      const result = await eraseThenRecord(deps, memoryDecider, memoryStreamOf(params.id), forget, context, () =>
+        dataKeys.destroyKey({ workspaceId: ctx.workspaceId, subject: memorySubjectOf(params.id) }),
+      );
       return accepted(202, params.id, result);
     },
   });
