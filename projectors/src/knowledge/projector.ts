@@ -11,29 +11,20 @@ import {
   type RecordedEvent,
   type SealedContent,
 } from '@agent-platform/contracts';
-import { openContent } from '@agent-platform/infra';
-import { projectorOf, type Projection, type Projector } from '../projector.js';
+import { projectorOf, type Projection } from '../projector.js';
+import { sealedPage } from '../sealedPage.js';
 import { KNOWLEDGE_BASES, KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
-
-/** Each sealed content of the page, opened (or `undefined`: erased, or unreadable), by event id. */
-type Opened = ReadonlyMap<string, DocumentContent | undefined>;
 
 const sealedOf = (event: RecordedEvent): SealedContent | undefined =>
   event.type === DocumentAdded.type ? DocumentAdded.schema.parse(event.data).content : event.type === DocumentUpdated.type ? DocumentUpdated.schema.parse(event.data).content : undefined;
 
-/** Opens the page's sealed contents with their documents' data keys; a destroyed key leaves the content out. */
-const prepare: Projector['prepare'] = async (events, { dataKeys }) => {
-  const opened = new Map<string, DocumentContent | undefined>();
-  for (const event of events) {
-    const sealed = sealedOf(event);
-    if (!sealed) continue;
-    if (!dataKeys) throw new Error('the knowledge projection needs the data keys (ProjectionServices.dataKeys)');
-    const { document_id } = event.data as { document_id: string };
-    const result = openContent(await dataKeys.getKey({ workspaceId: event.metadata.workspace_id, subject: `document:${document_id}` }), sealed);
-    opened.set(event.event_id, result.status === 'opened' ? DocumentContent.parse(result.content) : undefined);
-  }
-  return opened;
-};
+/** Each document's content opened with its own data key; a destroyed key leaves it out. */
+const { prepare, openedIn } = sealedPage({
+  projection: 'knowledge',
+  sealedOf,
+  subjectOf: (event) => `document:${(event.data as { document_id: string }).document_id}`,
+  parse: (content) => DocumentContent.parse(content),
+});
 
 const baseCreated: Projection = (sql, e) => {
   const d = KnowledgeBaseCreated.schema.parse(e.data);
@@ -51,7 +42,7 @@ const pending = (e: RecordedEvent) => ({ status: 'pending', revision: e.stream_v
 
 const added: Projection = (sql, e, prepared) => {
   const d = DocumentAdded.schema.parse(e.data);
-  const content = (prepared as Opened).get(e.event_id);
+  const content = openedIn(prepared, e);
   // Erased before it was projected (a rebuild after deleting): there is nothing to show.
   if (!content) return [];
   return [
@@ -74,7 +65,7 @@ const document = (sql: Parameters<Projection>[0], e: RecordedEvent) =>
 const updated: Projection = (sql, e, prepared) => {
   const d = DocumentUpdated.schema.parse(e.data);
   if (!d.content) return [document(sql, e).update({ ...(d.source_type ? { source_type: d.source_type } : {}), updated_time: e.recorded_at })];
-  const content = (prepared as Opened).get(e.event_id);
+  const content = openedIn(prepared, e);
   if (!content) return [document(sql, e).delete()];
   return [
     document(sql, e).update({

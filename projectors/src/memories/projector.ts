@@ -7,32 +7,23 @@ import {
   type RecordedEvent,
   type SealedContent,
 } from '@agent-platform/contracts';
-import { openContent } from '@agent-platform/infra';
-import { projectorOf, type Projection, type Projector } from '../projector.js';
+import { projectorOf, type Projection } from '../projector.js';
+import { sealedPage } from '../sealedPage.js';
 import { MEMORIES } from './schema.js';
 
 /** The text-search configuration memories are indexed and searched with. */
 export const MEMORY_LANGUAGE = 'english';
 
-/** Each sealed content of the page, opened (or `undefined`: erased, or unreadable), by event id. */
-type Opened = ReadonlyMap<string, MemoryContent | undefined>;
-
 const sealedOf = (event: RecordedEvent): SealedContent | undefined =>
   event.type === MemoryWritten.type ? MemoryWritten.schema.parse(event.data).content : event.type === MemoryUpdated.type ? MemoryUpdated.schema.parse(event.data).content : undefined;
 
-/** Opens the page's sealed contents with their memories' data keys; a destroyed key leaves the content out. */
-const prepare: Projector['prepare'] = async (events, { dataKeys }) => {
-  const opened = new Map<string, MemoryContent | undefined>();
-  for (const event of events) {
-    const sealed = sealedOf(event);
-    if (!sealed) continue;
-    if (!dataKeys) throw new Error('the memories projection needs the data keys (ProjectionServices.dataKeys)');
-    const { memory_id } = event.data as { memory_id: string };
-    const result = openContent(await dataKeys.getKey({ workspaceId: event.metadata.workspace_id, subject: `memory:${memory_id}` }), sealed);
-    opened.set(event.event_id, result.status === 'opened' ? MemoryContent.parse(result.content) : undefined);
-  }
-  return opened;
-};
+/** Each memory's content opened with its own data key; a destroyed key leaves it out. */
+const { prepare, openedIn } = sealedPage({
+  projection: 'memories',
+  sealedOf,
+  subjectOf: (event) => `memory:${(event.data as { memory_id: string }).memory_id}`,
+  parse: (content) => MemoryContent.parse(content),
+});
 
 const contentColumns = (sql: Parameters<Projection>[0], content: MemoryContent) => ({
   content_text: content.content_text,
@@ -45,7 +36,7 @@ const contentColumns = (sql: Parameters<Projection>[0], content: MemoryContent) 
 
 const written: Projection = (sql, e, prepared) => {
   const d = MemoryWritten.schema.parse(e.data);
-  const content = (prepared as Opened).get(e.event_id);
+  const content = openedIn(prepared, e);
   // Erased before it was projected (a rebuild after forgetting): there is nothing to show.
   if (!content) return [];
   return [
@@ -68,8 +59,8 @@ const written: Projection = (sql, e, prepared) => {
 const updated: Projection = (sql, e, prepared) => {
   const d = MemoryUpdated.schema.parse(e.data);
   const row = sql(MEMORIES).where({ id: d.memory_id, workspace_id: e.metadata.workspace_id });
-  if (d.content && !(prepared as Opened).get(e.event_id)) return [row.delete()];
-  const content = d.content ? (prepared as Opened).get(e.event_id) : undefined;
+  if (d.content && !openedIn(prepared, e)) return [row.delete()];
+  const content = d.content ? openedIn(prepared, e) : undefined;
   return [
     row.update({
       ...(d.memory_type ? { memory_type: d.memory_type } : {}),
