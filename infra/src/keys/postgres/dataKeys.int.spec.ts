@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { createKnex, createPool, type Pool } from '../../db/postgres.js';
 import { migrateToLatest } from '../../db/migrations.js';
 import { eventStoreMigrations } from '../../event-store/postgres/schema.js';
 import { describeOnEachPostgres } from '../../testing/mocha.js';
 import { dataKeysContract } from '../dataKeys.contract.js';
+import { DataKeyCorrupt } from '../errors.js';
 import { keyringOf } from '../masterKeys.js';
 import { createPostgresDataKeys } from './dataKeys.js';
 
@@ -26,15 +27,23 @@ describeOnEachPostgres('PostgreSQL data keys', ({ db }) => {
     return {
       keys: createPostgresDataKeys({ db: pool, keyring }),
       reopen: (other) => createPostgresDataKeys({ db: pool, keyring: other }),
-      copyWrappedKey: async (from, to) => {
-        await pool.query(
-          `UPDATE ap_data_keys t SET wrapped_key = f.wrapped_key, kek_id = f.kek_id FROM ap_data_keys f
-           WHERE f.workspace_id = $1 AND f.subject = $2 AND t.workspace_id = $3 AND t.subject = $4`,
-          [from.workspaceId, from.subject, to.workspaceId, to.subject],
-        );
-      },
       teardown: async () => undefined,
     };
+  });
+
+  it('refuses a wrapped key copied onto another subject’s row, as an attacker with write access to the table would', async () => {
+    // The wrapping is bound to its row (workspace, subject, key id): moved, it no longer unwraps.
+    const keys = createPostgresDataKeys({ db: pool, keyring: keyringOf(randomBytes(32)) });
+    const from = { workspaceId: 'w', subject: `memory:${randomUUID()}` };
+    const to = { workspaceId: 'w', subject: `memory:${randomUUID()}` };
+    await keys.createKey({ ...from, scopes: [] });
+    await keys.createKey({ ...to, scopes: [] });
+    await pool.query(
+      `UPDATE ap_data_keys t SET wrapped_key = f.wrapped_key, kek_id = f.kek_id FROM ap_data_keys f
+       WHERE f.workspace_id = $1 AND f.subject = $2 AND t.workspace_id = $3 AND t.subject = $4`,
+      [from.workspaceId, from.subject, to.workspaceId, to.subject],
+    );
+    expect(await keys.getKey(to).then(() => undefined, (error: unknown) => error)).to.be.instanceOf(DataKeyCorrupt);
   });
 
   it('keeps no key material in a tombstone: the row says destroyed and holds NULLs', async () => {
