@@ -76,7 +76,8 @@ describeOnPlatform(
       const plan = await planOf(second.runId);
       expect(plan.memory).to.deep.include({ read: 'read', read_count: 1 });
       expect((plan.memory.read_memories as { memory_id: string }[]).map((m) => m.memory_id)).to.deep.equal([written!.id]);
-      expect(JSON.stringify(await streamOf(second.runId))).not.to.include('8841');
+      // `is 8841` holds a space, which neither an id nor a ciphertext does: only the memory's text could put it there.
+      expect(JSON.stringify(await streamOf(second.runId))).not.to.include('is 8841');
       const remembered = lastPrompt().filter((m) => m.role === 'system' && m.content.includes('My locker code is 8841.'));
       expect(remembered, JSON.stringify(lastPrompt())).to.have.length(1);
       const view = await call('GET', `/agents/runs/${second.runId}`, undefined, minPosition(second.position));
@@ -91,7 +92,7 @@ describeOnPlatform(
       const forgotten = await ok('DELETE', `/memories/${String(written!.id)}`);
       await memoriesOf(session, forgotten.position);
       await run(agentId, session, 'And my locker code?', 'I do not know.');
-      expect(JSON.stringify(lastPrompt())).not.to.include('8841');
+      expect(JSON.stringify(lastPrompt())).not.to.include('is 8841');
     });
 
     it("reads the scope the policy names (the session's user), and writes nothing when writing is off", async () => {
