@@ -21,3 +21,4 @@ export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, typ
 export { memoryDecider } from './memories/decider.js';
 export { memorySubjectOf, writeMemory, type MemoryServices } from './memories/write.js';
 export { knowledgeDecider, type KnowledgeState } from './knowledge/decider.js';
+export { newestSealed } from './sealed.js';

@@ -9,15 +9,15 @@ import {
   KNOWLEDGE_BASES_CATEGORY,
   KNOWLEDGE_DOCUMENTS_CATEGORY,
   NotFoundError,
-  SealedContent,
   UpdateDocumentBody,
   Uuid,
   streamId,
   type DocumentSourceType,
 } from '@agent-platform/contracts';
-import { DataKeyDestroyed, openContent, route, sealContent, uuidFrom, type Api, type DataKeys, type EmbeddingProvider } from '@agent-platform/infra';
+import { DataKeyDestroyed, route, sealContent, uuidFrom, type Api, type DataKeys, type EmbeddingProvider } from '@agent-platform/infra';
 import { loadState } from '../handler.js';
 import { eraseThenRecord } from '../erasure.js';
+import { openNewest } from '../sealed.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { knowledgeDecider } from './decider.js';
 
@@ -46,18 +46,13 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
 
   /** The document's base and content as last recorded, opened: what an update that changes part of it starts from. */
   const current = async (workspaceId: string, documentId: string) => {
-    let sealed: SealedContent | undefined;
-    let sourceType: DocumentSourceType | undefined;
     const events = await deps.store.readStream(documentStream(documentId));
-    for (const event of events) {
-      const data = event.data as { content?: unknown; source_type?: DocumentSourceType };
-      if (data.content) sealed = SealedContent.parse(data.content);
-      if (data.source_type) sourceType = data.source_type;
-    }
-    if (!sealed || !sourceType || events[0]?.metadata.workspace_id !== workspaceId) return undefined;
-    const opened = openContent(await dataKeys.getKey({ workspaceId, subject: documentSubjectOf(documentId) }), sealed);
-    if (opened.status !== 'opened') return undefined;
-    return { content: DocumentContent.parse(opened.content), sourceType, baseId: (events[0]!.data as { knowledge_base_id: string }).knowledge_base_id };
+    let sourceType: DocumentSourceType | undefined;
+    for (const event of events) sourceType = (event.data as { source_type?: DocumentSourceType }).source_type ?? sourceType;
+    if (!sourceType || events[0]?.metadata.workspace_id !== workspaceId) return undefined;
+    const content = await openNewest(dataKeys, { workspaceId, subject: documentSubjectOf(documentId) }, events);
+    if (content === undefined) return undefined;
+    return { content: DocumentContent.parse(content), sourceType, baseId: (events[0]!.data as { knowledge_base_id: string }).knowledge_base_id };
   };
 
   route(api, {

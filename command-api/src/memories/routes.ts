@@ -12,8 +12,9 @@ import {
   streamId,
   type MemoryScopeType,
 } from '@agent-platform/contracts';
-import { openContent, route, uuidFrom, type Api } from '@agent-platform/infra';
+import { route, uuidFrom, type Api } from '@agent-platform/infra';
 import { eraseThenRecord } from '../erasure.js';
+import { openNewest } from '../sealed.js';
 import { commandIdFor } from '../handler.js';
 import { accepted, type CommandDeps } from '../http.js';
 import { memoryDecider } from './decider.js';
@@ -32,17 +33,11 @@ export const memoryRoutes = (api: Api, deps: CommandDeps & { memories: MemorySer
 
   /** The memory's scope and its content as last recorded, opened: what an update that changes only part of it starts from. */
   const current = async (workspaceId: string, memoryId: string) => {
-    let sealed: SealedContent | undefined;
     const events = await deps.store.readStream(memoryStreamOf(memoryId));
-    for (const event of events) {
-      const content = (event.data as { content?: unknown }).content;
-      if (content) sealed = SealedContent.parse(content);
-    }
-    if (!sealed) return undefined;
-    const opened = openContent(await dataKeys.getKey({ workspaceId, subject: memorySubjectOf(memoryId) }), sealed);
-    if (opened.status !== 'opened') return undefined;
+    const content = await openNewest(dataKeys, { workspaceId, subject: memorySubjectOf(memoryId) }, events);
+    if (content === undefined) return undefined;
     const { scope_type, scope_id } = events[0]!.data as { scope_type: MemoryScopeType; scope_id: string };
-    return { content: MemoryContent.parse(opened.content), scopeTag: memoryScopeTagOf(scope_type, scope_id) };
+    return { content: MemoryContent.parse(content), scopeTag: memoryScopeTagOf(scope_type, scope_id) };
   };
 
   route(api, {

@@ -5,12 +5,11 @@ import {
   KNOWLEDGE_DOCUMENTS_CATEGORY,
   KnowledgeBaseCreated,
   NotFoundError,
-  SealedContent,
   streamId,
   type DocumentSourceType,
   type EventEnvelope,
 } from '@agent-platform/contracts';
-import { evolveAll, knowledgeDecider, sendCommand, type KnowledgeState } from '@agent-platform/command-api/commands';
+import { evolveAll, knowledgeDecider, newestSealed, sendCommand, type KnowledgeState } from '@agent-platform/command-api/commands';
 import { openContent, type DataKeys, type EmbeddingProvider, type EventStore, type Knex } from '@agent-platform/infra';
 import { knowledgeChunksWriter } from '@agent-platform/projectors/readers';
 import type { Processor, ProcessorContext } from '../runtime/processor.js';
@@ -26,14 +25,9 @@ export const INDEX_ATTEMPTS = 3;
 /** What the indexer found in the document's stream: its state, and its newest content with its source type. */
 const documentOf = async (store: EventStore, documentId: string) => {
   const events = await store.readStream(streamId(KNOWLEDGE_DOCUMENTS_CATEGORY, documentId));
-  let sealed: SealedContent | undefined;
   let sourceType: DocumentSourceType = 'text';
-  for (const event of events) {
-    const data = event.data as { content?: unknown; source_type?: DocumentSourceType };
-    if (data.content) sealed = SealedContent.parse(data.content);
-    if (data.source_type) sourceType = data.source_type;
-  }
-  return { state: evolveAll(knowledgeDecider, knowledgeDecider.initialState(), events) as KnowledgeState, sealed, sourceType };
+  for (const event of events) sourceType = (event.data as { source_type?: DocumentSourceType }).source_type ?? sourceType;
+  return { state: evolveAll(knowledgeDecider, knowledgeDecider.initialState(), events) as KnowledgeState, sealed: newestSealed(events), sourceType };
 };
 
 const baseOf = async (store: EventStore, baseId: string) => {
