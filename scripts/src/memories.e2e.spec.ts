@@ -22,15 +22,21 @@ describeOnPlatform('memories: scoped memories with hybrid search, and forgetting
     return answer.body as Record<string, unknown>[];
   };
 
-  it("finds the seed's memory for the seed's query, with every score the seed names", async () => {
-    const { id, position } = await write();
-    expect(id).to.match(UUID);
-    const hits = await search({ query: 'concise', ...SCOPE, limit: 5 }, position);
-    expect(hits).to.have.length(1);
-    expect(hits[0]).to.deep.include({ id, ...seedMemory, importance_score: 0.8, rerank_mode: 'hybrid-local', keyword_score: 1, provenance: null });
-    expect(hits[0]!.vector_score).to.be.greaterThan(0);
-    expect(hits[0]!.score).to.be.closeTo(0.45 * (hits[0]!.vector_score as number) + 0.35 + 0.2 * 0.8, 1e-9);
-  });
+  for (const prefix of ['', '/gateway']) {
+    it(`finds the seed's memory for the seed's query, with every score the seed names${prefix ? ' under /gateway' : ''}`, async () => {
+      const written = await call('POST', `${prefix}/memories`, seedMemory);
+      expect(written.status, JSON.stringify(written.body)).to.be.oneOf([201, 202]);
+      const { id, position } = written.body as { id: string; position: number };
+      expect(id).to.match(UUID);
+      const answer = await call('POST', `${prefix}/memories/search`, { query: 'concise', ...SCOPE, limit: 5 }, minPosition(position));
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      const hits = answer.body as Record<string, unknown>[];
+      expect(hits).to.have.length(1);
+      expect(hits[0]).to.deep.include({ id, ...seedMemory, importance_score: 0.8, rerank_mode: 'hybrid-local', keyword_score: 1, provenance: null });
+      expect(hits[0]!.vector_score).to.be.greaterThan(0);
+      expect(hits[0]!.score).to.be.closeTo(0.45 * (hits[0]!.vector_score as number) + 0.35 + 0.2 * 0.8, 1e-9);
+    });
+  }
 
   it('ranks what the query is about first, within the scope and the memory types asked for', async () => {
     await write({ ...SCOPE, memory_type: 'preference', content_text: 'Prefers to be called Sam.', importance_score: 10 });
