@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import { createLogger } from '../logging.js';
 import { createHttpApp } from './app.js';
+import { openApiDocument } from './openapi.js';
 import { createApi, route } from './routes.js';
 
 const Headers = z.object({
@@ -50,5 +51,23 @@ describe('the headers a route declares', () => {
     const answer = await get({ 'x-count': 'many', 'x-name': 'too long' });
     expect(answer.status).to.equal(400);
     expect(answer.body.errors?.map((e) => e.field)).to.deep.equal(['x-count', 'x-name']);
+  });
+});
+
+describe('the headers a route answers with', () => {
+  it('are declared in the OpenAPI document of the answer that sets them', () => {
+    const api = createApi();
+    route(api, {
+      method: 'get',
+      path: '/said',
+      summary: 'answers with a header',
+      tags: ['echo'],
+      responses: { 200: { description: 'said', headers: z.object({ 'x-said-by': z.string().describe('who said it') }) } },
+      handler: async () => ({ status: 200, body: {}, headers: { 'x-said-by': 'me' } }),
+    });
+    const document = openApiDocument([api], '0') as { paths: Record<string, { get: { responses: Record<string, { headers?: Record<string, { description?: string; schema: unknown }> }> } }> };
+    const headers = document.paths['/said']!.get.responses['200']!.headers;
+    expect(headers?.['x-said-by']).to.deep.include({ description: 'who said it', required: true });
+    expect(headers?.['x-said-by']?.schema).to.deep.include({ type: 'string' });
   });
 });

@@ -40,7 +40,8 @@ export type RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | und
   body?: B;
   /** The headers the route reads, documented and parsed like the rest of its input; the handler reads them from `headers`, not `req`. */
   headers?: H;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Each answer's body and, in `headers`, the headers it sets (from the handler's `Reply.headers`), documented as the request's are. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; headers?: AnyObject }>;
   /** The errors the route can answer with, besides 400 for bad input. */
   errors?: number[];
   /**
@@ -84,9 +85,11 @@ export const route = <
 ): void => {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
-      : { description: r.description };
+    responses[status] = {
+      description: r.description,
+      ...(r.schema ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema } } } : {}),
+      ...(r.headers ? { headers: r.headers } : {}),
+    };
   }
   for (const status of [400, ...(spec.body ? [415] : []), ...(spec.errors ?? [])]) responses[status] = problemResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
   api.registry.registerPath({

@@ -14,6 +14,7 @@ import { route, type Api } from '@agent-platform/infra';
 import { knowledgeReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { pageAnswer, pageAsked } from '../cursor.js';
+import { EmbeddingUsedHeaders, embeddingHeadersOf } from '../embeddingHeaders.js';
 
 const PROJECTIONS = ['knowledge'] as const;
 
@@ -96,14 +97,14 @@ export const knowledgeQueryRoutes = (api: Api, deps: QueryDeps): void => {
     query: ReadYourWritesQuery,
     body: SearchKnowledgeBody,
     headers: deps.queryHeaders,
-    responses: { 200: { description: 'The best chunks first, at most `top_k`.', schema: z.array(KnowledgeSearchHit) } },
+    responses: { 200: { description: 'The best chunks first, at most `top_k`.', schema: z.array(KnowledgeSearchHit), headers: EmbeddingUsedHeaders } },
     errors: [404, 503],
     handler: async ({ query, body, headers, ctx }) => {
       await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       if (!(await knowledgeReader.findKnowledgeBase(deps.knex, ctx.workspaceId, body.knowledge_base_id))) throw baseNotFound(body.knowledge_base_id);
       const embedded = await embeddings.embed([body.query]);
       const queryEmbedding = { vector: Array.from(embedded.vectors[0]!), model: `${embedded.provider}/${embedded.model}` };
-      return { status: 200, body: await knowledgeReader.searchKnowledge(deps.knex, ctx.workspaceId, body, queryEmbedding) };
+      return { status: 200, body: await knowledgeReader.searchKnowledge(deps.knex, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
     },
   });
 };

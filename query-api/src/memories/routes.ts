@@ -4,6 +4,7 @@ import { route, type Api } from '@agent-platform/infra';
 import { memoriesReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { pageAnswer, pageAsked } from '../cursor.js';
+import { EmbeddingUsedHeaders, embeddingHeadersOf } from '../embeddingHeaders.js';
 
 const PROJECTIONS = ['memories'] as const;
 
@@ -51,12 +52,12 @@ export const memoryQueries = (api: Api, deps: QueryDeps): void => {
     query: ReadYourWritesQuery,
     body: SearchMemoriesBody,
     headers: deps.queryHeaders,
-    responses: { 200: { description: 'The best hits first, at most `limit`.', schema: z.array(MemorySearchHit) } },
+    responses: { 200: { description: 'The best hits first, at most `limit`.', schema: z.array(MemorySearchHit), headers: EmbeddingUsedHeaders } },
     errors: [503],
     handler: async ({ query, body, headers, ctx }) => {
       await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       const embedded = await embeddings.embed([body.query]);
-      return { status: 200, body: await memoriesReader.searchMemories(deps.knex, ctx.workspaceId, body, Array.from(embedded.vectors[0]!)) };
+      return { status: 200, body: await memoriesReader.searchMemories(deps.knex, ctx.workspaceId, body, Array.from(embedded.vectors[0]!)), headers: embeddingHeadersOf(embedded) };
     },
   });
 };
