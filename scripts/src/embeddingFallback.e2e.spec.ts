@@ -100,6 +100,14 @@ describe('embedding provider fallback, through the whole platform', () => {
             expect(found.headers.get('x-embedding-provider')).to.equal('local');
             expect(found.body).to.have.length(1);
             expect(provider.calls).to.be.greaterThan(0);
+
+            // The provider is back: the query is embedded by it, and the memory the local model embedded is not compared with it.
+            provider.mode = 'ok';
+            const mixed = await call('POST', '/memories/search', { query: 'refunds', scope_type: 'user', scope_id: 'user-1', limit: 5 });
+            expect(mixed.status, JSON.stringify(mixed.body)).to.equal(200);
+            expect(mixed.headers.get('x-embedding-provider')).to.equal('openai-compatible');
+            expect(mixed.body).to.have.length(1);
+            expect(mixed.body[0]).to.include({ vector_score: 0, keyword_score: 1 });
           });
         },
         { env: envOf(provider, true) },

@@ -15,7 +15,10 @@ export type RunMemories = {
 export const createRunMemories = (knex: Knex, { dataKeys, embeddings }: MemoryServices): RunMemories => ({
   search: async (workspaceId, scope, query, limit) => {
     const embedded = await embeddings.embed([query]);
-    const hits = await memoriesReader.searchMemories(knex, workspaceId, { ...scope, query, limit }, Array.from(embedded.vectors[0]!));
+    const hits = await memoriesReader.searchMemories(knex, workspaceId, { ...scope, query, limit }, {
+      vector: Array.from(embedded.vectors[0]!),
+      model: `${embedded.provider}/${embedded.model}`,
+    });
     return hits.map((hit) => ({ memory_id: hit.id, score: hit.score }));
   },
   texts: async (workspaceId, memoryIds) => {

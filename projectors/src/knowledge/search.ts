@@ -2,13 +2,14 @@ import type { KnowledgeSearchHit, SearchKnowledgeBody } from '@agent-platform/co
 import type { Knex } from '@agent-platform/infra';
 import { bm25 } from '../search/bm25.js';
 import { fuse } from '../search/fusion.js';
+import type { QueryEmbedding } from '../search/queryEmbedding.js';
 import { KNOWLEDGE_LANGUAGE } from './chunks.js';
 import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
 
 /** The keyword side's share of `score`; the vector side has the rest (`fuse`, weighted). */
 export const KNOWLEDGE_KEYWORD_WEIGHT = 0.4;
 
-export type QueryEmbedding = { vector: readonly number[]; model: string };
+export type { QueryEmbedding };
 
 /**
  * A base's chunks ranked for a query. `vector_score` is the cosine of the query's embedding with each

@@ -3,6 +3,7 @@ import type { Knex } from '@agent-platform/infra';
 import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso, isoOrNull } from '../rows.js';
 import { bm25 } from '../search/bm25.js';
+import type { QueryEmbedding } from '../search/queryEmbedding.js';
 import { MEMORY_LANGUAGE } from './projector.js';
 import { MEMORIES } from './schema.js';
 
@@ -64,7 +65,8 @@ export const MEMORY_WEIGHTS = { vector: 0.45, keyword: 0.35, importance: 0.2 } a
 
 /**
  * A scope's memories ranked for a query: `vector_score` is the cosine similarity of the query's embedding
- * with each memory's (every memory of the scope scored exactly, in SQL), `keyword_score` BM25 over the
+ * with each memory's (every memory of the scope scored exactly, in SQL; 0 for a memory embedded by another
+ * model, whose vector is not comparable: after a provider fell back to the local one, say), `keyword_score` BM25 over the
  * scope's memories divided by the best of them (0–1), `importance_score` the memory's importance over 100;
  * `score` weighs them (`MEMORY_WEIGHTS`). A memory neither side finds is not a hit.
  */
@@ -72,9 +74,12 @@ export const searchMemories = async (
   knex: Knex,
   workspaceId: string,
   search: Pick<SearchMemoriesBody, 'query' | 'scope_type' | 'scope_id' | 'limit' | 'memory_types'>,
-  queryVector: readonly number[],
+  query: QueryEmbedding,
 ): Promise<MemorySearchHit[]> => {
-  const cosine = knex.raw('(SELECT sum(a * b) FROM unnest(embedding, ?::real[]) AS t(a, b)) AS vector_score', [[...queryVector]]);
+  const cosine = knex.raw('CASE WHEN embedding_model = ? THEN (SELECT sum(a * b) FROM unnest(embedding, ?::real[]) AS t(a, b)) END AS vector_score', [
+    query.model,
+    [...query.vector],
+  ]);
   const scope = { workspace_id: workspaceId, scope_type: search.scope_type, scope_id: search.scope_id };
   const q = live(knex, knex(MEMORIES).where(scope));
   if (search.memory_types) q.whereIn('memory_type', search.memory_types);

@@ -57,7 +57,7 @@ export const memoryQueries = (api: Api, deps: QueryDeps): void => {
     handler: async ({ query, body, headers, ctx }) => {
       await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       const embedded = await embeddings.embed([body.query]);
-      return { status: 200, body: await memoriesReader.searchMemories(deps.knex, ctx.workspaceId, body, Array.from(embedded.vectors[0]!)), headers: embeddingHeadersOf(embedded) };
+      return { status: 200, body: await memoriesReader.searchMemories(deps.knex, ctx.workspaceId, body, { vector: Array.from(embedded.vectors[0]!), model: `${embedded.provider}/${embedded.model}` }), headers: embeddingHeadersOf(embedded) };
     },
   });
 };
