@@ -1,37 +1,35 @@
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
 import { startPgliteDatabase, type PgliteDatabase } from '../../testing/pglite.js';
-import { saveDocumentChunks } from '../chunks.js';
+import { describeChunkVectorsContract } from './chunkVectors.contract.js';
 import { createPgvectorChunkVectors } from './pgvector.js';
-
-const unit = (v: number[]): number[] => {
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-};
 
 describe('pgvector chunk vectors on PGlite', function () {
   this.timeout(60_000);
   let database: PgliteDatabase;
+  let vectors: ReturnType<typeof createPgvectorChunkVectors>;
   before(async () => {
     database = await startPgliteDatabase();
+    vectors = createPgvectorChunkVectors(database.knex);
+    await vectors.ensure([8]);
   });
   after(async () => database?.stop());
 
-  it('given chunks of a base, when searched, then the nearest by cosine come first and only that base and model', async () => {
-    const vectors = createPgvectorChunkVectors(database.knex);
-    await vectors.ensure([3]);
-    const workspaceId = 'ws-a';
-    const knowledgeBaseId = randomUUID();
-    const documentId = randomUUID();
-    const embeddings = [unit([1, 0, 0]), unit([1, 1, 0]), unit([0, 1, 0]), unit([0, 0, 1])];
-    await saveDocumentChunks(database.knex, {
-      workspaceId, knowledgeBaseId, documentId, revision: 1, title: 't', metadata: {}, embeddingModel: 'local/x',
-      chunks: embeddings.map((embedding, index) => ({ index, text: `chunk ${index}`, headings: [], embedding })),
-    });
-    const hits = await vectors.search({ workspaceId, knowledgeBaseId, model: 'local/x', vector: unit([1, 0.1, 0]), k: 2 });
-    expect(hits.map((hit) => hit.id)).to.deep.equal([`${documentId}:0`, `${documentId}:1`]);
-    expect(await vectors.search({ workspaceId: 'ws-b', knowledgeBaseId, model: 'local/x', vector: unit([1, 0, 0]), k: 2 })).to.deep.equal([]);
-    expect(await vectors.search({ workspaceId, knowledgeBaseId, model: 'local/y', vector: unit([1, 0, 0]), k: 2 })).to.deep.equal([]);
-    expect(await vectors.describe()).to.include({ path: 'pgvector' });
+  describeChunkVectorsContract('pgvector (HNSW)', { knex: () => database.knex, vectors: () => vectors });
+
+  describe('after the contract, over its rows', () => {
+  it('reports its path, the pgvector version and the dimensions it indexed', async () => {
+    expect(await vectors.describe()).to.deep.include({ path: 'pgvector', indexed_dimensions: [8], iterative_scan: 'relaxed_order' });
+    expect((await vectors.describe()).pgvector_version).to.match(/^0\.\d+\.\d+$/);
+  });
+
+  it('ranks through the HNSW index: the planner uses the partial expression index', async () => {
+    await database.knex.raw('ANALYZE rm_knowledge_chunks');
+    const literal = `[${Array(8).fill(0.35355339).join(',')}]`;
+    const plan = await database.knex.raw(
+      `EXPLAIN SELECT id FROM rm_knowledge_chunks WHERE array_length(embedding, 1) = 8 ORDER BY (embedding::vector(8)) <=> ?::vector(8) LIMIT 5`,
+      [literal],
+    );
+    expect(JSON.stringify(plan.rows)).to.include('rm_knowledge_chunks_hnsw_8');
+  });
   });
 });
