@@ -191,6 +191,11 @@ export const SearchKnowledgeBody = z.object({
   query: z.string().min(1).max(10_000),
   top_k: z.number().int().min(1).max(100).default(5),
   metadata_filter: JsonObject.optional(),
+  /**
+   * How the keyword and vector sides merge: `weighted` (0.4 keyword, 0.6 vector, the default) or `rrf`,
+   * reciprocal-rank fusion (each side adds 1/(60 + rank)), which ignores the sides' score scales.
+   */
+  fusion: z.enum(['weighted', 'rrf']).default('weighted'),
 });
 export type SearchKnowledgeBody = z.infer<typeof SearchKnowledgeBody>;
 

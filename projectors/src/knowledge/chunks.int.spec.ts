@@ -64,6 +64,19 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     expect(hits.map((h) => h.document_title)).not.to.include('Elsewhere');
   });
 
+  it('fuses by reciprocal rank when asked: a chunk first on both sides scores 2/61, whatever the sides\' scales', async () => {
+    const workspace = `ws-${randomUUID()}`;
+    const refund = await saved(['Refunds are available within seven days for eligible orders.'], { title: 'Refund Policy', workspace });
+    await saved(['Orders ship within two business days.'], { title: 'Shipping', workspace });
+    const search = { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 };
+    const query = { vector: await vectorOf('refund within seven days'), model: MODEL };
+    const rrf = await searchKnowledge(sql(), workspace, { ...search, fusion: 'rrf' }, query);
+    expect(rrf[0]).to.deep.include({ document_id: refund.documentId, keyword_score: 1 });
+    expect(rrf[0]!.score).to.be.closeTo(2 / 61, 1e-12);
+    const weighted = await searchKnowledge(sql(), workspace, search, query);
+    expect(weighted[0]!.score).to.be.closeTo(0.4 + 0.6 * weighted[0]!.vector_score, 1e-12);
+  });
+
   it("compares a query only with chunks embedded by the query's model", async () => {
     const hits = await searchKnowledge(sql(), 'ws-1', { knowledge_base_id: base, query: 'zzqx', top_k: 3 }, { vector: await vectorOf('Orders ship'), model: 'other/model' });
     expect(hits).to.deep.equal([]);

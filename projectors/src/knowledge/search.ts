@@ -15,13 +15,14 @@ export type { QueryEmbedding };
  * A base's chunks ranked for a query. `vector_score` is the cosine of the query's embedding with each
  * chunk's, every chunk of the base (and of the metadata filter) scored exactly in SQL over `real[]`, and only
  * chunks embedded by the query's model; `keyword_score` is BM25 over the same chunks divided by the best
- * (0–1); `score` weighs the two (`KNOWLEDGE_KEYWORD_WEIGHT`). The filter narrows both sides before they
+ * (0–1); `score` weighs the two (`KNOWLEDGE_KEYWORD_WEIGHT`), or with `fusion: 'rrf'` adds each side's
+ * 1/(60 + rank) (`fuse`). The filter narrows both sides before they
  * rank, so a filtered search still returns `top_k` hits when that many chunks match it.
  */
 export const searchKnowledge = async (
   knex: Knex,
   workspaceId: string,
-  search: Pick<SearchKnowledgeBody, 'knowledge_base_id' | 'query' | 'top_k' | 'metadata_filter'>,
+  search: Pick<SearchKnowledgeBody, 'knowledge_base_id' | 'query' | 'top_k' | 'metadata_filter'> & { fusion?: SearchKnowledgeBody['fusion'] },
   query: QueryEmbedding,
 ): Promise<KnowledgeSearchHit[]> => {
   const where = { workspace_id: workspaceId, knowledge_base_id: search.knowledge_base_id };
@@ -44,7 +45,7 @@ export const searchKnowledge = async (
   const fused = fuse(
     keyword,
     vector.map((h) => ({ id: h.id, score: Number(h.score ?? 0) })),
-    { mode: 'weighted', keywordWeight: KNOWLEDGE_KEYWORD_WEIGHT },
+    search.fusion === 'rrf' ? { mode: 'rrf' } : { mode: 'weighted', keywordWeight: KNOWLEDGE_KEYWORD_WEIGHT },
   )
     .filter((h) => h.score > 0)
     .slice(0, search.top_k);
