@@ -20,6 +20,8 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
     decider: Decider<S, C, E>;
     createBody: z.ZodObject<z.ZodRawShape & { code: z.ZodType<string> }>;
     versionBody: z.ZodType;
+    /** What a version refers to outside its own stream, checked before anything is appended (an agent's knowledge bases). */
+    checkVersion?: (body: never, workspaceId: string) => Promise<void>;
   },
 ): void => {
   const { noun, article, plural, idField, commands } = definition;
@@ -60,6 +62,7 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
     responses: { 201: { description: 'Created; `id` is the version id.', schema: CommandAccepted } },
     errors: [404, 422],
     handler: async ({ body, headers, ctx, req }) => {
+      await d.checkVersion?.(body as never, ctx.workspaceId);
       const versionId = randomUUID();
       const result = await deps.handle(
         d.decider,

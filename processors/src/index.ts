@@ -6,6 +6,7 @@ export { startProcessorRuntime, type ProcessorRuntime, type RuntimeOptions } fro
 export { deadLetterIdOf, recordDeadLetter } from './dead-letters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
 export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
+export type { KnowledgeSearch } from './agent-runs/knowledge.js';
 export { createRuns, type Runs } from './runs.js';
 export { createRunKernel, type KernelDeps, type RunKernel } from './kernel/executor.js';
 export { isSettled, type ExecuteOptions as RunExecuteOptions, type Executed } from './kernel/execute.js';

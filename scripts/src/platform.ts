@@ -26,6 +26,7 @@ import { openDataKeys } from './dataKeys.js';
 import { openDatabase } from './database.js';
 import { commandModules, processorModules, projectionModules, projectors, queryModules } from './domains.js';
 import { openEventStore } from './eventStore.js';
+import { knowledgeSearchOf } from './knowledgeSearch.js';
 import { opsApi } from './ops.js';
 
 export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'processors'] as const;
@@ -93,7 +94,16 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (relay) closers.push(() => relay.stop());
     const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
     const workerKey = `processor:${hostname()}:${process.pid}`;
-    const runs = createRuns({ store, knex, log, config, models, workerKey, memories: { dataKeys, embeddings } });
+    const runs = createRuns({
+      store,
+      knex,
+      log,
+      config,
+      models,
+      workerKey,
+      memories: { dataKeys, embeddings },
+      knowledge: { search: knowledgeSearchOf(knex, embeddings), dataKeys },
+    });
     if (broker && roles.includes('processors')) {
       const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps, knowledge: { dataKeys, embeddings } }));
       closers.push(() => runtime.stop());

@@ -58,6 +58,7 @@ const queueRun = async (store: EventStore, memory_policy = MEMORY_OFF): Promise<
         memory_policy,
         tool_refs: [],
         skill_refs: [],
+        knowledge_refs: [],
       },
     },
     ctx,

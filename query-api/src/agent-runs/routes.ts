@@ -7,6 +7,8 @@ import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { agentRunStream } from './stream.js';
 
 const PROJECTIONS = ['agent-runs'] as const;
+/** A run's view also shows its citations' document titles, from the knowledge read model. */
+const RUN_VIEW_PROJECTIONS = ['agent-runs', 'knowledge'] as const;
 const RunParams = z.object({ id: Uuid });
 
 const getAgentRunById = async (knex: Knex, workspaceId: string, id: string) => {
@@ -26,7 +28,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     responses: { 200: { description: 'A page of runs.', schema: Page(AgentRunView) } },
     errors: [503],
     handler: async ({ query, headers, ctx }) => {
-      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
+      await deps.consistency.awaitPosition({ headers, query }, RUN_VIEW_PROJECTIONS);
       const page = await agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query));
       return { status: 200, body: pageAnswer(page) };
     },
@@ -35,7 +37,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
   route(api, {
     method: 'get',
     path: '/agents/runs/:id',
-    summary: 'Get an agent run: its status, answer, error and token usage',
+    summary: 'Get an agent run: its status, answer, error, token usage, and the knowledge chunks it cites',
     tags: ['agent runs'],
     params: RunParams,
     query: ReadYourWritesQuery,
@@ -43,7 +45,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     responses: { 200: { description: 'The run.', schema: AgentRunView } },
     errors: [404, 503],
     handler: async ({ params, query, headers, ctx }) => {
-      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
+      await deps.consistency.awaitPosition({ headers, query }, RUN_VIEW_PROJECTIONS);
       return { status: 200, body: await getAgentRunById(deps.knex, ctx.workspaceId, params.id) };
     },
   });
