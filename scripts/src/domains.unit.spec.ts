@@ -20,6 +20,7 @@ describe('the read side assembled from the domains', () => {
       '1008_memories',
       '1009_knowledge',
       '1010_knowledge_chunks',
+      '1011_knowledge_chunk_changes',
       '1007_parked_events',
     ]);
   });
