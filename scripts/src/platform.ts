@@ -75,7 +75,8 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     const dataKeys = await openDataKeys(config, pool, database, log);
     const embeddings = createEmbeddingProvider(config, log); // the local hashed n-gram embedding unless a provider is configured
     // Chosen once: pgvector HNSW where the extension exists, else an in-process index kept current from the read model.
-    const chunkVectors = roles.includes('query-api')
+    // Searched by `POST /knowledge/search` and by the agent runs that cite knowledge, which both the command API and the processors execute.
+    const chunkVectors = roles.some((role) => role === 'query-api' || role === 'command-api' || role === 'processors')
       ? await chooseChunkVectors(knex, config.AGENT_PLATFORM_VECTOR_SEARCH, { maxVectors: config.AGENT_PLATFORM_VECTOR_MAX_VECTORS })
       : undefined;
     if (chunkVectors) {
@@ -110,7 +111,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       models,
       workerKey,
       memories: { dataKeys, embeddings },
-      knowledge: { search: knowledgeSearchOf(knex, embeddings), dataKeys },
+      ...(chunkVectors ? { knowledge: { search: knowledgeSearchOf({ knex, vectors: chunkVectors.vectors }, embeddings), dataKeys } } : {}),
     });
     if (broker && roles.includes('processors')) {
       const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps, knowledge: { dataKeys, embeddings } }));
