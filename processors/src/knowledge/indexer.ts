@@ -10,7 +10,7 @@ import {
   type EventEnvelope,
 } from '@agent-platform/contracts';
 import { evolveAll, knowledgeDecider, newestSealed, sendCommand, type KnowledgeState } from '@agent-platform/command-api/commands';
-import { openContent, type DataKeys, type EmbeddingProvider, type EventStore, type Knex } from '@agent-platform/infra';
+import { embeddingModelOf, openContent, type DataKeys, type EmbeddingProvider, type EventStore, type Knex } from '@agent-platform/infra';
 import { knowledgeChunksWriter } from '@agent-platform/projectors/readers';
 import type { Processor, ProcessorContext } from '../runtime/processor.js';
 import { chunkDocument } from './chunking.js';
@@ -42,12 +42,12 @@ const embedAll = async (embeddings: EmbeddingProvider, texts: readonly string[])
   let model: string | undefined;
   for (let i = 0; i < texts.length; i += EMBED_BATCH) {
     const embedded = await embeddings.embed(texts.slice(i, i + EMBED_BATCH));
-    const made = `${embedded.provider}/${embedded.model}`;
+    const made = embeddingModelOf(embedded);
     if (model && made !== model) throw new Error(`the embedding changed from ${model} to ${made} within one document`);
     model = made;
     vectors.push(...embedded.vectors.map((v) => Array.from(v)));
   }
-  return { vectors, model: model ?? `${embeddings.name}/${embeddings.model}` };
+  return { vectors, model: model ?? embeddingModelOf({ provider: embeddings.name, model: embeddings.model }) };
 };
 
 /**

@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
   type SealedContent,
 } from '@agent-platform/contracts';
+import { embeddingModelOf } from '@agent-platform/infra';
 import { projectorOf, type Projection } from '../projector.js';
 import { sealedPage } from '../sealedPage.js';
 import { MEMORIES } from './schema.js';
@@ -29,7 +30,7 @@ const contentColumns = (sql: Parameters<Projection>[0], content: MemoryContent) 
   content_text: content.content_text,
   metadata_json: JSON.stringify(content.metadata_json),
   embedding: content.embedding.vector,
-  embedding_model: `${content.embedding.provider}/${content.embedding.model}`,
+  embedding_model: embeddingModelOf(content.embedding),
   tsv: sql.raw('to_tsvector(?::regconfig, ?)', [MEMORY_LANGUAGE, content.content_text]),
   tokens: sql.raw('(SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(to_tsvector(?::regconfig, ?)))', [MEMORY_LANGUAGE, content.content_text]),
 });
