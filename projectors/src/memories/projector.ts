@@ -1,5 +1,6 @@
 import {
   MemoryContent,
+  MemoryExpired,
   MemoryForgotten,
   MemoryScopeForgotten,
   MemoryUpdated,
@@ -78,6 +79,12 @@ const forgotten: Projection = (sql, e) => {
   return [sql(MEMORIES).where({ id: d.memory_id, workspace_id: e.metadata.workspace_id }).delete()];
 };
 
+/** Expired as forgotten: its key was destroyed first, so a rebuild cannot bring it back either. */
+const expired: Projection = (sql, e) => {
+  const d = MemoryExpired.schema.parse(e.data);
+  return [sql(MEMORIES).where({ id: d.memory_id, workspace_id: e.metadata.workspace_id }).delete()];
+};
+
 /** Exactly the scope, in its workspace, as it stood then: memories written after the event stay. */
 const scopeForgotten: Projection = (sql, e) => {
   const d = MemoryScopeForgotten.schema.parse(e.data);
@@ -92,6 +99,7 @@ export const memoriesProjector = projectorOf(
     [MemoryUpdated.type]: updated,
     [MemoryForgotten.type]: forgotten,
     [MemoryScopeForgotten.type]: scopeForgotten,
+    [MemoryExpired.type]: expired,
   },
   prepare,
 );

@@ -60,6 +60,10 @@ export const listMemories = (
   return newestFirstPage(live(knex, q), page, toMemoryView);
 };
 
+/** Up to `limit` memories past their `expires_at` at `now`, of every workspace, the longest overdue first: what the expiry sweeper erases. */
+export const dueForExpiry = async (knex: Knex, now: Date, limit: number): Promise<{ workspace_id: string; id: string }[]> =>
+  knex(MEMORIES).select('workspace_id', 'id').whereNotNull('expires_at').andWhere('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+
 /** How the three signals weigh in a hit's `score` (the seed's `hybrid-local` rerank). */
 export const MEMORY_WEIGHTS = { vector: 0.45, keyword: 0.35, importance: 0.2 } as const;
 
