@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { EmbeddingUsed } from './embedding.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { SealedContent } from './sealed.js';
@@ -19,9 +20,6 @@ export const DOCUMENT_MAX_CHARS = 5_000_000;
 /** How a base's chunks are embedded: what the process that created it used, recorded so a search compares like with like. */
 export const EmbeddingSettings = z.object({ provider: z.string(), model: z.string(), dimension: z.number().int().positive() });
 export type EmbeddingSettings = z.infer<typeof EmbeddingSettings>;
-/** The embedding that actually made a document's vectors: with a fallback, not always the one configured. */
-export const EmbeddingUsed = z.object({ provider: z.string(), model: z.string() });
-export type EmbeddingUsed = z.infer<typeof EmbeddingUsed>;
 
 // Commands, as the HTTP body carries them (the seed's field names).
 export const CreateKnowledgeBaseBody = z

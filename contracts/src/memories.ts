@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
+import { EmbeddingUsed } from './embedding.js';
 import { defineEvent, type EventOf } from './events.js';
 import { SealedContent } from './sealed.js';
 
@@ -151,6 +152,8 @@ export const MemoryView = z.object({
   metadata_json: JsonObject,
   expires_at: z.string().nullable(),
   provenance: MemoryProvenance.nullable(),
+  /** The provider and model that embedded the memory's text: the query of a search is compared only with memories embedded alike. */
+  embedding_used: EmbeddingUsed,
   created_time: z.string(),
   updated_time: z.string(),
 });

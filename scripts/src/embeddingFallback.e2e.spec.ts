@@ -111,6 +111,8 @@ describe('embedding provider fallback, through the whole platform', () => {
             expect(mixed.headers.get('x-embedding-provider')).to.equal('openai-compatible');
             expect(mixed.body).to.have.length(1);
             expect(mixed.body[0]).to.include({ vector_score: 0, keyword_score: 1 });
+            // The memory says why: the local model embedded it, the provider the query.
+            expect(mixed.body[0].embedding_used).to.include({ provider: 'local' });
           });
         },
         { env: envOf(provider, true) },

@@ -1,5 +1,5 @@
 import { MEMORY_RERANK_MODE, MemoryView, type ListMemoriesQuery, type MemorySearchHit, type SearchMemoriesBody } from '@agent-platform/contracts';
-import type { Knex } from '@agent-platform/infra';
+import { embeddingUsedOf, type Knex } from '@agent-platform/infra';
 import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso, isoOrNull } from '../rows.js';
 import { bm25 } from '../search/bm25.js';
@@ -20,6 +20,7 @@ const VIEW_COLUMNS = [
   'metadata_json',
   'expires_at',
   'provenance',
+  'embedding_model',
   'created_time',
   'updated_time',
 ] as const;
@@ -29,6 +30,7 @@ const toMemoryView = (row: Record<string, unknown>): MemoryView =>
     ...row,
     importance_score: Number(row.importance_score),
     expires_at: isoOrNull(row.expires_at),
+    embedding_used: embeddingUsedOf(String(row.embedding_model)),
     created_time: iso(row.created_time),
     updated_time: iso(row.updated_time),
   });
