@@ -80,6 +80,10 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_EMBEDDING_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** `z.coerce.boolean` would read `false` as true. */
   AGENT_PLATFORM_EMBEDDING_FALLBACK: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** How knowledge search finds the nearest chunks: `pgvector` (HNSW) when the extension can be created, else `in-process` (`auto`); or one forced. */
+  AGENT_PLATFORM_VECTOR_SEARCH: z.enum(['auto', 'pgvector', 'in-process']).default('auto'),
+  /** The in-process path holds at most this many chunk vectors; the least recently searched bases are dropped beyond it. */
+  AGENT_PLATFORM_VECTOR_MAX_VECTORS: z.coerce.number().int().min(1000).max(100_000_000).default(500_000),
   /** Hosts HTTP tools may reach although they resolve to private, loopback or link-local addresses (`host` or `host:port`, comma-separated). */
   AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: z.string().optional(),
   AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),

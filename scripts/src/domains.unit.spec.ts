@@ -19,6 +19,7 @@ describe('the read side assembled from the domains', () => {
       '1012_memory_expiry',
       '1009_knowledge',
       '1010_knowledge_chunks',
+      '1011_knowledge_chunk_changes',
       '1014_document_embedding_used',
       '1007_parked_events',
     ]);

@@ -71,6 +71,13 @@ describeOnPlatform('knowledge: bases, documents indexed by a processor, and hybr
     });
   }
 
+  it('reports its vector path on /ready: in-process, for PostgreSQL without pgvector, and a searched base is held', async () => {
+    const ready = await server().request('GET', '/ready');
+    expect(ready.status).to.equal(200);
+    expect(ready.body.vector_search).to.include({ path: 'in-process', max_vectors: 500_000 });
+    expect(ready.body.vector_search.loaded_bases).to.be.greaterThan(0); // the seed's examples searched a base above
+  });
+
   it('creates a base with the defaults and the embedding this process uses; a code is taken once per workspace', async () => {
     const { id, position } = await base({ ...seedBase, description: 'Answers for support' });
     const one = await call('GET', `/knowledge/bases/${id}`, undefined, minPosition(position));

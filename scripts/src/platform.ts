@@ -19,7 +19,7 @@ import {
   type Logger,
 } from '@agent-platform/infra';
 import { createRuns, platformProcessors, startMemoryExpiry, startProcessorRuntime } from '@agent-platform/processors';
-import { readModelMigrations, startProjectors } from '@agent-platform/projectors';
+import { chooseChunkVectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
 import { openDataKeys } from './dataKeys.js';
@@ -73,6 +73,14 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     const dataKeys = await openDataKeys(config, pool, database, log);
     const embeddings = createEmbeddingProvider(config, log); // the local hashed n-gram embedding unless a provider is configured
+    // Chosen once: pgvector HNSW where the extension exists, else an in-process index kept current from the read model.
+    const chunkVectors = roles.includes('query-api')
+      ? await chooseChunkVectors(knex, config.AGENT_PLATFORM_VECTOR_SEARCH, { maxVectors: config.AGENT_PLATFORM_VECTOR_MAX_VECTORS })
+      : undefined;
+    if (chunkVectors) {
+      closers.push(() => chunkVectors.vectors.close());
+      log.info({ path: chunkVectors.vectors.path, ...(chunkVectors.reason ? { pgvector_unavailable: chunkVectors.reason } : {}) }, `vector search: ${chunkVectors.vectors.path}`);
+    }
     const projectionNames = projectors.map((p) => p.name);
     const projectorRuntime = roles.includes('projectors')
       ? startProjectors({
@@ -129,6 +137,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS,
           models,
           embeddings,
+          ...(chunkVectors ? { chunkVectors: chunkVectors.vectors } : {}),
           ...(projectorRuntime ? { hurryProjections: projectorRuntime.hurry } : {}),
         }),
       );
@@ -146,6 +155,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       migrations: MIGRATIONS,
       projectionNames,
       embedded: database.embedded,
+      ...(chunkVectors ? { vectorSearch: chunkVectors.vectors } : {}),
       openApi: () => openApiDocument([...documented, ops], VERSION),
     });
     const server = http.createServer(httpServerOptions(config), createHttpApp(log, [ops, ...apis], metrics));

@@ -9,6 +9,7 @@ import { knowledgeProjection } from './module.js';
 import { knowledgeProjector } from './projector.js';
 import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
 import { searchKnowledge } from './search.js';
+import { createInProcessChunkVectors } from './vectors/inProcess.js';
 
 const embeddings = createLocalEmbeddingProvider();
 const MODEL = embeddingModelOf({ provider: embeddings.name, model: embeddings.model });
@@ -17,6 +18,7 @@ const vectorOf = async (text: string) => Array.from((await embeddings.embed([tex
 describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search over them', ({ db }) => {
   let knex: Knex | undefined;
   const sql = () => knex!;
+  const reader = () => ({ knex: knex!, vectors: createInProcessChunkVectors(knex!) });
   const base = randomUUID();
   before(async () => {
     knex = createKnex(db().url);
@@ -59,7 +61,7 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     const refund = await saved(['Refunds are available within seven days for eligible orders.'], { title: 'Refund Policy' });
     await saved(['Orders ship within two business days.'], { title: 'Shipping' });
     await saved(['Refunds within seven days, always.'], { workspace: 'ws-2', title: 'Elsewhere' });
-    const hits = await searchKnowledge(sql(), 'ws-1', { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 }, { vector: await vectorOf('refund within seven days'), model: MODEL });
+    const hits = await searchKnowledge(reader(), 'ws-1', { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 }, { vector: await vectorOf('refund within seven days'), model: MODEL });
     expect(hits[0]).to.deep.include({ document_id: refund.documentId, document_title: 'Refund Policy', keyword_score: 1 });
     expect(hits.map((h) => h.document_title)).not.to.include('Elsewhere');
   });
@@ -70,15 +72,15 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     await saved(['Orders ship within two business days.'], { title: 'Shipping', workspace });
     const search = { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 };
     const query = { vector: await vectorOf('refund within seven days'), model: MODEL };
-    const rrf = await searchKnowledge(sql(), workspace, { ...search, fusion: 'rrf' }, query);
+    const rrf = await searchKnowledge(reader(), workspace, { ...search, fusion: 'rrf' }, query);
     expect(rrf[0]).to.deep.include({ document_id: refund.documentId, keyword_score: 1 });
     expect(rrf[0]!.score).to.be.closeTo(2 / 61, 1e-12);
-    const weighted = await searchKnowledge(sql(), workspace, search, query);
+    const weighted = await searchKnowledge(reader(), workspace, search, query);
     expect(weighted[0]!.score).to.be.closeTo(0.4 + 0.6 * weighted[0]!.vector_score, 1e-12);
   });
 
   it("compares a query only with chunks embedded by the query's model", async () => {
-    const hits = await searchKnowledge(sql(), 'ws-1', { knowledge_base_id: base, query: 'zzqx', top_k: 3 }, { vector: await vectorOf('Orders ship'), model: 'other/model' });
+    const hits = await searchKnowledge(reader(), 'ws-1', { knowledge_base_id: base, query: 'zzqx', top_k: 3 }, { vector: await vectorOf('Orders ship'), model: 'other/model' });
     expect(hits).to.deep.equal([]);
   });
 

@@ -6,6 +6,7 @@ import { KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS } from './schema.js';
 
 /** What other packages may ask of the knowledge read model; its tables are this package's to change. */
 export { searchKnowledge, KNOWLEDGE_KEYWORD_WEIGHT, type QueryEmbedding } from './search.js';
+export type { ChunkVectors } from './vectors/port.js';
 
 const BASE_COLUMNS = ['id', 'workspace_id', 'code', 'name', 'description', 'embedding', 'chunk_size', 'chunk_overlap', 'created_time'] as const;
 const DOCUMENT_COLUMNS = [

@@ -104,14 +104,27 @@ export const createFlatIndex = (dimension: number) => {
       p.data.set(normal, row * dimension);
     },
     remove,
-    /** The `k` items of the partition most similar to `query` (cosine), best first; ties by insertion order. */
-    search: (partition: string, query: ArrayLike<number>, k: number): VectorHit[] => {
+    /** Removes a whole partition: what an index that holds only some partitions evicts. */
+    drop: (partition: string) => {
+      const p = partitions.get(partition);
+      if (!p) return;
+      for (const id of p.ids) where.delete(id);
+      partitions.delete(partition);
+    },
+    /** The partition's number of items. */
+    sizeOf: (partition: string) => partitions.get(partition)?.ids.length ?? 0,
+    /**
+     * The `k` items of the partition most similar to `query` (cosine), best first; ties by insertion order.
+     * `keep` narrows the candidates before they rank, so a filtered search still finds `k` when that many pass.
+     */
+    search: (partition: string, query: ArrayLike<number>, k: number, keep?: (id: string) => boolean): VectorHit[] => {
       const p = partitions.get(partition);
       if (!p || k <= 0) return [];
       const q = unit(query, dimension);
       const best = topK(k);
       const { data } = p;
       for (let r = 0, o = 0; r < p.ids.length; r++, o += dimension) {
+        if (keep && !keep(p.ids[r]!)) continue;
         let s0 = 0;
         let s1 = 0;
         let j = 0;

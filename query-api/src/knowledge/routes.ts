@@ -87,8 +87,8 @@ export const knowledgeQueryRoutes = (api: Api, deps: QueryDeps): void => {
     },
   });
 
-  const { embeddings } = deps;
-  if (!embeddings) return;
+  const { embeddings, chunkVectors } = deps;
+  if (!embeddings || !chunkVectors) return;
   route(api, {
     method: 'post',
     path: '/knowledge/search',
@@ -104,7 +104,7 @@ export const knowledgeQueryRoutes = (api: Api, deps: QueryDeps): void => {
       if (!(await knowledgeReader.findKnowledgeBase(deps.knex, ctx.workspaceId, body.knowledge_base_id))) throw baseNotFound(body.knowledge_base_id);
       const embedded = await embeddings.embed([body.query]);
       const queryEmbedding = { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) };
-      return { status: 200, body: await knowledgeReader.searchKnowledge(deps.knex, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
+      return { status: 200, body: await knowledgeReader.searchKnowledge({ knex: deps.knex, vectors: chunkVectors }, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
     },
   });
 };

@@ -35,6 +35,8 @@ export const createPgvectorChunkVectors = (knex: Knex) => {
       );
       indexed.add(n);
     }
+    // Without statistics the planner ranks by a sort over the base's rows, not by the index (PGlite has no autovacuum to gather them).
+    await knex.raw(`ANALYZE ${KNOWLEDGE_CHUNKS}`);
     version = (await knex.raw(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)).rows[0]?.extversion;
   };
 
@@ -56,6 +58,7 @@ export const createPgvectorChunkVectors = (knex: Knex) => {
   const search = async (query: ChunkVectorQuery): Promise<VectorHit[]> => {
     const n = dimensionOf(query.vector.length);
     if (query.k < 1) return [];
+    if (!indexed.has(n)) await ensure([n]); // a base of a dimension first seen since start
     const rows = await knex.transaction(async (trx) => {
       // SET LOCAL: the settings last this transaction only, on a pool where every session is shared.
       await trx.raw(`SET LOCAL hnsw.ef_search = ${Math.max(EF_SEARCH, query.k)}`);
