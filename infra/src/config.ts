@@ -89,6 +89,8 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** A dead worker's run is resumed by another this long after its last lease renewal. */
   AGENT_PLATFORM_AGENT_RUN_LEASE_MS: z.coerce.number().int().min(300).max(3_600_000).default(15_000),
+  /** How often a processors process erases the memories past their `expires_at` (reads hide them at once). */
+  AGENT_PLATFORM_MEMORY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   /** Runs one processor process executes at once. */
   /** Leases in a row a durable run may take without recording a step before the kernel ends it: its step fails every time. */
   AGENT_PLATFORM_RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),

@@ -18,9 +18,11 @@ describe('the read side assembled from the domains', () => {
       '1006_agent_run_journal',
       '1014_agent_run_citations',
       '1008_memories',
+      '1012_memory_expiry',
       '1009_knowledge',
       '1010_knowledge_chunks',
       '1011_knowledge_chunk_changes',
+      '1014_document_embedding_used',
       '1007_parked_events',
     ]);
   });

@@ -43,7 +43,16 @@ describeOnPlatform('knowledge: bases, documents indexed by a processor, and hybr
       const refund = await call('POST', `${prefix}/knowledge/documents`, seedDocument(kb.body.id));
       expect(refund.status).to.equal(201);
       const document = await settled(refund.body.id, refund.body.position);
-      expect(document).to.deep.include({ status: 'indexed', chunk_count: 1, error: null, title: 'Refund Policy', knowledge_base_id: kb.body.id });
+      expect(document).to.deep.include({
+        status: 'indexed',
+        chunk_count: 1,
+        embedding_used: { provider: 'local', model: 'local-hash-ngram-v1' },
+        error: null,
+        title: 'Refund Policy',
+        knowledge_base_id: kb.body.id,
+      });
+      const listed = await call('GET', `${prefix}/knowledge/documents?knowledge_base_id=${kb.body.id}`);
+      expect(listed.body.items.find((d: { id: string }) => d.id === refund.body.id)).to.deep.include({ embedding_used: { provider: 'local', model: 'local-hash-ngram-v1' } });
       const hits = await eventually(async () => {
         const found = await search(seedSearch(kb.body.id), prefix);
         expect(found).to.have.length.greaterThan(1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { createKnex, createLocalEmbeddingProvider, eventStoreMigrations, migrateToLatest, type Knex } from '@agent-platform/infra';
+import { createKnex, createLocalEmbeddingProvider, embeddingModelOf, eventStoreMigrations, migrateToLatest, type Knex } from '@agent-platform/infra';
 import { describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { readModelMigrations } from '../index.js';
 import { deleteDocumentChunks, saveDocumentChunks, type DocumentChunks } from './chunks.js';
@@ -12,7 +12,7 @@ import { searchKnowledge } from './search.js';
 import { createInProcessChunkVectors } from './vectors/inProcess.js';
 
 const embeddings = createLocalEmbeddingProvider();
-const MODEL = `${embeddings.name}/${embeddings.model}`;
+const MODEL = embeddingModelOf({ provider: embeddings.name, model: embeddings.model });
 const vectorOf = async (text: string) => Array.from((await embeddings.embed([text])).vectors[0]!);
 
 describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search over them', ({ db }) => {

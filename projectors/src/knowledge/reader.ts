@@ -18,6 +18,7 @@ const DOCUMENT_COLUMNS = [
   'metadata_json',
   'status',
   'chunk_count',
+  'embedding_used',
   'error',
   'created_time',
   'updated_time',

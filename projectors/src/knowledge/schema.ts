@@ -50,6 +50,17 @@ export const knowledgeReadModel: Migration = {
   },
 };
 
+/** The embedding (`provider`, `model`) that made an indexed document's chunks, as `DocumentIndexed` version 2 records it. */
+export const documentEmbeddingUsed: Migration = {
+  name: '1014_document_embedding_used',
+  up: async (knex) => {
+    await knex.raw(`ALTER TABLE ${KNOWLEDGE_DOCUMENTS} ADD COLUMN embedding_used jsonb;`);
+  },
+  down: async (knex) => {
+    await knex.raw(`ALTER TABLE ${KNOWLEDGE_DOCUMENTS} DROP COLUMN IF EXISTS embedding_used;`);
+  },
+};
+
 /**
  * A document's chunks as search reads them, each `id` `<document id>:<index>`: text, the headings it sits under, full-text vector and token
  * count (BM25), its document's metadata (what a search filters on), and the embedding as `real[]` with the model that made it. `revision` is the document

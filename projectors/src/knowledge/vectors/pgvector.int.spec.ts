@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { createLocalEmbeddingProvider } from '@agent-platform/infra';
+import { createLocalEmbeddingProvider, embeddingModelOf } from '@agent-platform/infra';
 import { saveDocumentChunks } from '../chunks.js';
 import { KNOWLEDGE_DOCUMENTS } from '../schema.js';
 import { searchKnowledge } from '../search.js';
@@ -23,7 +23,7 @@ describe('pgvector chunk vectors on PGlite', function () {
 
   it("given the seed's documents, when knowledge search runs through pgvector, then the refund policy comes first", async () => {
     const embeddings = createLocalEmbeddingProvider();
-    const model = `${embeddings.name}/${embeddings.model}`;
+    const model = embeddingModelOf({ provider: embeddings.name, model: embeddings.model });
     const at = { workspaceId: 'ws-seed', knowledgeBaseId: randomUUID() };
     for (const [title, text] of [
       ['Refund Policy', 'Refunds are available within seven days for eligible orders.'],
