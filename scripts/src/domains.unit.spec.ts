@@ -16,7 +16,7 @@ describe('the read side assembled from the domains', () => {
       '1013_agent_knowledge_refs',
       '1005_agent_runs',
       '1006_agent_run_journal',
-      '1014_agent_run_citations',
+      '1015_agent_run_citations',
       '1008_memories',
       '1012_memory_expiry',
       '1009_knowledge',

@@ -1,4 +1,4 @@
-import type { EmbeddingProvider, Knex } from '@agent-platform/infra';
+import { embeddingModelOf, type EmbeddingProvider, type Knex } from '@agent-platform/infra';
 import type { KnowledgeSearch } from '@agent-platform/processors';
 import type { ChunkVectors } from '@agent-platform/projectors';
 import { knowledgeReader } from '@agent-platform/projectors/readers';
@@ -12,5 +12,5 @@ export const knowledgeSearchOf =
   (read: { knex: Knex; vectors: ChunkVectors }, embeddings: EmbeddingProvider): KnowledgeSearch =>
   async (workspaceId, search) => {
     const embedded = await embeddings.embed([search.query]);
-    return knowledgeReader.searchKnowledge(read, workspaceId, search, { vector: Array.from(embedded.vectors[0]!), model: `${embedded.provider}/${embedded.model}` });
+    return knowledgeReader.searchKnowledge(read, workspaceId, search, { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) });
   };

@@ -93,7 +93,7 @@ export const agentRunJournalReadModel: Migration = {
 
 /** The knowledge chunks a run cites, by id and score (`AgentRunPrepared` version 3); runs planned before cite none. */
 export const agentRunCitationsReadModel: Migration = {
-  name: '1014_agent_run_citations',
+  name: '1015_agent_run_citations',
   up: async (knex) => {
     await knex.raw(`ALTER TABLE rm_agent_runs ADD COLUMN citations jsonb NOT NULL DEFAULT '[]';`);
   },
