@@ -105,6 +105,17 @@ describeOnPlatform(
       expect(JSON.stringify(lastPrompt())).not.to.include(REFUND);
     });
 
+    it('still runs a version whose knowledge base was deleted since, citing nothing', async () => {
+      const { base } = await supportBase();
+      const agentId = await agentOn(base);
+      const deleted = await ok('DELETE', `/knowledge/bases/${base}`);
+      // Once the read model has let the base go (before, its chunks' keys are already destroyed: the spec below).
+      expect((await call('GET', `/knowledge/bases/${base}`, undefined, minPosition(deleted.position as number))).status).to.equal(404);
+      const { runId, position } = await run(agentId, 'Can I get a refund within seven days?', 'I cannot say.');
+      expect((await viewOf(runId, position)).citations).to.deep.equal([]);
+      expect(knowledgeMessages()).to.deep.equal([]);
+    });
+
     it('leaves out of the prompt a chunk whose document key is destroyed, before the read model has let it go', async () => {
       const { base, refund } = await supportBase();
       const agentId = await agentOn(base, 1);
