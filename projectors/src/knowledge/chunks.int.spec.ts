@@ -8,6 +8,7 @@ import { deleteDocumentChunks, saveDocumentChunks, type DocumentChunks } from '.
 import { knowledgeProjection } from './module.js';
 import { knowledgeProjector } from './projector.js';
 import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
+import { documentTitles, findChunks } from './reader.js';
 import { searchKnowledge } from './search.js';
 import { createInProcessChunkVectors } from './vectors/inProcess.js';
 
@@ -94,5 +95,21 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     expect(await texts(theirs.documentId)).to.deep.equal(['Keep me.']);
     await deleteDocumentChunks(sql(), 'ws-2', theirs.documentId);
     expect(await texts(theirs.documentId)).to.deep.equal([]);
+  });
+
+  it('gives the cited chunks by id with their titles, leaving out what is deleted and what is of another workspace', async () => {
+    const refund = await saved(['Refunds within seven days.', 'Keep the receipt.'], { title: 'Refunds' });
+    const gone = await saved(['Old text.'], { title: 'Old' });
+    const theirs = await saved(['Their text.'], { workspace: 'ws-2', title: 'Theirs' });
+    await sql()(KNOWLEDGE_DOCUMENTS).where({ id: gone.documentId }).delete();
+    const asked = [`${refund.documentId}:1`, `${gone.documentId}:0`, `${theirs.documentId}:0`, `${refund.documentId}:0`, `${refund.documentId}:7`];
+    const found = await findChunks(sql(), 'ws-1', asked);
+    expect(found.sort((a, b) => a.chunk_id.localeCompare(b.chunk_id))).to.deep.equal([
+      { chunk_id: `${refund.documentId}:0`, document_id: refund.documentId, document_title: 'Refunds', content_text: 'Refunds within seven days.' },
+      { chunk_id: `${refund.documentId}:1`, document_id: refund.documentId, document_title: 'Refunds', content_text: 'Keep the receipt.' },
+    ]);
+    expect(await findChunks(sql(), 'ws-1', [])).to.deep.equal([]);
+    const titles = await documentTitles(sql(), 'ws-1', [refund.documentId, gone.documentId, theirs.documentId, refund.documentId]);
+    expect([...titles]).to.deep.equal([[refund.documentId, 'Refunds']]);
   });
 });
