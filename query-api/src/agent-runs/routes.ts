@@ -3,13 +3,25 @@ import { AgentRunView, ListAgentRunsQuery, NotFoundError, Page, ToolInvocationVi
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import { pageAnswer, pageAsked } from '../cursor.js';
+import type { PositionAsked } from '../consistency.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { agentRunStream } from './stream.js';
 
 const PROJECTIONS = ['agent-runs'] as const;
-/** A run's view also shows its citations' document titles, from the knowledge read model. */
-const RUN_VIEW_PROJECTIONS = ['agent-runs', 'knowledge'] as const;
 const RunParams = z.object({ id: Uuid });
+
+/**
+ * Reads runs at the position asked, their citations' titles included: those come from the knowledge read
+ * model, which is waited for only when a run read cites something, then read again. Every other read would
+ * otherwise wait for the knowledge projection's checkpoint too (about 50 ms after an execute, measured).
+ */
+const readRuns = async <T>(deps: QueryDeps, asked: PositionAsked, read: () => Promise<T>, runsOf: (read: T) => readonly AgentRunView[]): Promise<T> => {
+  await deps.consistency.awaitPosition(asked, PROJECTIONS);
+  const first = await read();
+  if (!runsOf(first).some((run) => run.citations.length)) return first;
+  await deps.consistency.awaitPosition(asked, ['knowledge']);
+  return read();
+};
 
 const getAgentRunById = async (knex: Knex, workspaceId: string, id: string) => {
   const run = await agentRunsReader.findRun(knex, workspaceId, id);
@@ -28,8 +40,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     responses: { 200: { description: 'A page of runs.', schema: Page(AgentRunView) } },
     errors: [503],
     handler: async ({ query, headers, ctx }) => {
-      await deps.consistency.awaitPosition({ headers, query }, RUN_VIEW_PROJECTIONS);
-      const page = await agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      const page = await readRuns(deps, { headers, query }, () => agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query)), (p) => p.items);
       return { status: 200, body: pageAnswer(page) };
     },
   });
@@ -45,8 +56,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     responses: { 200: { description: 'The run.', schema: AgentRunView } },
     errors: [404, 503],
     handler: async ({ params, query, headers, ctx }) => {
-      await deps.consistency.awaitPosition({ headers, query }, RUN_VIEW_PROJECTIONS);
-      return { status: 200, body: await getAgentRunById(deps.knex, ctx.workspaceId, params.id) };
+      return { status: 200, body: await readRuns(deps, { headers, query }, () => getAgentRunById(deps.knex, ctx.workspaceId, params.id), (run) => [run]) };
     },
   });
 
