@@ -3,25 +3,13 @@ import { AgentRunView, ListAgentRunsQuery, NotFoundError, Page, ToolInvocationVi
 import { route, type Api, type Knex } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import { pageAnswer, pageAsked } from '../cursor.js';
-import type { PositionAsked } from '../consistency.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
+import { readRuns } from './citedReads.js';
 import { agentRunStream } from './stream.js';
 
 const PROJECTIONS = ['agent-runs'] as const;
 const RunParams = z.object({ id: Uuid });
 
-/**
- * Reads runs at the position asked, their citations' titles included: those come from the knowledge read
- * model, which is waited for only when a run read cites something, then read again. Every other read would
- * otherwise wait for the knowledge projection's checkpoint too (about 50 ms after an execute, measured).
- */
-const readRuns = async <T>(deps: QueryDeps, asked: PositionAsked, read: () => Promise<T>, runsOf: (read: T) => readonly AgentRunView[]): Promise<T> => {
-  await deps.consistency.awaitPosition(asked, PROJECTIONS);
-  const first = await read();
-  if (!runsOf(first).some((run) => run.citations.length)) return first;
-  await deps.consistency.awaitPosition(asked, ['knowledge']);
-  return read();
-};
 
 const getAgentRunById = async (knex: Knex, workspaceId: string, id: string) => {
   const run = await agentRunsReader.findRun(knex, workspaceId, id);
