@@ -6,7 +6,6 @@ export const KNOWLEDGE_LANGUAGE = 'english';
 
 /** A chunk's id: its document's and its place in it. */
 export const chunkIdOf = (documentId: string, index: number): string => `${documentId}:${index}`;
-export const documentIdOfChunk = (chunkId: string): string => chunkId.slice(0, chunkId.lastIndexOf(':'));
 
 export type IndexedChunk = { index: number; text: string; headings: readonly string[]; embedding: readonly number[] };
 

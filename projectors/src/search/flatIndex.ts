@@ -82,17 +82,22 @@ export const createFlatIndex = (dimension: number) => {
     sizeOf: (partition: string) => partitions.get(partition)?.ids.length ?? 0,
     /**
      * The `k` items of the partition most similar to `query` (cosine), best first; ties by insertion order.
-     * `keep` narrows the candidates before they rank, so a filtered search still finds `k` when that many pass.
+     * `among` narrows the candidates to these ids before they rank, so a filtered search still finds `k`
+     * when that many pass; it costs what the ids given cost, not what the partition holds.
      */
-    search: (partition: string, query: ArrayLike<number>, k: number, keep?: (id: string) => boolean): VectorHit[] => {
+    search: (partition: string, query: ArrayLike<number>, k: number, among?: Iterable<string>): VectorHit[] => {
       const p = partitions.get(partition);
       if (!p || k <= 0) return [];
       // The rows searched, at the start of their own buffer: USearch reads a typed array from its buffer's first byte.
       let rows: number[] | undefined;
       let dataset = p.data.subarray(0, p.ids.length * dimension);
-      if (keep) {
+      if (among) {
         rows = [];
-        for (let r = 0; r < p.ids.length; r++) if (keep(p.ids[r]!)) rows.push(r);
+        for (const id of among) {
+          const row = p.rows.get(id);
+          if (row !== undefined) rows.push(row);
+        }
+        rows.sort((a, b) => a - b);
         dataset = new Float32Array(rows.length * dimension);
         rows.forEach((r, i) => dataset.set(p.data.subarray(r * dimension, (r + 1) * dimension), i * dimension));
       }

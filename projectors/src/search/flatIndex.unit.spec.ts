@@ -33,12 +33,13 @@ describe('the in-memory vector index (no pgvector)', () => {
     expect(index.size()).to.equal(1);
   });
 
-  it('given a filter, ranks only the items it keeps, so the full k comes back when that many pass', () => {
+  it('given the ids a filter keeps, ranks only those, so the full k comes back when that many pass', () => {
     const index = createFlatIndex(2);
     for (let i = 0; i < 20; i++) index.upsert('p', `near-${i}`, [1, i / 100]);
     index.upsert('p', 'far-1', [-1, 0.1]);
     index.upsert('p', 'far-2', [-1, 0.2]);
-    expect(index.search('p', [1, 0], 2, (id) => id.startsWith('far')).map((h) => h.id)).to.deep.equal(['far-2', 'far-1']); // far-2 is the less far
+    expect(index.search('p', [1, 0], 2, ['far-1', 'far-2', 'unknown']).map((h) => h.id)).to.deep.equal(['far-2', 'far-1']); // far-2 is the less far
+    expect(index.search('p', [1, 0], 2, [])).to.deep.equal([]);
   });
 
   it('drops a whole partition and keeps the others', () => {

@@ -40,7 +40,7 @@ import { measureRawInsert } from './rawInsert.js';
 import { measureRelay } from './relay.js';
 import { formatReport, type Kind, type RowResult } from './report.js';
 import { buildVectorCorpus } from './vectorCorpus.js';
-import { measureVectors } from './vectors.js';
+import { measureVectors, VECTOR_PATHS } from './vectors.js';
 import { formatVectorsReport } from './vectorsReport.js';
 
 const SERVER_URL = process.env.AGENT_PLATFORM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,6 +53,8 @@ const LAG_RATES = [500, 2_000];
 const APPEND_CLIENTS = 16;
 const VECTOR_CHUNKS = Number(process.env.AGENT_PLATFORM_BENCH_VECTOR_CHUNKS ?? '100000');
 const VECTOR_QUERIES = 200;
+/** `in-process,pgvector` (the default); one alone skips the other (pgvector on PGlite takes ~25 minutes at 100,000 chunks). */
+const VECTOR_PATHS_ASKED = (process.env.AGENT_PLATFORM_BENCH_VECTOR_PATHS ?? VECTOR_PATHS.join(',')).split(',').map((p) => p.trim());
 /** The parts named on the command line (`npm run bench -- vectors`), or every part. */
 const PARTS = process.argv.slice(2);
 
@@ -99,9 +101,11 @@ const appendRates = (rows: readonly RowResult[]): AppendRate[] =>
 
 const vectorsPart = async (admin: Pool): Promise<string> => {
   if (!(VECTOR_CHUNKS >= 1000)) throw new Error('AGENT_PLATFORM_BENCH_VECTOR_CHUNKS must be at least 1000');
+  const paths = VECTOR_PATHS.filter((p) => VECTOR_PATHS_ASKED.includes(p));
+  if (paths.length !== VECTOR_PATHS_ASKED.length) throw new Error(`AGENT_PLATFORM_BENCH_VECTOR_PATHS takes ${VECTOR_PATHS.join(', ')}`);
   console.error(`vectors: embedding ${VECTOR_CHUNKS} chunks and ${VECTOR_QUERIES} queries`);
   const corpus = await buildVectorCorpus(VECTOR_CHUNKS, VECTOR_QUERIES);
-  const outcome = await outcomeOf(() => measureVectors(admin, SERVER_URL, corpus));
+  const outcome = await outcomeOf(() => measureVectors(admin, SERVER_URL, corpus, paths));
   return formatVectorsReport(outcome, VECTOR_CHUNKS, corpus.dimension, corpus.embeddedPerSecond, VECTOR_QUERIES);
 };
 

@@ -8,6 +8,8 @@ import { percentile } from './measure.js';
 import { exactTopK, SHARDS, type CorpusDocument, type VectorCorpus } from './vectorCorpus.js';
 
 export const K = 10;
+export const VECTOR_PATHS = ['in-process', 'pgvector'] as const;
+export type VectorPath = (typeof VECTOR_PATHS)[number];
 /** The shard a filtered search keeps: a tenth of the chunks. */
 const FILTER_SHARD = 3;
 
@@ -118,20 +120,32 @@ const measurePath = async (label: string, vectors: ChunkVectors, corpus: VectorC
  * backend, one connection). Recall@10 is against an exact scan computed here; the filtered searches keep
  * one shard in ten by metadata.
  */
-export const measureVectors = async (admin: Pool, serverUrl: string, corpus: VectorCorpus): Promise<VectorPathResult[]> => {
+export const measureVectors = async (admin: Pool, serverUrl: string, corpus: VectorCorpus, paths: readonly VectorPath[] = VECTOR_PATHS): Promise<VectorPathResult[]> => {
   if (corpus.documents.length < SHARDS) throw new Error('the corpus needs a document per shard at least');
   const results: VectorPathResult[] = [];
+  if (paths.includes('in-process')) results.push(await measureInProcess(admin, serverUrl, corpus));
+  if (paths.includes('pgvector')) results.push(await measurePgvector(corpus));
+  return results;
+};
+
+const measureInProcess = async (admin: Pool, serverUrl: string, corpus: VectorCorpus): Promise<VectorPathResult> => {
   const database = await createBenchDatabase(admin, serverUrl);
   const knex = createKnex(database.url, 4);
   try {
     await migrateToLatest(knex, MIGRATIONS);
     const vectors = createInProcessChunkVectors(knex);
-    results.push(await measurePath("in-process (PostgreSQL 15; written by the indexer's writer, 4 at once)", vectors, corpus, () => write(knex, corpus, 4)));
-    await vectors.close();
+    try {
+      return await measurePath("in-process (PostgreSQL 15; written by the indexer's writer, 4 at once)", vectors, corpus, () => write(knex, corpus, 4));
+    } finally {
+      await vectors.close();
+    }
   } finally {
     await knex.destroy();
     await database.drop();
   }
+};
+
+const measurePgvector = async (corpus: VectorCorpus): Promise<VectorPathResult> => {
   const pglite = await startPgliteDatabase();
   try {
     const vectors = createPgvectorChunkVectors(pglite.knex);
@@ -139,9 +153,8 @@ export const measureVectors = async (admin: Pool, serverUrl: string, corpus: Vec
       await bulkLoad(pglite.knex, corpus);
       await vectors.ensure([corpus.dimension]); // builds the HNSW index, then ANALYZE
     };
-    results.push(await measurePath('pgvector HNSW (PGlite; bulk rows, then the index built)', vectors, corpus, load));
+    return await measurePath('pgvector HNSW (PGlite; bulk rows, then the index built)', vectors, corpus, load);
   } finally {
     await pglite.stop();
   }
-  return results;
 };

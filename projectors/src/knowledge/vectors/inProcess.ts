@@ -1,7 +1,6 @@
 import type { Knex } from '@agent-platform/infra';
 import { createFlatIndex, type FlatIndex, type VectorHit } from '../../search/flatIndex.js';
 import { jsonContains } from '../../search/jsonContains.js';
-import { documentIdOfChunk } from '../chunks.js';
 import { changedSince, loadChunks, partitionDocuments, type LoadedChunk, type PartitionKey } from './inProcessLoad.js';
 import type { ChunkVectorQuery, ChunkVectors } from './port.js';
 
@@ -128,12 +127,8 @@ export const createInProcessChunkVectors = (knex: Knex, options: { maxVectors?: 
     while (p.evicted) p = await current(key);
     p.lastSearched = ++clock;
     const filter = query.metadataFilter;
-    let keep: ((id: string) => boolean) | undefined;
-    if (filter) {
-      const matching = new Set([...p.documents].filter(([, d]) => jsonContains(d.metadata, filter)).map(([id]) => id));
-      keep = (id) => matching.has(documentIdOfChunk(id));
-    }
-    return indexOf(p.key.dimension).search(p.name, query.vector, query.k, keep);
+    const among = filter ? [...p.documents.values()].filter((d) => jsonContains(d.metadata, filter)).flatMap((d) => d.chunks) : undefined;
+    return indexOf(p.key.dimension).search(p.name, query.vector, query.k, among);
   };
 
   return {
