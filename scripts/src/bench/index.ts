@@ -12,6 +12,8 @@
  * - End-to-end lag, command accepted to processor handler invoked, at fixed offered rates.
  * - Agent-run overhead: a 3-step ReAct run through the platform (PostgreSQL, NATS) beside the same loop
  *   as a plain in-process function, against a zero-latency scripted model and tool.
+ * - Retrieval quality (also alone: `npm run bench -- quality`): nDCG@10 of POST /knowledge/search over a
+ *   labelled set, beside plain BM25 of the same documents.
  *
  * Every cell runs N workers (each with its own streams, so no conflicts) looping for a fixed time
  * after a warm-up, on a pg pool of N connections. Commits stay durable: synchronous_commit is never
@@ -32,6 +34,8 @@ import { describeMachine } from './machine.js';
 import { outcomeOf, type Cell, type Timing } from './measure.js';
 import { describeNats } from './nats.js';
 import { formatPipelineReport, type AppendRate } from './pipelineReport.js';
+import { measureQuality } from './quality.js';
+import { formatQualityReport } from './qualityReport.js';
 import { measureRawInsert } from './rawInsert.js';
 import { measureRelay } from './relay.js';
 import { formatReport, type Kind, type RowResult } from './report.js';
@@ -127,9 +131,20 @@ const main = (): Promise<void> =>
     console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
     console.log(`\n${formatPipelineReport(relay, appendRates(rows), lag, lagTiming)}`);
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
+    console.error('measuring retrieval quality');
+    console.log(`\n${formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))}`);
   });
 
-main().catch((error: unknown) => {
+/** `npm run bench -- quality`: the retrieval-quality part alone, with the machine it ran on. */
+const quality = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = await describeMachine(admin, SERVER_URL);
+    console.log([...machine, '', formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))].join('\n'));
+  });
+
+(process.argv[2] === 'quality' ? quality() : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
