@@ -22,7 +22,7 @@ export type QualityResult = {
   queries: number;
   indexSeconds: number;
   embedding: string;
-  scores: Record<Ranking, { all: QueryScores; even: QueryScores; odd: QueryScores }>;
+  scores: Record<Ranking, { all: QueryScores; even: QueryScores; odd: QueryScores; perQuery: readonly QueryScores[] }>;
 };
 
 type Api = { post: (path: string, body: unknown) => Promise<any>; get: (path: string) => Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,6 +79,7 @@ const summarise = (queries: readonly Query[], perQuery: readonly QueryScores[]) 
   all: meanScores(perQuery),
   even: meanScores(perQuery.filter((_, i) => queries[i]!.id % 2 === 0)),
   odd: meanScores(perQuery.filter((_, i) => queries[i]!.id % 2 === 1)),
+  perQuery,
 });
 
 /**
