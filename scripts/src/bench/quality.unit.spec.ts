@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { bm25Ranking } from './qualityBm25.js';
 import { buildCorpus, PASSAGES_PER_ADDRESS, type Passage } from './qualityCorpus.js';
+import type { QualityResult } from './quality.js';
+import { formatQualityReport } from './qualityReport.js';
 import { meanScores, ndcgAt, recallAt, reciprocalRankAt, scoreQuery } from './qualityMetrics.js';
 import { buildQueries, hasVerbatimRun, queryFor, seededRandom, VERBATIM_RUN, wordsOf } from './qualityQueries.js';
 
@@ -113,5 +115,22 @@ describe('bench retrieval quality', () => {
     expect(rank('sailing', 10)).to.deep.equal(['ships']);
     // Counted three times, "ships" would outweigh "goods"; once each, the shorter document wins.
     expect(rank('ships ships ships goods', 10)).to.deep.equal(['goods', 'ships']);
+  });
+
+  it('reports the target met only when the default search ranks at least as well as BM25', () => {
+    const at = (ndcg: number) => {
+      const scores = { ndcg, recall: 0.2, reciprocalRank: 0.9 };
+      return { all: scores, even: scores, odd: scores, perQuery: [scores] };
+    };
+    const result = (weighted: number): QualityResult => ({
+      documents: 1165,
+      queries: 1,
+      indexSeconds: 30,
+      embedding: 'local/local-hash-ngram-v1, 384 dimensions',
+      scores: { weighted: at(weighted), rrf: at(0.4), bm25: at(0.6) },
+    });
+    expect(formatQualityReport({ result: result(0.6) })).to.include('met (1.000×)').and.not.include('not met');
+    expect(formatQualityReport({ result: result(0.597) })).to.include('not met (0.995×)');
+    expect(formatQualityReport({ notMeasured: 'no server' })).to.include('not measured: no server');
   });
 });
