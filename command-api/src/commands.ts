@@ -19,6 +19,6 @@ export { agentDecider, runnableVersion } from './agents/decider.js';
 export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type InvocationRecord } from './agent-runs/decider.js';
 export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
 export { memoryDecider } from './memories/decider.js';
-export { memorySubjectOf, writeMemory, type MemoryServices } from './memories/write.js';
+export { memoryStreamOf, memorySubjectOf, writeMemory, type MemoryServices } from './memories/write.js';
 export { knowledgeDecider, type KnowledgeState } from './knowledge/decider.js';
 export { newestSealed } from './sealed.js';

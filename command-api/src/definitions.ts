@@ -11,7 +11,7 @@ import { accepted, type CommandDeps } from './http.js';
  * from the workspace and the code, so a second create of a code meets the same stream and is refused.
  * Each command's name and id field are the definition's.
  */
-export const definitionRoutes = <S, C extends { type: string }, E extends DomainEvent>(
+export const definitionRoutes = <S, C extends { type: string }, E extends DomainEvent, V extends z.ZodType = z.ZodType>(
   api: Api,
   deps: CommandDeps,
   definition: VersionedDefinition & { commands: Record<keyof VersionedDefinition['commands'], C['type']> },
@@ -19,7 +19,9 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
     category: string;
     decider: Decider<S, C, E>;
     createBody: z.ZodObject<z.ZodRawShape & { code: z.ZodType<string> }>;
-    versionBody: z.ZodType;
+    versionBody: V;
+    /** What a version refers to outside its own stream, checked before anything is appended (an agent's knowledge bases). */
+    checkVersion?: (body: z.infer<V>, workspaceId: string) => Promise<void>;
   },
 ): void => {
   const { noun, article, plural, idField, commands } = definition;
@@ -60,6 +62,7 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
     responses: { 201: { description: 'Created; `id` is the version id.', schema: CommandAccepted } },
     errors: [404, 422],
     handler: async ({ body, headers, ctx, req }) => {
+      await d.checkVersion?.(body as z.infer<V>, ctx.workspaceId);
       const versionId = randomUUID();
       const result = await deps.handle(
         d.decider,

@@ -76,6 +76,22 @@ const upcastPreparedV1 = (data: unknown): unknown => {
   const plan = data as { memory?: Record<string, unknown> };
   return plan.memory ? { ...plan, memory: { ...plan.memory, scope_id: null, read_memories: [] } } : plan;
 };
+/**
+ * A chunk a knowledge base gave the run's prompt: ids and score only, never its text. The plan is in the
+ * log in clear and a deleted document's text must go (docs/erasure.md): the text is read by chunk id when the
+ * prompt is sent, and a chunk deleted meanwhile is left out.
+ */
+export const RunCitation = z.object({
+  knowledge_base_id: z.string().uuid(),
+  document_id: z.string().uuid(),
+  /** `<document id>:<chunk index>`, as the chunks read model names it. */
+  chunk_id: z.string(),
+  chunk_index: z.number().int().nonnegative(),
+  score: z.number(),
+});
+export type RunCitation = z.infer<typeof RunCitation>;
+/** A citation as a run's view shows it: with its document's title, read when the run is, and null once the document is deleted. */
+export const RunCitationView = RunCitation.extend({ document_title: z.string().nullable() });
 /** A tool call the model asked for, as OpenAI sends it (`arguments` is JSON text). */
 export const RunToolCall = z.object({ id: z.string(), name: z.string(), arguments: z.string() });
 export const RunError = z.object({ code: z.string(), message: z.string() });
@@ -93,6 +109,8 @@ const Prepared = z.object({
   selected_tool_refs: z.array(SelectedToolRef),
   selected_skill_refs: z.array(SelectedSkillRef),
   memory: RunMemory,
+  /** The chunks of the version's knowledge bases the run was given, best first within each base, bases in the version's order. */
+  citations: z.array(RunCitation),
 });
 export type PreparedRun = z.infer<typeof Prepared>;
 const ModelCall = z.object({
@@ -180,14 +198,15 @@ export const AgentRunLeased = defineEvent(
 /**
  * Version 2 records the memories the run read (ids and scores, never their text) and the scope id it reads
  * and writes. Version 1 read nothing (memory was `unavailable` or `disabled` then): it is upcast with no
- * memories read and no scope id.
+ * memories read and no scope id. Version 3 records the knowledge chunks the run was given (`citations`, ids
+ * and scores); versions before it searched no knowledge base, so they are upcast with none.
  */
 export const AgentRunPrepared = defineEvent('AgentRunPrepared', Prepared, {
   category: AGENT_RUNS_CATEGORY,
   description:
-    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text). A resumed run reuses it, so it never re-plans.',
-  version: 2,
-  upcasters: { 1: (data) => upcastPreparedV1(data) },
+    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text), and (from version 3) the knowledge chunks it cites, by id and score. A resumed run reuses it, so it never re-plans.',
+  version: 3,
+  upcasters: { 1: (data) => upcastPreparedV1(data), 2: (data) => ({ ...(data as object), citations: [] }) },
 });
 export const ModelCallCompleted = defineEvent('ModelCallCompleted', ModelCall, {
   category: AGENT_RUNS_CATEGORY,
@@ -290,6 +309,8 @@ export const AgentRunView = z.object({
   selected_tool_refs: z.array(SelectedToolRef),
   selected_skill_refs: z.array(SelectedSkillRef),
   memory: RunMemory.nullable(),
+  /** The knowledge chunks the run's prompt was given (empty until it is planned), each with its document's title as it is now. */
+  citations: z.array(RunCitationView),
   created_time: z.string(),
   started_time: z.string().nullable(),
   finished_time: z.string().nullable(),

@@ -25,21 +25,42 @@ describe('agent-run contracts', () => {
   });
 
   describe('AgentRunPrepared version 2', () => {
-    it('does not take a version 1 plan as it is: it lacks the memories read and the scope id', () => {
-      expect(AgentRunPrepared.version).to.equal(2);
-      expect(AgentRunPrepared.schema.safeParse(preparedV1).success).to.equal(false);
-    });
-
     it('lifts a version 1 plan to one that read nothing, keeping everything it said', () => {
-      const lifted = AgentRunPrepared.schema.parse(AgentRunPrepared.upcasters[1]!(preparedV1));
+      const lifted = AgentRunPrepared.upcasters[1]!(preparedV1);
       expect(lifted).to.deep.equal({ ...preparedV1, memory: { ...preparedV1.memory, scope_id: null, read_memories: [] } });
     });
 
     it('records the memories a run read by id and score, and nothing else of them', () => {
       const memory = { ...preparedV1.memory, read: 'read', scope_id: 'sess-1', read_count: 1, note: null };
       const read = { memory_id: '7d1f6c1a-3b4e-4c5d-8e9f-0a1b2c3d4e5f', score: 0.71 };
-      const parsed = AgentRunPrepared.schema.parse({ ...preparedV1, memory: { ...memory, read_memories: [{ ...read, content_text: 'My locker code is 8841.' }] } });
+      const parsed = AgentRunPrepared.schema.parse({ ...preparedV1, memory: { ...memory, read_memories: [{ ...read, content_text: 'My locker code is 8841.' }] }, citations: [] });
       expect(parsed.memory.read_memories).to.deep.equal([read]);
+    });
+  });
+
+  describe('AgentRunPrepared version 3', () => {
+    const preparedV2 = AgentRunPrepared.upcasters[1]!(preparedV1) as Record<string, unknown>;
+    const citation = {
+      knowledge_base_id: '0b6d1f7e-2c3a-4b5d-9e8f-7a6b5c4d3e2f',
+      document_id: '1c7e2a8f-3d4b-4c6e-8f9a-8b7c6d5e4f3a',
+      chunk_id: '1c7e2a8f-3d4b-4c6e-8f9a-8b7c6d5e4f3a:0',
+      chunk_index: 0,
+      score: 0.82,
+    };
+
+    it('does not take a version 2 plan as it is: it lacks the citations', () => {
+      expect(AgentRunPrepared.version).to.equal(3);
+      expect(AgentRunPrepared.schema.safeParse(preparedV2).success).to.equal(false);
+    });
+
+    it('lifts a version 2 plan, and through it a version 1 plan, to one that cites nothing, keeping everything it said', () => {
+      const lifted = AgentRunPrepared.schema.parse(AgentRunPrepared.upcasters[2]!(preparedV2));
+      expect(lifted).to.deep.equal({ ...preparedV2, citations: [] });
+    });
+
+    it('records the chunks a run cites by id and score, and never their text', () => {
+      const parsed = AgentRunPrepared.schema.parse({ ...preparedV2, citations: [{ ...citation, content_text: 'Refunds within seven days.', document_title: 'Refunds' }] });
+      expect(parsed.citations).to.deep.equal([citation]);
     });
   });
 });

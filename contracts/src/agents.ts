@@ -48,6 +48,20 @@ export const SkillRef = z
   })
   .refine((r) => r.skill_id || r.skill_code, { message: 'needs skill_id or skill_code', path: ['skill_id'] });
 
+/** A version searches each of its knowledge bases for a run's input; the best `top_k` chunks of each join the prompt. */
+export const KnowledgeRef = z.object({
+  knowledge_base_id: z.string().uuid().toLowerCase(),
+  top_k: z.number().int().min(1).max(20).default(3),
+});
+export type KnowledgeRef = z.infer<typeof KnowledgeRef>;
+/** Each ref is a search on every run's critical path, and every chunk found goes into the prompt. */
+export const MAX_KNOWLEDGE_REFS = 5;
+const KnowledgeRefs = z
+  .array(KnowledgeRef)
+  .max(MAX_KNOWLEDGE_REFS)
+  // Twice the same base would put the same chunks into the prompt twice.
+  .refine((refs) => new Set(refs.map((r) => r.knowledge_base_id)).size === refs.length, { message: 'names a knowledge base twice' });
+
 export const CreateAgentBody = z.object({
   code: Code,
   name: z.string().min(1).max(200),
@@ -62,6 +76,7 @@ const VersionDefinition = z.object({
   memory_policy: MemoryPolicy.default({ enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} }),
   tool_refs: z.array(ToolRef).max(100).default([]),
   skill_refs: z.array(SkillRef).max(100).default([]),
+  knowledge_refs: KnowledgeRefs.default([]),
 });
 export const CreateAgentVersionBody = VersionDefinition.extend({
   agent_id: z.string().uuid().toLowerCase(),
@@ -86,10 +101,16 @@ export const AgentCreated = defineEvent(
   z.object({ agent_id: z.string().uuid(), code: z.string(), name: z.string(), agent_type: z.string(), description: z.string().nullable() }),
   { category: AGENTS_CATEGORY, description: 'An agent was defined; its code is unique in the workspace.' },
 );
+/** Version 2 adds `knowledge_refs`; a version 1 version searched no knowledge base, so it is upcast with none. */
 export const AgentVersionCreated = defineEvent(
   'AgentVersionCreated',
   VersionDefinition.extend({ agent_id: z.string().uuid(), version_id: z.string().uuid(), version_no: z.number().int().positive() }),
-  { category: AGENTS_CATEGORY, description: 'A draft version of an agent: prompt, model configuration, memory policy, tools and skills.' },
+  {
+    category: AGENTS_CATEGORY,
+    description: 'A draft version of an agent: prompt, model configuration, memory policy, tools, skills and (from version 2) the knowledge bases it searches.',
+    version: 2,
+    upcasters: { 1: (data) => ({ ...(data as object), knowledge_refs: [] }) },
+  },
 );
 export const AgentVersionPublished = defineEvent(
   'AgentVersionPublished',

@@ -36,7 +36,8 @@ export class ValidationError extends PlatformError {
 
 export class NotFoundError extends PlatformError {
   override name = 'NotFoundError';
-  constructor(code: string, message: string) {
+  /** `issues` name the fields that hold the unknown ids, when the id came in a body rather than the path. */
+  constructor(code: string, message: string, readonly issues: FieldIssue[] = []) {
     super(code, message, 'not_found');
   }
 }

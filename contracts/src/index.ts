@@ -5,6 +5,7 @@ export * from './http.js';
 export * from './audit.js';
 export * from './integration.js';
 export * from './sealed.js';
+export * from './embedding.js';
 export { SECRET_REFERENCE, isHeaderValue } from './toolInvokeRules.js';
 export { versionedDefinition, type VersionedDefinition } from './versionedDefinition.js';
 export { defineDomain, type ContractModule } from './domain.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { EmbeddingUsed } from './embedding.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { SealedContent } from './sealed.js';
@@ -87,8 +88,17 @@ export const AddDocument = z.object({ ...Ids, knowledge_base_id: z.string().uuid
 export const UpdateDocument = z.object({ ...Ids, source_type: DocumentSourceType.optional(), content: SealedContent.optional() });
 export const DeleteDocument = z.object(Ids);
 export const RequestDocumentReindex = z.object(Ids);
-/** `revision`: the stream version of the event whose content was indexed, so a late result of an older content is not taken for the newest. */
-export const RecordDocumentIndexed = z.object({ ...Ids, revision: z.number().int().positive(), chunk_count: z.number().int().nonnegative() });
+/**
+ * `revision`: the stream version of the event whose content was indexed, so a late result of an older
+ * content is not taken for the newest. `embedding_used`: the provider and model that embedded its chunks;
+ * null when there was no chunk to embed (and in version 1 events, which did not record it).
+ */
+export const RecordDocumentIndexed = z.object({
+  ...Ids,
+  revision: z.number().int().positive(),
+  chunk_count: z.number().int().nonnegative(),
+  embedding_used: EmbeddingUsed.nullable(),
+});
 export const RecordDocumentIndexFailed = z.object({ ...Ids, revision: z.number().int().positive(), error: z.string().max(2000) });
 export const KnowledgeCommand = z.discriminatedUnion('type', [
   defineCommand('CreateKnowledgeBase', CreateKnowledgeBase),
@@ -130,7 +140,11 @@ export const DocumentReindexRequested = defineEvent('DocumentReindexRequested', 
 });
 export const DocumentIndexed = defineEvent('DocumentIndexed', RecordDocumentIndexed.omit(without), {
   category: KNOWLEDGE_DOCUMENTS_CATEGORY,
-  description: 'The indexer cut the content of the given revision into chunk_count chunks, embedded and stored them.',
+  description:
+    'The indexer cut the content of the given revision into chunk_count chunks, embedded and stored them. From version 2 it says which embedding made them (embedding_used).',
+  version: 2,
+  // Version 1 did not record the embedding: unknown, not the base's configured one (a fallback may have answered).
+  upcasters: { 1: (data) => ({ ...(data as object), embedding_used: null }) },
 });
 export const DocumentIndexFailed = defineEvent('DocumentIndexFailed', RecordDocumentIndexFailed.omit(without), {
   category: KNOWLEDGE_DOCUMENTS_CATEGORY,
@@ -179,6 +193,8 @@ export const DocumentView = z.object({
   metadata_json: JsonObject,
   status: DocumentStatus,
   chunk_count: z.number().int().nullable(),
+  /** The embedding of the indexed chunks; null until indexed, for a document indexed before it was recorded, and for one with no chunk. */
+  embedding_used: EmbeddingUsed.nullable(),
   error: z.string().nullable(),
   created_time: z.string(),
   updated_time: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
+import { EmbeddingUsed } from './embedding.js';
 import { defineEvent, type EventOf } from './events.js';
 import { SealedContent } from './sealed.js';
 
@@ -99,11 +100,14 @@ export const UpdateMemory = z.object({
 });
 export const ForgetMemory = z.object({ memory_id: z.string().uuid(), workspace_id: z.string(), reason: z.string().max(2000).nullable() });
 export const ForgetMemoryScope = z.object({ workspace_id: z.string(), ...Scope });
+/** Sent by the expiry sweeper once it destroyed the memory's key; `now` is when it saw the memory due (the decider refuses one not yet due). */
+export const ExpireMemory = z.object({ memory_id: z.string().uuid(), workspace_id: z.string(), now: Instant });
 export const MemoryCommand = z.discriminatedUnion('type', [
   defineCommand('WriteMemory', WriteMemory),
   defineCommand('UpdateMemory', UpdateMemory),
   defineCommand('ForgetMemory', ForgetMemory),
   defineCommand('ForgetMemoryScope', ForgetMemoryScope),
+  defineCommand('ExpireMemory', ExpireMemory),
 ]);
 export type MemoryCommand = z.infer<typeof MemoryCommand>;
 
@@ -124,12 +128,17 @@ export const MemoryScopeForgotten = defineEvent('MemoryScopeForgotten', ForgetMe
   category: MEMORY_SCOPES_CATEGORY,
   description: 'Every memory of a scope was forgotten: the data keys of exactly that scope (in its workspace) were destroyed first.',
 });
-export const memoryEvents = [MemoryWritten, MemoryUpdated, MemoryForgotten, MemoryScopeForgotten] as const;
+export const MemoryExpired = defineEvent('MemoryExpired', z.object({ memory_id: z.string().uuid(), expires_at: Instant }), {
+  category: MEMORIES_CATEGORY,
+  description: 'A memory reached its `expires_at` and was erased: its data key was destroyed first, as for a forgotten memory.',
+});
+export const memoryEvents = [MemoryWritten, MemoryUpdated, MemoryForgotten, MemoryScopeForgotten, MemoryExpired] as const;
 export type MemoryEvent =
   | EventOf<typeof MemoryWritten>
   | EventOf<typeof MemoryUpdated>
   | EventOf<typeof MemoryForgotten>
-  | EventOf<typeof MemoryScopeForgotten>;
+  | EventOf<typeof MemoryScopeForgotten>
+  | EventOf<typeof MemoryExpired>;
 
 // Read models, as the query side returns them.
 export const MemoryView = z.object({
@@ -143,6 +152,8 @@ export const MemoryView = z.object({
   metadata_json: JsonObject,
   expires_at: z.string().nullable(),
   provenance: MemoryProvenance.nullable(),
+  /** The provider and model that embedded the memory's text: the query of a search is compared only with memories embedded alike. */
+  embedding_used: EmbeddingUsed,
   created_time: z.string(),
   updated_time: z.string(),
 });

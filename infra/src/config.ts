@@ -80,11 +80,17 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_EMBEDDING_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** `z.coerce.boolean` would read `false` as true. */
   AGENT_PLATFORM_EMBEDDING_FALLBACK: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** How knowledge search finds the nearest chunks: `pgvector` (HNSW) when the extension can be created, else `in-process` (`auto`); or one forced. */
+  AGENT_PLATFORM_VECTOR_SEARCH: z.enum(['auto', 'pgvector', 'in-process']).default('auto'),
+  /** The in-process path holds at most this many chunk vectors; the least recently searched bases are dropped beyond it. */
+  AGENT_PLATFORM_VECTOR_MAX_VECTORS: z.coerce.number().int().min(1000).max(100_000_000).default(500_000),
   /** Hosts HTTP tools may reach although they resolve to private, loopback or link-local addresses (`host` or `host:port`, comma-separated). */
   AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: z.string().optional(),
   AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** A dead worker's run is resumed by another this long after its last lease renewal. */
   AGENT_PLATFORM_AGENT_RUN_LEASE_MS: z.coerce.number().int().min(300).max(3_600_000).default(15_000),
+  /** How often a processors process erases the memories past their `expires_at` (reads hide them at once). */
+  AGENT_PLATFORM_MEMORY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   /** Runs one processor process executes at once. */
   /** Leases in a row a durable run may take without recording a step before the kernel ends it: its step fails every time. */
   AGENT_PLATFORM_RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),

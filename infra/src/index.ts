@@ -88,6 +88,7 @@ export { createLocalModelProvider, countTokens, LOCAL_MODEL, type LocalProviderO
 export { JSON_ACTION_MARKER } from './models/local/react.js';
 export { chunksOf, collectChunks } from './models/stream.js';
 export type { EmbeddingProvider, Embeddings, EmbedOptions } from './embeddings/port.js';
+export { embeddingModelOf, embeddingUsedOf } from './embeddings/port.js';
 export { createEmbeddingProvider, type EmbeddingProviderConfig } from './embeddings/provider.js';
 export { createLocalEmbeddingProvider, type LocalEmbeddingOptions } from './embeddings/local/localProvider.js';
 export { LOCAL_EMBEDDING_MODEL, DEFAULT_EMBEDDING_DIMENSION } from './embeddings/local/localEmbedding.js';

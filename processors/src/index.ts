@@ -6,11 +6,13 @@ export { startProcessorRuntime, type ProcessorRuntime, type RuntimeOptions } fro
 export { deadLetterIdOf, recordDeadLetter } from './dead-letters/record.js';
 export { retryDelayMs } from './runtime/backoff.js';
 export { createRunExecutor, type ExecutorDeps } from './agent-runs/executor.js';
+export type { KnowledgeSearch } from './agent-runs/knowledge.js';
 export { createRuns, type Runs } from './runs.js';
 export { createRunKernel, type KernelDeps, type RunKernel } from './kernel/executor.js';
 export { isSettled, type ExecuteOptions as RunExecuteOptions, type Executed } from './kernel/execute.js';
 export { startRunSweeper, type RunSweeper } from './kernel/sweeper.js';
 export { runProcessor } from './kernel/processor.js';
+export { startMemoryExpiry, expireDueMemories, type MemoryExpiry, type MemoryExpiryDeps } from './memories/expiry.js';
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
 export type { RunKind, RunPhase, Lease, StartOptions } from './kernel/runKind.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';

@@ -8,6 +8,10 @@ export { replayProjection, ProjectionBusyError, type ReplayProgress } from './re
 export { applyPage } from './apply.js';
 export type { ProjectionModule } from './module.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './parking/applyOrPark.js';
+export { chooseChunkVectors, type VectorSearchMode } from './knowledge/vectors/choose.js';
+export { createInProcessChunkVectors } from './knowledge/vectors/inProcess.js';
+export { createPgvectorChunkVectors } from './knowledge/vectors/pgvector.js';
+export type { ChunkVectors, ChunkVectorQuery, ChunkVectorsPath } from './knowledge/vectors/port.js';
 
 /** The migrations of the given domains' read models (the composition root lists them), then the projectors' own. */
 export const readModelMigrations = (modules: readonly ProjectionModule[]): MigrationSet => ({

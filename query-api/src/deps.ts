@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProjectionName } from '@agent-platform/contracts';
 import type { EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
+import type { knowledgeReader } from '@agent-platform/projectors/readers';
 import type { Consistency } from './consistency.js';
 
 export type QueryDeps = {
@@ -12,6 +13,8 @@ export type QueryDeps = {
   queryHeaders: typeof ReadYourWritesHeaders;
   /** Embeds search queries (memory and knowledge search); searches are served only where it is given. */
   embeddings?: EmbeddingProvider;
+  /** The process's vector path for knowledge search (pgvector or in-process); knowledge search is served only where it is given. */
+  chunkVectors?: knowledgeReader.ChunkVectors;
 };
 
 export const ReadYourWritesHeaders = z.object({

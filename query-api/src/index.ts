@@ -1,5 +1,6 @@
 import type { ProjectionName } from '@agent-platform/contracts';
 import { createApi, type Api, type EmbeddingProvider, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
+import type { knowledgeReader } from '@agent-platform/projectors/readers';
 import { auditQueries } from './audit/routes.js';
 import { createConsistency } from './consistency.js';
 import { ReadYourWritesHeaders, type QueryDeps } from './deps.js';
@@ -28,6 +29,7 @@ export const createQueryApi = (deps: {
   /** The domains to mount, in this order. */
   modules: readonly QueryModule[];
   embeddings?: EmbeddingProvider;
+  chunkVectors?: knowledgeReader.ChunkVectors;
 }): Api => {
   const api = createApi();
   const queryDeps: QueryDeps = {
@@ -42,6 +44,7 @@ export const createQueryApi = (deps: {
     }),
     queryHeaders: ReadYourWritesHeaders,
     ...(deps.embeddings ? { embeddings: deps.embeddings } : {}),
+    ...(deps.chunkVectors ? { chunkVectors: deps.chunkVectors } : {}),
   };
   for (const mount of [...deps.modules.map((module) => module.routes), auditQueries, projectionQueries]) mount(api, queryDeps);
   if (deps.models) modelQueries(api, deps.models);

@@ -98,6 +98,7 @@ const journal = (runId: string) => {
         selected_tool_refs: [{ tool_id: toolId, tool_version_id: toolId, tool_code: 'lookup_order', tool_type: 'http', description: null, input_schema_json: {}, selected_by: 'required' }],
         selected_skill_refs: [],
         memory: { read: 'unavailable', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null },
+        citations: [],
       }),
       ev(ModelCallCompleted, modelCall(1)),
       ev(ToolInvocationStarted, start(called, 1, 'lookup_order')),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, minPosition, workspaceClient } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('agents over HTTP', (server) => {
   const { call, ok } = workspaceClient(server);
@@ -82,5 +82,63 @@ describeOnPlatform('agents over HTTP', (server) => {
     });
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(fieldsOf(bad)).to.include.members(['body.model_config.react_max_steps', 'body.memory_policy.memory_scope', 'body.tool_refs.0.tool_id']);
+  });
+
+  describe('knowledge_refs', () => {
+    const kb = async (code: string, headers: Record<string, string> = {}) => {
+      const answer = await call('POST', '/knowledge/bases', { code, name: code }, headers);
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      return answer.body.id as string;
+    };
+    const eventsOf = async (agentId: string) => (await call('GET', `/streams/agent-${agentId}`)).body.events as unknown[];
+
+    it('keeps the knowledge bases a version searches, top_k 3 unless given, and shows them on the version', async () => {
+      const agent = await createAgent();
+      const [faq, policies] = [await kb('faq'), await kb('policies')];
+      const version = await ok('POST', '/agents/versions', {
+        agent_id: agent.id,
+        knowledge_refs: [{ knowledge_base_id: faq }, { knowledge_base_id: policies, top_k: 8 }],
+      });
+      const read = (await call('GET', `/agents/versions/${version.id}`, undefined, minPosition(version.position))).body;
+      expect(read.knowledge_refs).to.deep.equal([
+        { knowledge_base_id: faq, top_k: 3 },
+        { knowledge_base_id: policies, top_k: 8 },
+      ]);
+      const listed = (await call('GET', `/agents/${agent.id}/versions`)).body.items[0];
+      expect(listed.knowledge_refs).to.deep.equal(read.knowledge_refs);
+      const without = await ok('POST', '/agents/versions', { agent_id: agent.id });
+      expect((await call('GET', `/agents/versions/${without.id}`, undefined, minPosition(without.position))).body.knowledge_refs).to.deep.equal([]);
+    });
+
+    it("refuses a base that does not exist, another workspace's or a deleted one: 404 naming the ref, appending nothing", async () => {
+      const agent = await createAgent();
+      const mine = await kb('faq');
+      const theirs = await kb('faq', { 'x-workspace-id': freshWorkspace() });
+      const gone = await kb('old');
+      await ok('DELETE', `/knowledge/bases/${gone}`);
+      const before = (await eventsOf(agent.id)).length;
+      for (const refused of ['00000000-0000-4000-8000-000000000000', theirs, gone]) {
+        const answer = await call('POST', '/agents/versions', { agent_id: agent.id, knowledge_refs: [{ knowledge_base_id: mine }, { knowledge_base_id: refused }] });
+        expectProblem(answer, 404, 'KNOWLEDGE_BASE_NOT_FOUND');
+        expect(fieldsOf(answer)).to.deep.equal(['body.knowledge_refs.1.knowledge_base_id']);
+        expect(answer.body.detail).to.include(refused);
+      }
+      expect(await eventsOf(agent.id)).to.have.length(before);
+    });
+
+    it('refuses a top_k outside 1–20, the same base twice, and more than five refs, naming the field (400)', async () => {
+      const agent = await createAgent();
+      const faq = await kb('faq');
+      const refused = [
+        [{ knowledge_base_id: faq, top_k: 21 }],
+        [{ knowledge_base_id: faq }, { knowledge_base_id: faq }],
+        Array.from({ length: 6 }, (_, n) => ({ knowledge_base_id: `00000000-0000-4000-8000-00000000000${n}` })),
+      ];
+      for (const knowledge_refs of refused) {
+        const answer = await call('POST', '/agents/versions', { agent_id: agent.id, knowledge_refs });
+        expectProblem(answer, 400, 'VALIDATION_FAILED');
+        expect(fieldsOf(answer)[0]).to.match(/^body\.knowledge_refs/);
+      }
+    });
   });
 });

@@ -13,11 +13,16 @@ describe('the read side assembled from the domains', () => {
       '1002_dead_letters',
       '1003_tools',
       '1004_agents',
+      '1013_agent_knowledge_refs',
       '1005_agent_runs',
       '1006_agent_run_journal',
+      '1015_agent_run_citations',
       '1008_memories',
+      '1012_memory_expiry',
       '1009_knowledge',
       '1010_knowledge_chunks',
+      '1011_knowledge_chunk_changes',
+      '1014_document_embedding_used',
       '1007_parked_events',
     ]);
   });

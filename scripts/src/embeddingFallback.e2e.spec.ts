@@ -83,7 +83,10 @@ describe('embedding provider fallback, through the whole platform', () => {
 
           it('indexes documents, and both searches answer 200 saying `local`; "refund within seven days" still finds the refund policy first', async () => {
             const { kb, refund } = await seed();
-            expect(await settled(refund.id, refund.position)).to.deep.include({ status: 'indexed', chunk_count: 1, error: null });
+            const indexed = await settled(refund.id, refund.position);
+            expect(indexed).to.deep.include({ status: 'indexed', chunk_count: 1, error: null });
+            // The document says which embedding made its chunks: the fallback's, not the one configured.
+            expect(indexed.embedding_used).to.include({ provider: 'local' }).and.have.property('model').that.is.a('string').and.not.equal('scripted-embed');
             const hits = await eventually(async () => {
               const answer = await call('POST', '/knowledge/search', { knowledge_base_id: kb, query: 'refund within seven days', top_k: 3 });
               expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
@@ -108,6 +111,8 @@ describe('embedding provider fallback, through the whole platform', () => {
             expect(mixed.headers.get('x-embedding-provider')).to.equal('openai-compatible');
             expect(mixed.body).to.have.length(1);
             expect(mixed.body[0]).to.include({ vector_score: 0, keyword_score: 1 });
+            // The memory says why: the local model embedded it, the provider the query.
+            expect(mixed.body[0].embedding_used).to.include({ provider: 'local' });
           });
         },
         { env: envOf(provider, true) },
@@ -127,6 +132,7 @@ describe('embedding provider fallback, through the whole platform', () => {
           const { kb, refund } = await seed();
           const failed = await settled(refund.id, refund.position);
           expect(failed.status).to.equal('failed');
+          expect(failed.embedding_used).to.equal(null);
           expect(failed.error).to.match(/500|embedding|provider/i);
           const search = await call('POST', '/knowledge/search', { knowledge_base_id: kb, query: 'refund within seven days', top_k: 3 });
           expect(search.status).to.equal(503);
@@ -137,7 +143,12 @@ describe('embedding provider fallback, through the whole platform', () => {
 
           provider.mode = 'ok';
           const again = (await ok('POST', `/knowledge/documents/${refund.id}/reindex`, {})) as { position: number };
-          expect(await settled(refund.id, again.position)).to.deep.include({ status: 'indexed', chunk_count: 1, error: null });
+          expect(await settled(refund.id, again.position)).to.deep.include({
+            status: 'indexed',
+            chunk_count: 1,
+            error: null,
+            embedding_used: { provider: 'openai-compatible', model: 'scripted-embed' },
+          });
           const hits = await call('POST', '/knowledge/search', { knowledge_base_id: kb, query: 'refund within seven days', top_k: 3 });
           expect(hits.status).to.equal(200);
           expect(hits.headers.get('x-embedding-provider')).to.equal('openai-compatible');

@@ -43,7 +43,16 @@ describeOnPlatform('knowledge: bases, documents indexed by a processor, and hybr
       const refund = await call('POST', `${prefix}/knowledge/documents`, seedDocument(kb.body.id));
       expect(refund.status).to.equal(201);
       const document = await settled(refund.body.id, refund.body.position);
-      expect(document).to.deep.include({ status: 'indexed', chunk_count: 1, error: null, title: 'Refund Policy', knowledge_base_id: kb.body.id });
+      expect(document).to.deep.include({
+        status: 'indexed',
+        chunk_count: 1,
+        embedding_used: { provider: 'local', model: 'local-hash-ngram-v1' },
+        error: null,
+        title: 'Refund Policy',
+        knowledge_base_id: kb.body.id,
+      });
+      const listed = await call('GET', `${prefix}/knowledge/documents?knowledge_base_id=${kb.body.id}`);
+      expect(listed.body.items.find((d: { id: string }) => d.id === refund.body.id)).to.deep.include({ embedding_used: { provider: 'local', model: 'local-hash-ngram-v1' } });
       const hits = await eventually(async () => {
         const found = await search(seedSearch(kb.body.id), prefix);
         expect(found).to.have.length.greaterThan(1);
@@ -61,6 +70,13 @@ describeOnPlatform('knowledge: bases, documents indexed by a processor, and hybr
       expectProblem(await call('POST', `${prefix}/knowledge/search`, { ...seedSearch(kb.body.id), fusion: 'best' }), 400, 'VALIDATION_FAILED');
     });
   }
+
+  it('reports its vector path on /ready: in-process, for PostgreSQL without pgvector, and a searched base is held', async () => {
+    const ready = await server().request('GET', '/ready');
+    expect(ready.status).to.equal(200);
+    expect(ready.body.vector_search).to.include({ path: 'in-process', max_vectors: 500_000 });
+    expect(ready.body.vector_search.loaded_bases).to.be.greaterThan(0); // the seed's examples searched a base above
+  });
 
   it('creates a base with the defaults and the embedding this process uses; a code is taken once per workspace', async () => {
     const { id, position } = await base({ ...seedBase, description: 'Answers for support' });

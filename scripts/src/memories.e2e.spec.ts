@@ -32,7 +32,15 @@ describeOnPlatform('memories: scoped memories with hybrid search, and forgetting
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
       const hits = answer.body as Record<string, unknown>[];
       expect(hits).to.have.length(1);
-      expect(hits[0]).to.deep.include({ id, ...seedMemory, importance_score: 0.8, rerank_mode: 'hybrid-local', keyword_score: 1, provenance: null });
+      expect(hits[0]).to.deep.include({
+        id,
+        ...seedMemory,
+        importance_score: 0.8,
+        rerank_mode: 'hybrid-local',
+        keyword_score: 1,
+        provenance: null,
+        embedding_used: { provider: 'local', model: 'local-hash-ngram-v1' },
+      });
       expect(hits[0]!.vector_score).to.be.greaterThan(0);
       expect(hits[0]!.score).to.be.closeTo(0.45 * (hits[0]!.vector_score as number) + 0.35 + 0.2 * 0.8, 1e-9);
     });
@@ -55,7 +63,13 @@ describeOnPlatform('memories: scoped memories with hybrid search, and forgetting
     const list = await call('GET', `/memories?scope_type=session&scope_id=session-1`, undefined, minPosition(second.position));
     expect(list.body.items.map((m: { id: string }) => m.id)).to.deep.equal([second.id, first.id]);
     const one = await call('GET', `/memories/${first.id}`, undefined, minPosition(second.position));
-    expect(one.body).to.deep.include({ id: first.id, content_text: 'User prefers concise answers.', metadata_json: { source: 'chat' }, importance_score: 80 });
+    expect(one.body).to.deep.include({
+      id: first.id,
+      content_text: 'User prefers concise answers.',
+      metadata_json: { source: 'chat' },
+      importance_score: 80,
+      embedding_used: { provider: 'local', model: 'local-hash-ngram-v1' },
+    });
     const elsewhere = { 'x-workspace-id': freshWorkspace() };
     expectProblem(await call('GET', `/memories/${first.id}`, undefined, elsewhere), 404, 'MEMORY_NOT_FOUND');
     const foreign = await call('POST', '/memories/search', { query: 'concise', ...SCOPE }, elsewhere);

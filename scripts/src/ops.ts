@@ -15,6 +15,7 @@ import {
   type Pool,
   type Relay,
 } from '@agent-platform/infra';
+import type { ChunkVectors } from '@agent-platform/projectors';
 import { projectionStatuses } from '@agent-platform/query-api';
 
 const Readiness = z.object({
@@ -29,6 +30,11 @@ const Readiness = z.object({
     .optional()
     .describe('The outbox relay of this process; `leader` is false while another process relays.'),
   oldest_open_transaction_seconds: z.number().optional().describe('Log readers cannot pass the oldest open transaction.'),
+  vector_search: z
+    .object({ path: z.enum(['pgvector', 'in-process']) })
+    .catchall(z.unknown())
+    .optional()
+    .describe("Knowledge search's vector path, chosen at start (`AGENT_PLATFORM_VECTOR_SEARCH`), and its facts: pgvector's version and indexed dimensions, or the in-process index's bases and vectors held."),
 });
 
 /** The relay's lag, read from its checkpoint, so a standby reports the leader's progress too. */
@@ -52,6 +58,7 @@ export const opsApi = (deps: {
   projectionNames: readonly string[];
   embedded: boolean;
   relay?: { relay: Relay; broker: string };
+  vectorSearch?: ChunkVectors;
   metrics: Metrics;
   openApi: () => object;
 }): Api => {
@@ -86,11 +93,12 @@ export const opsApi = (deps: {
         };
         return { status: 503, body };
       }
-      const [pending, projections, oldest, relay] = await Promise.all([
+      const [pending, projections, oldest, relay, vectorSearch] = await Promise.all([
         pendingMigrations(deps.knex, deps.migrations),
         projectionStatuses(deps, deps.projectionNames),
         oldestOpenTransactionSeconds(deps.pool),
         deps.relay ? relayLag({ ...deps, relay: deps.relay }) : undefined,
+        deps.vectorSearch?.describe(),
       ]);
       const lagging =
         projections.some((p) => p.lag_seconds > MAX_READY_LAG_SECONDS) || (relay?.lag_seconds ?? 0) > MAX_READY_LAG_SECONDS;
@@ -105,6 +113,7 @@ export const opsApi = (deps: {
           projections: projections.map(({ name, lag_events, lag_seconds, parked_events }) => ({ name, lag_events, lag_seconds, parked_events })),
           ...(relay ? { relay } : {}),
           oldest_open_transaction_seconds: oldest,
+          ...(vectorSearch ? { vector_search: vectorSearch } : {}),
         },
       };
     },

@@ -18,14 +18,15 @@ import {
   type Config,
   type Logger,
 } from '@agent-platform/infra';
-import { createRuns, platformProcessors, startProcessorRuntime } from '@agent-platform/processors';
-import { readModelMigrations, startProjectors } from '@agent-platform/projectors';
+import { createRuns, platformProcessors, startMemoryExpiry, startProcessorRuntime } from '@agent-platform/processors';
+import { chooseChunkVectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
 import { openDataKeys } from './dataKeys.js';
 import { openDatabase } from './database.js';
 import { commandModules, processorModules, projectionModules, projectors, queryModules } from './domains.js';
 import { openEventStore } from './eventStore.js';
+import { knowledgeSearchOf } from './knowledgeSearch.js';
 import { opsApi } from './ops.js';
 
 export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'processors'] as const;
@@ -73,6 +74,15 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     const dataKeys = await openDataKeys(config, pool, database, log);
     const embeddings = createEmbeddingProvider(config, log); // the local hashed n-gram embedding unless a provider is configured
+    // Chosen once: pgvector HNSW where the extension exists, else an in-process index kept current from the read model.
+    // Searched by `POST /knowledge/search` and by the agent runs that cite knowledge, which both the command API and the processors execute.
+    const chunkVectors = roles.some((role) => role === 'query-api' || role === 'command-api' || role === 'processors')
+      ? await chooseChunkVectors(knex, config.AGENT_PLATFORM_VECTOR_SEARCH, { maxVectors: config.AGENT_PLATFORM_VECTOR_MAX_VECTORS })
+      : undefined;
+    if (chunkVectors) {
+      closers.push(() => chunkVectors.vectors.close());
+      log.info({ path: chunkVectors.vectors.path, ...(chunkVectors.reason ? { pgvector_unavailable: chunkVectors.reason } : {}) }, `vector search: ${chunkVectors.vectors.path}`);
+    }
     const projectionNames = projectors.map((p) => p.name);
     const projectorRuntime = roles.includes('projectors')
       ? startProjectors({
@@ -93,12 +103,23 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (relay) closers.push(() => relay.stop());
     const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
     const workerKey = `processor:${hostname()}:${process.pid}`;
-    const runs = createRuns({ store, knex, log, config, models, workerKey, memories: { dataKeys, embeddings } });
+    const runs = createRuns({
+      store,
+      knex,
+      log,
+      config,
+      models,
+      workerKey,
+      memories: { dataKeys, embeddings },
+      ...(chunkVectors ? { knowledge: { search: knowledgeSearchOf({ knex, vectors: chunkVectors.vectors }, embeddings), dataKeys } } : {}),
+    });
     if (broker && roles.includes('processors')) {
       const runtime = await startProcessorRuntime({ broker, store, knex, log }, platformProcessors(processorModules, { store, knex, ...runs.processorDeps, knowledge: { dataKeys, embeddings } }));
       closers.push(() => runtime.stop());
       const sweepers = runs.sweep();
       closers.push(() => sweepers.stop());
+      const expiry = startMemoryExpiry({ store, knex, dataKeys, log, intervalMs: config.AGENT_PLATFORM_MEMORY_EXPIRY_INTERVAL_MS });
+      closers.push(() => expiry.stop());
     }
 
     // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
@@ -127,6 +148,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           readYourWritesTimeoutMs: config.AGENT_PLATFORM_READ_YOUR_WRITES_TIMEOUT_MS,
           models,
           embeddings,
+          ...(chunkVectors ? { chunkVectors: chunkVectors.vectors } : {}),
           ...(projectorRuntime ? { hurryProjections: projectorRuntime.hurry } : {}),
         }),
       );
@@ -144,6 +166,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       migrations: MIGRATIONS,
       projectionNames,
       embedded: database.embedded,
+      ...(chunkVectors ? { vectorSearch: chunkVectors.vectors } : {}),
       openApi: () => openApiDocument([...documented, ops], VERSION),
     });
     const server = http.createServer(httpServerOptions(config), createHttpApp(log, [ops, ...apis], metrics));

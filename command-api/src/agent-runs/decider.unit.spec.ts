@@ -35,6 +35,7 @@ const plan: PreparedRun = {
   selected_tool_refs: [],
   selected_skill_refs: [],
   memory: { read: 'disabled', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null },
+  citations: [],
 };
 const prepared: AgentRunEvent = { type: 'AgentRunPrepared', data: plan };
 const modelCall = (step: number, usage = { prompt_tokens: 10, completion_tokens: 5 }) => ({

@@ -15,6 +15,7 @@ const definition: AgentVersionDefinition = {
   memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
   tool_refs: [],
   skill_refs: [],
+  knowledge_refs: [],
 };
 const created: AgentEvent = { type: 'AgentCreated', data: { agent_id: A, code: 'sales_agent', name: 'Sales Agent', agent_type: 'assistant', description: null } };
 const version = (version_id: string, version_no: number): AgentEvent => ({ type: 'AgentVersionCreated', data: { ...definition, agent_id: A, version_id, version_no } });

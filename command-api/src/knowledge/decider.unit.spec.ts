@@ -15,7 +15,8 @@ const added: KnowledgeEvent = { type: 'DocumentAdded', data: { document_id: D, k
 const updated: KnowledgeEvent = { type: 'DocumentUpdated', data: { document_id: D, content: sealed } };
 const deleted: KnowledgeEvent = { type: 'DocumentDeleted', data: { document_id: D } };
 const ids = (workspace_id = 'public') => ({ document_id: D, workspace_id });
-const indexed = (revision: number) => ({ type: 'RecordDocumentIndexed', data: { ...ids(), revision, chunk_count: 3 } }) as const;
+const USED = { provider: 'local', model: 'local-hash-ngram-v1' };
+const indexed = (revision: number) => ({ type: 'RecordDocumentIndexed', data: { ...ids(), revision, chunk_count: 3, embedding_used: USED } }) as const;
 
 describe('knowledge decider', () => {
   describe('a base', () => {
@@ -62,16 +63,16 @@ describe('knowledge decider', () => {
       spec.given([added]).when({ type: 'UpdateDocument', data: ids('ws-b') }).thenThrows(NotFoundError, 'DOCUMENT_NOT_FOUND');
     });
     it('records the outcome of indexing its newest revision only', () => {
-      spec.given([added]).when(indexed(1)).then([{ type: 'DocumentIndexed', data: { document_id: D, revision: 1, chunk_count: 3 } }]);
+      spec.given([added]).when(indexed(1)).then([{ type: 'DocumentIndexed', data: { document_id: D, revision: 1, chunk_count: 3, embedding_used: USED } }]);
       spec.given([added]).when({ type: 'RecordDocumentIndexFailed', data: { ...ids(), revision: 1, error: 'boom' } }).then([
         { type: 'DocumentIndexFailed', data: { document_id: D, revision: 1, error: 'boom' } },
       ]);
       // The content changed at version 2: the outcome for version 1 is stale and recorded by nobody.
       spec.given([added, updated]).when(indexed(1)).then([]);
-      spec.given([added, updated]).when(indexed(2)).then([{ type: 'DocumentIndexed', data: { document_id: D, revision: 2, chunk_count: 3 } }]);
+      spec.given([added, updated]).when(indexed(2)).then([{ type: 'DocumentIndexed', data: { document_id: D, revision: 2, chunk_count: 3, embedding_used: USED } }]);
       // A change of the source type alone keeps the revision.
       spec.given([added, { type: 'DocumentUpdated', data: { document_id: D, source_type: 'markdown' } }]).when(indexed(1)).then([
-        { type: 'DocumentIndexed', data: { document_id: D, revision: 1, chunk_count: 3 } },
+        { type: 'DocumentIndexed', data: { document_id: D, revision: 1, chunk_count: 3, embedding_used: USED } },
       ]);
     });
   });

@@ -36,3 +36,15 @@ export type EmbeddingProvider = {
   readonly dimension: number;
   embed: (texts: readonly string[], options?: EmbedOptions) => Promise<Embeddings>;
 };
+
+/**
+ * The key of vectors that may be compared with each other: the provider and model that made them. Stored
+ * beside each vector and matched against a query's, so one spelling is needed wherever either is written.
+ */
+export const embeddingModelOf = ({ provider, model }: { provider: string; model: string }): string => `${provider}/${model}`;
+
+/** The provider and model back from `embeddingModelOf`'s key: a provider's name has no `/` (a model's may: `nomic-ai/nomic-embed-text`). */
+export const embeddingUsedOf = (key: string): { provider: string; model: string } => {
+  const slash = key.indexOf('/');
+  return { provider: key.slice(0, slash), model: key.slice(slash + 1) };
+};

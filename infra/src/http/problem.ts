@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PlatformError, UnavailableError, ValidationError, type ErrorKind, type Problem } from '@agent-platform/contracts';
+import { NotFoundError, PlatformError, UnavailableError, ValidationError, type ErrorKind, type Problem } from '@agent-platform/contracts';
 import type { Logger } from '../logging.js';
 import type { RequestContext } from './context.js';
 import { refusedParams } from './refusedParams.js';
@@ -59,7 +59,7 @@ export const problemDetails =
         status,
         detail: error.message,
         code: error.code,
-        ...(error instanceof ValidationError ? { errors: error.issues } : {}),
+        ...(error instanceof ValidationError || (error instanceof NotFoundError && error.issues.length) ? { errors: error.issues } : {}),
         ...base,
       });
     }

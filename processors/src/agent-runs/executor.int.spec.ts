@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { AGENT_RUNS_CATEGORY, AgentRunQueued, AGENTS_CATEGORY, SESSIONS_CATEGORY, streamId, type PreparedRun, type RecordedEvent } from '@agent-platform/contracts';
+import {
+  AGENT_RUNS_CATEGORY,
+  AgentRunQueued,
+  AGENTS_CATEGORY,
+  SESSIONS_CATEGORY,
+  streamId,
+  type KnowledgeRef,
+  type PreparedRun,
+  type RecordedEvent,
+  type RunCitation,
+} from '@agent-platform/contracts';
 import { agentDecider, agentRunDecider, isTakenElsewhere, sendCommand, sessionDecider } from '@agent-platform/command-api/commands';
 import { createLocalModelProvider, type EventStore, type ModelProvider } from '@agent-platform/infra';
 import { describeOnEachPostgres, openTestEventStore } from '@agent-platform/infra/testing';
 import { createRunExecutor } from './executor.js';
+import type { RunKnowledge } from './knowledge.js';
 import type { RunMemories } from './memory.js';
 import { PlanError } from './prepare.js';
 
@@ -33,7 +44,7 @@ const counted = (store: EventStore) => {
 const MEMORY_OFF = { enabled: false, memory_scope: 'session' as const, read_top_k: 5, write_enabled: false, config_json: {} };
 
 /** An agent with a published version and an open session, then a run of it queued: what the command API appends. */
-const queueRun = async (store: EventStore, memory_policy = MEMORY_OFF): Promise<{ runId: string; queued: RecordedEvent[] }> => {
+const queueRun = async (store: EventStore, memory_policy = MEMORY_OFF, knowledge_refs: KnowledgeRef[] = []): Promise<{ runId: string; queued: RecordedEvent[] }> => {
   const ctx = { workspaceId: WORKSPACE };
   const agentId = randomUUID();
   const versionId = randomUUID();
@@ -58,6 +69,7 @@ const queueRun = async (store: EventStore, memory_policy = MEMORY_OFF): Promise<
         memory_policy,
         tool_refs: [],
         skill_refs: [],
+        knowledge_refs,
       },
     },
     ctx,
@@ -167,6 +179,61 @@ describeOnEachPostgres('agent-run executor', ({ db }) => {
     expect(state.texts).to.equal(2);
     expect(prompts).to.have.length(1);
     expect(prompts[0]).not.to.include('8841');
+  });
+
+  it('cites the best chunks of each knowledge base of the version, by id, and gives their text to the model only when it is sent', async () => {
+    const bases = [randomUUID(), randomUUID()];
+    const { runId } = await queueRun(store, MEMORY_OFF, [
+      { knowledge_base_id: bases[0]!, top_k: 2 },
+      { knowledge_base_id: bases[1]!, top_k: 1 },
+    ]);
+    const documentId = randomUUID();
+    const chunk = (base: string, index: number, score: number): RunCitation => ({ knowledge_base_id: base, document_id: documentId, chunk_id: `${documentId}:${index}`, chunk_index: index, score });
+    const searched: unknown[] = [];
+    const state = { sends: 0 };
+    const knowledge: RunKnowledge = {
+      cite: (_workspace, refs, query) => {
+        searched.push({ refs, query });
+        return Promise.resolve(refs.flatMap((ref, n) => (n === 0 ? [chunk(ref.knowledge_base_id, 0, 0.9), chunk(ref.knowledge_base_id, 1, 0.5)] : [chunk(ref.knowledge_base_id, 3, 0.4)])));
+      },
+      // The first attempt dies just before its model call; the document of chunk 1 is deleted before the run resumes.
+      chunks: (_workspace, citations) => {
+        state.sends += 1;
+        if (state.sends === 1) return Promise.reject(new TypeError('the worker died'));
+        return Promise.resolve(
+          citations.filter((c) => c.chunk_index !== 1).map((c) => ({ chunk_id: c.chunk_id, document_id: c.document_id, document_title: 'Refunds', content_text: `Chunk ${c.chunk_index} text.` })),
+        );
+      },
+    };
+    const prompts: { role: string; content: string | null }[][] = [];
+    const local = createLocalModelProvider();
+    const models: ModelProvider = { ...local, chat: (request, options) => (prompts.push(request.messages as never), local.chat(request, options)) };
+    const executor = createRunExecutor({ store, models, knowledge, secrets: new Map(), callTool: () => Promise.reject(new Error('no tools')), log: silent, leaseMs: 300, maxAttempts: 3 });
+    expect(await executor.start(runId, { workerKey: 'worker-1' }).then(({ done }) => done).catch((e: Error) => e)).to.be.instanceOf(TypeError);
+    await new Promise((r) => setTimeout(r, 320)); // the lease of the dead attempt runs out
+    const { done } = await executor.start(runId, { workerKey: 'worker-2' });
+    expect(await done).to.deep.include({ status: 'completed', attempts: 2 });
+    await executor.stop();
+
+    expect(searched).to.have.length(1); // planned once: the resumed run cites what the plan recorded
+    expect(searched[0]).to.deep.equal({ refs: [{ knowledge_base_id: bases[0], top_k: 2 }, { knowledge_base_id: bases[1], top_k: 1 }], query: 'Hello?' });
+    const plans = (await store.readStream(streamId(AGENT_RUNS_CATEGORY, runId))).filter((e) => e.type === 'AgentRunPrepared');
+    expect(plans.map((e) => (e.data as PreparedRun).citations)).to.deep.equal([[chunk(bases[0]!, 0, 0.9), chunk(bases[0]!, 1, 0.5), chunk(bases[1]!, 3, 0.4)]]);
+    expect(JSON.stringify(plans)).not.to.include('text.');
+    expect(prompts).to.have.length(1);
+    const [system, cited, input] = prompts[0]!;
+    expect(system).to.deep.equal({ role: 'system', content: 'You answer briefly.' });
+    expect(cited!.role).to.equal('system');
+    expect(cited!.content).to.match(/^Knowledge: /).and.include('[1] Refunds\nChunk 0 text.').and.include('[2] Refunds\nChunk 3 text.').and.not.include('Chunk 1');
+    expect(input).to.deep.equal({ role: 'user', content: 'Hello?' });
+  });
+
+  it('fails a run whose version names knowledge bases in a process that cannot search them, instead of answering without them', async () => {
+    const { runId } = await queueRun(store, MEMORY_OFF, [{ knowledge_base_id: randomUUID(), top_k: 3 }]);
+    const executor = executorOn(store);
+    const { done } = await executor.start(runId, { workerKey: 'worker-1' });
+    expect(await done).to.deep.include({ status: 'failed', error: { code: 'KNOWLEDGE_UNAVAILABLE', message: 'this agent version searches knowledge bases, and knowledge search is not available in this process' } });
+    await executor.stop();
   });
 
   it('joins a second start of a run it is still leasing, reading and leasing nothing more', async () => {

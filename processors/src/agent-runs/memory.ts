@@ -1,6 +1,6 @@
 import type { AgentVersionDefinition, MemoryScopeType, RunMemory } from '@agent-platform/contracts';
 import { memorySubjectOf, type MemoryServices } from '@agent-platform/command-api/commands';
-import type { Knex } from '@agent-platform/infra';
+import { embeddingModelOf, type Knex } from '@agent-platform/infra';
 import { memoriesReader } from '@agent-platform/projectors/readers';
 import type { Definitions } from './definitions.js';
 
@@ -17,7 +17,7 @@ export const createRunMemories = (knex: Knex, { dataKeys, embeddings }: MemorySe
     const embedded = await embeddings.embed([query]);
     const hits = await memoriesReader.searchMemories(knex, workspaceId, { ...scope, query, limit }, {
       vector: Array.from(embedded.vectors[0]!),
-      model: `${embedded.provider}/${embedded.model}`,
+      model: embeddingModelOf(embedded),
     });
     return hits.map((hit) => ({ memory_id: hit.id, score: hit.score }));
   },

@@ -1,6 +1,7 @@
 import type { AgentVersionDefinition, PreparedRun, RunError, RunMessage, SelectedSkillRef, SelectedToolRef } from '@agent-platform/contracts';
 import type { RunToPlan } from '@agent-platform/command-api/commands';
 import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
+import { KNOWLEDGE_UNAVAILABLE, type RunKnowledge } from './knowledge.js';
 import { planMemory, type RunMemories } from './memory.js';
 import { skillSelection, toolSelection } from './selection.js';
 
@@ -27,11 +28,12 @@ const systemPrompt = (version: Pick<AgentVersionDefinition, 'system_prompt' | 'r
 
 /**
  * Plans a run once: the prompt (system prompt, the session's recent messages, the input), the tools and
- * skills it selected, and what it did about memory (the memories it read, by id: their text joins the
- * prompt only when it is sent, see `memoryMessage`). The plan is recorded, so a resumed run never re-plans.
+ * skills it selected, what it did about memory (the memories it read, by id: their text joins the
+ * prompt only when it is sent, see `memoryMessage`) and the knowledge chunks it cites (by id, likewise:
+ * `knowledgeMessage`). The plan is recorded, so a resumed run never re-plans.
  */
 export const prepareRun = async (
-  { definitions, memories }: { definitions: Definitions; memories?: RunMemories | undefined },
+  { definitions, memories, knowledge }: { definitions: Definitions; memories?: RunMemories | undefined; knowledge?: RunKnowledge | undefined },
   run: RunToPlan,
   defaultModel: string,
 ): Promise<PreparedRun> => {
@@ -39,16 +41,21 @@ export const prepareRun = async (
   const version = await definitions.agentVersion(agent_id, agent_version_id);
   if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
   const react = version.model_config.react_enabled;
+  // An answer made without the knowledge the version names would look like one made with it: the run fails instead.
+  if (version.knowledge_refs.length && !knowledge) {
+    throw new PlanError({ code: KNOWLEDGE_UNAVAILABLE, message: 'this agent version searches knowledge bases, and knowledge search is not available in this process' });
+  }
 
   const selected = version.tool_refs.flatMap((ref) => {
     const selected_by = toolSelection(ref, input_text, react);
     return selected_by ? [{ ref, selected_by }] : [];
   });
   // The tools' streams and the session's are read at once: planning is on every run's critical path.
-  const [definitionsOfTools, history, memory] = await Promise.all([
+  const [definitionsOfTools, history, memory, citations] = await Promise.all([
     Promise.all(selected.map(({ ref }) => definitions.tool(toolIdOf(run.workspaceId, ref)))),
     definitions.sessionHistory(session_id, HISTORY_MESSAGES),
     planMemory(definitions, memories, version.memory_policy, { workspaceId: run.workspaceId, agentId: agent_id, sessionId: session_id, input: input_text }),
+    version.knowledge_refs.length ? knowledge!.cite(run.workspaceId, version.knowledge_refs, input_text) : [],
   ]);
   const tools = selected.map(({ ref, selected_by }, index): SelectedToolRef => {
     const name = ref.tool_code ?? ref.tool_id!;
@@ -96,5 +103,6 @@ export const prepareRun = async (
     selected_tool_refs: tools,
     selected_skill_refs: skills,
     memory,
+    citations,
   };
 };

@@ -23,6 +23,7 @@ import type { Definitions } from './definitions.js';
 import type { AgentRunJournal } from './stream.js';
 import { withSecrets } from './secrets.js';
 import { inputProblem } from './toolInput.js';
+import { knowledgeMessage, type RunKnowledge } from './knowledge.js';
 import { memoryMessage, type RunMemories } from './memory.js';
 
 export type RunnerDeps = {
@@ -37,6 +38,8 @@ export type RunnerDeps = {
   log: Logger;
   /** Where the run reads memories; without it a run that would read them says memory is `unavailable`. */
   memories?: RunMemories | undefined;
+  /** Where the run searches the version's knowledge bases; without it a version that names some fails its plan (`KNOWLEDGE_UNAVAILABLE`). */
+  knowledge?: RunKnowledge | undefined;
 };
 
 type Ending = { answer: string } | { error: RunError };
@@ -209,16 +212,18 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
   };
 
   /**
-   * The plan's prompt, with the memories the run read put in after its system prompt. Their text is read
-   * now, by id, never from the plan: a memory forgotten since is left out, and a resumed run reads them again.
+   * The plan's prompt, with the memories the run read and the knowledge chunks it cites put in after its
+   * system prompt. Their text is read now, by id, never from the plan: a memory forgotten or a document
+   * deleted since is left out, and a resumed run reads them again.
    */
   const baseMessages = async (): Promise<ChatMessage[]> => {
     const messages: ChatMessage[] = plan.messages.map((m) => ({ role: m.role, content: m.content }));
-    const remembered = await memoryMessage(deps.memories, run().workspaceId, plan.memory);
-    if (remembered) {
-      const afterSystem = messages.findIndex((m) => m.role !== 'system');
-      messages.splice(afterSystem === -1 ? messages.length : afterSystem, 0, { role: 'system', content: remembered });
-    }
+    const context = await Promise.all([
+      memoryMessage(deps.memories, run().workspaceId, plan.memory),
+      knowledgeMessage(deps.knowledge, run().workspaceId, plan.citations),
+    ]);
+    const afterSystem = messages.findIndex((m) => m.role !== 'system');
+    messages.splice(afterSystem === -1 ? messages.length : afterSystem, 0, ...context.flatMap((content) => (content ? [{ role: 'system' as const, content }] : [])));
     return messages;
   };
 

@@ -1,11 +1,12 @@
 import { AgentRunQueued } from '@agent-platform/contracts';
-import { callHttpTool, parseAllowedHosts, type Config, type EventStore, type Knex, type Logger, type ModelProvider } from '@agent-platform/infra';
+import { callHttpTool, parseAllowedHosts, type Config, type DataKeys, type EventStore, type Knex, type Logger, type ModelProvider } from '@agent-platform/infra';
 import type { MemoryServices } from '@agent-platform/command-api/commands';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import { runProcessor } from '../kernel/processor.js';
 import type { ProcessorDeps } from '../module.js';
 import { startRunSweeper } from '../kernel/sweeper.js';
 import { createRunExecutor } from './executor.js';
+import { createRunKnowledge, type KnowledgeSearch } from './knowledge.js';
 import { createRunMemories } from './memory.js';
 
 export type RunServiceDeps = {
@@ -17,6 +18,8 @@ export type RunServiceDeps = {
   workerKey: string;
   /** Memory keys and embeddings: without them runs read and write no memories, and say so. */
   memories?: MemoryServices;
+  /** The knowledge search runs cite from, and the documents' keys: without them a version with `knowledge_refs` fails its plan, and says why. */
+  knowledge?: { search: KnowledgeSearch; dataKeys: DataKeys };
 };
 
 /** How long an automatic run may stay queued before the sweeper takes it (its queued event was dead-lettered, say). */
@@ -26,7 +29,7 @@ const QUEUED_GRACE_MS = 30_000;
  * Agent runs in a process: the executor (the command side's `execute` uses it too), the processor that
  * runs each automatic run when it is queued, and the sweeper that resumes the runs nobody works on.
  */
-export const agentRunServices = ({ store, knex, log, config, models, workerKey, memories }: RunServiceDeps) => {
+export const agentRunServices = ({ store, knex, log, config, models, workerKey, memories, knowledge }: RunServiceDeps) => {
   const toolPolicy = { allowedHosts: parseAllowedHosts(config.AGENT_PLATFORM_TOOL_ALLOWED_HOSTS), maxResponseBytes: config.AGENT_PLATFORM_TOOL_MAX_RESPONSE_BYTES };
   const executor = createRunExecutor({
     store,
@@ -37,6 +40,7 @@ export const agentRunServices = ({ store, knex, log, config, models, workerKey, 
     leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
     maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
     memories: memories && createRunMemories(knex, memories),
+    knowledge: knowledge && createRunKnowledge(knex, knowledge),
   });
   const concurrency = config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY;
   return {

@@ -61,6 +61,7 @@ const plan: PreparedRun = {
   selected_tool_refs: [],
   selected_skill_refs: [],
   memory: { read: 'disabled', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null },
+  citations: [],
 };
 const leasedAndPrepared = [
   { type: 'AgentRunQueued', data: { run_id: R, agent_id: R, agent_version_id: R, session_id: R, input_text: 'Where is order 1?', auto_execute: true, dry_run: false } },

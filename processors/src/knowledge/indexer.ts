@@ -7,10 +7,11 @@ import {
   NotFoundError,
   streamId,
   type DocumentSourceType,
+  type EmbeddingUsed,
   type EventEnvelope,
 } from '@agent-platform/contracts';
 import { evolveAll, knowledgeDecider, newestSealed, sendCommand, type KnowledgeState } from '@agent-platform/command-api/commands';
-import { openContent, type DataKeys, type EmbeddingProvider, type EventStore, type Knex } from '@agent-platform/infra';
+import { embeddingModelOf, openContent, type DataKeys, type EmbeddingProvider, type EventStore, type Knex } from '@agent-platform/infra';
 import { knowledgeChunksWriter } from '@agent-platform/projectors/readers';
 import type { Processor, ProcessorContext } from '../runtime/processor.js';
 import { chunkDocument } from './chunking.js';
@@ -36,18 +37,21 @@ const baseOf = async (store: EventStore, baseId: string) => {
   return KnowledgeBaseCreated.schema.parse(created.data);
 };
 
-/** Embeds the chunks in batches; every batch must come from one model, or the document's vectors could not be compared. */
+/**
+ * Embeds the chunks in batches; every batch must come from one model, or the document's vectors could not
+ * be compared. `used` is the provider and model that answered (none for a document without chunks).
+ */
 const embedAll = async (embeddings: EmbeddingProvider, texts: readonly string[]) => {
   const vectors: number[][] = [];
-  let model: string | undefined;
+  let used: EmbeddingUsed | null = null;
   for (let i = 0; i < texts.length; i += EMBED_BATCH) {
     const embedded = await embeddings.embed(texts.slice(i, i + EMBED_BATCH));
-    const made = `${embedded.provider}/${embedded.model}`;
-    if (model && made !== model) throw new Error(`the embedding changed from ${model} to ${made} within one document`);
-    model = made;
+    const made = { provider: embedded.provider, model: embedded.model };
+    if (used && embeddingModelOf(made) !== embeddingModelOf(used)) throw new Error(`the embedding changed from ${embeddingModelOf(used)} to ${embeddingModelOf(made)} within one document`);
+    used = made;
     vectors.push(...embedded.vectors.map((v) => Array.from(v)));
   }
-  return { vectors, model: model ?? `${embeddings.name}/${embeddings.model}` };
+  return { vectors, used, model: embeddingModelOf(used ?? { provider: embeddings.name, model: embeddings.model }) };
 };
 
 /**
@@ -61,7 +65,7 @@ const embedAll = async (embeddings: EmbeddingProvider, texts: readonly string[])
 export const knowledgeIndexer = (deps: KnowledgeIndexerDeps): Processor => {
   const dropChunks = (workspaceId: string, documentId: string) => knowledgeChunksWriter.deleteDocumentChunks(deps.knex, workspaceId, documentId);
 
-  const record = async (event: EventEnvelope, context: ProcessorContext, outcome: { chunk_count: number } | { error: string }) => {
+  const record = async (event: EventEnvelope, context: ProcessorContext, outcome: { chunk_count: number; embedding_used: EmbeddingUsed | null } | { error: string }) => {
     const { document_id } = event.data as { document_id: string };
     const data = { document_id, workspace_id: event.workspaceid, revision: event.streamversion };
     const command =
@@ -108,7 +112,7 @@ export const knowledgeIndexer = (deps: KnowledgeIndexerDeps): Processor => {
     });
     // A newer revision's chunks are there already: its outcome is the one recorded.
     if (!saved) return;
-    await record(event, context, { chunk_count: chunks.length });
+    await record(event, context, { chunk_count: chunks.length, embedding_used: embedded.used });
   };
 
   return {

@@ -48,9 +48,17 @@ const prepared = runEvent(
     selected_tool_refs: [selectedTool],
     selected_skill_refs: [],
     memory,
+    citations: [],
   },
   T1,
 );
+const citation = {
+  knowledge_base_id: '44444444-4444-4444-8444-444444444444',
+  document_id: '55555555-5555-4555-8555-555555555555',
+  chunk_id: '55555555-5555-4555-8555-555555555555:2',
+  chunk_index: 2,
+  score: 0.75,
+};
 const modelCall = (step: number, prompt_tokens: number, completion_tokens: number, at = T1) =>
   runEvent(
     'ModelCallCompleted',
@@ -126,8 +134,24 @@ describeProjection('agent runs projection', agentRunsProjection, (spec) => {
       spec({
         given: running,
         when: [prepared],
-        then: { table: 'rm_agent_runs', rows: [{ id: RUN, selected_tool_refs: [selectedTool], selected_skill_refs: [], memory, dry_run: false }] },
+        then: { table: 'rm_agent_runs', rows: [{ id: RUN, selected_tool_refs: [selectedTool], selected_skill_refs: [], memory, dry_run: false, citations: [] }] },
       }));
+
+    it('keeps the knowledge chunks a run cites, by id and score', () =>
+      spec({
+        given: running,
+        when: [runEvent('AgentRunPrepared', { ...prepared.data, citations: [citation] }, T1)],
+        then: { table: 'rm_agent_runs', rows: [{ id: RUN, citations: [citation] }] },
+      }));
+
+    it('projects a plan recorded at version 2, lifted by its upcaster, as one that cites nothing', () => {
+      const { citations: _new, ...v2 } = prepared.data as Record<string, unknown>;
+      return spec({
+        given: running,
+        when: [{ ...prepared, data: v2, schema_version: 2 }],
+        then: { table: 'rm_agent_runs', rows: [{ id: RUN, memory, citations: [] }] },
+      });
+    });
 
     it('says a run wrote its memory once a memory names the run as its provenance, in the run’s workspace only', () => {
       const plannedMemory = { ...memory, read: 'read', write: 'pending', scope_id: SESSION };

@@ -65,6 +65,7 @@ const prepared: Projection = (sql, e) => {
         selected_tool_refs: JSON.stringify(d.selected_tool_refs),
         selected_skill_refs: JSON.stringify(d.selected_skill_refs),
         memory: JSON.stringify(d.memory),
+        citations: JSON.stringify(d.citations),
         updated_time: e.recorded_at,
       }),
   ];

@@ -1,7 +1,8 @@
-import { AgentRunView, ToolInvocationView } from '@agent-platform/contracts';
+import { AgentRunView, ToolInvocationView, type RunCitation } from '@agent-platform/contracts';
 import type { Knex } from '@agent-platform/infra';
 import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso, isoOrNull } from '../rows.js';
+import { documentTitles } from '../knowledge/reader.js';
 import { INVOCATIONS, RUNS } from './schema.js';
 
 /**
@@ -19,7 +20,18 @@ const toRunView = (row: Record<string, unknown>): AgentRunView =>
     lease_expires_at: isoOrNull(row.lease_expires_at),
     // A row projected from a version 1 plan, before the projection was rebuilt, says memory as version 1 did.
     memory: row.memory && { scope_id: null, read_memories: [], ...(row.memory as object) },
+    // Titled by `titled`, once the page's documents are looked up.
+    citations: (row.citations as RunCitation[]).map((c) => ({ ...c, document_title: null })),
   });
+
+/**
+ * Each citation with its document's title as it is now: read when the run is, never stored with the run,
+ * so a deleted document's title goes with it (null).
+ */
+const titled = async (knex: Knex, workspaceId: string, runs: AgentRunView[]): Promise<AgentRunView[]> => {
+  const titles = await documentTitles(knex, workspaceId, runs.flatMap((r) => r.citations.map((c) => c.document_id)));
+  return runs.map((r) => ({ ...r, citations: r.citations.map((c) => ({ ...c, document_title: titles.get(c.document_id) ?? null })) }));
+};
 
 const toInvocationView = (row: Record<string, unknown>): ToolInvocationView =>
   ToolInvocationView.parse({
@@ -31,11 +43,11 @@ const toInvocationView = (row: Record<string, unknown>): ToolInvocationView =>
 
 export const findRun = async (knex: Knex, workspaceId: string, runId: string): Promise<AgentRunView | undefined> => {
   const row = await knex(RUNS).where({ workspace_id: workspaceId, id: runId }).first();
-  return row ? toRunView(row) : undefined;
+  return row ? (await titled(knex, workspaceId, [toRunView(row)]))[0] : undefined;
 };
 
 /** One page of the runs of a workspace that match the filter, newest first. */
-export const listRuns = (
+export const listRuns = async (
   knex: Knex,
   workspaceId: string,
   filter: Partial<Pick<AgentRunView, 'agent_id' | 'session_id' | 'status'>>,
@@ -43,7 +55,8 @@ export const listRuns = (
 ): Promise<PageOf<AgentRunView>> => {
   const q = knex(RUNS).where({ workspace_id: workspaceId });
   for (const field of ['agent_id', 'session_id', 'status'] as const) if (filter[field]) q.andWhere({ [field]: filter[field] });
-  return newestFirstPage(q, page, toRunView);
+  const found = await newestFirstPage(q, page, toRunView);
+  return { ...found, items: await titled(knex, workspaceId, found.items) };
 };
 
 /** A run's tool invocations in the order the run made them: by step, then by when each was first recorded. */

@@ -90,3 +90,14 @@ export const agentRunJournalReadModel: Migration = {
     `);
   },
 };
+
+/** The knowledge chunks a run cites, by id and score (`AgentRunPrepared` version 3); runs planned before cite none. */
+export const agentRunCitationsReadModel: Migration = {
+  name: '1015_agent_run_citations',
+  up: async (knex) => {
+    await knex.raw(`ALTER TABLE rm_agent_runs ADD COLUMN citations jsonb NOT NULL DEFAULT '[]';`);
+  },
+  down: async (knex) => {
+    await knex.raw('ALTER TABLE rm_agent_runs DROP COLUMN IF EXISTS citations;');
+  },
+};

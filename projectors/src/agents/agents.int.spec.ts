@@ -21,6 +21,7 @@ const definition = {
   memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
   tool_refs: [{ tool_code: 'orders', required: true, selection_keywords: [], config_json: {} }],
   skill_refs: [],
+  knowledge_refs: [{ knowledge_base_id: '44444444-4444-4444-8444-444444444444', top_k: 3 }],
 };
 const versionCreated = (version_id: string, version_no: number) => ({
   type: 'AgentVersionCreated',
@@ -64,6 +65,15 @@ describeProjection('agents projection', agentsProjection, (spec) => {
         },
       ],
     }));
+
+  it('keeps a version recorded at version 1, lifted by its upcaster, as one that searches no knowledge base', () => {
+    const { knowledge_refs: _new, ...v1 } = versionCreated(V1, 1).data;
+    return spec({
+      given: [created],
+      when: [{ ...versionCreated(V1, 1), data: v1, schema_version: 1 }],
+      then: { table: 'rm_agent_versions', rows: [{ id: V1, knowledge_refs: [], skill_refs: [] }] },
+    });
+  });
 
   it('makes a published version the agent’s default, stamped with the time it was published', () =>
     spec({

@@ -12,6 +12,7 @@ export const agentsProjector = versionedDefinitionProjector(AGENT_DEFINITION, {
     memory_policy: JSON.stringify(d.memory_policy),
     tool_refs: JSON.stringify(d.tool_refs),
     skill_refs: JSON.stringify(d.skill_refs),
+    knowledge_refs: JSON.stringify(d.knowledge_refs),
   }),
   published: AgentVersionPublished,
   retired: AgentVersionArchived,

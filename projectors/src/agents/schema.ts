@@ -43,3 +43,14 @@ export const agentsReadModel: Migration = {
     await knex.raw('DROP TABLE IF EXISTS rm_agent_versions; DROP TABLE IF EXISTS rm_agents;');
   },
 };
+
+/** The knowledge bases a version searches (`AgentVersionCreated` version 2); versions created before search none. */
+export const agentKnowledgeRefsReadModel: Migration = {
+  name: '1013_agent_knowledge_refs',
+  up: async (knex) => {
+    await knex.raw(`ALTER TABLE rm_agent_versions ADD COLUMN knowledge_refs jsonb NOT NULL DEFAULT '[]';`);
+  },
+  down: async (knex) => {
+    await knex.raw('ALTER TABLE rm_agent_versions DROP COLUMN IF EXISTS knowledge_refs;');
+  },
+};

@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { RecordedEvent } from '@agent-platform/contracts';
-import { createKnex, createLocalEmbeddingProvider, eventStoreMigrations, migrateToLatest, type Knex } from '@agent-platform/infra';
+import { createKnex, createLocalEmbeddingProvider, embeddingModelOf, eventStoreMigrations, migrateToLatest, type Knex } from '@agent-platform/infra';
 import { describeOnEachPostgres } from '@agent-platform/infra/testing';
 import { readModelMigrations } from '../index.js';
 import { deleteDocumentChunks, saveDocumentChunks, type DocumentChunks } from './chunks.js';
 import { knowledgeProjection } from './module.js';
 import { knowledgeProjector } from './projector.js';
 import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
+import { documentTitles, findChunks } from './reader.js';
 import { searchKnowledge } from './search.js';
+import { createInProcessChunkVectors } from './vectors/inProcess.js';
 
 const embeddings = createLocalEmbeddingProvider();
-const MODEL = `${embeddings.name}/${embeddings.model}`;
+const MODEL = embeddingModelOf({ provider: embeddings.name, model: embeddings.model });
 const vectorOf = async (text: string) => Array.from((await embeddings.embed([text])).vectors[0]!);
 
 describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search over them', ({ db }) => {
   let knex: Knex | undefined;
   const sql = () => knex!;
+  const reader = () => ({ knex: knex!, vectors: createInProcessChunkVectors(knex!) });
   const base = randomUUID();
   before(async () => {
     knex = createKnex(db().url);
@@ -59,7 +62,7 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     const refund = await saved(['Refunds are available within seven days for eligible orders.'], { title: 'Refund Policy' });
     await saved(['Orders ship within two business days.'], { title: 'Shipping' });
     await saved(['Refunds within seven days, always.'], { workspace: 'ws-2', title: 'Elsewhere' });
-    const hits = await searchKnowledge(sql(), 'ws-1', { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 }, { vector: await vectorOf('refund within seven days'), model: MODEL });
+    const hits = await searchKnowledge(reader(), 'ws-1', { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 }, { vector: await vectorOf('refund within seven days'), model: MODEL });
     expect(hits[0]).to.deep.include({ document_id: refund.documentId, document_title: 'Refund Policy', keyword_score: 1 });
     expect(hits.map((h) => h.document_title)).not.to.include('Elsewhere');
   });
@@ -70,15 +73,15 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     await saved(['Orders ship within two business days.'], { title: 'Shipping', workspace });
     const search = { knowledge_base_id: base, query: 'refund within seven days', top_k: 3 };
     const query = { vector: await vectorOf('refund within seven days'), model: MODEL };
-    const rrf = await searchKnowledge(sql(), workspace, { ...search, fusion: 'rrf' }, query);
+    const rrf = await searchKnowledge(reader(), workspace, { ...search, fusion: 'rrf' }, query);
     expect(rrf[0]).to.deep.include({ document_id: refund.documentId, keyword_score: 1 });
     expect(rrf[0]!.score).to.be.closeTo(2 / 61, 1e-12);
-    const weighted = await searchKnowledge(sql(), workspace, search, query);
+    const weighted = await searchKnowledge(reader(), workspace, search, query);
     expect(weighted[0]!.score).to.be.closeTo(0.7 + 0.3 * weighted[0]!.vector_score, 1e-12);
   });
 
   it("compares a query only with chunks embedded by the query's model", async () => {
-    const hits = await searchKnowledge(sql(), 'ws-1', { knowledge_base_id: base, query: 'zzqx', top_k: 3 }, { vector: await vectorOf('Orders ship'), model: 'other/model' });
+    const hits = await searchKnowledge(reader(), 'ws-1', { knowledge_base_id: base, query: 'zzqx', top_k: 3 }, { vector: await vectorOf('Orders ship'), model: 'other/model' });
     expect(hits).to.deep.equal([]);
   });
 
@@ -92,5 +95,21 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     expect(await texts(theirs.documentId)).to.deep.equal(['Keep me.']);
     await deleteDocumentChunks(sql(), 'ws-2', theirs.documentId);
     expect(await texts(theirs.documentId)).to.deep.equal([]);
+  });
+
+  it('gives the cited chunks by id with their titles, leaving out what is deleted and what is of another workspace', async () => {
+    const refund = await saved(['Refunds within seven days.', 'Keep the receipt.'], { title: 'Refunds' });
+    const gone = await saved(['Old text.'], { title: 'Old' });
+    const theirs = await saved(['Their text.'], { workspace: 'ws-2', title: 'Theirs' });
+    await sql()(KNOWLEDGE_DOCUMENTS).where({ id: gone.documentId }).delete();
+    const asked = [`${refund.documentId}:1`, `${gone.documentId}:0`, `${theirs.documentId}:0`, `${refund.documentId}:0`, `${refund.documentId}:7`];
+    const found = await findChunks(sql(), 'ws-1', asked);
+    expect(found.sort((a, b) => a.chunk_id.localeCompare(b.chunk_id))).to.deep.equal([
+      { chunk_id: `${refund.documentId}:0`, document_id: refund.documentId, document_title: 'Refunds', content_text: 'Refunds within seven days.' },
+      { chunk_id: `${refund.documentId}:1`, document_id: refund.documentId, document_title: 'Refunds', content_text: 'Keep the receipt.' },
+    ]);
+    expect(await findChunks(sql(), 'ws-1', [])).to.deep.equal([]);
+    const titles = await documentTitles(sql(), 'ws-1', [refund.documentId, gone.documentId, theirs.documentId, refund.documentId]);
+    expect([...titles]).to.deep.equal([[refund.documentId, 'Refunds']]);
   });
 });

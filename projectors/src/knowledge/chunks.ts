@@ -4,6 +4,10 @@ import { KNOWLEDGE_CHUNKS } from './schema.js';
 /** The text-search configuration chunks are indexed and searched with. */
 export const KNOWLEDGE_LANGUAGE = 'english';
 
+/** A chunk's id: its document's and its place in it. */
+export const chunkIdOf = (documentId: string, index: number): string => `${documentId}:${index}`;
+export const documentIdOfChunk = (chunkId: string): string => chunkId.slice(0, chunkId.lastIndexOf(':'));
+
 export type IndexedChunk = { index: number; text: string; headings: readonly string[]; embedding: readonly number[] };
 
 export type DocumentChunks = {
@@ -37,7 +41,7 @@ export const saveDocumentChunks = (knex: Knex, document: DocumentChunks): Promis
         document.chunks.slice(i, i + 200).map((chunk) => {
           const searched = [document.title, ...chunk.headings, chunk.text].join('\n');
           return {
-            id: `${document.documentId}:${chunk.index}`,
+            id: chunkIdOf(document.documentId, chunk.index),
             document_id: document.documentId,
             chunk_index: chunk.index,
             workspace_id: document.workspaceId,

@@ -31,10 +31,12 @@ const document = (id: string, extra: Record<string, unknown> = {}) => ({
   metadata_json: { team: 'billing' },
   status: 'pending',
   chunk_count: null,
+  embedding_used: null,
   error: null,
   created_time: new Date(SPEC_TIME),
   ...extra,
 });
+const USED = { provider: 'openai-compatible', model: 'text-embedding-3-small' };
 const documents = (rows: Record<string, unknown>[]) => ({ table: 'rm_knowledge_documents', rows });
 
 describeProjection(
@@ -64,17 +66,27 @@ describeProjection(
       spec({
         given: [baseCreated, await added(D1, 'Refund Policy'), await added(D2, 'Refund Policy')],
         when: [
-          { type: 'DocumentIndexed', data: { document_id: D1, revision: 2, chunk_count: 4 }, ...at('ws-1') },
+          { type: 'DocumentIndexed', data: { document_id: D1, revision: 2, chunk_count: 4, embedding_used: USED }, ...at('ws-1') },
           { type: 'DocumentIndexFailed', data: { document_id: D2, revision: 1, error: 'stale' }, ...at('ws-1') },
           { type: 'DocumentIndexFailed', data: { document_id: D2, revision: 3, error: 'ProviderError: down' }, ...at('ws-1') },
         ],
-        then: documents([document(D1, { status: 'indexed', chunk_count: 4 }), document(D2, { status: 'failed', error: 'ProviderError: down' })]),
+        then: documents([document(D1, { status: 'indexed', chunk_count: 4, embedding_used: USED }), document(D2, { status: 'failed', error: 'ProviderError: down' })]),
+      }));
+
+    it('records the embedding of an indexed document, and none for one indexed at version 1, which did not say', async () =>
+      spec({
+        given: [baseCreated, await added(D1, 'Refund Policy'), await added(D2, 'Refund Policy')],
+        when: [
+          { type: 'DocumentIndexed', data: { document_id: D1, revision: 2, chunk_count: 4, embedding_used: USED }, ...at('ws-1') },
+          { type: 'DocumentIndexed', schema_version: 1, data: { document_id: D2, revision: 3, chunk_count: 2 }, ...at('ws-1') },
+        ],
+        then: documents([document(D1, { status: 'indexed', chunk_count: 4, embedding_used: USED }), document(D2, { status: 'indexed', chunk_count: 2, embedding_used: null })]),
       }));
 
     it('puts a changed or re-indexed document back to pending at the new revision', async () => {
       const key = await keyOf('ws-1', D1);
       await spec({
-        given: [baseCreated, await added(D1, 'Refund Policy'), { type: 'DocumentIndexed', data: { document_id: D1, revision: 2, chunk_count: 1 }, ...at('ws-1') }],
+        given: [baseCreated, await added(D1, 'Refund Policy'), { type: 'DocumentIndexed', data: { document_id: D1, revision: 2, chunk_count: 1, embedding_used: USED }, ...at('ws-1') }],
         when: [
           { type: 'DocumentUpdated', data: { document_id: D1, source_type: 'markdown', content: sealContent(key, content('Returns')) }, ...at('ws-1') },
           { type: 'DocumentReindexRequested', data: { document_id: D1 }, ...at('ws-1') },

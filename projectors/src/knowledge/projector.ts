@@ -38,7 +38,7 @@ const baseCreated: Projection = (sql, e) => {
 };
 
 /** A new revision waits for the indexer: `revision` is the stream version whose outcome will be taken. */
-const pending = (e: RecordedEvent) => ({ status: 'pending', revision: e.stream_version, chunk_count: null, error: null, updated_time: e.recorded_at });
+const pending = (e: RecordedEvent) => ({ status: 'pending', revision: e.stream_version, chunk_count: null, embedding_used: null, error: null, updated_time: e.recorded_at });
 
 const added: Projection = (sql, e, prepared) => {
   const d = DocumentAdded.schema.parse(e.data);
@@ -85,12 +85,22 @@ const reindexRequested: Projection = (sql, e) => {
 /** The outcome of the revision still waited for; one of an older revision changes nothing. */
 const indexed: Projection = (sql, e) => {
   const d = DocumentIndexed.schema.parse(e.data);
-  return [document(sql, e).andWhere({ revision: d.revision }).update({ status: 'indexed', chunk_count: d.chunk_count, error: null, updated_time: e.recorded_at })];
+  return [
+    document(sql, e)
+      .andWhere({ revision: d.revision })
+      .update({
+        status: 'indexed',
+        chunk_count: d.chunk_count,
+        embedding_used: d.embedding_used ? JSON.stringify(d.embedding_used) : null,
+        error: null,
+        updated_time: e.recorded_at,
+      }),
+  ];
 };
 
 const indexFailed: Projection = (sql, e) => {
   const d = DocumentIndexFailed.schema.parse(e.data);
-  return [document(sql, e).andWhere({ revision: d.revision }).update({ status: 'failed', chunk_count: null, error: d.error, updated_time: e.recorded_at })];
+  return [document(sql, e).andWhere({ revision: d.revision }).update({ status: 'failed', chunk_count: null, embedding_used: null, error: d.error, updated_time: e.recorded_at })];
 };
 
 /** The row and every chunk the indexer wrote: no search returns a deleted document's text again. */

@@ -2,10 +2,11 @@ import { DocumentView, KnowledgeBaseView, type ListKnowledgeBasesQuery } from '@
 import type { Knex } from '@agent-platform/infra';
 import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso } from '../rows.js';
-import { KNOWLEDGE_BASES, KNOWLEDGE_DOCUMENTS } from './schema.js';
+import { KNOWLEDGE_BASES, KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
 
 /** What other packages may ask of the knowledge read model; its tables are this package's to change. */
 export { searchKnowledge, KNOWLEDGE_KEYWORD_WEIGHT, type QueryEmbedding } from './search.js';
+export type { ChunkVectors } from './vectors/port.js';
 
 const BASE_COLUMNS = ['id', 'workspace_id', 'code', 'name', 'description', 'embedding', 'chunk_size', 'chunk_overlap', 'created_time'] as const;
 const DOCUMENT_COLUMNS = [
@@ -17,6 +18,7 @@ const DOCUMENT_COLUMNS = [
   'metadata_json',
   'status',
   'chunk_count',
+  'embedding_used',
   'error',
   'created_time',
   'updated_time',
@@ -45,3 +47,27 @@ export const findDocument = async (knex: Knex, workspaceId: string, id: string):
 /** One page of a base's documents, newest first. */
 export const listDocuments = (knex: Knex, workspaceId: string, knowledgeBaseId: string, page: PageRequest): Promise<PageOf<DocumentView>> =>
   newestFirstPage(knex(KNOWLEDGE_DOCUMENTS).select(DOCUMENT_COLUMNS).where({ workspace_id: workspaceId, knowledge_base_id: knowledgeBaseId }), page, toDocumentView);
+
+/** Chunks by id with their documents' titles, for a prompt that cites them; a chunk or document deleted since is not found. */
+export const findChunks = async (
+  knex: Knex,
+  workspaceId: string,
+  chunkIds: readonly string[],
+): Promise<{ chunk_id: string; document_id: string; document_title: string; content_text: string }[]> => {
+  if (!chunkIds.length) return [];
+  const rows = (await knex(`${KNOWLEDGE_CHUNKS} as c`)
+    .join(`${KNOWLEDGE_DOCUMENTS} as d`, function () {
+      this.on('d.id', 'c.document_id').andOn('d.workspace_id', 'c.workspace_id');
+    })
+    .where('c.workspace_id', workspaceId)
+    .whereIn('c.id', [...chunkIds])
+    .select('c.id', 'c.document_id', 'c.content_text', 'd.title')) as { id: string; document_id: string; content_text: string; title: string }[];
+  return rows.map((r) => ({ chunk_id: r.id, document_id: r.document_id, document_title: r.title, content_text: r.content_text }));
+};
+
+/** The titles of the workspace's documents by id; a deleted document has none. */
+export const documentTitles = async (knex: Knex, workspaceId: string, documentIds: readonly string[]): Promise<Map<string, string>> => {
+  if (!documentIds.length) return new Map();
+  const rows = (await knex(KNOWLEDGE_DOCUMENTS).where({ workspace_id: workspaceId }).whereIn('id', [...new Set(documentIds)]).select('id', 'title')) as { id: string; title: string }[];
+  return new Map(rows.map((r) => [r.id, r.title]));
+};

@@ -4,6 +4,8 @@ export const KNOWLEDGE_BASES = 'rm_knowledge_bases';
 export const KNOWLEDGE_DOCUMENTS = 'rm_knowledge_documents';
 /** Written by the knowledge indexer (processors), through `chunks.ts`: not rebuilt from the log, whose events hold no chunks. */
 export const KNOWLEDGE_CHUNKS = 'rm_knowledge_chunks';
+/** Which documents' chunks changed, and in which transaction: how an in-process vector index stays current. */
+export const KNOWLEDGE_CHUNK_CHANGES = 'rm_knowledge_chunk_changes';
 
 /**
  * Bases, and documents as lists show them: the title and metadata opened from the sealed content (the
@@ -48,6 +50,17 @@ export const knowledgeReadModel: Migration = {
   },
 };
 
+/** The embedding (`provider`, `model`) that made an indexed document's chunks, as `DocumentIndexed` version 2 records it. */
+export const documentEmbeddingUsed: Migration = {
+  name: '1014_document_embedding_used',
+  up: async (knex) => {
+    await knex.raw(`ALTER TABLE ${KNOWLEDGE_DOCUMENTS} ADD COLUMN embedding_used jsonb;`);
+  },
+  down: async (knex) => {
+    await knex.raw(`ALTER TABLE ${KNOWLEDGE_DOCUMENTS} DROP COLUMN IF EXISTS embedding_used;`);
+  },
+};
+
 /**
  * A document's chunks as search reads them, each `id` `<document id>:<index>`: text, the headings it sits under, full-text vector and token
  * count (BM25), its document's metadata (what a search filters on), and the embedding as `real[]` with the model that made it. `revision` is the document
@@ -79,5 +92,50 @@ export const knowledgeChunksReadModel: Migration = {
   },
   down: async (knex) => {
     await knex.raw(`DROP TABLE IF EXISTS ${KNOWLEDGE_CHUNKS};`);
+  },
+};
+
+/**
+ * Every write of `rm_knowledge_chunks` (the indexer's, the delete projections', a rebuild's) records, by
+ * statement triggers, the documents it touched and the writing transaction's id. An in-process index
+ * that loaded a base under a snapshot asks for the documents changed by transactions that snapshot did
+ * not see (`pg_visible_in_snapshot`), and reloads only those: one indexed query per search, whoever wrote.
+ */
+export const knowledgeChunkChangesReadModel: Migration = {
+  name: '1011_knowledge_chunk_changes',
+  up: async (knex) => {
+    const triggers = (['INSERT', 'UPDATE', 'DELETE'] as const)
+      .map(
+        (event) => `
+      CREATE TRIGGER ${KNOWLEDGE_CHUNKS}_${event.toLowerCase()}_changes AFTER ${event} ON ${KNOWLEDGE_CHUNKS}
+        REFERENCING ${event === 'DELETE' ? 'OLD' : 'NEW'} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ${KNOWLEDGE_CHUNK_CHANGES}_record();`,
+      )
+      .join('');
+    await knex.raw(`
+      CREATE TABLE ${KNOWLEDGE_CHUNK_CHANGES} (
+        document_id       uuid PRIMARY KEY,
+        workspace_id      text NOT NULL,
+        knowledge_base_id uuid NOT NULL,
+        changed_xid       xid8 NOT NULL
+      );
+      CREATE INDEX ${KNOWLEDGE_CHUNK_CHANGES}_base ON ${KNOWLEDGE_CHUNK_CHANGES} (workspace_id, knowledge_base_id, changed_xid);
+      CREATE FUNCTION ${KNOWLEDGE_CHUNK_CHANGES}_record() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO ${KNOWLEDGE_CHUNK_CHANGES} (document_id, workspace_id, knowledge_base_id, changed_xid)
+          SELECT DISTINCT document_id, workspace_id, knowledge_base_id, pg_current_xact_id() FROM changed
+          ON CONFLICT (document_id) DO UPDATE SET changed_xid = excluded.changed_xid;
+        RETURN NULL;
+      END $$;
+      ${triggers}
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw(`
+      DROP TRIGGER IF EXISTS ${KNOWLEDGE_CHUNKS}_insert_changes ON ${KNOWLEDGE_CHUNKS};
+      DROP TRIGGER IF EXISTS ${KNOWLEDGE_CHUNKS}_update_changes ON ${KNOWLEDGE_CHUNKS};
+      DROP TRIGGER IF EXISTS ${KNOWLEDGE_CHUNKS}_delete_changes ON ${KNOWLEDGE_CHUNKS};
+      DROP FUNCTION IF EXISTS ${KNOWLEDGE_CHUNK_CHANGES}_record();
+      DROP TABLE IF EXISTS ${KNOWLEDGE_CHUNK_CHANGES};
+    `);
   },
 };

@@ -5,6 +5,7 @@ import { fuse } from '../search/fusion.js';
 import type { QueryEmbedding } from '../search/queryEmbedding.js';
 import { KNOWLEDGE_LANGUAGE } from './chunks.js';
 import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
+import type { ChunkVectors } from './vectors/port.js';
 
 /**
  * The keyword side's share of `score`; the vector side has the rest (`fuse`, weighted). 0.7, tuned on the
@@ -17,26 +18,28 @@ export type { QueryEmbedding };
 
 /**
  * A base's chunks ranked for a query. `vector_score` is the cosine of the query's embedding with each
- * chunk's, every chunk of the base (and of the metadata filter) scored exactly in SQL over `real[]`, and only
- * chunks embedded by the query's model; `keyword_score` is BM25 over the same chunks divided by the best
+ * chunk's, the nearest found by the process's vector path (`ChunkVectors`: pgvector HNSW or in-process), only
+ * among chunks embedded by the query's model; `keyword_score` is BM25 over the same chunks divided by the best
  * (0–1); `score` weighs the two (`KNOWLEDGE_KEYWORD_WEIGHT`), or with `fusion: 'rrf'` adds each side's
  * 1/(60 + rank) (`fuse`). The filter narrows both sides before they
  * rank, so a filtered search still returns `top_k` hits when that many chunks match it.
  */
 export const searchKnowledge = async (
-  knex: Knex,
+  { knex, vectors }: { knex: Knex; vectors: ChunkVectors },
   workspaceId: string,
   search: Pick<SearchKnowledgeBody, 'knowledge_base_id' | 'query' | 'top_k' | 'metadata_filter'> & { fusion?: SearchKnowledgeBody['fusion'] },
   query: QueryEmbedding,
 ): Promise<KnowledgeSearchHit[]> => {
   const where = { workspace_id: workspaceId, knowledge_base_id: search.knowledge_base_id };
   const depth = Math.max(search.top_k * 4, 50);
-  const filtered = (q: Knex.QueryBuilder) => (search.metadata_filter ? q.whereRaw('metadata_json @> ?::jsonb', [JSON.stringify(search.metadata_filter)]) : q);
-  // Both vectors have length 1, so their dot product is the cosine.
-  const vector = (await filtered(knex(KNOWLEDGE_CHUNKS).where({ ...where, embedding_model: query.model }))
-    .select('id', knex.raw('(SELECT sum(a * b) FROM unnest(embedding, ?::real[]) AS t(a, b)) AS score', [[...query.vector]]))
-    .orderBy([{ column: 'score', order: 'desc' }, { column: 'id' }])
-    .limit(depth)) as { id: string; score: number | null }[];
+  const vector = await vectors.search({
+    workspaceId,
+    knowledgeBaseId: search.knowledge_base_id,
+    model: query.model,
+    vector: query.vector,
+    k: depth,
+    ...(search.metadata_filter ? { metadataFilter: search.metadata_filter } : {}),
+  });
   const keyword = await bm25(knex, {
     table: KNOWLEDGE_CHUNKS,
     columns: { id: 'id', tsv: 'tsv', tokens: 'tokens' },
@@ -48,7 +51,7 @@ export const searchKnowledge = async (
   });
   const fused = fuse(
     keyword,
-    vector.map((h) => ({ id: h.id, score: Number(h.score ?? 0) })),
+    vector,
     search.fusion === 'rrf' ? { mode: 'rrf' } : { mode: 'weighted', keywordWeight: KNOWLEDGE_KEYWORD_WEIGHT },
   )
     .filter((h) => h.score > 0)

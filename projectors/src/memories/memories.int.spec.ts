@@ -77,6 +77,16 @@ describeProjection(
         then: { table: 'rm_memories', rows: [{ id: M3 }] },
       }));
 
+    it('deletes an expired memory, as a forgotten one, and only in its workspace', async () =>
+      spec({
+        given: [await written(M1, 'Prefers concise answers.'), await written(M3, 'Lives in Lyon.')],
+        when: [
+          { type: 'MemoryExpired', data: { memory_id: M3, expires_at: SPEC_TIME }, metadata: { workspace_id: 'ws-2' } },
+          { type: 'MemoryExpired', data: { memory_id: M1, expires_at: SPEC_TIME }, metadata: { workspace_id: 'ws-1' } },
+        ],
+        then: { table: 'rm_memories', rows: [{ id: M3 }] },
+      }));
+
     it("deletes exactly one scope's memories in its workspace: a like-named scope and another workspace's stay", async () =>
       spec({
         given: [await written(M1, 'Allergic to peanuts.'), await written(M2, 'Allergic to cats.', 'u10'), await written(M3, 'Allergic to dust.', 'u1', 'ws-2')],

@@ -1,5 +1,5 @@
 import type { ProjectionModule } from '../module.js';
 import { memoriesProjector } from './projector.js';
-import { memoriesReadModel } from './schema.js';
+import { memoriesReadModel, memoryExpiryIndex } from './schema.js';
 
-export const memoriesProjection: ProjectionModule<'memories'> = { name: 'memories', projectors: [memoriesProjector], migrations: [memoriesReadModel] };
+export const memoriesProjection: ProjectionModule<'memories'> = { name: 'memories', projectors: [memoriesProjector], migrations: [memoriesReadModel, memoryExpiryIndex] };

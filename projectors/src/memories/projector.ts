@@ -1,5 +1,6 @@
 import {
   MemoryContent,
+  MemoryExpired,
   MemoryForgotten,
   MemoryScopeForgotten,
   MemoryUpdated,
@@ -7,6 +8,7 @@ import {
   type RecordedEvent,
   type SealedContent,
 } from '@agent-platform/contracts';
+import { embeddingModelOf } from '@agent-platform/infra';
 import { projectorOf, type Projection } from '../projector.js';
 import { sealedPage } from '../sealedPage.js';
 import { MEMORIES } from './schema.js';
@@ -29,7 +31,7 @@ const contentColumns = (sql: Parameters<Projection>[0], content: MemoryContent) 
   content_text: content.content_text,
   metadata_json: JSON.stringify(content.metadata_json),
   embedding: content.embedding.vector,
-  embedding_model: `${content.embedding.provider}/${content.embedding.model}`,
+  embedding_model: embeddingModelOf(content.embedding),
   tsv: sql.raw('to_tsvector(?::regconfig, ?)', [MEMORY_LANGUAGE, content.content_text]),
   tokens: sql.raw('(SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(to_tsvector(?::regconfig, ?)))', [MEMORY_LANGUAGE, content.content_text]),
 });
@@ -77,6 +79,12 @@ const forgotten: Projection = (sql, e) => {
   return [sql(MEMORIES).where({ id: d.memory_id, workspace_id: e.metadata.workspace_id }).delete()];
 };
 
+/** Expired as forgotten: its key was destroyed first, so a rebuild cannot bring it back either. */
+const expired: Projection = (sql, e) => {
+  const d = MemoryExpired.schema.parse(e.data);
+  return [sql(MEMORIES).where({ id: d.memory_id, workspace_id: e.metadata.workspace_id }).delete()];
+};
+
 /** Exactly the scope, in its workspace, as it stood then: memories written after the event stay. */
 const scopeForgotten: Projection = (sql, e) => {
   const d = MemoryScopeForgotten.schema.parse(e.data);
@@ -91,6 +99,7 @@ export const memoriesProjector = projectorOf(
     [MemoryUpdated.type]: updated,
     [MemoryForgotten.type]: forgotten,
     [MemoryScopeForgotten.type]: scopeForgotten,
+    [MemoryExpired.type]: expired,
   },
   prepare,
 );

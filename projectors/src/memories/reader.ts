@@ -1,5 +1,5 @@
 import { MEMORY_RERANK_MODE, MemoryView, type ListMemoriesQuery, type MemorySearchHit, type SearchMemoriesBody } from '@agent-platform/contracts';
-import type { Knex } from '@agent-platform/infra';
+import { embeddingUsedOf, type Knex } from '@agent-platform/infra';
 import { newestFirstPage, type PageOf, type PageRequest } from '../newestFirstPage.js';
 import { iso, isoOrNull } from '../rows.js';
 import { bm25 } from '../search/bm25.js';
@@ -20,6 +20,7 @@ const VIEW_COLUMNS = [
   'metadata_json',
   'expires_at',
   'provenance',
+  'embedding_model',
   'created_time',
   'updated_time',
 ] as const;
@@ -29,6 +30,7 @@ const toMemoryView = (row: Record<string, unknown>): MemoryView =>
     ...row,
     importance_score: Number(row.importance_score),
     expires_at: isoOrNull(row.expires_at),
+    embedding_used: embeddingUsedOf(String(row.embedding_model)),
     created_time: iso(row.created_time),
     updated_time: iso(row.updated_time),
   });
@@ -59,6 +61,10 @@ export const listMemories = (
   if (filter.memory_type) q.andWhere({ memory_type: filter.memory_type });
   return newestFirstPage(live(knex, q), page, toMemoryView);
 };
+
+/** Up to `limit` memories past their `expires_at` at `now`, of every workspace, the longest overdue first: what the expiry sweeper erases. */
+export const dueForExpiry = async (knex: Knex, now: Date, limit: number): Promise<{ workspace_id: string; id: string }[]> =>
+  knex(MEMORIES).select('workspace_id', 'id').whereNotNull('expires_at').andWhere('expires_at', '<=', now).orderBy('expires_at').limit(limit);
 
 /** How the three signals weigh in a hit's `score` (the seed's `hybrid-local` rerank). */
 export const MEMORY_WEIGHTS = { vector: 0.45, keyword: 0.35, importance: 0.2 } as const;

@@ -39,3 +39,14 @@ export const memoriesReadModel: Migration = {
     await knex.raw(`DROP TABLE IF EXISTS ${MEMORIES};`);
   },
 };
+
+/** The expiry sweeper's question, "which memories are past their expires_at", answered from an index of only the memories that have one. */
+export const memoryExpiryIndex: Migration = {
+  name: '1012_memory_expiry',
+  up: async (knex) => {
+    await knex.raw(`CREATE INDEX rm_memories_expiry ON ${MEMORIES} (expires_at) WHERE expires_at IS NOT NULL;`);
+  },
+  down: async (knex) => {
+    await knex.raw(`DROP INDEX IF EXISTS rm_memories_expiry;`);
+  },
+};

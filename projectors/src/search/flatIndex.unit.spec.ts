@@ -33,6 +33,26 @@ describe('the in-memory vector index (no pgvector)', () => {
     expect(index.size()).to.equal(1);
   });
 
+  it('given a filter, ranks only the items it keeps, so the full k comes back when that many pass', () => {
+    const index = createFlatIndex(2);
+    for (let i = 0; i < 20; i++) index.upsert('p', `near-${i}`, [1, i / 100]);
+    index.upsert('p', 'far-1', [-1, 0.1]);
+    index.upsert('p', 'far-2', [-1, 0.2]);
+    expect(index.search('p', [1, 0], 2, (id) => id.startsWith('far')).map((h) => h.id)).to.deep.equal(['far-2', 'far-1']); // far-2 is the less far
+  });
+
+  it('drops a whole partition and keeps the others', () => {
+    const index = createFlatIndex(2);
+    index.upsert('p', 'a', [1, 0]);
+    index.upsert('p', 'b', [0, 1]);
+    index.upsert('q', 'c', [1, 0]);
+    index.drop('p');
+    expect([index.size(), index.sizeOf('p'), index.sizeOf('q')]).to.deep.equal([1, 0, 1]);
+    expect(index.search('p', [1, 0], 5)).to.deep.equal([]);
+    index.upsert('p', 'a', [1, 0]);
+    expect(index.search('p', [1, 0], 5).map((h) => h.id)).to.deep.equal(['a']);
+  });
+
   it('refuses a vector of another dimension', () => {
     expect(() => createFlatIndex(3).upsert('p', 'a', [1, 0])).to.throw(RangeError);
   });

@@ -3,7 +3,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { createKnex, type Knex } from '@agent-platform/infra';
 import { createServer } from 'node:net';
-import { knowledgeChunksReadModel, knowledgeReadModel } from '../knowledge/schema.js';
+import { knowledgeProjection } from '../knowledge/module.js';
 
 export type PgliteDatabase = { knex: Knex; url: string; stop: () => Promise<void> };
 
@@ -29,7 +29,7 @@ export const startPgliteDatabase = async (): Promise<PgliteDatabase> => {
   await server.start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const knex = createKnex(url, 1);
-  for (const migration of [knowledgeReadModel, knowledgeChunksReadModel]) await migration.up(knex);
+  for (const migration of knowledgeProjection.migrations) await migration.up(knex);
   return {
     knex,
     url,

@@ -4,10 +4,12 @@ import { route, type Api, type Knex } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import { pageAnswer, pageAsked } from '../cursor.js';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
+import { readRuns } from './citedReads.js';
 import { agentRunStream } from './stream.js';
 
 const PROJECTIONS = ['agent-runs'] as const;
 const RunParams = z.object({ id: Uuid });
+
 
 const getAgentRunById = async (knex: Knex, workspaceId: string, id: string) => {
   const run = await agentRunsReader.findRun(knex, workspaceId, id);
@@ -26,8 +28,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     responses: { 200: { description: 'A page of runs.', schema: Page(AgentRunView) } },
     errors: [503],
     handler: async ({ query, headers, ctx }) => {
-      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
-      const page = await agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query));
+      const page = await readRuns(deps, { headers, query }, () => agentRunsReader.listRuns(deps.knex, ctx.workspaceId, query, pageAsked(query)), (p) => p.items);
       return { status: 200, body: pageAnswer(page) };
     },
   });
@@ -35,7 +36,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
   route(api, {
     method: 'get',
     path: '/agents/runs/:id',
-    summary: 'Get an agent run: its status, answer, error and token usage',
+    summary: 'Get an agent run: its status, answer, error, token usage, and the knowledge chunks it cites',
     tags: ['agent runs'],
     params: RunParams,
     query: ReadYourWritesQuery,
@@ -43,8 +44,7 @@ export const agentRunQueries = (api: Api, deps: QueryDeps): void => {
     responses: { 200: { description: 'The run.', schema: AgentRunView } },
     errors: [404, 503],
     handler: async ({ params, query, headers, ctx }) => {
-      await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
-      return { status: 200, body: await getAgentRunById(deps.knex, ctx.workspaceId, params.id) };
+      return { status: 200, body: await readRuns(deps, { headers, query }, () => getAgentRunById(deps.knex, ctx.workspaceId, params.id), (run) => [run]) };
     },
   });
 

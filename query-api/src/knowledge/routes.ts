@@ -10,7 +10,7 @@ import {
   SearchKnowledgeBody,
   Uuid,
 } from '@agent-platform/contracts';
-import { route, type Api } from '@agent-platform/infra';
+import { embeddingModelOf, route, type Api } from '@agent-platform/infra';
 import { knowledgeReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { pageAnswer, pageAsked } from '../cursor.js';
@@ -87,8 +87,8 @@ export const knowledgeQueryRoutes = (api: Api, deps: QueryDeps): void => {
     },
   });
 
-  const { embeddings } = deps;
-  if (!embeddings) return;
+  const { embeddings, chunkVectors } = deps;
+  if (!embeddings || !chunkVectors) return;
   route(api, {
     method: 'post',
     path: '/knowledge/search',
@@ -103,8 +103,8 @@ export const knowledgeQueryRoutes = (api: Api, deps: QueryDeps): void => {
       await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       if (!(await knowledgeReader.findKnowledgeBase(deps.knex, ctx.workspaceId, body.knowledge_base_id))) throw baseNotFound(body.knowledge_base_id);
       const embedded = await embeddings.embed([body.query]);
-      const queryEmbedding = { vector: Array.from(embedded.vectors[0]!), model: `${embedded.provider}/${embedded.model}` };
-      return { status: 200, body: await knowledgeReader.searchKnowledge(deps.knex, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
+      const queryEmbedding = { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) };
+      return { status: 200, body: await knowledgeReader.searchKnowledge({ knex: deps.knex, vectors: chunkVectors }, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
     },
   });
 };

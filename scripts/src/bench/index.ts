@@ -12,8 +12,13 @@
  * - End-to-end lag, command accepted to processor handler invoked, at fixed offered rates.
  * - Agent-run overhead: a 3-step ReAct run through the platform (PostgreSQL, NATS) beside the same loop
  *   as a plain in-process function, against a zero-latency scripted model and tool.
- * - Retrieval quality (also alone: `npm run bench -- quality`): nDCG@10 of POST /knowledge/search over a
- *   labelled set, beside plain BM25 of the same documents.
+ * - Vector search at scale: 100,000 chunks of 384 dimensions on both vector paths (in-process on
+ *   PostgreSQL, pgvector HNSW on PGlite), p50/p95 and recall@10 against exact search.
+ * - Retrieval quality: nDCG@10 of POST /knowledge/search over a labelled set, beside plain BM25 of
+ *   the same documents.
+ *
+ * `npm run bench -- vectors` runs only the vector part (`AGENT_PLATFORM_BENCH_VECTOR_CHUNKS` sets its size),
+ * `npm run bench -- quality` only the retrieval-quality part.
  *
  * Every cell runs N workers (each with its own streams, so no conflicts) looping for a fixed time
  * after a warm-up, on a pg pool of N connections. Commits stay durable: synchronous_commit is never
@@ -39,6 +44,9 @@ import { formatQualityReport } from './qualityReport.js';
 import { measureRawInsert } from './rawInsert.js';
 import { measureRelay } from './relay.js';
 import { formatReport, type Kind, type RowResult } from './report.js';
+import { buildVectorCorpus } from './vectorCorpus.js';
+import { measureVectors } from './vectors.js';
+import { formatVectorsReport } from './vectorsReport.js';
 
 const SERVER_URL = process.env.AGENT_PLATFORM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NATS_URL = process.env.AGENT_PLATFORM_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -48,6 +56,10 @@ const HTTP_CLIENTS = 16;
 const LAG_RATES = [500, 2_000];
 /** The relay must keep up with these rows' sustained append rate. */
 const APPEND_CLIENTS = 16;
+const VECTOR_CHUNKS = Number(process.env.AGENT_PLATFORM_BENCH_VECTOR_CHUNKS ?? '100000');
+const VECTOR_QUERIES = 200;
+/** The parts named on the command line (`npm run bench -- vectors`), or every part. */
+const PARTS = process.argv.slice(2);
 
 type Contender = {
   label: string;
@@ -90,6 +102,24 @@ const appendRates = (rows: readonly RowResult[]): AppendRate[] =>
       return cell ? [{ name: row.label.replace('agent-platform ', ''), eventsPerSecond: cell.opsPerSecond * row.batch }] : [];
     });
 
+const vectorsPart = async (admin: Pool): Promise<string> => {
+  if (!(VECTOR_CHUNKS >= 1000)) throw new Error('AGENT_PLATFORM_BENCH_VECTOR_CHUNKS must be at least 1000');
+  console.error(`vectors: embedding ${VECTOR_CHUNKS} chunks and ${VECTOR_QUERIES} queries`);
+  const corpus = await buildVectorCorpus(VECTOR_CHUNKS, VECTOR_QUERIES);
+  const outcome = await outcomeOf(() => measureVectors(admin, SERVER_URL, corpus));
+  return formatVectorsReport(outcome, VECTOR_CHUNKS, corpus.dimension, corpus.embeddedPerSecond, VECTOR_QUERIES);
+};
+
+/** `npm run bench -- vectors`: only the vector part, with the machine it ran on. */
+const vectorsOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = await describeMachine(admin, SERVER_URL);
+    const report = await vectorsPart(admin);
+    console.log(`${machine.join('\n')}\n\n${report}`);
+  });
+
 /**
  * Emmett goes last (see emmett.ts): its driver changes pg's process-wide type parsers, which the relay,
  * lag and agent-run parts read the log through as well. The HTTP server is a child process of its own.
@@ -131,12 +161,14 @@ const main = (): Promise<void> =>
     console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
     console.log(`\n${formatPipelineReport(relay, appendRates(rows), lag, lagTiming)}`);
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
+    console.error('measuring vector search');
+    console.log(`\n${await vectorsPart(admin)}`);
     console.error('measuring retrieval quality');
     console.log(`\n${formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))}`);
   });
 
 /** `npm run bench -- quality`: the retrieval-quality part alone, with the machine it ran on. */
-const quality = (): Promise<void> =>
+const qualityOnly = (): Promise<void> =>
   withCleanup(async (defer) => {
     const admin = createPool(SERVER_URL, 1);
     defer('close the admin pool', () => admin.end());
@@ -144,7 +176,17 @@ const quality = (): Promise<void> =>
     console.log([...machine, '', formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))].join('\n'));
   });
 
-(process.argv[2] === 'quality' ? quality() : main()).catch((error: unknown) => {
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly };
+const run = async (): Promise<void> => {
+  if (PARTS.length === 0) return main();
+  for (const name of PARTS) {
+    const part = parts[name];
+    if (!part) throw new Error(`no bench part ${name}; the parts: ${Object.keys(parts).join(', ')}`);
+    await part();
+  }
+};
+
+run().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

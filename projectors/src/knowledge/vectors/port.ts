@@ -29,6 +29,6 @@ export type ChunkVectors = {
    */
   search: (query: ChunkVectorQuery) => Promise<VectorHit[]>;
   /** What `/ready` shows under `vector_search`: the path and the adapter's own facts (index sizes, settings). */
-  describe: () => Promise<Record<string, unknown>>;
+  describe: () => Promise<{ path: ChunkVectorsPath } & Record<string, unknown>>;
   close: () => Promise<void>;
 };
