@@ -208,7 +208,7 @@ export const SearchKnowledgeBody = z.object({
   top_k: z.number().int().min(1).max(100).default(5),
   metadata_filter: JsonObject.optional(),
   /**
-   * How the keyword and vector sides merge: `weighted` (0.4 keyword, 0.6 vector, the default) or `rrf`,
+   * How the keyword and vector sides merge: `weighted` (0.7 keyword, 0.3 vector, the default) or `rrf`,
    * reciprocal-rank fusion (each side adds 1/(60 + rank)), which ignores the sides' score scales.
    */
   fusion: z.enum(['weighted', 'rrf']).default('weighted'),

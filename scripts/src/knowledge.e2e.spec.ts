@@ -62,7 +62,7 @@ describeOnPlatform('knowledge: bases, documents indexed by a processor, and hybr
       expect(hits[0]).to.deep.include({ document_id: refund.body.id, document_title: 'Refund Policy', content_text: 'Refunds are available within seven days for eligible orders.' });
       expect(hits[0]!.keyword_score).to.equal(1);
       expect(hits[0]!.vector_score).to.be.greaterThan(0);
-      expect(hits[0]!.score).to.be.closeTo(0.4 * 1 + 0.6 * (hits[0]!.vector_score as number), 1e-9);
+      expect(hits[0]!.score).to.be.closeTo(0.7 * 1 + 0.3 * (hits[0]!.vector_score as number), 1e-9);
       expect(hits[0]!.score).to.be.greaterThan(hits[1]!.score as number);
       const rrf = await search({ ...seedSearch(kb.body.id), fusion: 'rrf' }, prefix);
       expect(rrf[0]).to.deep.include({ document_id: refund.body.id });

@@ -77,7 +77,7 @@ describeOnEachPostgres('knowledge chunks: the indexer’s writes and the search 
     expect(rrf[0]).to.deep.include({ document_id: refund.documentId, keyword_score: 1 });
     expect(rrf[0]!.score).to.be.closeTo(2 / 61, 1e-12);
     const weighted = await searchKnowledge(reader(), workspace, search, query);
-    expect(weighted[0]!.score).to.be.closeTo(0.4 + 0.6 * weighted[0]!.vector_score, 1e-12);
+    expect(weighted[0]!.score).to.be.closeTo(0.7 + 0.3 * weighted[0]!.vector_score, 1e-12);
   });
 
   it("compares a query only with chunks embedded by the query's model", async () => {

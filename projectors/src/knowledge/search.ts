@@ -7,8 +7,12 @@ import { KNOWLEDGE_LANGUAGE } from './chunks.js';
 import { KNOWLEDGE_CHUNKS, KNOWLEDGE_DOCUMENTS } from './schema.js';
 import type { ChunkVectors } from './vectors/port.js';
 
-/** The keyword side's share of `score`; the vector side has the rest (`fuse`, weighted). */
-export const KNOWLEDGE_KEYWORD_WEIGHT = 0.4;
+/**
+ * The keyword side's share of `score`; the vector side has the rest (`fuse`, weighted). 0.7, tuned on the
+ * even-numbered queries of the bench's retrieval-quality set (BENCHMARKS.md): with the default local
+ * embedding, 0.4 ranked below plain BM25 (nDCG@10 0.995×), 0.7 above it (1.003×; 1.002× on the odd ones).
+ */
+export const KNOWLEDGE_KEYWORD_WEIGHT = 0.7;
 
 export type { QueryEmbedding };
 

@@ -14,8 +14,11 @@
  *   as a plain in-process function, against a zero-latency scripted model and tool.
  * - Vector search at scale: 100,000 chunks of 384 dimensions on both vector paths (in-process on
  *   PostgreSQL, pgvector HNSW on PGlite), p50/p95 and recall@10 against exact search.
+ * - Retrieval quality: nDCG@10 of POST /knowledge/search over a labelled set, beside plain BM25 of
+ *   the same documents.
  *
- * `npm run bench -- vectors` runs only the vector part (`AGENT_PLATFORM_BENCH_VECTOR_CHUNKS` sets its size).
+ * `npm run bench -- vectors` runs only the vector part (`AGENT_PLATFORM_BENCH_VECTOR_CHUNKS` sets its size),
+ * `npm run bench -- quality` only the retrieval-quality part.
  *
  * Every cell runs N workers (each with its own streams, so no conflicts) looping for a fixed time
  * after a warm-up, on a pg pool of N connections. Commits stay durable: synchronous_commit is never
@@ -36,6 +39,8 @@ import { describeMachine } from './machine.js';
 import { outcomeOf, type Cell, type Timing } from './measure.js';
 import { describeNats } from './nats.js';
 import { formatPipelineReport, type AppendRate } from './pipelineReport.js';
+import { measureQuality } from './quality.js';
+import { formatQualityReport } from './qualityReport.js';
 import { measureRawInsert } from './rawInsert.js';
 import { measureRelay } from './relay.js';
 import { formatReport, type Kind, type RowResult } from './report.js';
@@ -162,9 +167,20 @@ const main = (): Promise<void> =>
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
     console.error('measuring vector search');
     console.log(`\n${await vectorsPart(admin)}`);
+    console.error('measuring retrieval quality');
+    console.log(`\n${formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))}`);
   });
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly };
+/** `npm run bench -- quality`: the retrieval-quality part alone, with the machine it ran on. */
+const qualityOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = await describeMachine(admin, SERVER_URL);
+    console.log([...machine, '', formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))].join('\n'));
+  });
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly };
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {

@@ -1,0 +1,96 @@
+/**
+ * The word lists the query generator draws on. Stop words are left out of queries, as a person typing
+ * a search leaves them out. The synonyms are a small hand-made list over the addresses' vocabulary
+ * (government, war, money, trade, people): a query that says "levy" for "tax" can only be found by a
+ * search that matches meaning, or by the other words of the query.
+ */
+export const STOP_WORDS = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by can could did do does ' +
+    'doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself ' +
+    'just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same she should so some such than that ' +
+    'the their theirs them themselves then there these they this those through to too under until up upon very was we were what when where which ' +
+    'while who whom why will with would you your yours yourself yourselves shall may must also us one'
+  ).split(' '),
+);
+
+export const SYNONYMS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    government: 'administration',
+    administration: 'government',
+    nation: 'country',
+    country: 'nation',
+    congress: 'legislature',
+    war: 'conflict',
+    peace: 'tranquility',
+    treasury: 'exchequer',
+    revenue: 'income',
+    revenues: 'receipts',
+    tax: 'levy',
+    taxes: 'levies',
+    trade: 'commerce',
+    commerce: 'trade',
+    army: 'troops',
+    navy: 'fleet',
+    citizens: 'people',
+    people: 'citizens',
+    law: 'statute',
+    laws: 'statutes',
+    public: 'national',
+    money: 'funds',
+    debt: 'indebtedness',
+    foreign: 'overseas',
+    increase: 'growth',
+    important: 'significant',
+    great: 'large',
+    large: 'great',
+    duty: 'obligation',
+    duties: 'obligations',
+    report: 'statement',
+    present: 'current',
+    condition: 'state',
+    power: 'authority',
+    protect: 'defend',
+    defense: 'protection',
+    expenditure: 'spending',
+    expenditures: 'outlays',
+    measures: 'steps',
+    labor: 'work',
+    workers: 'laborers',
+    business: 'industry',
+    industry: 'manufacturing',
+    farmers: 'growers',
+    agriculture: 'farming',
+    children: 'kids',
+    education: 'schooling',
+    world: 'globe',
+    freedom: 'liberty',
+    liberty: 'freedom',
+    territory: 'land',
+    ships: 'vessels',
+    vessels: 'ships',
+    officers: 'officials',
+    treaty: 'agreement',
+    treaties: 'agreements',
+    recommend: 'propose',
+    attention: 'consideration',
+    consideration: 'attention',
+    prosperity: 'wealth',
+    welfare: 'wellbeing',
+    jobs: 'employment',
+    employment: 'jobs',
+    program: 'initiative',
+    programs: 'initiatives',
+    budget: 'appropriations',
+    military: 'armed',
+    energy: 'fuel',
+    oil: 'petroleum',
+    crime: 'lawlessness',
+    communities: 'towns',
+    security: 'safety',
+    subject: 'matter',
+    necessary: 'needed',
+    believe: 'think',
+    future: 'tomorrow',
+  }),
+);
