@@ -1,5 +1,6 @@
 import { ConflictError } from '@agent-platform/contracts';
 import { repeatedLog, type Logger } from '@agent-platform/infra';
+import { repeatEvery } from '../runtime/repeat.js';
 
 export type RunSweeper = { stop: () => Promise<void> };
 
@@ -25,7 +26,6 @@ export const startRunSweeper = (deps: {
   const resumeFailed = repeatedLog(log, 'error', `resuming a run failed; it will be swept again`);
   const sweepFailed = repeatedLog(log, 'warn', 'run sweep failed');
   const working = new Map<string, Promise<void>>();
-  let stopped = false;
 
   const resume = (runId: string) => {
     const work = (async () => {
@@ -43,22 +43,17 @@ export const startRunSweeper = (deps: {
     working.set(runId, work);
   };
 
-  const sweep = async () => {
-    while (!stopped) {
-      try {
-        const free = deps.concurrency - working.size;
-        if (free > 0) for (const id of (await deps.candidates(free + working.size)).filter((id) => !working.has(id)).slice(0, free)) resume(id);
-      } catch (error) {
-        sweepFailed({ err: error });
-      }
-      await new Promise((r) => setTimeout(r, deps.intervalMs).unref());
+  const sweeps = repeatEvery(deps.intervalMs, async () => {
+    try {
+      const free = deps.concurrency - working.size;
+      if (free > 0) for (const id of (await deps.candidates(free + working.size)).filter((id) => !working.has(id)).slice(0, free)) resume(id);
+    } catch (error) {
+      sweepFailed({ err: error });
     }
-  };
-  const loop = sweep();
+  });
   return {
     stop: async () => {
-      stopped = true;
-      await loop;
+      await sweeps.stop();
       await Promise.allSettled(working.values());
     },
   };

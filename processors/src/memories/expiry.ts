@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, type MemoryCommand } from '@agent-platfor
 import { evolveAll, memoryDecider, memoryStreamOf, memorySubjectOf, sendCommand } from '@agent-platform/command-api/commands';
 import { repeatedLog, type DataKeys, type EventStore, type Knex, type Logger } from '@agent-platform/infra';
 import { memoriesReader } from '@agent-platform/projectors/readers';
+import { repeatEvery } from '../runtime/repeat.js';
 
 type Due = { workspace_id: string; id: string };
 export type MemoryExpiryDeps = {
@@ -81,27 +82,12 @@ export const startMemoryExpiry = ({ knex, log: parentLog, intervalMs, ...rest }:
   const deps: MemoryExpiryDeps = { ...rest, due: (now, limit) => memoriesReader.dueForExpiry(knex, now, limit) };
   const log = parentLog.child({ component: 'memory-expiry' });
   const failed = repeatedLog(log, 'warn', 'memory expiry sweep failed; it will be tried again');
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const erased = await expireDueMemories(deps);
-        if (erased) log.info({ erased }, 'expired memories erased');
-      } catch (error) {
-        failed({ err: error });
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, intervalMs).unref();
-      });
+  return repeatEvery(intervalMs, async () => {
+    try {
+      const erased = await expireDueMemories(deps);
+      if (erased) log.info({ erased }, 'expired memories erased');
+    } catch (error) {
+      failed({ err: error });
     }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      wake?.();
-      await loop;
-    },
-  };
+  });
 };
