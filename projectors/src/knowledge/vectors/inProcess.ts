@@ -86,8 +86,12 @@ export const createInProcessChunkVectors = (knex: Knex, options: { maxVectors?: 
     );
   };
 
+  /** The partitions loaded so far; one still loading is waited for, one whose load failed is left out. */
+  const loadedPartitions = async (): Promise<Partition[]> =>
+    (await Promise.allSettled(partitions.values())).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+
   const evictBeyondBudget = async (current: Partition) => {
-    const loaded = (await Promise.allSettled(partitions.values())).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const loaded = await loadedPartitions();
     let total = loaded.reduce((sum, p) => sum + indexOf(p.key.dimension).sizeOf(p.name), 0);
     for (const p of loaded.filter((p) => p !== current).sort((a, b) => a.lastSearched - b.lastSearched)) {
       if (total <= maxVectors) return;
@@ -135,7 +139,7 @@ export const createInProcessChunkVectors = (knex: Knex, options: { maxVectors?: 
     path: 'in-process',
     search,
     describe: async () => {
-      const loaded = (await Promise.allSettled(partitions.values())).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const loaded = await loadedPartitions();
       return {
         path: 'in-process',
         loaded_bases: loaded.length,
