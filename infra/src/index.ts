@@ -87,6 +87,8 @@ export { createOpenAiProvider, type OpenAiProviderOptions } from './models/opena
 export { createLocalModelProvider, countTokens, LOCAL_MODEL, type LocalProviderOptions } from './models/local/localProvider.js';
 export { JSON_ACTION_MARKER } from './models/local/react.js';
 export { chunksOf, collectChunks } from './models/stream.js';
+export type { CodeLanguage, CodeRunRequest, CodeRunResult, CodeRunner, CodeRunnerDescription } from './code/port.js';
+export { CodeRunnerUnavailable } from './code/port.js';
 export type { EmbeddingProvider, Embeddings, EmbedOptions } from './embeddings/port.js';
 export { embeddingModelOf, embeddingUsedOf } from './embeddings/port.js';
 export { createEmbeddingProvider, type EmbeddingProviderConfig } from './embeddings/provider.js';
