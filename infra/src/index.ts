@@ -90,7 +90,7 @@ export { chunksOf, collectChunks } from './models/stream.js';
 export type { CodeLanguage, CodeRunRequest, CodeRunResult, CodeRunner, CodeRunnerDescription } from './code/port.js';
 export { CodeRunnerUnavailable } from './code/port.js';
 export type { EmbeddingProvider, Embeddings, EmbedOptions } from './embeddings/port.js';
-export { embeddingModelOf, embeddingUsedOf } from './embeddings/port.js';
+export { embedQuery, embeddingModelOf, embeddingUsedOf } from './embeddings/port.js';
 export { createEmbeddingProvider, type EmbeddingProviderConfig } from './embeddings/provider.js';
 export { createLocalEmbeddingProvider, type LocalEmbeddingOptions } from './embeddings/local/localProvider.js';
 export { LOCAL_EMBEDDING_MODEL, DEFAULT_EMBEDDING_DIMENSION } from './embeddings/local/localEmbedding.js';

@@ -1,4 +1,4 @@
-import { embeddingModelOf, type EmbeddingProvider, type Knex } from '@agent-platform/infra';
+import { embedQuery, type EmbeddingProvider, type Knex } from '@agent-platform/infra';
 import type { KnowledgeSearch } from '@agent-platform/processors';
 import type { ChunkVectors } from '@agent-platform/projectors';
 import { knowledgeReader } from '@agent-platform/projectors/readers';
@@ -11,6 +11,6 @@ import { knowledgeReader } from '@agent-platform/projectors/readers';
 export const knowledgeSearchOf =
   (read: { knex: Knex; vectors: ChunkVectors }, embeddings: EmbeddingProvider): KnowledgeSearch =>
   async (workspaceId, search) => {
-    const embedded = await embeddings.embed([search.query]);
-    return knowledgeReader.searchKnowledge(read, workspaceId, search, { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) });
+    const { query } = await embedQuery(embeddings, search.query);
+    return knowledgeReader.searchKnowledge(read, workspaceId, search, query);
   };

@@ -48,3 +48,9 @@ export const embeddingUsedOf = (key: string): { provider: string; model: string 
   const slash = key.indexOf('/');
   return { provider: key.slice(0, slash), model: key.slice(slash + 1) };
 };
+
+/** A search's query embedded, keyed as stored vectors are (`model`), with what computed it (`embedded`, for the response's headers). */
+export const embedQuery = async (provider: EmbeddingProvider, text: string, options?: EmbedOptions) => {
+  const embedded = await provider.embed([text], options);
+  return { embedded, query: { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) } };
+};

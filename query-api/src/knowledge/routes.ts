@@ -10,7 +10,7 @@ import {
   SearchKnowledgeBody,
   Uuid,
 } from '@agent-platform/contracts';
-import { embeddingModelOf, route, type Api } from '@agent-platform/infra';
+import { embedQuery, route, type Api } from '@agent-platform/infra';
 import { knowledgeReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { pageAnswer, pageAsked } from '../cursor.js';
@@ -102,8 +102,7 @@ export const knowledgeQueryRoutes = (api: Api, deps: QueryDeps): void => {
     handler: async ({ query, body, headers, ctx }) => {
       await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
       if (!(await knowledgeReader.findKnowledgeBase(deps.knex, ctx.workspaceId, body.knowledge_base_id))) throw baseNotFound(body.knowledge_base_id);
-      const embedded = await embeddings.embed([body.query]);
-      const queryEmbedding = { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) };
+      const { embedded, query: queryEmbedding } = await embedQuery(embeddings, body.query);
       return { status: 200, body: await knowledgeReader.searchKnowledge({ knex: deps.knex, vectors: chunkVectors }, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
     },
   });

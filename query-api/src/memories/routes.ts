@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ListMemoriesQuery, MemorySearchHit, MemoryView, NotFoundError, Page, SearchMemoriesBody, Uuid } from '@agent-platform/contracts';
-import { embeddingModelOf, route, type Api } from '@agent-platform/infra';
+import { embedQuery, route, type Api } from '@agent-platform/infra';
 import { memoriesReader } from '@agent-platform/projectors/readers';
 import { ReadYourWritesQuery, type QueryDeps } from '../deps.js';
 import { pageAnswer, pageAsked } from '../cursor.js';
@@ -56,8 +56,8 @@ export const memoryQueries = (api: Api, deps: QueryDeps): void => {
     errors: [503],
     handler: async ({ query, body, headers, ctx }) => {
       await deps.consistency.awaitPosition({ headers, query }, PROJECTIONS);
-      const embedded = await embeddings.embed([body.query]);
-      return { status: 200, body: await memoriesReader.searchMemories(deps.knex, ctx.workspaceId, body, { vector: Array.from(embedded.vectors[0]!), model: embeddingModelOf(embedded) }), headers: embeddingHeadersOf(embedded) };
+      const { embedded, query: queryEmbedding } = await embedQuery(embeddings, body.query);
+      return { status: 200, body: await memoriesReader.searchMemories(deps.knex, ctx.workspaceId, body, queryEmbedding), headers: embeddingHeadersOf(embedded) };
     },
   });
 };
