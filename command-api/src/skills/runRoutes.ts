@@ -46,7 +46,8 @@ export const skillRunRoutes = (api: Api, deps: CommandDeps & { execution?: { exe
         deps.contextOf(ctx, req, headers, body),
         { newStream: true },
       );
-      return accepted(201, runId, result);
+      // A replayed request answers the run its first request queued, not the id this one drew.
+      return accepted(201, (result.events[0]!.data as { run_id: string }).run_id, result);
     },
   });
 

@@ -1,0 +1,23 @@
+import { expect } from 'chai';
+import { renderTemplate } from './template.js';
+
+describe('the template runtime', () => {
+  it("renders the seed's example", () => expect(renderTemplate('Hello $name', { name: 'Lucas' })).to.deep.equal({ text: 'Hello Lucas' }));
+
+  it('replaces braced placeholders, placeholders next to text, and $$ as a dollar', () =>
+    expect(renderTemplate('${greeting}, ${name}s! $$5 for $name', { greeting: 'Hi', name: 'Ana' })).to.deep.equal({ text: 'Hi, Anas! $5 for Ana' }));
+
+  it('writes values that are not strings as JSON', () =>
+    expect(renderTemplate('$n $flag $list $none', { n: 3, flag: true, list: [1, 'a'], none: null })).to.deep.equal({ text: '3 true [1,"a"] null' }));
+
+  it('leaves a dollar before anything that is not a placeholder as it is', () =>
+    expect(renderTemplate('costs $ 5 or $5 or ${', {})).to.deep.equal({ text: 'costs $ 5 or $5 or ${' }));
+
+  it('names every key the input lacks instead of rendering half a text', () =>
+    expect(renderTemplate('Hello $name from ${city} and $name', {})).to.deep.equal({ missing: ['name', 'city'] }));
+
+  it('evaluates nothing: a placeholder is a key, and a value is never read as a template again', () => {
+    expect(renderTemplate('${constructor} $__proto__', { constructor: 'c' })).to.deep.equal({ missing: ['__proto__'] });
+    expect(renderTemplate('$a', { a: '$b', b: 'no' })).to.deep.equal({ text: '$b' });
+  });
+});
