@@ -45,28 +45,19 @@ export const CreateSkillBody = z.object({
   description: z.string().max(10_000).optional(),
 });
 /**
- * `implementation_json` is judged against its runtime's schema when the version is created (a 400 naming the
- * field), and stored as sent; its defaults are filled in when it runs. The schemas are judged by the command
- * side, where a JSON Schema validator compiles them.
+ * `implementation_json` is judged against its runtime's schema (`IMPLEMENTATIONS`) and both schemas are
+ * compiled when the version is created, by the command side once it knows the skill is the caller's: a 400
+ * naming the field, after the 404 for another workspace's skill. It is stored as sent; its defaults are
+ * filled in when it runs.
  */
-export const CreateSkillVersionBody = z
-  .object({
-    skill_id: Id,
-    status: SkillVersionStatus.exclude(['archived']).default('draft'),
-    runtime_type: SkillRuntimeType.default('template'),
-    parameter_schema_json: JsonObject.default({}),
-    output_schema_json: JsonObject.default({}),
-    implementation_json: JsonObject.default({}),
-  })
-  .superRefine((body, ctx) => {
-    if (body.runtime_type === 'agent') {
-      ctx.addIssue({ code: 'custom', message: 'the agent runtime is not supported yet', path: ['runtime_type'] });
-      return;
-    }
-    const parsed = IMPLEMENTATIONS[body.runtime_type].safeParse(body.implementation_json);
-    if (parsed.success) return;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['implementation_json', ...issue.path] });
-  });
+export const CreateSkillVersionBody = z.object({
+  skill_id: Id,
+  status: SkillVersionStatus.exclude(['archived']).default('draft'),
+  runtime_type: SkillRuntimeType.default('template'),
+  parameter_schema_json: JsonObject.default({}),
+  output_schema_json: JsonObject.default({}),
+  implementation_json: JsonObject.default({}),
+});
 export type CreateSkillBody = z.infer<typeof CreateSkillBody>;
 export type CreateSkillVersionBody = z.infer<typeof CreateSkillVersionBody>;
 

@@ -1,16 +1,39 @@
-import { CreateSkillBody, CreateSkillVersionBody, SKILL_DEFINITION, SKILLS_CATEGORY, ValidationError } from '@agent-platform/contracts';
-import type { Api } from '@agent-platform/infra';
+import {
+  CreateSkillBody,
+  CreateSkillVersionBody,
+  IMPLEMENTATIONS,
+  SKILL_DEFINITION,
+  SKILLS_CATEGORY,
+  streamId,
+  ValidationError,
+  type FieldIssue,
+} from '@agent-platform/contracts';
+import type { Api, EventStore } from '@agent-platform/infra';
 import { definitionRoutes } from '../definitions.js';
+import { loadState } from '../handler.js';
 import type { CommandDeps } from '../http.js';
-import { skillDecider } from './decider.js';
+import { existingSkill, skillDecider } from './decider.js';
 import { schemaProblem } from './schemas.js';
 
-/** Both schemas of a version are compiled before it is stored: one no run could be checked against is a 400 naming it. */
-const schemasUsable = async (body: CreateSkillVersionBody): Promise<void> => {
-  const issues = (['parameter_schema_json', 'output_schema_json'] as const).flatMap((field) => {
+/** What is wrong with a version's runtime and implementation, each naming its field. */
+const implementationIssues = (body: CreateSkillVersionBody): FieldIssue[] => {
+  if (body.runtime_type === 'agent') return [{ field: 'body.runtime_type', message: 'the agent runtime is not supported yet' }];
+  const parsed = IMPLEMENTATIONS[body.runtime_type].safeParse(body.implementation_json);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({ field: ['body.implementation_json', ...issue.path.map(String)].join('.'), message: issue.message }));
+};
+
+/**
+ * A version is judged whole before it is stored, once the skill is known to be the caller's (another
+ * workspace's is a 404, whatever the body): its implementation fits its runtime, and both schemas compile.
+ */
+const versionUsable = (store: EventStore) => async (body: CreateSkillVersionBody, workspaceId: string): Promise<void> => {
+  existingSkill(await loadState(store, skillDecider, streamId(SKILLS_CATEGORY, body.skill_id)), body.skill_id, workspaceId);
+  const issues = implementationIssues(body);
+  for (const field of ['parameter_schema_json', 'output_schema_json'] as const) {
     const problem = schemaProblem(body[field]);
-    return problem ? [{ field: `body.${field}`, message: problem }] : [];
-  });
+    if (problem) issues.push({ field: `body.${field}`, message: problem });
+  }
   if (issues.length) throw new ValidationError(issues);
 };
 
@@ -20,5 +43,5 @@ export const skillRoutes = (api: Api, deps: CommandDeps): void =>
     decider: skillDecider,
     createBody: CreateSkillBody,
     versionBody: CreateSkillVersionBody,
-    checkVersion: schemasUsable,
+    checkVersion: versionUsable(deps.store),
   });
