@@ -23,6 +23,6 @@ export { memoryStreamOf, memorySubjectOf, writeMemory, type MemoryServices } fro
 export { knowledgeDecider, type KnowledgeState } from './knowledge/decider.js';
 export { newestSealed } from './sealed.js';
 export { skillDecider, type SkillState, type SkillVersionDefinition } from './skills/decider.js';
-export { skillRunDecider, isSkillRunEnded, type SkillRunState, type ActiveSkillRun } from './skills/runDecider.js';
+export { skillRunDecider, isSkillRunEnded, type SkillRunState, type ActiveSkillRun, type AgentOutcome } from './skills/runDecider.js';
 export { skillRunOutcomeOf, type SkillRunExecutor } from './skills/executor.js';
 export { schemaIssues } from './skills/schemas.js';

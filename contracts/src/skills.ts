@@ -20,7 +20,7 @@ const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, dig
 const JsonObject = z.record(z.string(), z.unknown());
 export const SkillVersionStatus = z.enum(['draft', 'published', 'archived']);
 export type SkillVersionStatus = z.infer<typeof SkillVersionStatus>;
-/** The seed's runtimes; `agent` (a skill that delegates to an agent run) is refused when a version is created, until skill runs can wait for agent runs. */
+/** The seed's runtimes: a template, an HTTP call, a program, or a run of an agent. */
 export const SkillRuntimeType = z.enum(['template', 'http', 'code', 'agent']);
 export type SkillRuntimeType = z.infer<typeof SkillRuntimeType>;
 export const InstallScope = z.enum(['workspace', 'app', 'user', 'agent', 'team']);
@@ -35,7 +35,17 @@ export const CodeImplementation = z.object({
   code: z.string().min(1).max(100_000),
   timeout_seconds: z.number().int().min(1).max(300).default(10),
 });
-export const IMPLEMENTATIONS = { template: TemplateImplementation, http: HttpImplementation, code: CodeImplementation } as const;
+/**
+ * Delegates to a run of the agent (its newest published version unless one is named), in a session the
+ * skill run opens for it; the run's `input_text` is `input_template` rendered with the input as a template
+ * is, or else the input as JSON. The agent's answer is the output.
+ */
+export const AgentImplementation = z.object({
+  agent_id: Id,
+  agent_version_id: Id.optional(),
+  input_template: z.string().min(1).max(100_000).optional(),
+});
+export const IMPLEMENTATIONS = { template: TemplateImplementation, http: HttpImplementation, code: CodeImplementation, agent: AgentImplementation } as const;
 
 
 export const CreateSkillBody = z.object({
@@ -121,6 +131,10 @@ export const SkillRunCommand = z.discriminatedUnion('type', [
   /** Takes the run, or renews the lease its holder has (same `lease_id`). */
   defineCommand('LeaseSkillRun', z.object({ ...Leased, worker_key: z.string(), now: z.string(), lease_ms: z.number() })),
   defineCommand('StartSkillCall', z.object({ ...Leased, idempotency_key: z.string() })),
+  /** An agent skill's run queued its agent run and waits for it to end (unless it ended already). */
+  defineCommand('DelegateSkillRun', z.object({ ...Leased, agent_run_id: z.string() })),
+  /** How the agent run an agent skill's run waits for ended: an outside fact, recorded by whoever sees it, with or without a lease. */
+  defineCommand('RecordSkillAgentRunEnded', z.object({ run_id: z.string(), agent_run_id: z.string(), status: z.enum(['completed', 'failed', 'cancelled']), answer: z.string().nullable(), error: SkillRunError.nullable() })),
   defineCommand('CompleteSkillRun', z.object({ ...Leased, output_json: z.unknown(), output_text: z.string().nullable(), duration_ms: z.number() })),
   defineCommand('FailSkillRun', z.object({ ...Leased, error: SkillRunError })),
   defineCommand('CancelSkillRun', z.object({ run_id: z.string(), workspace_id: z.string(), reason: z.string().optional() })),
@@ -189,6 +203,21 @@ export const SkillCallStarted = defineEvent(
     description: 'The run’s effect (an HTTP call, a program) is about to be made; recorded again, with the same idempotency key, when a resumed run makes a call that was in flight again.',
   },
 );
+export const SkillRunDelegated = defineEvent('SkillRunDelegated', z.object({ run_id: z.string().uuid(), agent_run_id: z.string().uuid() }), {
+  category: SKILL_RUNS_CATEGORY,
+  description: 'An agent skill’s run queued its agent run and waits for it to end; the wait ends the lease.',
+});
+export const SkillAgentRunEnded = defineEvent(
+  'SkillAgentRunEnded',
+  z.object({
+    run_id: z.string().uuid(),
+    agent_run_id: z.string().uuid(),
+    status: z.enum(['completed', 'failed', 'cancelled']),
+    answer: z.string().nullable(),
+    error: SkillRunError.nullable(),
+  }),
+  { category: SKILL_RUNS_CATEGORY, description: 'The agent run an agent skill’s run delegated to ended: its answer, or its error; the skill run goes on from it.' },
+);
 export const SkillRunCompleted = defineEvent(
   'SkillRunCompleted',
   z.object({ run_id: z.string().uuid(), output_json: z.unknown(), output_text: z.string().nullable(), duration_ms: z.number().nonnegative() }),
@@ -213,6 +242,8 @@ export const skillEvents = [
   SkillRunQueued,
   SkillRunLeased,
   SkillCallStarted,
+  SkillRunDelegated,
+  SkillAgentRunEnded,
   SkillRunCompleted,
   SkillRunFailed,
   SkillRunCancelled,
@@ -223,6 +254,8 @@ export type SkillRunEvent = EventOf<
   | typeof SkillRunQueued
   | typeof SkillRunLeased
   | typeof SkillCallStarted
+  | typeof SkillRunDelegated
+  | typeof SkillAgentRunEnded
   | typeof SkillRunCompleted
   | typeof SkillRunFailed
   | typeof SkillRunCancelled
@@ -283,7 +316,7 @@ export const ListSkillInstallationsQuery = z.object({
   cursor: z.string().optional(),
 });
 
-export const SkillRunStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export const SkillRunStatus = z.enum(['queued', 'running', 'awaiting_agent', 'completed', 'failed', 'cancelled']);
 export type SkillRunStatus = z.infer<typeof SkillRunStatus>;
 export const SkillRunView = z.object({
   id: z.string().uuid(),
@@ -301,6 +334,8 @@ export const SkillRunView = z.object({
   attempts: z.number().int(),
   /** Times its effect was started: above 1 when a resumed run made a call that was in flight again. */
   calls: z.number().int(),
+  /** The agent run an agent skill's run delegated to. */
+  agent_run_id: z.string().uuid().nullable(),
   duration_ms: z.number().nullable(),
   lease_expires_at: z.string().nullable(),
   created_time: z.string(),
@@ -329,6 +364,7 @@ export const SkillRunOutcome = SkillRunView.pick({
   worker_key: true,
   attempts: true,
   calls: true,
+  agent_run_id: true,
 }).extend({ position: z.number().int() });
 export type SkillRunOutcome = z.infer<typeof SkillRunOutcome>;
 

@@ -18,8 +18,8 @@ export type ProcessorDeps = {
   memories?: MemoryServices;
   /** Documents are indexed only where their data keys and an embedding provider are given. */
   knowledge?: { dataKeys: DataKeys; embeddings: EmbeddingProvider };
-  /** Skill runs queued with `auto_execute` are run only where their services are given. */
-  skillRuns?: Pick<SkillRunServices, 'processor'>;
+  /** Skill runs queued with `auto_execute`, and agent skills' runs woken by their agent run's end, are run only where their services are given. */
+  skillRuns?: Pick<SkillRunServices, 'processors'>;
 };
 
 /**

@@ -20,7 +20,7 @@ export const createRuns = (deps: RunServiceDeps) => {
   });
   return {
     agentRuns: agentRuns.executor,
-    skillRuns: skillRuns.kernel,
+    skillRuns: skillRuns.executor,
     processorDeps: { agentRuns: agentRuns.processorDeps, skillRuns, ...(deps.memories ? { memories: deps.memories } : {}) },
     sweep: (): RunSweeper => {
       const sweepers = [agentRuns.sweep(), skillRuns.sweep()];

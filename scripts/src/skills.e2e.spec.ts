@@ -144,7 +144,7 @@ describeOnPlatform(
         expectVersionRefused({ runtime_type: 'http', implementation_json: { base_url: 'ftp://files.example' } }, 'body.implementation_json.base_url'));
       it('refuses a code version in a language the runner has not', () =>
         expectVersionRefused({ runtime_type: 'code', implementation_json: { language: 'ruby', code: 'puts 1' } }, 'body.implementation_json.language'));
-      it('refuses the agent runtime, not supported yet', () => expectVersionRefused({ runtime_type: 'agent', implementation_json: {} }, 'body.runtime_type'));
+      it('refuses an agent version without an agent', () => expectVersionRefused({ runtime_type: 'agent', implementation_json: {} }, 'body.implementation_json.agent_id'));
       it('refuses a parameter schema no input could be checked against', () =>
         expectVersionRefused({ parameter_schema_json: { name: 'string' }, implementation_json: { template: 'x' } }, 'body.parameter_schema_json'));
       it('refuses an output schema that is not a JSON Schema', () =>
@@ -235,6 +235,29 @@ describeOnPlatform(
       it('refuses an http skill’s call to a cloud metadata address, as a tool’s', async () => {
         const { skill } = await skillWith({ runtime_type: 'http', implementation_json: { method: 'GET', base_url: 'http://169.254.169.254/latest/meta-data' } });
         expect((await runOf(skill.id, {})).error.code).to.equal('TOOL_ADDRESS_FORBIDDEN');
+      });
+
+      it('delegates an agent skill’s run to a run of the agent, and answers with its answer once it ends', async () => {
+        const agent = await ok('POST', '/agents', { code: 'greeter', name: 'Greeter' });
+        await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'Greet people.' });
+        const { skill } = await skillWith({ runtime_type: 'agent', parameter_schema_json: { name: { type: 'string' } }, implementation_json: { agent_id: agent.id, input_template: 'Say hello to $name' } });
+        const run = await ok('POST', '/skills/runs', { skill_id: skill.id, input_json: { name: 'Lucas' } });
+        const executed = await call('POST', `/skills/runs/${run.id}/execute`, { worker_key: 'skill-worker-1' });
+        expect(executed.status, JSON.stringify(executed.body)).to.equal(200);
+        expect(executed.body.status).to.equal('completed');
+        const agentRun = await call('GET', `/agents/runs/${executed.body.agent_run_id}`, undefined, minPosition(executed.body.position));
+        expect(agentRun.body).to.deep.include({ status: 'completed', input_text: 'Say hello to Lucas', agent_id: agent.id });
+        expect(executed.body.output_text).to.be.a('string').and.equal(agentRun.body.output_text);
+        expect(executed.body.output_json).to.deep.equal({ answer: agentRun.body.output_text });
+      });
+
+      it('refuses an agent skill whose agent is another workspace’s (404 naming it), and appends nothing', async () => {
+        const theirs = await server().request('POST', '/agents', { body: { code: 'theirs', name: 'Theirs' }, headers: { 'x-workspace-id': freshWorkspace() } });
+        const skill = await ok('POST', '/skills', { code: 'borrowed', name: 'Borrowed', skill_type: 'agent' });
+        const answer = await call('POST', '/skills/versions', { skill_id: skill.id, runtime_type: 'agent', implementation_json: { agent_id: theirs.body.id } });
+        expectProblem(answer, 404, 'AGENT_NOT_FOUND');
+        expect(fieldsOf(answer)).to.deep.equal(['body.implementation_json.agent_id']);
+        expect((await call('GET', `/skills/${skill.id}`, undefined, minPosition(skill.position))).body.version_count).to.equal(0);
       });
 
       it('fails a code skill’s run, saying why, where no code runner is configured', async () => {

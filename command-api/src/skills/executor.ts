@@ -32,6 +32,7 @@ export const skillRunOutcomeOf = (runId: string, state: SkillRunState, position:
     worker_key: state.lease?.workerKey ?? null,
     attempts: state.attempts,
     calls: state.calls,
+    agent_run_id: state.agentRunId ?? null,
     position,
   };
 };

@@ -1,5 +1,8 @@
 import {
+  AGENTS_CATEGORY,
+  AgentImplementation,
   CreateSkillBody,
+  NotFoundError,
   CreateSkillVersionBody,
   IMPLEMENTATIONS,
   SKILL_DEFINITION,
@@ -9,6 +12,7 @@ import {
   type FieldIssue,
 } from '@agent-platform/contracts';
 import type { Api, EventStore } from '@agent-platform/infra';
+import { agentDecider } from '../agents/decider.js';
 import { definitionRoutes } from '../definitions.js';
 import { loadState } from '../handler.js';
 import type { CommandDeps } from '../http.js';
@@ -17,7 +21,6 @@ import { schemaProblem } from './schemas.js';
 
 /** What is wrong with a version's runtime and implementation, each naming its field. */
 const implementationIssues = (body: CreateSkillVersionBody): FieldIssue[] => {
-  if (body.runtime_type === 'agent') return [{ field: 'body.runtime_type', message: 'the agent runtime is not supported yet' }];
   const parsed = IMPLEMENTATIONS[body.runtime_type].safeParse(body.implementation_json);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => ({ field: ['body.implementation_json', ...issue.path.map(String)].join('.'), message: issue.message }));
@@ -35,6 +38,15 @@ const versionUsable = (store: EventStore) => async (body: CreateSkillVersionBody
     if (problem) issues.push({ field: `body.${field}`, message: problem });
   }
   if (issues.length) throw new ValidationError(issues);
+  if (body.runtime_type === 'agent') await agentExists(store, AgentImplementation.parse(body.implementation_json).agent_id, workspaceId);
+};
+
+/** An agent skill delegates to an agent of the workspace: another workspace's, or an unknown one, is a 404 naming it. */
+const agentExists = async (store: EventStore, agentId: string, workspaceId: string): Promise<void> => {
+  const agent = await loadState(store, agentDecider, streamId(AGENTS_CATEGORY, agentId));
+  if (agent.status === 'exists' && agent.workspaceId === workspaceId) return;
+  const message = `agent ${agentId} does not exist in this workspace`;
+  throw new NotFoundError('AGENT_NOT_FOUND', message, [{ field: 'body.implementation_json.agent_id', message }]);
 };
 
 export const skillRoutes = (api: Api, deps: CommandDeps): void =>

@@ -25,9 +25,13 @@ export type SkillRunState =
       stalls: number;
       /** Times the run's effect was started; a resumed run whose call was in flight makes it again with the same key. */
       calls: number;
+      /** The agent run an agent skill's run delegated to, and how it ended once it did. */
+      agentRunId?: string;
+      agentOutcome?: AgentOutcome;
       output?: { json: unknown; text: string | null };
       error?: SkillRunError;
     };
+export type AgentOutcome = Omit<Extract<SkillRunEvent, { type: 'SkillAgentRunEnded' }>['data'], 'run_id'>;
 export type ActiveSkillRun = Exclude<SkillRunState, { status: 'none' }>;
 
 const ENDED = new Set<SkillRunStatus>(['completed', 'failed', 'cancelled']);
@@ -70,6 +74,16 @@ export const skillRunDecider: Decider<SkillRunState, SkillRunCommand, SkillRunEv
         }));
       case 'SkillCallStarted':
         return on(state, (run) => ({ ...run, calls: event.data.attempt }));
+      case 'SkillRunDelegated':
+        // Waiting ends the lease, so whoever records the agent run's end can lease the run at once; an agent
+        // run that ended already (recorded by another writer first) leaves nothing to wait for.
+        return on(state, ({ lease, ...run }) =>
+          run.agentOutcome ? { ...run, ...(lease ? { lease } : {}), agentRunId: event.data.agent_run_id, stalls: 0 } : { ...run, status: 'awaiting_agent', agentRunId: event.data.agent_run_id, stalls: 0 },
+        );
+      case 'SkillAgentRunEnded': {
+        const { run_id: _run, ...agentOutcome } = event.data;
+        return on(state, (run) => ({ ...run, status: run.status === 'awaiting_agent' ? 'running' : run.status, agentOutcome, stalls: 0 }));
+      }
       case 'SkillRunCompleted':
         return on(state, (run) => ({ ...run, status: 'completed', stalls: 0, output: { json: event.data.output_json, text: event.data.output_text } }));
       case 'SkillRunFailed':
@@ -100,6 +114,17 @@ export const skillRunDecider: Decider<SkillRunState, SkillRunCommand, SkillRunEv
         const { run_id, lease_id, idempotency_key } = command.data;
         const run = heldBy(state, run_id, lease_id);
         return [{ type: 'SkillCallStarted', data: { run_id, idempotency_key, attempt: run.calls + 1 } }];
+      }
+      case 'DelegateSkillRun': {
+        const { run_id, lease_id, agent_run_id } = command.data;
+        heldBy(state, run_id, lease_id);
+        return [{ type: 'SkillRunDelegated', data: { run_id, agent_run_id } }];
+      }
+      case 'RecordSkillAgentRunEnded': {
+        const run = existing(state, command.data.run_id);
+        if (ENDED.has(run.status)) throw new ConflictError('SKILL_RUN_ENDED', `skill run ${command.data.run_id} is ${run.status}`);
+        if (run.agentOutcome) throw new ConflictError('SKILL_AGENT_RUN_RECORDED', `skill run ${command.data.run_id} recorded its agent run's end already`);
+        return [{ type: 'SkillAgentRunEnded', data: command.data }];
       }
       case 'CompleteSkillRun': {
         const { lease_id: _lease, ...data } = command.data;

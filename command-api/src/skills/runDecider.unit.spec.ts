@@ -73,6 +73,35 @@ describe('skill run decider', () => {
     });
   });
 
+  describe('an agent skill’s run', () => {
+    const A = '8293a4b5-c6d7-48ef-8b9c-adbecfd0e1f2';
+    const delegate = { type: 'DelegateSkillRun', data: { run_id: R, lease_id: L1, agent_run_id: A } } as const;
+    const delegated: SkillRunEvent = { type: 'SkillRunDelegated', data: { run_id: R, agent_run_id: A } };
+    const ending = { run_id: R, agent_run_id: A, status: 'completed' as const, answer: 'Hi', error: null };
+    const ended: SkillRunEvent = { type: 'SkillAgentRunEnded', data: ending };
+    const stateOf = (events: SkillRunEvent[]) =>
+      events.reduce((s, e) => skillRunDecider.evolve(s, { ...e, metadata: { workspace_id: 'public' } }), skillRunDecider.initialState());
+
+    it('waits for its agent run, holding no lease, so whoever records the agent run’s end can lease it at once', () => {
+      spec.given([queued, leased(L1, 1)]).when(delegate).then([delegated]);
+      const waiting = stateOf([queued, leased(L1, 1), delegated]);
+      expect(waiting).to.include({ status: 'awaiting_agent', agentRunId: A });
+      expect(waiting).to.not.have.property('lease');
+      spec.given([queued, leased(L1, 1), delegated]).when(lease(L2)).then([leased(L2, 2)]);
+    });
+    it('records its agent run’s end once, leased or not, and goes on', () => {
+      spec.given([queued, leased(L1, 1), delegated]).when({ type: 'RecordSkillAgentRunEnded', data: ending }).then([ended]);
+      expect(stateOf([queued, leased(L1, 1), delegated, ended])).to.include({ status: 'running' });
+      spec.given([queued, leased(L1, 1), delegated, ended]).when({ type: 'RecordSkillAgentRunEnded', data: ending }).thenThrows(ConflictError, 'SKILL_AGENT_RUN_RECORDED');
+      spec.given([queued, leased(L1, 1), completed]).when({ type: 'RecordSkillAgentRunEnded', data: ending }).thenThrows(ConflictError, 'SKILL_RUN_ENDED');
+    });
+    it('waits for nothing when its agent run ended before it recorded its wait, and keeps its lease', () => {
+      const state = stateOf([queued, leased(L1, 1), ended, delegated]);
+      expect(state).to.include({ status: 'running', agentRunId: A });
+      expect(state).to.have.nested.property('lease.id', L1);
+    });
+  });
+
   describe('cancelling', () => {
     const cancel = (workspace_id = 'public') => ({ type: 'CancelSkillRun', data: { run_id: R, workspace_id, reason: 'no longer needed' } }) as const;
     it('ends a run that has not ended, whoever holds it', () =>

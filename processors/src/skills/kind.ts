@@ -3,7 +3,7 @@ import { isSkillRunEnded, skillRunDecider, skillRunOutcomeOf, type SkillRunState
 import type { RunKind } from '../kernel/runKind.js';
 import { runSkill, type StepDeps } from './step.js';
 
-/** Skill runs on the kernel: leased, then run by their version's runtime to an end. */
+/** Skill runs on the kernel: leased, then run by their version's runtime to an end, or (an agent skill's) to a wait for their agent run. */
 export const skillRunKind = (deps: StepDeps): RunKind<SkillRunState, SkillRunCommand, SkillRunEvent, SkillRunOutcome> => ({
   category: SKILL_RUNS_CATEGORY,
   decider: skillRunDecider,
@@ -13,6 +13,8 @@ export const skillRunKind = (deps: StepDeps): RunKind<SkillRunState, SkillRunCom
   phaseOf: (state) => {
     if (state.status === 'none') return { phase: 'none' };
     if (isSkillRunEnded(state)) return { phase: 'ended', status: state.status };
+    // Its lease ended with the wait: the agent run's end wakes it (`agentEndings`).
+    if (state.status === 'awaiting_agent') return { phase: 'waiting' };
     return { phase: 'active', stalls: state.stalls };
   },
   lease: ({ runId, workerKey, leaseId, now, leaseMs }) => ({

@@ -2,5 +2,5 @@ import type { ProcessorModule } from '../module.js';
 
 export const skillsProcessors: ProcessorModule<'skills'> = {
   name: 'skills',
-  processors: ({ skillRuns }) => (skillRuns ? [skillRuns.processor()] : []),
+  processors: ({ skillRuns }) => skillRuns?.processors() ?? [],
 };

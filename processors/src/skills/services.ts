@@ -1,4 +1,5 @@
-import { SkillRunQueued } from '@agent-platform/contracts';
+import { SkillRunQueued, type SkillRunCommand, type SkillRunEvent, type SkillRunOutcome } from '@agent-platform/contracts';
+import type { SkillRunState } from '@agent-platform/command-api/commands';
 import type { CodeRunner, EventStore, HttpToolRequest, HttpToolResult, Knex, Logger, SecretBinding } from '@agent-platform/infra';
 import { skillsReader } from '@agent-platform/projectors/readers';
 import { redactorOf } from '../agent-runs/redaction.js';
@@ -6,6 +7,8 @@ import { createRunKernel, type KernelDeps } from '../kernel/executor.js';
 import { runProcessor } from '../kernel/processor.js';
 import { startRunSweeper } from '../kernel/sweeper.js';
 import { createSkillVersions } from './definitions.js';
+import { agentEndings } from './endings.js';
+import { skillRunExecutor } from './execute.js';
 import { skillRunKind } from './kind.js';
 
 export type SkillRunServiceDeps = KernelDeps & {
@@ -27,8 +30,9 @@ const QUEUED_GRACE_MS = 30_000;
  * run queued with `auto_execute`, and the sweeper that resumes the runs whose worker died.
  */
 export const skillRunServices = (deps: SkillRunServiceDeps) => {
-  const kernel = createRunKernel(
+  const kernel = createRunKernel<SkillRunState, SkillRunCommand, SkillRunEvent, SkillRunOutcome>(
     skillRunKind({
+      store: deps.store,
       versions: createSkillVersions(deps.store),
       callTool: deps.callTool,
       secrets: deps.secrets,
@@ -40,7 +44,8 @@ export const skillRunServices = (deps: SkillRunServiceDeps) => {
   );
   return {
     kernel,
-    processor: () =>
+    executor: skillRunExecutor(deps.store, kernel),
+    processors: () => [
       runProcessor({
         group: 'skill-runs',
         types: [SkillRunQueued.type],
@@ -53,6 +58,8 @@ export const skillRunServices = (deps: SkillRunServiceDeps) => {
         code: 'SKILL_RUN',
         workerKey: deps.workerKey,
       }),
+      agentEndings({ store: deps.store, kernel, workerKey: deps.workerKey, concurrency: deps.concurrency }),
+    ],
     sweep: () =>
       startRunSweeper({
         noun: 'skill run',

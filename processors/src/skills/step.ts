@@ -1,16 +1,19 @@
 import type { SkillRunCommand } from '@agent-platform/contracts';
 import { schemaIssues, type ActiveSkillRun, type SkillRunState } from '@agent-platform/command-api/commands';
-import { unstorableIssues, type Logger } from '@agent-platform/infra';
+import { unstorableIssues, type EventStore, type Logger } from '@agent-platform/infra';
 import type { Journal } from '../kernel/journal.js';
+import { delegateToAgent } from './agent.js';
 import type { SkillVersions } from './definitions.js';
 import { code, http, template, type RuntimeDeps, type RuntimeOutcome } from './runtimes.js';
 
-export type StepDeps = RuntimeDeps & { versions: SkillVersions; log: Logger };
+export type StepDeps = RuntimeDeps & { store: EventStore; versions: SkillVersions; log: Logger };
 
 /**
  * Drives a leased skill run to its end. A template has no effect and is simply rendered again on resume.
  * An http call or a program is recorded as started before it is made; a resumed run whose call was in
- * flight makes it again with the same idempotency key, so a tool that honours the key acts once.
+ * flight makes it again with the same idempotency key, so a tool that honours the key acts once. An
+ * agent skill's run queues its agent run (once) and waits; the agent run's end wakes it, and it ends with
+ * the agent's answer.
  */
 export const runSkill = async (deps: StepDeps, journal: Journal<SkillRunState, SkillRunCommand>, leaseId: string, signal: AbortSignal): Promise<void> => {
   const run = journal.state() as ActiveSkillRun;
@@ -32,7 +35,11 @@ export const runSkill = async (deps: StepDeps, journal: Journal<SkillRunState, S
   else if (runtime_type === 'template') outcome = template(version.implementation_json, input_json);
   else if (runtime_type === 'http') outcome = await http(deps, version.implementation_json, input_json, effect);
   else if (runtime_type === 'code') outcome = await code(deps, version.implementation_json, input_json, effect);
-  else outcome = { error: { code: 'SKILL_RUNTIME_UNSUPPORTED', message: `the ${runtime_type} runtime is not supported yet` } };
+  else {
+    const delegated = await delegateToAgent(deps.store, journal, leaseId, version.implementation_json, input_json);
+    if (delegated === 'waiting') return;
+    outcome = delegated;
+  }
 
   if (version && 'output' in outcome) {
     const issues = schemaIssues(`${skill_version_id}:output`, version.output_schema_json, outcome.output, 'output_json');

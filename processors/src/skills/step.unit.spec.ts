@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import pino from 'pino';
-import { ConflictError, SKILL_RUNS_CATEGORY, SKILLS_CATEGORY, streamId, type SkillRunCommand } from '@agent-platform/contracts';
-import { sendCommand, skillDecider, skillRunDecider } from '@agent-platform/command-api/commands';
+import { AGENT_RUNS_CATEGORY, AGENTS_CATEGORY, ConflictError, SESSIONS_CATEGORY, SKILL_RUNS_CATEGORY, SKILLS_CATEGORY, streamId, toEnvelope, type SkillRunCommand } from '@agent-platform/contracts';
+import { agentDecider, agentRunDecider, sendCommand, skillDecider, skillRunDecider } from '@agent-platform/command-api/commands';
 import { CodeRunnerUnavailable, type CodeRunRequest, type CodeRunResult, type CodeRunner, type HttpToolRequest, type HttpToolResult } from '@agent-platform/infra';
 import { createInMemoryEventStore, type InMemoryEventStore } from '@agent-platform/infra/testing';
 import { createRunKernel } from '../kernel/executor.js';
+import { agentRunIdOf } from './agent.js';
 import { createSkillVersions } from './definitions.js';
+import { agentEndings } from './endings.js';
 import { skillRunKind } from './kind.js';
 
 const silent = pino({ level: 'silent' });
@@ -44,11 +46,11 @@ describe('skill runs, driven on the kernel', () => {
   };
   const kernelOf = (codeRunner?: CodeRunner) =>
     createRunKernel(
-      skillRunKind({ versions: createSkillVersions(store), callTool, secrets: new Map(), redact: (v) => v, codeRunner, log: silent }),
+      skillRunKind({ store, versions: createSkillVersions(store), callTool, secrets: new Map(), redact: (v) => v, codeRunner, log: silent }),
       { store, log: silent, leaseMs: 15_000, maxAttempts: 3 },
     );
   const sendRun = (command: SkillRunCommand) => sendCommand(store, skillRunDecider, streamId(SKILL_RUNS_CATEGORY, RUN), command, ws);
-  const given = async (version: { runtime_type: 'template' | 'http' | 'code'; implementation_json: Record<string, unknown>; output_schema_json?: Record<string, unknown> }, input_json: Record<string, unknown> = {}) => {
+  const given = async (version: { runtime_type: 'template' | 'http' | 'code' | 'agent'; implementation_json: Record<string, unknown>; output_schema_json?: Record<string, unknown> }, input_json: Record<string, unknown> = {}) => {
     const skill = streamId(SKILLS_CATEGORY, SKILL);
     await sendCommand(store, skillDecider, skill, { type: 'CreateSkill', data: { skill_id: SKILL, workspace_id: 'ws-1', code: 's', name: 'S', skill_type: 't' } }, ws);
     await sendCommand(
@@ -109,6 +111,98 @@ describe('skill runs, driven on the kernel', () => {
       expect((await run()).error?.code).to.equal('TOOL_SECRET_MISSING');
       expect(calls).to.deep.equal([]);
       expect(await types()).to.not.include('SkillCallStarted');
+    });
+  });
+
+  describe('an agent skill', () => {
+    const AGENT = '88888888-8888-4888-8888-888888888888';
+    const AGENT_VERSION = '99999999-9999-4999-8999-999999999999';
+    const agentRun = agentRunIdOf(RUN);
+    const publishAgent = async () => {
+      const agent = streamId(AGENTS_CATEGORY, AGENT);
+      await sendCommand(store, agentDecider, agent, { type: 'CreateAgent', data: { agent_id: AGENT, workspace_id: 'ws-1', code: 'a', name: 'A', agent_type: 'assistant' } }, ws);
+      const definition = { role: null, goal: null, system_prompt: null, model_config: { react_enabled: false, react_max_steps: 5 }, memory_policy: { enabled: false, memory_scope: 'session' as const, read_top_k: 5, write_enabled: false, config_json: {} }, tool_refs: [], skill_refs: [], knowledge_refs: [] };
+      await sendCommand(store, agentDecider, agent, { type: 'CreateAgentVersion', data: { agent_id: AGENT, version_id: AGENT_VERSION, workspace_id: 'ws-1', status: 'published', ...definition } }, ws);
+    };
+    const skill = { runtime_type: 'agent' as const, implementation_json: { agent_id: AGENT, input_template: 'Greet $name' } };
+    /** The agent run ends, as the agent-runs processors would record it, and its end is delivered. */
+    const agentRunEnds = async (answer: string) => {
+      const kernel = kernelOf();
+      await sendCommand(store, agentRunDecider, streamId(AGENT_RUNS_CATEGORY, agentRun), { type: 'LeaseAgentRun', data: { run_id: agentRun, worker_key: 'a', lease_id: DEAD_LEASE, now: new Date().toISOString(), lease_ms: 15_000 } }, ws);
+      const { events } = await sendCommand(store, agentRunDecider, streamId(AGENT_RUNS_CATEGORY, agentRun), { type: 'CompleteAgentRun', data: { run_id: agentRun, lease_id: DEAD_LEASE, answer } }, ws);
+      const endings = agentEndings({ store, kernel, workerKey: 'w2', concurrency: 1 });
+      const delivery = toEnvelope(events[0]!, AGENT_RUNS_CATEGORY);
+      await endings.handle(delivery, {} as never);
+      return { again: () => endings.handle(delivery, {} as never) };
+    };
+
+    it('queues its agent run once, in a session of its own, caused by the skill run, and waits for it holding no lease', async () => {
+      await publishAgent();
+      await given(skill, { name: 'Lucas' });
+      expect(await run()).to.deep.include({ status: 'awaiting_agent', agent_run_id: agentRun });
+      const [queued] = await store.readStream(streamId(AGENT_RUNS_CATEGORY, agentRun));
+      expect(queued).to.deep.include({ type: 'AgentRunQueued' });
+      expect(queued!.data).to.deep.include({ agent_id: AGENT, agent_version_id: AGENT_VERSION, input_text: 'Greet Lucas', auto_execute: true });
+      expect(queued!.metadata.causation_id).to.equal(RUN);
+      const session = (queued!.data as { session_id: string }).session_id;
+      expect((await store.readStream(streamId(SESSIONS_CATEGORY, session))).map((e) => e.type)).to.deep.equal(['SessionOpened']);
+    });
+
+    it('ends with the agent’s answer once the agent run ends, and a redelivery of that end changes nothing', async () => {
+      await publishAgent();
+      await given(skill, { name: 'Lucas' });
+      await run();
+      const { again } = await agentRunEnds('Hello Lucas!');
+      const state = await store.readStream(streamId(SKILL_RUNS_CATEGORY, RUN));
+      expect(state.map((e) => e.type)).to.deep.equal(['SkillRunQueued', 'SkillRunLeased', 'SkillRunDelegated', 'SkillAgentRunEnded', 'SkillRunLeased', 'SkillRunCompleted']);
+      expect(state.at(-1)!.data).to.deep.include({ output_json: { answer: 'Hello Lucas!' }, output_text: 'Hello Lucas!' });
+      await again();
+      expect(await store.readStream(streamId(SKILL_RUNS_CATEGORY, RUN))).to.have.length(6);
+    });
+
+    it('resumed after it queued its agent run but before it recorded its wait, queues nothing twice', async () => {
+      await publishAgent();
+      await given(skill, { name: 'Lucas' });
+      // A first attempt queued the agent run under the id the skill run derives, then its worker died.
+      await sendCommand(
+        store,
+        agentRunDecider,
+        streamId(AGENT_RUNS_CATEGORY, agentRun),
+        { type: 'QueueAgentRun', data: { run_id: agentRun, agent_id: AGENT, agent_version_id: AGENT_VERSION, session_id: agentRun, input_text: 'Greet Lucas', auto_execute: true, dry_run: false, workspace_id: 'ws-1' } },
+        { ...ws, causationId: RUN },
+      );
+      expect(await run()).to.deep.include({ status: 'awaiting_agent', agent_run_id: agentRun });
+      expect(await store.readStream(streamId(AGENT_RUNS_CATEGORY, agentRun))).to.have.length(1);
+    });
+
+    it('woken by its agent run’s failure, fails saying so', async () => {
+      await publishAgent();
+      await given(skill, { name: 'Lucas' });
+      await run();
+      await sendRun({ type: 'RecordSkillAgentRunEnded', data: { run_id: RUN, agent_run_id: agentRun, status: 'failed', answer: null, error: { code: 'MODEL_CALL_FAILED', message: 'down' } } });
+      expect((await run()).error?.code).to.equal('SKILL_AGENT_RUN_FAILED');
+      expect(await store.readStream(streamId(AGENT_RUNS_CATEGORY, agentRun))).to.have.length(1);
+    });
+
+    it('leaves alone an agent run no skill run queued', async () => {
+      await publishAgent();
+      await given(skill, { name: 'Lucas' });
+      await run();
+      const other = '12121212-1212-4121-8121-121212121212';
+      const { events } = await sendCommand(
+        store,
+        agentRunDecider,
+        streamId(AGENT_RUNS_CATEGORY, other),
+        { type: 'QueueAgentRun', data: { run_id: other, agent_id: AGENT, agent_version_id: AGENT_VERSION, session_id: other, input_text: 'x', auto_execute: false, dry_run: false, workspace_id: 'ws-1' } },
+        { ...ws, causationId: RUN },
+      );
+      await agentEndings({ store, kernel: kernelOf(), workerKey: 'w', concurrency: 1 }).handle({ ...toEnvelope(events[0]!, AGENT_RUNS_CATEGORY), type: 'AgentRunCancelled', data: { run_id: other, reason: null } }, {} as never);
+      expect((await store.readStream(streamId(SKILL_RUNS_CATEGORY, RUN))).map((e) => e.type)).to.not.include('SkillAgentRunEnded');
+    });
+
+    it('fails when its agent does not exist', async () => {
+      await given(skill, { name: 'Lucas' });
+      expect((await run()).error?.code).to.equal('AGENT_NOT_FOUND');
     });
   });
 

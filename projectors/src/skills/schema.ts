@@ -87,6 +87,8 @@ export const skillRunsReadModel: Migration = {
         worker_key       text,
         attempts         integer NOT NULL DEFAULT 0,
         calls            integer NOT NULL DEFAULT 0,
+        agent_run_id     uuid,
+        agent_status     text,
         duration_ms      double precision,
         lease_expires_at timestamptz,
         created_time     timestamptz NOT NULL,

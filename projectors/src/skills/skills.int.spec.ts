@@ -131,6 +131,23 @@ describeProjection('skills projection', skillsProjection, (spec) => {
         when: [{ type: 'SkillRunFailed', data: { run_id: RUN, error: { code: 'SKILL_TEMPLATE_KEY_MISSING', message: 'no "name"' } }, metadata: workspace }],
         then: { ...run, rows: [{ id: RUN, status: 'failed', error: { code: 'SKILL_TEMPLATE_KEY_MISSING', message: 'no "name"' }, lease_expires_at: null }] },
       }));
+    const AGENT_RUN = '77777777-7777-4777-8777-777777777777';
+    const delegated = { type: 'SkillRunDelegated', data: { run_id: RUN, agent_run_id: AGENT_RUN }, metadata: workspace };
+    const agentEnded = {
+      type: 'SkillAgentRunEnded',
+      data: { run_id: RUN, agent_run_id: AGENT_RUN, status: 'completed', answer: 'Hi', error: null },
+      metadata: workspace,
+    };
+    it('shows a run that waits for its agent run waiting, holding no lease', () =>
+      spec({ given: [queued, leased], when: [delegated], then: { ...run, rows: [{ id: RUN, status: 'awaiting_agent', agent_run_id: AGENT_RUN, lease_expires_at: null }] } }));
+    it('shows a run whose agent run ended going on', () =>
+      spec({ given: [queued, leased, delegated], when: [agentEnded], then: { ...run, rows: [{ id: RUN, status: 'running', agent_status: 'completed' }] } }));
+    it('keeps a run whose agent run ended before it recorded its wait running, under its lease', () =>
+      spec({
+        given: [queued, leased, agentEnded],
+        when: [delegated],
+        then: { ...run, rows: [{ id: RUN, status: 'running', agent_run_id: AGENT_RUN, lease_expires_at: new Date(T2) }] },
+      }));
     it('shows a cancelled run cancelled', () =>
       spec({
         given: [queued, leased],
