@@ -124,6 +124,9 @@ export const skillRunDecider: Decider<SkillRunState, SkillRunCommand, SkillRunEv
         const run = existing(state, command.data.run_id);
         if (ENDED.has(run.status)) throw new ConflictError('SKILL_RUN_ENDED', `skill run ${command.data.run_id} is ${run.status}`);
         if (run.agentOutcome) throw new ConflictError('SKILL_AGENT_RUN_RECORDED', `skill run ${command.data.run_id} recorded its agent run's end already`);
+        if (run.agentRunId && run.agentRunId !== command.data.agent_run_id) {
+          throw new ConflictError('SKILL_AGENT_RUN_MISMATCH', `skill run ${command.data.run_id} waits for agent run ${run.agentRunId}, not ${command.data.agent_run_id}`);
+        }
         return [{ type: 'SkillAgentRunEnded', data: command.data }];
       }
       case 'CompleteSkillRun': {

@@ -94,6 +94,10 @@ describe('skill run decider', () => {
       expect(stateOf([queued, leased(L1, 1), delegated, ended])).to.include({ status: 'running' });
       spec.given([queued, leased(L1, 1), delegated, ended]).when({ type: 'RecordSkillAgentRunEnded', data: ending }).thenThrows(ConflictError, 'SKILL_AGENT_RUN_RECORDED');
       spec.given([queued, leased(L1, 1), completed]).when({ type: 'RecordSkillAgentRunEnded', data: ending }).thenThrows(ConflictError, 'SKILL_RUN_ENDED');
+      spec
+        .given([queued, leased(L1, 1), delegated])
+        .when({ type: 'RecordSkillAgentRunEnded', data: { ...ending, agent_run_id: L2 } })
+        .thenThrows(ConflictError, 'SKILL_AGENT_RUN_MISMATCH');
     });
     it('waits for nothing when its agent run ended before it recorded its wait, and keeps its lease', () => {
       const state = stateOf([queued, leased(L1, 1), ended, delegated]);

@@ -15,7 +15,7 @@ import type { Processor } from '../runtime/processor.js';
 import { agentRunIdOf } from './agent.js';
 
 /** Codes that mean there is nothing (more) to do for this skill run: it ended, or its agent run's end is recorded. */
-const DONE = new Set(['SKILL_RUN_ENDED', 'SKILL_AGENT_RUN_RECORDED', 'SKILL_RUN_LEASED', 'SKILL_RUN_WAITING']);
+const DONE = new Set(['SKILL_RUN_ENDED', 'SKILL_AGENT_RUN_RECORDED', 'SKILL_AGENT_RUN_MISMATCH', 'SKILL_RUN_LEASED', 'SKILL_RUN_WAITING']);
 
 const endingOf = (event: EventEnvelope) => {
   if (event.type === AgentRunCompleted.type) {

@@ -148,6 +148,15 @@ describe('skill runs, driven on the kernel', () => {
       expect((await store.readStream(streamId(SESSIONS_CATEGORY, session))).map((e) => e.type)).to.deep.equal(['SessionOpened']);
     });
 
+    it('is not driven again while it waits: only its agent run’s end wakes it', async () => {
+      await publishAgent();
+      await given(skill, { name: 'Lucas' });
+      await run();
+      const again = await kernelOf().start(RUN, { workerKey: 'w2' }).catch((error: unknown) => error);
+      expect(again).to.be.instanceOf(ConflictError).with.property('code', 'SKILL_RUN_WAITING');
+      expect(await types()).to.deep.equal(['SkillRunQueued', 'SkillRunLeased', 'SkillRunDelegated']);
+    });
+
     it('ends with the agent’s answer once the agent run ends, and a redelivery of that end changes nothing', async () => {
       await publishAgent();
       await given(skill, { name: 'Lucas' });
