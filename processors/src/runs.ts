@@ -1,5 +1,6 @@
 import { agentRunServices, toolCallerOf, type RunServiceDeps } from './agent-runs/services.js';
 import type { RunSweeper } from './kernel/sweeper.js';
+import { skillsForAgents } from './skills/forAgents.js';
 import { skillRunServices } from './skills/services.js';
 
 /**
@@ -8,7 +9,6 @@ import { skillRunServices } from './skills/services.js';
  * `sweep` starts the sweepers, in processes with the processors role; `stop` lets every run in flight go.
  */
 export const createRuns = (deps: RunServiceDeps) => {
-  const agentRuns = agentRunServices(deps);
   const { config } = deps;
   const skillRuns = skillRunServices({
     ...deps,
@@ -18,6 +18,8 @@ export const createRuns = (deps: RunServiceDeps) => {
     secrets: config.secrets,
     callTool: toolCallerOf(config),
   });
+  // Agent runs use skills through skill runs, which an agent skill's run answers by queueing an agent run.
+  const agentRuns = agentRunServices({ ...deps, skills: skillsForAgents({ store: deps.store, executor: skillRuns.executor, workerKey: deps.workerKey }) });
   return {
     agentRuns: agentRuns.executor,
     skillRuns: skillRuns.executor,

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
-import { describeOnPlatform, eventually, expectProblem, fieldsOf, freshWorkspace, minPosition, workspaceClient } from './testing/server.js';
+import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '@agent-platform/infra/testing';
+import { describeOnPlatform, eventually, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody, workspaceClient } from './testing/server.js';
 import { startToolServer, type ToolServer } from './testing/toolServer.js';
 
 let tool: ToolServer;
+let model: ScriptedOpenAiServer;
 before(async () => {
-  tool = await startToolServer();
+  [tool, model] = await Promise.all([startToolServer(), startScriptedOpenAiServer()]);
 });
-after(async () => tool.close());
+after(async () => Promise.all([tool.close(), model.close()]));
 
 describeOnPlatform(
   'skills over HTTP',
@@ -267,4 +269,50 @@ describeOnPlatform(
     });
   },
   { env: () => ({ AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host }) },
+);
+
+describeOnPlatform(
+  'agents using their skills',
+  (server) => {
+    const { call, ok } = workspaceClient(server);
+    type Message = { role: string; content: string | null };
+
+    it("runs an agent's selected skills as skill runs before its model call, and puts their results into the prompt", async () => {
+      const skill = await ok('POST', '/skills', { code: 'summarize', name: 'Summarize', skill_type: 'template' });
+      await ok('POST', '/skills/versions', {
+        skill_id: skill.id,
+        status: 'published',
+        runtime_type: 'template',
+        parameter_schema_json: { input_text: { type: 'string' } },
+        implementation_json: { template: 'Summary: $input_text' },
+      });
+      const agent = await ok('POST', '/agents', { code: 'helper', name: 'Helper' });
+      await ok('POST', '/agents/versions', {
+        agent_id: agent.id,
+        status: 'published',
+        system_prompt: 'Help.',
+        skill_refs: [{ skill_code: 'summarize' }, { skill_code: 'missing_skill' }, { skill_code: 'summarize', config_json: { auto_invoke: false } }],
+      });
+      const session = await ok('POST', '/sessions', sessionBody());
+      const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Order A-1 is late', auto_execute: false });
+      model.requests.length = 0;
+      const executed = await call('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'agent-worker-1' });
+      expect(executed.body.status, JSON.stringify(executed.body)).to.equal('completed');
+
+      const chats = model.requests.filter((r) => r.path.endsWith('/chat/completions'));
+      expect(chats).to.have.length(1);
+      const results = (chats[0]!.body as { messages: Message[] }).messages.find((m) => m.role === 'system' && m.content?.startsWith('Results of the skills'));
+      expect(results?.content).to.contain('- skill:summarize: {"text":"Summary: Order A-1 is late"}');
+      expect(results?.content).to.contain('- skill:missing_skill: Error SKILL_NOT_FOUND');
+
+      const invocations = await call('GET', `/agents/runs/${run.id}/tool-invocations`, undefined, minPosition(executed.body.position));
+      expect(invocations.body.items.map((i: { tool_code: string; status: string }) => [i.tool_code, i.status])).to.deep.equal([
+        ['skill:summarize', 'completed'],
+        ['skill:missing_skill', 'failed'],
+      ]);
+      const skillRuns = await call('GET', `/skills/runs?skill_id=${skill.id}`, undefined, minPosition(executed.body.position));
+      expect(skillRuns.body.items.map((r: { status: string; input_json: unknown }) => [r.status, r.input_json])).to.deep.equal([['completed', { input_text: 'Order A-1 is late' }]]);
+    });
+  },
+  { env: () => ({ AGENT_PLATFORM_PROVIDER_BASE_URL: model.baseURL, AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key' }) },
 );

@@ -8,6 +8,7 @@ import { startRunSweeper } from '../kernel/sweeper.js';
 import { createRunExecutor } from './executor.js';
 import { createRunKnowledge, type KnowledgeSearch } from './knowledge.js';
 import { createRunMemories } from './memory.js';
+import type { RunSkills } from './skills.js';
 
 export type RunServiceDeps = {
   store: EventStore;
@@ -37,7 +38,7 @@ export const toolCallerOf = (config: Config) => {
   return (request: HttpToolRequest, signal?: AbortSignal) => callHttpTool(request, toolPolicy, signal);
 };
 
-export const agentRunServices = ({ store, knex, log, config, models, workerKey, memories, knowledge }: RunServiceDeps) => {
+export const agentRunServices = ({ store, knex, log, config, models, workerKey, memories, knowledge, skills }: RunServiceDeps & { skills?: RunSkills }) => {
   const executor = createRunExecutor({
     store,
     models,
@@ -48,6 +49,7 @@ export const agentRunServices = ({ store, knex, log, config, models, workerKey, 
     maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
     memories: memories && createRunMemories(knex, memories),
     knowledge: knowledge && createRunKnowledge(knex, knowledge),
+    skills,
   });
   const concurrency = config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY;
   return {
