@@ -21,7 +21,7 @@ import {
 } from '@agent-platform/command-api/commands';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
 import type { Journal } from '../kernel/journal.js';
-import type { RuntimeOutcome } from './runtimes.js';
+import { renderingError, type RuntimeOutcome } from './runtimes.js';
 import { renderTemplate } from './template.js';
 
 /*
@@ -30,6 +30,9 @@ import { renderTemplate } from './template.js';
  * that it waits) meets the same streams and queues nothing twice. The agent run's queued event names the
  * skill run as its cause, which is how its end finds the skill run again (`agentEndings`).
  */
+
+/** An agent run's `input_text` is at most this long, as `POST /agents/runs` takes it. */
+const MAX_INPUT_TEXT = 200_000;
 
 export const agentRunIdOf = (skillRunId: string): string => uuidFrom('skill-agent-run', skillRunId);
 const sessionIdOf = (skillRunId: string): string => uuidFrom('skill-run-session', skillRunId);
@@ -66,10 +69,9 @@ export const delegateToAgent = async (
   if (run.agentOutcome) return outcomeOfAgent(run.agentOutcome);
   const skillRunId = journal.runId;
   const impl = AgentImplementation.parse(implementation);
-  const rendered = impl.input_template ? renderTemplate(impl.input_template, input) : { text: JSON.stringify(input) };
-  if ('missing' in rendered) {
-    return { error: { code: 'SKILL_TEMPLATE_KEY_MISSING', message: `the input has no ${rendered.missing.map((k) => `"${k}"`).join(', ')} for the input template` } };
-  }
+  const rendered = impl.input_template ? renderTemplate(impl.input_template, input, MAX_INPUT_TEXT) : { text: JSON.stringify(input) };
+  if (!('text' in rendered)) return { error: renderingError(rendered, 'the input template') };
+  if (rendered.text.length > MAX_INPUT_TEXT) return { error: { code: 'SKILL_AGENT_INPUT_TOO_LONG', message: `the agent run's input_text would be longer than ${MAX_INPUT_TEXT} characters` } };
   const workspace_id = run.workspaceId;
   let agentVersionId: string;
   try {

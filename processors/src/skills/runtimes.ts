@@ -1,7 +1,7 @@
 import { CodeImplementation, HttpImplementation, TemplateImplementation, type SkillRunError } from '@agent-platform/contracts';
 import { CodeRunnerUnavailable, storableText, type CodeRunner, type HttpToolRequest, type HttpToolResult, type SecretBinding } from '@agent-platform/infra';
 import { withSecrets } from '../agent-runs/secrets.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate, type Rendered } from './template.js';
 
 /** What a runtime made of the run's input: its output (and its text, when it is one), or why it has none. */
 export type RuntimeOutcome = { output: unknown; text: string | null } | { error: SkillRunError };
@@ -24,11 +24,15 @@ const STDERR_EXCERPT = 500;
 
 export const template = (implementation: Record<string, unknown>, input: Record<string, unknown>): RuntimeOutcome => {
   const rendered = renderTemplate(TemplateImplementation.parse(implementation).template, input);
-  if ('missing' in rendered) {
-    return { error: { code: 'SKILL_TEMPLATE_KEY_MISSING', message: `the input has no ${rendered.missing.map((k) => `"${k}"`).join(', ')} for the template` } };
-  }
-  return { output: { text: rendered.text }, text: rendered.text };
+  if ('text' in rendered) return { output: { text: rendered.text }, text: rendered.text };
+  return { error: renderingError(rendered, 'the template') };
 };
+
+/** Why a template did not render: the keys the input lacks, or a text past its bound. */
+export const renderingError = (failed: Exclude<Rendered, { text: string }>, what: string): SkillRunError =>
+  'missing' in failed
+    ? { code: 'SKILL_TEMPLATE_KEY_MISSING', message: `the input has no ${failed.missing.map((k) => `"${k}"`).join(', ')} for ${what}` }
+    : { code: 'SKILL_TEMPLATE_TOO_LONG', message: `${what} renders more than ${failed.tooLong} characters` };
 
 const joinUrl = (base: string, path: string): string => (path ? `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : base);
 

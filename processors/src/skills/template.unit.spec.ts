@@ -20,4 +20,11 @@ describe('the template runtime', () => {
     expect(renderTemplate('${constructor} $__proto__', { constructor: 'c' })).to.deep.equal({ missing: ['__proto__'] });
     expect(renderTemplate('$a', { a: '$b', b: 'no' })).to.deep.equal({ text: '$b' });
   });
+
+  it('stops rendering once the text is longer than its bound, however short the template', () => {
+    const long = 'x'.repeat(1000);
+    expect(renderTemplate('$a'.repeat(50_000), { a: long })).to.deep.equal({ tooLong: 1_000_000 });
+    expect(renderTemplate('$a$a', { a: long }, 2000)).to.deep.equal({ text: long + long });
+    expect(renderTemplate('$a$a!', { a: long }, 2000)).to.deep.equal({ tooLong: 2000 });
+  });
 });
