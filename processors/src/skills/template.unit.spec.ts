@@ -26,5 +26,9 @@ describe('the template runtime', () => {
     expect(renderTemplate('$a'.repeat(50_000), { a: long })).to.deep.equal({ tooLong: 1_000_000 });
     expect(renderTemplate('$a$a', { a: long }, 2000)).to.deep.equal({ text: long + long });
     expect(renderTemplate('$a$a!', { a: long }, 2000)).to.deep.equal({ tooLong: 2000 });
+    let rendered = 0;
+    const counted = { toJSON: () => ++rendered };
+    expect(renderTemplate('$a$a$b', { a: long, b: counted }, 1500)).to.deep.equal({ tooLong: 1500 });
+    expect(rendered, 'placeholders rendered past the bound').to.equal(0);
   });
 });
