@@ -22,3 +22,7 @@ export { memoryDecider } from './memories/decider.js';
 export { memoryStreamOf, memorySubjectOf, writeMemory, type MemoryServices } from './memories/write.js';
 export { knowledgeDecider, type KnowledgeState } from './knowledge/decider.js';
 export { newestSealed } from './sealed.js';
+export { skillDecider, runnableSkillVersion, type SkillState, type SkillVersionDefinition } from './skills/decider.js';
+export { skillRunDecider, isSkillRunEnded, type SkillRunState, type ActiveSkillRun, type AgentOutcome } from './skills/runDecider.js';
+export { skillRunOutcomeOf, type SkillRunExecutor } from './skills/executor.js';
+export { schemaIssues } from './skills/schemas.js';

@@ -4,6 +4,7 @@ import type { RunExecutor } from './agent-runs/executor.js';
 import type { CommandDeps } from './http.js';
 import type { KnowledgeServices } from './knowledge/routes.js';
 import type { MemoryServices } from './memories/write.js';
+import type { SkillRunExecutor } from './skills/executor.js';
 
 /**
  * What every domain's command routes get: the command handler, `knex` for the HTTP consumers' delivery
@@ -17,6 +18,8 @@ export type CommandModuleDeps = CommandDeps & {
   memories?: MemoryServices;
   /** Where documents' data keys are kept and which embedding bases record: documents are taken only where both are given. */
   knowledge?: KnowledgeServices;
+  /** Skill runs are executed over HTTP only where an executor is given. */
+  skillRuns?: { executor: SkillRunExecutor; executeWaitMs: number };
 };
 
 /** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */

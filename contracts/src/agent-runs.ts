@@ -39,7 +39,7 @@ export const SelectedToolRef = z.object({
   selected_by: z.enum(['required', 'auto_invoke', 'keyword', 'react']),
 });
 export type SelectedToolRef = z.infer<typeof SelectedToolRef>;
-/** A skill an agent version uses; skills run in the skill runtime, so a run records them and skips them until it exists. */
+/** A skill an agent version uses, as selected; it runs as a skill run before the model call, its version resolved then (the ref's, or the newest published). */
 export const SelectedSkillRef = z.object({
   skill_id: z.string().uuid().nullable(),
   skill_code: z.string().nullable(),

@@ -2,6 +2,7 @@ import type { MemoryServices, RunExecutor } from '@agent-platform/command-api/co
 import type { DomainName } from '@agent-platform/contracts';
 import type { DataKeys, EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';
+import type { SkillRunServices } from './skills/services.js';
 
 /**
  * What every domain's processors get: the store, `knex`, every processor of the process (the dead-letter
@@ -17,6 +18,8 @@ export type ProcessorDeps = {
   memories?: MemoryServices;
   /** Documents are indexed only where their data keys and an embedding provider are given. */
   knowledge?: { dataKeys: DataKeys; embeddings: EmbeddingProvider };
+  /** Skill runs queued with `auto_execute`, and agent skills' runs woken by their agent run's end, are run only where their services are given. */
+  skillRuns?: Pick<SkillRunServices, 'processors'>;
 };
 
 /**

@@ -1,5 +1,7 @@
-import { agentRunServices, type RunServiceDeps } from './agent-runs/services.js';
+import { agentRunServices, toolCallerOf, type RunServiceDeps } from './agent-runs/services.js';
 import type { RunSweeper } from './kernel/sweeper.js';
+import { skillsForAgents } from './skills/forAgents.js';
+import { skillRunServices } from './skills/services.js';
 
 /**
  * The durable runs of every domain that has them, built once per process whatever its roles: the command
@@ -7,15 +9,26 @@ import type { RunSweeper } from './kernel/sweeper.js';
  * `sweep` starts the sweepers, in processes with the processors role; `stop` lets every run in flight go.
  */
 export const createRuns = (deps: RunServiceDeps) => {
-  const agentRuns = agentRunServices(deps);
+  const { config } = deps;
+  const skillRuns = skillRunServices({
+    ...deps,
+    leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
+    maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
+    concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY,
+    secrets: config.secrets,
+    callTool: toolCallerOf(config),
+  });
+  // Agent runs use skills through skill runs, which an agent skill's run answers by queueing an agent run.
+  const agentRuns = agentRunServices({ ...deps, skills: skillsForAgents({ store: deps.store, executor: skillRuns.executor, workerKey: deps.workerKey }) });
   return {
     agentRuns: agentRuns.executor,
-    processorDeps: { agentRuns: agentRuns.processorDeps, ...(deps.memories ? { memories: deps.memories } : {}) },
+    skillRuns: skillRuns.executor,
+    processorDeps: { agentRuns: agentRuns.processorDeps, skillRuns, ...(deps.memories ? { memories: deps.memories } : {}) },
     sweep: (): RunSweeper => {
-      const sweepers = [agentRuns.sweep()];
+      const sweepers = [agentRuns.sweep(), skillRuns.sweep()];
       return { stop: async () => void (await Promise.all(sweepers.map((s) => s.stop()))) };
     },
-    stop: () => agentRuns.executor.stop(),
+    stop: async () => void (await Promise.all([agentRuns.executor.stop(), skillRuns.kernel.stop()])),
   };
 };
 export type Runs = ReturnType<typeof createRuns>;

@@ -23,6 +23,9 @@ describe('the read side assembled from the domains', () => {
       '1010_knowledge_chunks',
       '1011_knowledge_chunk_changes',
       '1014_document_embedding_used',
+      '1020_skills',
+      '1021_skill_installations',
+      '1022_skill_runs',
       '1007_parked_events',
     ]);
   });

@@ -135,6 +135,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
           memories: { dataKeys, embeddings },
           knowledge: { dataKeys, embeddings },
+          skillRuns: { executor: runs.skillRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS },
         }),
       );
     }

@@ -25,6 +25,7 @@ import { withSecrets } from './secrets.js';
 import { inputProblem } from './toolInput.js';
 import { knowledgeMessage, type RunKnowledge } from './knowledge.js';
 import { memoryMessage, type RunMemories } from './memory.js';
+import type { RunSkills } from './skills.js';
 
 export type RunnerDeps = {
   store: EventStore;
@@ -40,6 +41,8 @@ export type RunnerDeps = {
   memories?: RunMemories | undefined;
   /** Where the run searches the version's knowledge bases; without it a version that names some fails its plan (`KNOWLEDGE_UNAVAILABLE`). */
   knowledge?: RunKnowledge | undefined;
+  /** Runs the skills a run selected; without it they are recorded as skipped. */
+  skills?: RunSkills | undefined;
 };
 
 type Ending = { answer: string } | { error: RunError };
@@ -187,28 +190,49 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     return observationOf({ output: result.output });
   };
 
-  /** Skills run in the skill runtime (not built yet); a run says it skipped them rather than ignoring them. */
-  const skipSkills = async () => {
+  /**
+   * The selected skills, before the model call: each is recorded as started before its skill run is
+   * queued, and its output (or error) once it ended, so a resumed run replays it, or gets the same skill
+   * run back (its id derives from the run and the ref). Answers what the prompt is told of each.
+   */
+  const invokeSkills = async (): Promise<string[]> => {
+    const observations: string[] = [];
     for (const [index, skill] of plan.selected_skill_refs.entries()) {
       const invocation_id = uuidFrom('agent-skill-invocation', runId, String(index));
-      if (run().invocations[invocation_id]) continue;
-      await journal.record({
-        type: 'SkipToolInvocation',
-        data: {
-          run_id: runId,
-          lease_id: leaseId,
-          invocation_id,
-          step: 0,
-          tool_id: null,
-          tool_version_id: null,
-          tool_code: `skill:${skill.skill_code ?? skill.skill_id}`,
-          input_json: {},
-          idempotency_key: `${runId}:skill:${index}`,
-          tool_call_id: null,
-          reason: 'skills run in the skill runtime, which this platform does not have yet',
-        },
-      });
+      const tool_code = `skill:${skill.skill_code ?? skill.skill_id}`;
+      const prior = run().invocations[invocation_id];
+      if (prior?.status === 'completed' || prior?.status === 'failed') {
+        observations.push(`- ${tool_code}: ${observationOf(prior)}`);
+        continue;
+      }
+      if (prior?.status === 'skipped') continue;
+      const start = {
+        run_id: runId,
+        lease_id: leaseId,
+        invocation_id,
+        step: 0,
+        tool_id: null,
+        tool_version_id: null,
+        tool_code,
+        input_json: { input_text: run().request.input_text },
+        idempotency_key: `${runId}:skill:${index}`,
+        tool_call_id: null,
+      };
+      if (!deps.skills) {
+        await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason: 'this process runs no skills' } });
+        continue;
+      }
+      await journal.record({ type: 'StartToolInvocation', data: start });
+      const started = performance.now();
+      const result = deps.redact(
+        await deps.skills.invoke({ agentRunId: runId, index, workspaceId: run().workspaceId, correlationId: run().correlationId, ref: skill, inputText: run().request.input_text }),
+      );
+      const duration_ms = Math.round((performance.now() - started) * 1000) / 1000;
+      if ('error' in result) settle({ type: 'FailToolInvocation', data: { ...start, error: result.error, duration_ms } });
+      else settle({ type: 'CompleteToolInvocation', data: { run_id: runId, lease_id: leaseId, invocation_id, output_json: result.output, duration_ms } });
+      observations.push(`- ${tool_code}: ${observationOf('error' in result ? { error: result.error } : { output: result.output })}`);
     }
+    return observations;
   };
 
   /**
@@ -216,7 +240,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
    * system prompt. Their text is read now, by id, never from the plan: a memory forgotten or a document
    * deleted since is left out, and a resumed run reads them again.
    */
-  const baseMessages = async (): Promise<ChatMessage[]> => {
+  const baseMessages = async (skillResults: string[]): Promise<ChatMessage[]> => {
     const messages: ChatMessage[] = plan.messages.map((m) => ({ role: m.role, content: m.content }));
     const context = await Promise.all([
       memoryMessage(deps.memories, run().workspaceId, plan.memory),
@@ -224,28 +248,29 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     ]);
     const afterSystem = messages.findIndex((m) => m.role !== 'system');
     messages.splice(afterSystem === -1 ? messages.length : afterSystem, 0, ...context.flatMap((content) => (content ? [{ role: 'system' as const, content }] : [])));
+    if (skillResults.length) messages.splice(messages.length - 1, 0, { role: 'system', content: `Results of the skills selected for this request:\n${skillResults.join('\n')}` });
     return messages;
   };
 
   /** Without ReAct (the seed's flow): the selected tools are called with the input, their results go into the prompt, one model call answers. */
-  const single = async (): Promise<Ending> => {
+  const single = async (skillResults: string[]): Promise<Ending> => {
     const observations: string[] = [];
     for (const [index, tool] of plan.selected_tool_refs.entries()) {
       const observation = await invoke(0, index, { code: tool.tool_code, input: { input_text: run().request.input_text }, toolCallId: null });
       observations.push(`- ${tool.tool_code}: ${observation}`);
     }
-    const messages = await baseMessages();
+    const messages = await baseMessages(skillResults);
     if (observations.length) messages.splice(messages.length - 1, 0, { role: 'system', content: `Results of the tools selected for this request:\n${observations.join('\n')}` });
     const call = await modelStep(1, messages, undefined);
     return { answer: call.content ?? '' };
   };
 
-  const react = async (): Promise<Ending> => {
+  const react = async (skillResults: string[]): Promise<Ending> => {
     const tools: ModelTool[] = httpTools.map((t) => ({
       type: 'function',
       function: { name: functionNameOf(t.tool_code), ...(t.description ? { description: t.description } : {}), parameters: t.input_schema_json },
     }));
-    const messages = await baseMessages();
+    const messages = await baseMessages(skillResults);
     for (let step = 1; step <= plan.react_max_steps; step++) {
       const call = await modelStep(step, messages, tools);
       messages.push({
@@ -274,8 +299,8 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
 
   let ending: Ending;
   try {
-    await skipSkills();
-    ending = plan.react_enabled ? await react() : await single();
+    const skillResults = await invokeSkills();
+    ending = plan.react_enabled ? await react(skillResults) : await single(skillResults);
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
     // The provider already retried what was worth retrying.
