@@ -1,0 +1,221 @@
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import { expect } from 'chai';
+import type { CodeLanguage, CodeRunner } from '../port.js';
+import { createBwrapCodeRunner } from './runner.js';
+import { leftoverProcesses, TEST_LIMITS } from '../../testing/sandbox.js';
+
+/**
+ * Every escape a hostile program tries, tried for real against the sandbox on this host, each asserted to
+ * fail: the network (loopback included), the host's files and environment, writes outside the working
+ * directory, fork bombs, memory, output and disk floods, endless loops, and the preload and
+ * `constructor.constructor` tricks that broke peers' sandboxes (dify-sandbox #27, cohere-terrarium #14).
+ */
+describe('the bubblewrap code runner holds against escapes', function () {
+  this.timeout(30_000);
+  let runner: CodeRunner;
+  let hostPasswd: string;
+  const run = (language: CodeLanguage, code: string, timeoutMs = 10_000) => runner.run({ language, code, input: null, timeoutMs });
+
+  before(async () => {
+    runner = await createBwrapCodeRunner({ pythonBin: '/usr/bin/python3', limits: TEST_LIMITS });
+    expect(runner.describe(), 'this host must be able to isolate (CI installs bubblewrap)').to.deep.include({ available: true, languages: ['python', 'javascript'] });
+    hostPasswd = await readFile('/etc/passwd', 'utf8');
+  });
+
+  describe('the network', () => {
+    let server: net.Server;
+    let port: number;
+    let connections = 0;
+    before(async () => {
+      server = net.createServer((socket) => {
+        connections++;
+        socket.end('host data');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as net.AddressInfo).port;
+    });
+    after(() => new Promise((resolve) => server.close(resolve)));
+
+    it("cannot reach a port on the host's loopback, nor PostgreSQL's, nor any address outside", async () => {
+      const { stdout } = await run('python', `
+import socket
+for host, port in [('127.0.0.1', ${port}), ('127.0.0.1', 5432), ('::1', ${port}), ('1.1.1.1', 53), ('10.0.0.1', 80)]:
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+        print('CONNECTED', host, port)
+    except OSError:
+        pass
+print('interfaces', sorted(name for _, name in socket.if_nameindex()))
+`);
+      expect(stdout).not.to.contain('CONNECTED');
+      expect(stdout).to.contain("interfaces ['lo']");
+      expect(connections).to.equal(0);
+    });
+
+    it('cannot reach the host from JavaScript either', async () => {
+      const { stdout } = await run('javascript', `
+const net = require('net');
+const socket = net.connect(${port}, '127.0.0.1', () => console.log('CONNECTED'));
+socket.on('error', (error) => console.log(error.code));
+`);
+      expect(stdout.trim()).to.equal('ECONNREFUSED');
+      expect(connections).to.equal(0);
+    });
+  });
+
+  describe("the host's files and environment", () => {
+    const canary = 'sk-canary-7c1f0e2b';
+    before(() => {
+      process.env.AGENT_PLATFORM_PROVIDER_API_KEY_CANARY = canary;
+    });
+    after(() => {
+      delete process.env.AGENT_PLATFORM_PROVIDER_API_KEY_CANARY;
+    });
+
+    it("sees none of the platform's environment, only the sandbox's own variables", async () => {
+      const { stdout } = await run('python', 'import json, os\nprint(json.dumps(dict(os.environ)))\nprint(open("/proc/self/environ").read(), open("/proc/1/environ").read())');
+      expect(stdout).not.to.contain(canary);
+      expect(Object.keys(JSON.parse(stdout.split('\n')[0]!)).sort()).to.deep.equal(['HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR', 'UV_THREADPOOL_SIZE']);
+    });
+
+    it("reads no /etc/passwd, nothing of /root, /work, /home, /etc or the platform's checkout, and sees no host process", async () => {
+      const { stdout } = await run('python', `
+import os
+for path in ['/etc/passwd', '/etc/shadow', '/etc/hostname', '/root', '/work', '/home', '/etc', '/var', ${JSON.stringify(process.cwd())}, '/proc/${process.pid}/environ']:
+    try:
+        print('READ', path, os.listdir(path) if os.path.isdir(path) else open(path).read()[:100])
+    except OSError:
+        pass
+print('pids', [p for p in os.listdir('/proc') if p.isdigit()])
+`);
+      expect(stdout).not.to.contain('READ');
+      expect(stdout).not.to.contain(hostPasswd.split('\n')[0]);
+      expect(JSON.parse(/pids (.*)/.exec(stdout)![1]!.replaceAll("'", '"')).length, 'its own few processes only').to.be.below(5);
+    });
+
+    it('writes nowhere but its working directory, and the next run finds that directory empty', async () => {
+      const { stdout } = await run('python', `
+for path in ['/x', '/usr/x', '/dev/x', '/dev/shm/x', '/etc/x', '/proc/x', '/sandbox/kept', '/tmp/kept2']:
+    try:
+        open(path, 'w').write('x')
+        print('WROTE', path)
+    except OSError:
+        pass
+`);
+      expect(stdout.trim().split('\n')).to.deep.equal(['WROTE /sandbox/kept', 'WROTE /tmp/kept2']);
+      const next = await run('python', 'import os\nprint(sorted(os.listdir(".")))');
+      expect(next.stdout.trim()).to.equal("['input.json', 'main.py']");
+    });
+  });
+
+  describe('the preload and constructor tricks', () => {
+    const planted = {
+      LD_PRELOAD: '/nonexistent/ld-preload-canary.so',
+      NODE_OPTIONS: '--require /nonexistent/node-options-canary.js',
+      PYTHONSTARTUP: '/nonexistent/python-startup-canary.py',
+      PYTHONPATH: '/nonexistent/python-path-canary',
+      PYTHONINSPECT: '1',
+    };
+    before(() => Object.assign(process.env, planted));
+    after(() => {
+      for (const name of Object.keys(planted)) delete process.env[name];
+    });
+
+    it("honours no preload variable of the platform's, in bubblewrap or the interpreters", async () => {
+      for (const [language, code] of [['python', 'import os, sys\nprint(sorted(os.environ), sys.path)'], ['javascript', 'console.log(Object.keys(process.env).sort(), process.execArgv)']] as const) {
+        const result = await run(language, code);
+        expect(result.exitCode, result.stderr).to.equal(0);
+        // ld.so names a preload it cannot open on the stderr of any process it was given to, bubblewrap included.
+        expect(result.stdout + result.stderr).not.to.contain('canary');
+        expect(result.stdout).not.to.match(/LD_PRELOAD|NODE_OPTIONS|PYTHON/);
+      }
+    });
+
+    it('gives JavaScript that reaches process and child_process through constructor.constructor nothing of the host', async () => {
+      const { stdout, stderr } = await run('javascript', `
+const proc = this.constructor.constructor('return process')();
+const cp = this.constructor.constructor('return require')()('child_process');
+const cat = cp.spawnSync('cat', ['/etc/passwd', '/proc/${process.pid}/environ'], { encoding: 'utf8' });
+console.log('cat', cat.status, JSON.stringify(cat.stdout));
+let signalled = 'no';
+try { proc.kill(${process.pid}, 0); signalled = 'yes'; } catch (error) { signalled = error.code; }
+console.log('kill', signalled, JSON.stringify(proc.env));
+`);
+      expect(stdout, stderr).to.contain('cat 1 ""');
+      expect(stdout).to.contain('kill ESRCH');
+      expect(stdout).not.to.contain(hostPasswd.split('\n')[0]);
+    });
+  });
+
+  describe('floods and bombs', () => {
+    it('contains a fork bomb under the process limit and leaves no process behind', async () => {
+      const counted = await run('python', `
+import os, time
+forked = 0
+for _ in range(500):
+    try:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        forked += 1
+    except OSError:
+        break
+print(forked)
+`);
+      expect(Number(counted.stdout.trim())).to.be.below(TEST_LIMITS.maxProcesses);
+      expect(counted.durationMs, 'its sleeping children die with it').to.be.below(10_000);
+
+      const bomb = await run('python', 'import os\nos.system("bash -c \'bomb_7f3(){ bomb_7f3 | bomb_7f3 & }; bomb_7f3\'")\nwhile True: pass', 2000);
+      expect(bomb.timedOut).to.equal(true);
+      expect(await leftoverProcesses('bomb_7f3')).to.deep.equal([]);
+    });
+
+    it('kills an endless loop at the wall clock, with the children it started', async () => {
+      const result = await run('python', 'import subprocess\nsubprocess.Popen(["/usr/bin/sleep", "317.25"])\nwhile True: pass', 1000);
+      expect(result).to.deep.include({ timedOut: true, exitCode: null });
+      expect(result.durationMs).to.be.within(1000, 5000);
+      expect(await leftoverProcesses('317.25')).to.deep.equal([]);
+    });
+
+    it('refuses a memory flood, private or shared, in both languages', async () => {
+      const python = await run('python', `
+import mmap
+for attempt in ['x = bytearray(1 << 30)', 'm = mmap.mmap(-1, 1 << 30, flags=mmap.MAP_SHARED); m[(1 << 30) - 1] = 1']:
+    try:
+        exec(attempt)
+        print('ALLOCATED', attempt)
+    except (MemoryError, OSError):
+        pass
+`);
+      expect(python.stdout).not.to.contain('ALLOCATED');
+      const javascript = await run('javascript', "try { Buffer.alloc(2 ** 30, 1); console.log('ALLOCATED'); } catch (error) { console.log(error.code ?? error.name); }");
+      expect(javascript.stdout).not.to.contain('ALLOCATED');
+    });
+
+    it('kills a program that floods its output, keeping at most the cap', async () => {
+      for (const [language, code] of [['python', 'while True: print("x" * 1000)'], ['javascript', 'for (;;) process.stdout.write("x".repeat(1000) + "\\n")']] as const) {
+        const result = await run(language, code);
+        expect(result).to.deep.include({ exitCode: null, timedOut: false });
+        expect(result.stdout.length).to.be.within(1, TEST_LIMITS.maxOutputBytes);
+        expect(result.durationMs).to.be.below(10_000);
+      }
+    });
+
+    it('fills no more disk than the working directory holds', async () => {
+      const { stdout } = await run('python', `
+written = 0
+try:
+    with open('big', 'wb') as f:
+        for _ in range(64):
+            f.write(b'x' * (1 << 20))
+            f.flush()
+            written += 1 << 20
+except OSError:
+    pass
+print(written)
+`);
+      expect(Number(stdout.trim())).to.be.at.most(TEST_LIMITS.diskBytes);
+    });
+  });
+});
