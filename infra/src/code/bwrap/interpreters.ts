@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { realpath } from 'node:fs/promises';
+import { access, constants, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -35,4 +35,17 @@ export const resolvePython = async (bin: string): Promise<Interpreter> => {
 export const resolveNode = async (): Promise<Interpreter> => {
   const real = await realpath(process.execPath);
   return { executable: real, roots: rootsOutsideUsr([path.dirname(path.dirname(real))]) };
+};
+
+/**
+ * A program's path: as given when it names a path, else the first on the platform's PATH. Resolved here
+ * because the sandbox is spawned with an empty environment, which has no PATH to look it up in.
+ */
+export const findExecutable = async (name: string): Promise<string> => {
+  if (name.includes('/')) return name;
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+  }
+  return name; // spawning it fails with ENOENT, which the runner reports as bubblewrap missing
 };

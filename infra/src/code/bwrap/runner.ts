@@ -1,5 +1,5 @@
 import { CODE_LANGUAGES, CodeRunnerUnavailable, type CodeLanguage, type CodeRunner, type CodeRunRequest, type CodeRunResult } from '../port.js';
-import { resolveNode, resolvePython, type Interpreter } from './interpreters.js';
+import { findExecutable, resolveNode, resolvePython, type Interpreter } from './interpreters.js';
 import { CODE_FILES, launcherArgs } from './launchers.js';
 import { bwrapArgs, WORKDIR, type SandboxLimits } from './sandbox.js';
 import { supervise, type Supervised } from './supervise.js';
@@ -46,7 +46,7 @@ const failureOf = (run: Supervised): string =>
  * the sandbox.
  */
 export const createBwrapCodeRunner = async (options: BwrapCodeRunnerOptions): Promise<CodeRunner> => {
-  const bwrap = options.bwrap ?? 'bwrap';
+  const bwrap = await findExecutable(options.bwrap ?? 'bwrap');
   const launch = (language: CodeLanguage, interpreter: Interpreter, request: Omit<CodeRunRequest, 'language'>) =>
     supervise({
       executable: bwrap,
