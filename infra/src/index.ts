@@ -92,6 +92,7 @@ export { CodeRunnerUnavailable, CODE_LANGUAGES } from './code/port.js';
 export { createCodeRunner } from './code/runner.js';
 export { createBwrapCodeRunner, type BwrapCodeRunnerOptions } from './code/bwrap/runner.js';
 export { launcherArgs, CODE_FILES } from './code/bwrap/launchers.js';
+export { resolvePython } from './code/bwrap/interpreters.js';
 export { RESULT_FD, type SandboxLimits } from './code/bwrap/sandbox.js';
 export type { EmbeddingProvider, Embeddings, EmbedOptions } from './embeddings/port.js';
 export { embeddingModelOf, embeddingUsedOf } from './embeddings/port.js';
