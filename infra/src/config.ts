@@ -111,6 +111,8 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_CODE_MAX_PROCESSES: z.coerce.number().int().min(12).max(4096).default(16),
   /** What a code run may print, stdout and stderr each; more kills the program. */
   AGENT_PLATFORM_CODE_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Code runs at once per process; each is a process tree with its own memory cap. Eight times as many may wait. */
+  AGENT_PLATFORM_CODE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
   /** The size of a code run's throw-away working directory (a tmpfs), and its largest file (RLIMIT_FSIZE). */
   AGENT_PLATFORM_CODE_DISK_MB: z.coerce.number().int().min(1).max(4096).default(16),
   /** A client gets this long from its connection (or its last request) to send a whole request head, or is cut off. */

@@ -178,7 +178,7 @@ describe('loadConfig', () => {
   });
 
   describe('the code runner', () => {
-    it("runs Debian's Python, 30 s at most, 256 MiB, 16 processes, 1 MiB of output and 16 MiB of disk by default", () => {
+    it("runs Debian's Python, 30 s at most, 256 MiB, 16 processes, 1 MiB of output, 16 MiB of disk and 4 runs at once by default", () => {
       expect(loadConfig({})).to.deep.include({
         AGENT_PLATFORM_PYTHON_BIN: '/usr/bin/python3',
         AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: 30,
@@ -186,6 +186,7 @@ describe('loadConfig', () => {
         AGENT_PLATFORM_CODE_MAX_PROCESSES: 16,
         AGENT_PLATFORM_CODE_MAX_OUTPUT_BYTES: 1024 * 1024,
         AGENT_PLATFORM_CODE_DISK_MB: 16,
+        AGENT_PLATFORM_CODE_CONCURRENCY: 4,
       });
     });
 

@@ -90,6 +90,7 @@ export { chunksOf, collectChunks } from './models/stream.js';
 export type { CodeLanguage, CodeRunRequest, CodeRunResult, CodeRunner, CodeRunnerDescription } from './code/port.js';
 export { CodeRunnerUnavailable, CODE_LANGUAGES } from './code/port.js';
 export { createCodeRunner } from './code/runner.js';
+export { limitConcurrency, CodeRunnerBusy, type ConcurrencyLimit } from './code/concurrency.js';
 export { createBwrapCodeRunner, type BwrapCodeRunnerOptions } from './code/bwrap/runner.js';
 export { launcherArgs, CODE_FILES } from './code/bwrap/launchers.js';
 export { resolvePython } from './code/bwrap/interpreters.js';
