@@ -77,11 +77,9 @@ export const createBwrapCodeRunner = async (options: BwrapCodeRunnerOptions): Pr
       reasons.push(`${language}: ${(error as Error).message}`);
     }
   };
-  // One after the other: two sandboxes at once would only blur which of them failed.
-  await probe('python', () => resolvePython(options.pythonBin));
-  await probe('javascript', resolveNode);
+  await Promise.all([probe('python', () => resolvePython(options.pythonBin)), probe('javascript', resolveNode)]);
   const available = CODE_LANGUAGES.filter((language) => languages[language]);
-  const reason = reasons.join('; ');
+  const reason = reasons.sort().join('; ');
 
   return {
     describe: () => ({ available: available.length > 0, isolation: ISOLATION, languages: available, ...(reason ? { reason } : {}) }),
