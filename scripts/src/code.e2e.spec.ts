@@ -49,7 +49,7 @@ describeOnPlatform(
 
     it('says in /ready that the runner isolates with bubblewrap, and in which languages', async () => {
       const ready = await server().request('GET', '/ready');
-      expect(ready.body.code_runner).to.deep.equal({ available: true, isolation: 'bubblewrap', languages: ['python', 'javascript'] });
+      expect(ready.body.code_runner).to.deep.equal({ available: true, isolation: 'bubblewrap+seccomp', languages: ['python', 'javascript'] });
     });
   },
   { env: { AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: String(MAX_TIMEOUT_SECONDS) } },

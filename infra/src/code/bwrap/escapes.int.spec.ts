@@ -109,6 +109,30 @@ for path in ['/x', '/usr/x', '/dev/x', '/dev/shm/x', '/etc/x', '/proc/x', '/sand
     });
   });
 
+  describe('the kernel beyond the namespaces', () => {
+    it('denies the keyrings, ptrace, io_uring, bpf and unshare with EPERM: a seccomp filter bubblewrap installs before the program starts', async function () {
+      if (process.arch !== 'x64') this.skip(); // the numbers below are x86-64's; the filter has arm64's too
+      const { stdout, stderr } = await run('python', `
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+calls = {
+    'add_key': lambda: libc.syscall(248, b'user', b'channel', b'data', 4, -4),
+    'keyctl': lambda: libc.syscall(250, 1, None),
+    'ptrace': lambda: libc.syscall(101, 0, 0, 0, 0),
+    'io_uring_setup': lambda: libc.syscall(425, 1, ctypes.create_string_buffer(120)),
+    'bpf': lambda: libc.syscall(321, 0, None, 0),
+    'unshare': lambda: libc.syscall(272, 0x20000),
+}
+for name, call in calls.items():
+    print(name, call(), os.strerror(ctypes.get_errno()))
+`);
+      expect(runner.describe().isolation).to.equal('bubblewrap+seccomp');
+      const lines = stdout.trim().split('\n');
+      expect(lines, stderr).to.have.length(6);
+      for (const line of lines) expect(line, line).to.match(/ -1 Operation not permitted$/);
+    });
+  });
+
   describe('the preload and constructor tricks', () => {
     const planted = {
       LD_PRELOAD: '/nonexistent/ld-preload-canary.so',

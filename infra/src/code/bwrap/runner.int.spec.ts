@@ -15,8 +15,8 @@ describe('the bubblewrap code runner', function () {
     runner = await createBwrapCodeRunner({ pythonBin: '/usr/bin/python3', limits: TEST_LIMITS });
   });
 
-  it('describes its isolation and both languages where the sandbox can be made', () => {
-    expect(runner.describe()).to.deep.equal({ available: true, isolation: 'bubblewrap', languages: ['python', 'javascript'] });
+  it('describes its isolation (a seccomp filter on x64) and both languages where the sandbox can be made', () => {
+    expect(runner.describe()).to.deep.equal({ available: true, isolation: 'bubblewrap+seccomp', languages: ['python', 'javascript'] });
   });
 
   describe('the result protocol', () => {
@@ -98,7 +98,7 @@ describe('the bubblewrap code runner', function () {
 
     it('refuses every run, and says so, when bubblewrap is not installed', async () => {
       const refusing = await createBwrapCodeRunner({ pythonBin: '/usr/bin/python3', limits: TEST_LIMITS, bwrap: path.join(dir, 'absent') });
-      expect(refusing.describe()).to.deep.include({ available: false, isolation: 'bubblewrap', languages: [] });
+      expect(refusing.describe()).to.deep.include({ available: false, isolation: 'bubblewrap+seccomp', languages: [] });
       expect(refusing.describe().reason).to.be.a('string');
       await expectRefused(refusing, 'python');
       await expectRefused(refusing, 'javascript');

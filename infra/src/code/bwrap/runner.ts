@@ -2,6 +2,7 @@ import { CODE_LANGUAGES, CodeRunnerUnavailable, type CodeLanguage, type CodeRunn
 import { findExecutable, resolveNode, resolvePython, type Interpreter } from './interpreters.js';
 import { CODE_FILES, launcherArgs } from './launchers.js';
 import { bwrapArgs, WORKDIR, type SandboxLimits } from './sandbox.js';
+import { seccompFilter } from './seccomp.js';
 import { supervise, type Supervised } from './supervise.js';
 
 export type BwrapCodeRunnerOptions = {
@@ -12,7 +13,8 @@ export type BwrapCodeRunnerOptions = {
   bwrap?: string;
 };
 
-const ISOLATION = 'bubblewrap';
+/** What `/ready` names: seccomp where this architecture has a filter (x64, arm64). */
+const isolationOf = (seccomp: boolean) => (seccomp ? 'bubblewrap+seccomp' : 'bubblewrap');
 
 /** Address space the interpreter maps without using it, granted above the memory limit (sandbox.ts). */
 const RESERVED_BYTES: Record<CodeLanguage, number> = { python: 128 * 2 ** 20, javascript: 2 ** 30 };
@@ -47,6 +49,7 @@ const failureOf = (run: Supervised): string =>
  */
 export const createBwrapCodeRunner = async (options: BwrapCodeRunnerOptions): Promise<CodeRunner> => {
   const bwrap = await findExecutable(options.bwrap ?? 'bwrap');
+  const seccomp = seccompFilter();
   const launch = (language: CodeLanguage, interpreter: Interpreter, request: Omit<CodeRunRequest, 'language'>) =>
     supervise({
       executable: bwrap,
@@ -56,12 +59,14 @@ export const createBwrapCodeRunner = async (options: BwrapCodeRunnerOptions): Pr
         limits: options.limits,
         reservedBytes: RESERVED_BYTES[language],
         cpuSeconds: Math.max(1, Math.ceil(request.timeoutMs / 1000)),
+        seccomp: seccomp !== undefined,
         command: launcherArgs(language, interpreter.executable, WORKDIR),
       }),
       code: request.code,
       inputJson: JSON.stringify(request.input ?? null),
       timeoutMs: request.timeoutMs,
       maxOutputBytes: options.limits.maxOutputBytes,
+      ...(seccomp ? { seccomp } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
 
@@ -82,7 +87,7 @@ export const createBwrapCodeRunner = async (options: BwrapCodeRunnerOptions): Pr
   const reason = reasons.sort().join('; ');
 
   return {
-    describe: () => ({ available: available.length > 0, isolation: ISOLATION, languages: available, ...(reason ? { reason } : {}) }),
+    describe: () => ({ available: available.length > 0, isolation: isolationOf(seccomp !== undefined), languages: available, ...(reason ? { reason } : {}) }),
     run: async ({ language, ...request }) => {
       const interpreter = languages[language];
       if (!interpreter) throw new CodeRunnerUnavailable(reasons.find((r) => r.startsWith(`${language}:`)) ?? `${language} is not supported`);

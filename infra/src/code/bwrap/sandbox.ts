@@ -12,6 +12,8 @@ export const CODE_FD = 3;
 export const INPUT_FD = 4;
 /** The program's result goes out through this descriptor; stdout stays the program's own. */
 export const RESULT_FD = 5;
+/** The seccomp filter's bytes come in through this descriptor (seccomp.ts). */
+export const SECCOMP_FD = 6;
 
 /** What one run may use; each process gets the memory, the run as a whole the processes and the disk. */
 export type SandboxLimits = {
@@ -30,6 +32,8 @@ export type SandboxSpec = {
   /** Address space beyond `memoryBytes` the interpreter reserves without using (V8 reserves ~700 MB). */
   reservedBytes: number;
   cpuSeconds: number;
+  /** Whether a seccomp filter comes on `SECCOMP_FD`. */
+  seccomp: boolean;
   /** The interpreter and its arguments. */
   command: readonly string[];
 };
@@ -83,6 +87,7 @@ export const bwrapArgs = (spec: SandboxSpec): string[] => [
   // bubblewrap's root and /dev are tmpfs without a size: writable, they would be a disk (and memory) without a cap.
   '--remount-ro', '/dev',
   '--remount-ro', '/',
+  ...(spec.seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
   '--chdir', WORKDIR,
   '--',
   ...limitsOf(spec),

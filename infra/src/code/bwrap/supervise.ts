@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { CODE_FD, INPUT_FD, RESULT_FD } from './sandbox.js';
+import { CODE_FD, INPUT_FD, RESULT_FD, SECCOMP_FD } from './sandbox.js';
 
 /** What one program run gave back, before its result is read as JSON. */
 export type Supervised = {
@@ -24,6 +24,8 @@ export type SuperviseRequest = {
   inputJson: string;
   timeoutMs: number;
   maxOutputBytes: number;
+  /** The seccomp filter bubblewrap reads from `SECCOMP_FD`, when there is one. */
+  seccomp?: Buffer;
   signal?: AbortSignal;
 };
 
@@ -45,7 +47,7 @@ const capped = (stream: Readable, max: number, onFlood: () => void) => {
 };
 
 /**
- * Runs bubblewrap with the code, the input and a result pipe on descriptors 3–5, with an empty environment of
+ * Runs bubblewrap with the code, the input, a result pipe and the seccomp filter on descriptors 3–6, with an empty environment of
  * its own (a preload variable of the platform's would otherwise load into bubblewrap itself, outside the
  * sandbox), in a process group of its own. On the wall-clock limit, a flood of output, or an abort, the
  * group is killed; bubblewrap's death takes the sandbox's init with it (`--die-with-parent`), and the kernel
@@ -55,7 +57,7 @@ export const supervise = (request: SuperviseRequest): Promise<Supervised> =>
   new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(request.executable, request.args, {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       env: {},
       detached: true,
       ...asNobody,
@@ -76,7 +78,7 @@ export const supervise = (request: SuperviseRequest): Promise<Supervised> =>
       flooded = true;
       kill();
     };
-    const pipes = child.stdio as unknown as [Writable, Readable, Readable, Writable, Writable, Readable];
+    const pipes = child.stdio as unknown as [Writable, Readable, Readable, Writable, Writable, Readable, Writable];
     const stdout = capped(child.stdout!, request.maxOutputBytes, flood);
     const stderr = capped(child.stderr!, request.maxOutputBytes, flood);
     const result = capped(pipes[RESULT_FD], request.maxOutputBytes, flood);
@@ -87,9 +89,10 @@ export const supervise = (request: SuperviseRequest): Promise<Supervised> =>
     const abort = () => kill();
     request.signal?.addEventListener('abort', abort, { once: true });
     // A program that exits without reading its stdin closes the pipe under us: not an error of the run.
-    for (const [fd, text] of [[0, request.inputJson], [CODE_FD, request.code], [INPUT_FD, request.inputJson]] as const) {
+    const inputs = [[0, request.inputJson], [CODE_FD, request.code], [INPUT_FD, request.inputJson], [SECCOMP_FD, request.seccomp ?? '']] as const;
+    for (const [fd, data] of inputs) {
       pipes[fd].on('error', () => {});
-      pipes[fd].end(text);
+      pipes[fd].end(data);
     }
     const finish = (code: number | null, spawnError?: Error) => {
       clearTimeout(timer);
