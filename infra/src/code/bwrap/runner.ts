@@ -77,7 +77,7 @@ export const createBwrapCodeRunner = async (options: BwrapCodeRunnerOptions): Pr
       const interpreter = await resolve();
       const run = await launch(language, interpreter, { code: '', input: null, timeoutMs: 10_000 });
       if (run.exitCode === 0) languages[language] = interpreter;
-      else reasons.push(`${language}: ${failureOf(run)}`);
+      else reasons.push(`${language}: ${failureOf(run)}${interpreter.roots.length ? ` (${interpreter.roots.join(', ')} is bound into the sandbox, whose user must be able to read it)` : ''}`);
     } catch (error) {
       reasons.push(`${language}: ${(error as Error).message}`);
     }
