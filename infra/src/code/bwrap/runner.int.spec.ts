@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { TEST_LIMITS } from '../../testing/sandbox.js';
 import { CodeRunnerUnavailable, type CodeLanguage, type CodeRunner } from '../port.js';
@@ -76,6 +78,21 @@ describe('the bubblewrap code runner', function () {
       expect(answer).to.deep.include({ exitCode: null, timedOut: false });
       expect(answer.durationMs).to.be.below(5000);
     });
+  });
+
+  it("runs a virtualenv's Python with the virtualenv's packages, its directory bound read-only", async () => {
+    const root = await mkdtemp('/var/tmp/venv-'); // not under /tmp: that is the sandbox's own
+    try {
+      await chmod(root, 0o755); // the sandbox's user must be able to read it
+      await promisify(execFile)('/usr/bin/python3', ['-m', 'venv', '--without-pip', root]);
+      const sitePackages = (await promisify(execFile)(path.join(root, 'bin', 'python'), ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])).stdout.trim();
+      await writeFile(path.join(sitePackages, 'venv_marker.py'), 'VALUE = 42\n');
+      const inVenv = await createBwrapCodeRunner({ pythonBin: path.join(root, 'bin', 'python'), limits: TEST_LIMITS });
+      const answer = await inVenv.run({ language: 'python', code: 'import sys, venv_marker\nresult = [sys.prefix, venv_marker.VALUE]', input: null, timeoutMs: 5000 });
+      expect(answer, answer.stderr).to.deep.include({ exitCode: 0, result: [root, 42] });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   describe('where the sandbox cannot be made', () => {
