@@ -1,4 +1,5 @@
-import { createApi, type Api, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
+import { createApi, type Api, type CodeRunner, type EventStore, type Knex, type ModelProvider } from '@agent-platform/infra';
+import { codeRoutes } from './code/routes.js';
 import { commandDeps } from './http.js';
 import { integrationRoutes } from './integration/routes.js';
 import type { CommandModule, CommandModuleDeps } from './module.js';
@@ -11,7 +12,7 @@ export type { CommandModule, CommandModuleDeps } from './module.js';
 /**
  * The command routes of the given domains (the composition root lists them), then the platform's own, over one event store; `knex` keeps the HTTP
  * consumers' delivery state and finds the next run for the worker claim API. The model gateway (`POST /models/chat/completions`) is mounted
- * when a model provider is given, and runs can be executed over HTTP when an executor is.
+ * when a model provider is given, the code runner (`POST /code/run`) when a runner is, and runs can be executed over HTTP when an executor is.
  */
 export const createCommandApi = (
   store: EventStore,
@@ -20,6 +21,7 @@ export const createCommandApi = (
     /** The domains to mount, in this order. */
     modules: readonly CommandModule[];
     models?: ModelProvider;
+    code?: { runner: CodeRunner; maxTimeoutSeconds: number };
     agentRuns?: CommandModuleDeps['agentRuns'];
     memories?: CommandModuleDeps['memories'];
     knowledge?: CommandModuleDeps['knowledge'];
@@ -39,5 +41,6 @@ export const createCommandApi = (
   for (const module of options.modules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });
   if (options.models) modelRoutes(api, options.models);
+  if (options.code) codeRoutes(api, options.code);
   return api;
 };

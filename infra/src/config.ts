@@ -97,6 +97,24 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_AGENT_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** How long `POST /agents/runs/:id/execute` waits for the run to end before it answers 202. */
   AGENT_PLATFORM_EXECUTE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /**
+   * The interpreter `POST /code/run` runs Python with (a name on PATH or a path). It is asked for its real
+   * executable once at start, so a pyenv shim works too; an install outside /usr is bound read-only into
+   * the sandbox. Unset: Debian's /usr/bin/python3, which needs nothing of /root (docs/code-runner.md).
+   */
+  AGENT_PLATFORM_PYTHON_BIN: z.string().trim().min(1).default('/usr/bin/python3'),
+  /** The longest `timeout_seconds` a code run may ask for. */
+  AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** A code run's memory: each sandboxed process's private memory (RLIMIT_DATA). */
+  AGENT_PLATFORM_CODE_MEMORY_MB: z.coerce.number().int().min(16).max(65_536).default(256),
+  /** Processes and threads a code run may have at once (RLIMIT_NPROC); node needs about 8 for itself. */
+  AGENT_PLATFORM_CODE_MAX_PROCESSES: z.coerce.number().int().min(12).max(4096).default(16),
+  /** What a code run may print, stdout and stderr each; more kills the program. */
+  AGENT_PLATFORM_CODE_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Code runs at once per process; each is a process tree with its own memory cap. Eight times as many may wait. */
+  AGENT_PLATFORM_CODE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  /** The size of a code run's throw-away working directory (a tmpfs), and its largest file (RLIMIT_FSIZE). */
+  AGENT_PLATFORM_CODE_DISK_MB: z.coerce.number().int().min(1).max(4096).default(16),
   /** A client gets this long from its connection (or its last request) to send a whole request head, or is cut off. */
   AGENT_PLATFORM_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** ...and this long to send the whole request, body included. Answers (SSE streams, waits) are not bounded by it. */

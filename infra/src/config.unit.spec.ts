@@ -177,6 +177,32 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('the code runner', () => {
+    it("runs Debian's Python, 30 s at most, 256 MiB, 16 processes, 1 MiB of output, 16 MiB of disk and 4 runs at once by default", () => {
+      expect(loadConfig({})).to.deep.include({
+        AGENT_PLATFORM_PYTHON_BIN: '/usr/bin/python3',
+        AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: 30,
+        AGENT_PLATFORM_CODE_MEMORY_MB: 256,
+        AGENT_PLATFORM_CODE_MAX_PROCESSES: 16,
+        AGENT_PLATFORM_CODE_MAX_OUTPUT_BYTES: 1024 * 1024,
+        AGENT_PLATFORM_CODE_DISK_MB: 16,
+        AGENT_PLATFORM_CODE_CONCURRENCY: 4,
+      });
+    });
+
+    it("takes the seed's AGENT_PLATFORM_PYTHON_BIN and AGENT_PLATFORM_MAX_TIMEOUT_SECONDS", () => {
+      expect(loadConfig({ AGENT_PLATFORM_PYTHON_BIN: 'python', AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: '30' })).to.deep.include({
+        AGENT_PLATFORM_PYTHON_BIN: 'python',
+        AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: 30,
+      });
+    });
+
+    it('refuses a maximum timeout below a second, and a process limit node cannot start under', () => {
+      expectRefused({ AGENT_PLATFORM_MAX_TIMEOUT_SECONDS: '0' }, 'AGENT_PLATFORM_MAX_TIMEOUT_SECONDS');
+      expectRefused({ AGENT_PLATFORM_CODE_MAX_PROCESSES: '4' }, 'AGENT_PLATFORM_CODE_MAX_PROCESSES');
+    });
+  });
+
   describe('empty strings count as unset', () => {
     for (const name of ['AGENT_PLATFORM_DATABASE_URL', 'AGENT_PLATFORM_NATS_URL', 'AGENT_PLATFORM_EVENTSTORE_URL', 'AGENT_PLATFORM_KAFKA_BROKERS'] as const) {
       it(name, () => {

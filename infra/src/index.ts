@@ -88,7 +88,13 @@ export { createLocalModelProvider, countTokens, LOCAL_MODEL, type LocalProviderO
 export { JSON_ACTION_MARKER } from './models/local/react.js';
 export { chunksOf, collectChunks } from './models/stream.js';
 export type { CodeLanguage, CodeRunRequest, CodeRunResult, CodeRunner, CodeRunnerDescription } from './code/port.js';
-export { CodeRunnerUnavailable } from './code/port.js';
+export { CodeRunnerUnavailable, CODE_LANGUAGES } from './code/port.js';
+export { createCodeRunner } from './code/runner.js';
+export { limitConcurrency, CodeRunnerBusy, type ConcurrencyLimit } from './code/concurrency.js';
+export { createBwrapCodeRunner, type BwrapCodeRunnerOptions } from './code/bwrap/runner.js';
+export { launcherArgs, CODE_FILES } from './code/bwrap/launchers.js';
+export { resolvePython } from './code/bwrap/interpreters.js';
+export { RESULT_FD, type SandboxLimits } from './code/bwrap/sandbox.js';
 export type { EmbeddingProvider, Embeddings, EmbedOptions } from './embeddings/port.js';
 export { embedQuery, embeddingModelOf, embeddingUsedOf } from './embeddings/port.js';
 export { createEmbeddingProvider, type EmbeddingProviderConfig } from './embeddings/provider.js';

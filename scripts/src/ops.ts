@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CODE_LANGUAGES,
   createApi,
   getCheckpoint,
   lagOf,
@@ -8,6 +9,7 @@ import {
   pendingMigrations,
   route,
   type Api,
+  type CodeRunner,
   type EventStore,
   type Knex,
   type MigrationSet,
@@ -35,6 +37,10 @@ const Readiness = z.object({
     .catchall(z.unknown())
     .optional()
     .describe("Knowledge search's vector path, chosen at start (`AGENT_PLATFORM_VECTOR_SEARCH`), and its facts: pgvector's version and indexed dimensions, or the in-process index's bases and vectors held."),
+  code_runner: z
+    .object({ available: z.boolean(), isolation: z.string(), languages: z.array(z.enum(CODE_LANGUAGES)), reason: z.string().optional() })
+    .optional()
+    .describe('`POST /code/run`: whether its sandbox could be made on this host, in which languages, and why not. An unavailable runner leaves the status as it is: the rest of the platform serves.'),
 });
 
 /** The relay's lag, read from its checkpoint, so a standby reports the leader's progress too. */
@@ -59,6 +65,7 @@ export const opsApi = (deps: {
   embedded: boolean;
   relay?: { relay: Relay; broker: string };
   vectorSearch?: ChunkVectors;
+  codeRunner?: CodeRunner;
   metrics: Metrics;
   openApi: () => object;
 }): Api => {
@@ -114,6 +121,7 @@ export const opsApi = (deps: {
           ...(relay ? { relay } : {}),
           oldest_open_transaction_seconds: oldest,
           ...(vectorSearch ? { vector_search: vectorSearch } : {}),
+          ...(deps.codeRunner ? { code_runner: deps.codeRunner.describe() } : {}),
         },
       };
     },

@@ -9,6 +9,7 @@ import {
   createPool,
   createMetrics,
   createModelProvider,
+  createCodeRunner,
   createEmbeddingProvider,
   eventStoreMigrations,
   migrateToLatest,
@@ -125,6 +126,11 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
     closers.push(() => runs.stop());
 
+    // Probed once (it starts a sandbox per language); a host that cannot isolate gets a runner that refuses, and /ready says why.
+    const codeRunner = roles.includes('command-api') ? await createCodeRunner(config) : undefined;
+    const codeRunnerStatus = codeRunner?.describe();
+    if (codeRunnerStatus && !codeRunnerStatus.available) log.warn({ reason: codeRunnerStatus.reason }, 'the code runner is unavailable: POST /code/run answers 503');
+
     const apis: Api[] = [];
     if (roles.includes('command-api')) {
       const eagerWorkerKey = roles.includes('processors') ? workerKey : undefined;
@@ -132,6 +138,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
         createCommandApi(store, knex, {
           modules: commandModules,
           models,
+          ...(codeRunner ? { code: { runner: codeRunner, maxTimeoutSeconds: config.AGENT_PLATFORM_MAX_TIMEOUT_SECONDS } } : {}),
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
           memories: { dataKeys, embeddings },
           knowledge: { dataKeys, embeddings },
@@ -168,6 +175,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       projectionNames,
       embedded: database.embedded,
       ...(chunkVectors ? { vectorSearch: chunkVectors.vectors } : {}),
+      ...(codeRunner ? { codeRunner } : {}),
       openApi: () => openApiDocument([...documented, ops], VERSION),
     });
     const server = http.createServer(httpServerOptions(config), createHttpApp(log, [ops, ...apis], metrics));

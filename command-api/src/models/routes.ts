@@ -1,6 +1,6 @@
-import type { Response } from 'express';
 import { z } from 'zod';
 import { ChatChunk, ChatRequest, ChatResponse, route, type Api, type ModelProvider } from '@agent-platform/infra';
+import { abortOnDisconnect } from '../abortOnDisconnect.js';
 import { sendChunks } from './sse.js';
 
 /** OpenAI's request body: the port's request plus the streaming switches, which pick `chat` or `chatStream`. */
@@ -10,15 +10,6 @@ export const ChatCompletionBody = ChatRequest.extend({
 }).meta({ id: 'ChatCompletionBody' });
 
 const PATH = '/models/chat/completions';
-
-/** Cancels the provider call when the client goes away before the answer is complete: nobody would read it. */
-const abortOnDisconnect = (res: Response): AbortSignal => {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
-};
 
 /**
  * The model gateway in OpenAI's wire format, so the official client works with `<server>/gateway/models`

@@ -4,8 +4,10 @@
  * isolation there is: an adapter that cannot isolate refuses to run (`CodeRunnerUnavailable`), never runs
  * the code without it.
  */
+import { UnavailableError } from '@agent-platform/contracts';
 
-export type CodeLanguage = 'python' | 'javascript';
+export const CODE_LANGUAGES = ['python', 'javascript'] as const;
+export type CodeLanguage = (typeof CODE_LANGUAGES)[number];
 
 export type CodeRunRequest = {
   language: CodeLanguage;
@@ -36,10 +38,14 @@ export type CodeRunner = {
   describe: () => CodeRunnerDescription;
 };
 
-/** The runner cannot isolate on this host (or lacks the language): the run was refused, nothing ran. */
-export class CodeRunnerUnavailable extends Error {
+/**
+ * The runner cannot isolate on this host (or lacks the language): the run was refused, nothing ran. An
+ * `UnavailableError`, so the edge answers it as a 503 problem like every other missing dependency; retrying
+ * soon will not help (the host has to change), hence the long Retry-After.
+ */
+export class CodeRunnerUnavailable extends UnavailableError {
+  override name = 'CodeRunnerUnavailable';
   constructor(readonly reason: string) {
-    super(`the code runner is unavailable: ${reason}`);
-    this.name = 'CodeRunnerUnavailable';
+    super('CODE_RUNNER_UNAVAILABLE', `the code runner is unavailable: ${reason}`, 300);
   }
 }

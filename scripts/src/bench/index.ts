@@ -17,8 +17,11 @@
  * - Retrieval quality: nDCG@10 of POST /knowledge/search over a labelled set, beside plain BM25 of
  *   the same documents.
  *
+ * - Code-runner latency: `print(1)` and `console.log(1)` isolated (POST /code/run's sandbox) and bare.
+ *
  * `npm run bench -- vectors` runs only the vector part (`AGENT_PLATFORM_BENCH_VECTOR_CHUNKS` sets its size),
- * `npm run bench -- quality` only the retrieval-quality part.
+ * `npm run bench -- quality` only the retrieval-quality part, `npm run bench -- code` only the code runner's
+ * (`AGENT_PLATFORM_BENCH_CODE_RUNS` runs per program).
  *
  * Every cell runs N workers (each with its own streams, so no conflicts) looping for a fixed time
  * after a warm-up, on a pg pool of N connections. Commits stay durable: synchronous_commit is never
@@ -26,16 +29,18 @@
  * landing in one contender's window and not another's. Databases and NATS streams are the run's own
  * and go at the end, also on failure, Ctrl-C or SIGTERM.
  */
-import { createPool, type Pool } from '@agent-platform/infra';
+import { createPool, loadConfig, type Pool } from '@agent-platform/infra';
 import { measureAgentRuns } from './agentRuns.js';
 import { formatAgentRunsReport } from './agentRunsReport.js';
 import { measureAppends } from './appends.js';
 import { withCleanup } from './cleanup.js';
+import { describeSandbox, measureCode } from './code.js';
+import { formatCodeReport } from './codeReport.js';
 import { createBenchDatabase } from './database.js';
 import { measureEmmett } from './emmett.js';
 import { measureHttp } from './http.js';
 import { measureLag } from './lag.js';
-import { describeMachine } from './machine.js';
+import { describeHost, describeMachine } from './machine.js';
 import { outcomeOf, type Cell, type Timing } from './measure.js';
 import { describeNats } from './nats.js';
 import { formatPipelineReport, type AppendRate } from './pipelineReport.js';
@@ -58,6 +63,7 @@ const LAG_RATES = [500, 2_000];
 const APPEND_CLIENTS = 16;
 const VECTOR_CHUNKS = Number(process.env.AGENT_PLATFORM_BENCH_VECTOR_CHUNKS ?? '100000');
 const VECTOR_QUERIES = 200;
+const CODE_RUNS = Number(process.env.AGENT_PLATFORM_BENCH_CODE_RUNS ?? '200');
 /** `in-process,pgvector` (the default); one alone skips the other (pgvector on PGlite takes ~25 minutes at 100,000 chunks). */
 const VECTOR_PATHS_ASKED = (process.env.AGENT_PLATFORM_BENCH_VECTOR_PATHS ?? VECTOR_PATHS.join(',')).split(',').map((p) => p.trim());
 /** The parts named on the command line (`npm run bench -- vectors`), or every part. */
@@ -169,6 +175,8 @@ const main = (): Promise<void> =>
     console.log(`\n${await vectorsPart(admin)}`);
     console.error('measuring retrieval quality');
     console.log(`\n${formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))}`);
+    console.error('measuring code-runner latency');
+    console.log(`\n${await codePart()}`);
   });
 
 /** `npm run bench -- quality`: the retrieval-quality part alone, with the machine it ran on. */
@@ -180,7 +188,19 @@ const qualityOnly = (): Promise<void> =>
     console.log([...machine, '', formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))].join('\n'));
   });
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly };
+/** The code runner's part, with the configuration `npm start` would use (the interpreter, the limits). */
+const codePart = async (): Promise<string> => {
+  if (!(CODE_RUNS >= 10)) throw new Error('AGENT_PLATFORM_BENCH_CODE_RUNS must be at least 10');
+  return formatCodeReport(await outcomeOf(() => measureCode(loadConfig(), CODE_RUNS)), CODE_RUNS);
+};
+
+/** `npm run bench -- code`: the code-runner part alone, with the machine it ran on; it needs no database. */
+const codeOnly = async (): Promise<void> => {
+  const machine = [...(await describeHost()), await describeSandbox(loadConfig())];
+  console.log([...machine, '', await codePart()].join('\n'));
+};
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly };
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {

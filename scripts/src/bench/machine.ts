@@ -10,6 +10,14 @@ const cpuModel = async (): Promise<string> => {
 const setting = async (pool: Pool, name: string): Promise<string> =>
   (await pool.query<{ value: string }>('SELECT current_setting($1) AS value', [name])).rows[0]!.value;
 
+/** The machine alone, for the parts that use no database (the code runner's). */
+export const describeHost = async (): Promise<string[]> => [
+  `CPU:         ${await cpuModel()}, ${os.availableParallelism()} cores`,
+  `Memory:      ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+  `Load:        1-min load average ${os.loadavg()[0]!.toFixed(2)} before the run`,
+  `Node:        ${process.version}`,
+];
+
 /**
  * Figures mean little without the machine, and durability settings decide the commit cost. The load
  * average shows whether other processes shared the CPU with the run.
@@ -19,10 +27,7 @@ export const describeMachine = async (admin: Pool, serverUrl: string): Promise<s
     ['server_version', 'synchronous_commit', 'fsync'].map((name) => setting(admin, name)),
   );
   return [
-    `CPU:         ${await cpuModel()}, ${os.availableParallelism()} cores`,
-    `Memory:      ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `Load:        1-min load average ${os.loadavg()[0]!.toFixed(2)} before the run`,
-    `Node:        ${process.version}`,
+    ...(await describeHost()),
     `PostgreSQL:  ${version} at ${new URL(serverUrl).host}`,
     `Durability:  synchronous_commit=${synchronousCommit}, fsync=${fsync}`,
   ];
