@@ -15,6 +15,7 @@ export const createRuns = (deps: RunServiceDeps) => {
     leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
     maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
     concurrency: config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY,
+    maxCodeTimeoutSeconds: config.AGENT_PLATFORM_MAX_TIMEOUT_SECONDS,
     secrets: config.secrets,
     callTool: toolCallerOf(config),
   });

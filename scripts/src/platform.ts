@@ -102,6 +102,11 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
     if (broker) closers.push(() => broker.close());
     const relay = broker && roles.includes('relay') ? startRelay({ store, broker, knex, pool, log, lingerMs: config.AGENT_PLATFORM_RELAY_LINGER_MS }) : undefined;
     if (relay) closers.push(() => relay.stop());
+    // Probed once (it starts a sandbox per language); a host that cannot isolate gets a runner that refuses, and /ready says why.
+    // Both sides run code: `POST /code/run` on the command side, code skills wherever a skill run is executed.
+    const codeRunner = roles.includes('command-api') || roles.includes('processors') ? await createCodeRunner(config) : undefined;
+    const codeRunnerStatus = codeRunner?.describe();
+    if (codeRunnerStatus && !codeRunnerStatus.available) log.warn({ reason: codeRunnerStatus.reason }, 'the code runner is unavailable: POST /code/run answers 503 and code skills fail');
     const models = createModelProvider(config); // the local `local-react` model unless a provider is configured
     const workerKey = `processor:${hostname()}:${process.pid}`;
     const runs = createRuns({
@@ -111,6 +116,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       config,
       models,
       workerKey,
+      ...(codeRunner ? { codeRunner } : {}),
       memories: { dataKeys, embeddings },
       ...(chunkVectors ? { knowledge: { search: knowledgeSearchOf({ knex, vectors: chunkVectors.vectors }, embeddings), dataKeys } } : {}),
     });
@@ -125,11 +131,6 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
     closers.push(() => runs.stop());
-
-    // Probed once (it starts a sandbox per language); a host that cannot isolate gets a runner that refuses, and /ready says why.
-    const codeRunner = roles.includes('command-api') ? await createCodeRunner(config) : undefined;
-    const codeRunnerStatus = codeRunner?.describe();
-    if (codeRunnerStatus && !codeRunnerStatus.available) log.warn({ reason: codeRunnerStatus.reason }, 'the code runner is unavailable: POST /code/run answers 503');
 
     const apis: Api[] = [];
     if (roles.includes('command-api')) {

@@ -262,9 +262,22 @@ describeOnPlatform(
         expect((await call('GET', `/skills/${skill.id}`, undefined, minPosition(skill.position))).body.version_count).to.equal(0);
       });
 
-      it('fails a code skill’s run, saying why, where no code runner is configured', async () => {
-        const { skill } = await skillWith({ runtime_type: 'code', implementation_json: { language: 'python', code: 'print(1)' } });
-        expect((await runOf(skill.id, {})).error.code).to.equal('SKILL_CODE_RUNNER_UNAVAILABLE');
+      it('runs a code skill’s program in the sandbox: its result is the output, what it printed the text', async () => {
+        const { skill } = await skillWith({
+          runtime_type: 'code',
+          parameter_schema_json: { n: { type: 'integer' } },
+          implementation_json: { language: 'python', code: "import os\nprint('doubling')\nresult = {'n': input_json['n'] * 2, 'platform_env_seen': any(k.startswith('AGENT_PLATFORM_') for k in os.environ)}" },
+        });
+        const run = await runOf(skill.id, { n: 21 });
+        expect(run, JSON.stringify(run.error)).to.deep.include({ status: 'completed', output_json: { n: 42, platform_env_seen: false } });
+        expect(run.output_text).to.equal('doubling\n');
+      });
+
+      it('fails a code skill’s run whose program fails, with its stderr', async () => {
+        const { skill } = await skillWith({ runtime_type: 'code', implementation_json: { language: 'javascript', code: "throw new Error('no luck')" } });
+        const run = await runOf(skill.id, {});
+        expect(run.error.code).to.equal('SKILL_CODE_FAILED');
+        expect(run.error.message).to.contain('no luck');
       });
     });
   },

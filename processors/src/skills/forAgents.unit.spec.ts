@@ -23,7 +23,7 @@ describe("agent runs' skills, as skill runs", () => {
   });
   const skills = () => {
     const kernel = createRunKernel(
-      skillRunKind({ store, versions: createSkillVersions(store), callTool: () => Promise.reject(new Error('no calls')), secrets: new Map(), redact: (v) => v, log: silent }),
+      skillRunKind({ store, versions: createSkillVersions(store), callTool: () => Promise.reject(new Error('no calls')), secrets: new Map(), redact: (v) => v, maxCodeTimeoutSeconds: 30, log: silent }),
       { store, log: silent, leaseMs: 15_000, maxAttempts: 3 },
     );
     return skillsForAgents({ store, executor: skillRunExecutor(store, kernel), workerKey: 'w' });

@@ -14,6 +14,8 @@ export type RuntimeDeps = {
   redact: <T>(value: T) => T;
   /** Runs a code skill's program, isolated; absent where the process has no runner, and a code skill's run then fails saying so. */
   codeRunner?: CodeRunner | undefined;
+  /** `AGENT_PLATFORM_MAX_TIMEOUT_SECONDS`: a code skill's own `timeout_seconds` is cut to it, as `POST /code/run` refuses more. */
+  maxCodeTimeoutSeconds: number;
 };
 
 /** A run's effect is recorded as started, with its idempotency key, before it is made: `begin` does that. */
@@ -54,10 +56,11 @@ export const http = async (deps: RuntimeDeps, implementation: Record<string, unk
 export const code = async (deps: RuntimeDeps, implementation: Record<string, unknown>, input: Record<string, unknown>, effect: Effect): Promise<RuntimeOutcome> => {
   if (!deps.codeRunner) return { error: { code: 'SKILL_CODE_RUNNER_UNAVAILABLE', message: 'no code runner is configured in this process; code skills cannot run' } };
   const program = CodeImplementation.parse(implementation);
+  const timeoutSeconds = Math.min(program.timeout_seconds, deps.maxCodeTimeoutSeconds);
   await effect.begin();
   try {
-    const result = await deps.codeRunner.run({ language: program.language, code: program.code, input, timeoutMs: program.timeout_seconds * 1000, signal: effect.signal });
-    if (result.timedOut) return { error: { code: 'SKILL_CODE_TIMEOUT', message: `the program ran longer than ${program.timeout_seconds} s` } };
+    const result = await deps.codeRunner.run({ language: program.language, code: program.code, input, timeoutMs: timeoutSeconds * 1000, signal: effect.signal });
+    if (result.timedOut) return { error: { code: 'SKILL_CODE_TIMEOUT', message: `the program ran longer than ${timeoutSeconds} s` } };
     if (result.exitCode !== 0) {
       const stderr = storableText(result.stderr.slice(-STDERR_EXCERPT));
       return { error: { code: 'SKILL_CODE_FAILED', message: `the program exited with ${result.exitCode ?? 'a signal'}${stderr ? `: ${stderr}` : ''}` } };

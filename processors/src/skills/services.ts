@@ -18,6 +18,7 @@ export type SkillRunServiceDeps = KernelDeps & {
   secrets: ReadonlyMap<string, SecretBinding>;
   callTool: (request: HttpToolRequest, signal?: AbortSignal) => Promise<HttpToolResult>;
   codeRunner?: CodeRunner | undefined;
+  maxCodeTimeoutSeconds: number;
   store: EventStore;
   log: Logger;
 };
@@ -38,6 +39,7 @@ export const skillRunServices = (deps: SkillRunServiceDeps) => {
       secrets: deps.secrets,
       redact: redactorOf(deps.secrets),
       codeRunner: deps.codeRunner,
+      maxCodeTimeoutSeconds: deps.maxCodeTimeoutSeconds,
       log: deps.log,
     }),
     deps,

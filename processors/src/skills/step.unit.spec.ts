@@ -46,7 +46,7 @@ describe('skill runs, driven on the kernel', () => {
   };
   const kernelOf = (codeRunner?: CodeRunner) =>
     createRunKernel(
-      skillRunKind({ store, versions: createSkillVersions(store), callTool, secrets: new Map(), redact: (v) => v, codeRunner, log: silent }),
+      skillRunKind({ store, versions: createSkillVersions(store), callTool, secrets: new Map(), redact: (v) => v, codeRunner, maxCodeTimeoutSeconds: 30, log: silent }),
       { store, log: silent, leaseMs: 15_000, maxAttempts: 3 },
     );
   const sendRun = (command: SkillRunCommand) => sendCommand(store, skillRunDecider, streamId(SKILL_RUNS_CATEGORY, RUN), command, ws);
