@@ -155,7 +155,8 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
       return fail({ code: 'TOOL_NOT_AVAILABLE', message: `this agent has no tool ${action.code} (its tools: ${known})` });
     }
     if (tool.tool_type !== 'http') {
-      const reason = `a ${tool.tool_type} tool runs in the skill runtime, which this platform does not have yet`;
+      // An agent calls http tools only: a skill reaches it through its skill_refs, code through a code skill.
+      const reason = `a ${tool.tool_type} tool is not called from an agent run: give the agent a skill_ref instead`;
       settle({ type: 'SkipToolInvocation', data: { ...start, reason } });
       return observationOf({ skipped: reason });
     }
