@@ -23,6 +23,7 @@ export const createCommandApi = (
     agentRuns?: CommandModuleDeps['agentRuns'];
     memories?: CommandModuleDeps['memories'];
     knowledge?: CommandModuleDeps['knowledge'];
+    teamRuns?: CommandModuleDeps['teamRuns'];
   },
 ): Api => {
   const api = createApi();
@@ -33,6 +34,7 @@ export const createCommandApi = (
     ...(options.agentRuns ? { agentRuns: options.agentRuns } : {}),
     ...(options.memories ? { memories: options.memories } : {}),
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(options.teamRuns ? { teamRuns: options.teamRuns } : {}),
   };
   for (const module of options.modules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });

@@ -4,6 +4,7 @@ import type { RunExecutor } from './agent-runs/executor.js';
 import type { CommandDeps } from './http.js';
 import type { KnowledgeServices } from './knowledge/routes.js';
 import type { MemoryServices } from './memories/write.js';
+import type { TeamRunExecutor } from './teams/executor.js';
 
 /**
  * What every domain's command routes get: the command handler, `knex` for the HTTP consumers' delivery
@@ -17,6 +18,8 @@ export type CommandModuleDeps = CommandDeps & {
   memories?: MemoryServices;
   /** Where documents' data keys are kept and which embedding bases record: documents are taken only where both are given. */
   knowledge?: KnowledgeServices;
+  /** Team runs are executed over HTTP where an executor is given; `eagerWorkerKey` as for agent runs. */
+  teamRuns?: { executor: TeamRunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
 };
 
 /** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */

@@ -146,7 +146,11 @@ export type InvocationStart = z.infer<typeof InvocationStart>;
 const Leased = { lease_id: z.string() };
 export const AgentRunCommand = z.discriminatedUnion('type', [
   // The version is resolved by then: the one asked for, or the agent's newest published one.
-  defineCommand('QueueAgentRun', CreateAgentRunBody.extend({ run_id: z.string(), agent_version_id: z.string(), workspace_id: z.string() })),
+  // A team's member run names its team run and member; the HTTP body never does (`CreateAgentRunBody` has no such field).
+  defineCommand(
+    'QueueAgentRun',
+    CreateAgentRunBody.extend({ run_id: z.string(), agent_version_id: z.string(), workspace_id: z.string(), team_run_id: z.string().optional(), member_key: z.string().optional() }),
+  ),
   /** Takes the run, or renews the lease its holder has (same `lease_id`). */
   defineCommand(
     'LeaseAgentRun',
@@ -178,8 +182,17 @@ export const AgentRunQueued = defineEvent(
     input_text: z.string(),
     auto_execute: z.boolean(),
     dry_run: z.boolean(),
+    /** From version 2: the team run whose member step this run is, and the member; null for a run of its own. */
+    team_run_id: z.string().uuid().nullable(),
+    member_key: z.string().nullable(),
   }),
-  { category: AGENT_RUNS_CATEGORY, description: 'A run of an agent version was asked for; processors pick up queued runs.' },
+  {
+    category: AGENT_RUNS_CATEGORY,
+    description: 'A run of an agent version was asked for; processors pick up queued runs. From version 2 it names the team run and member it works for, if any.',
+    version: 2,
+    // Runs queued before teams existed belong to no team.
+    upcasters: { 1: (data) => ({ ...(data as object), team_run_id: null, member_key: null }) },
+  },
 );
 export const AgentRunLeased = defineEvent(
   'AgentRunLeased',
@@ -293,6 +306,9 @@ export const AgentRunView = z.object({
   agent_id: z.string().uuid(),
   agent_version_id: z.string().uuid(),
   session_id: z.string().uuid(),
+  /** The team run and member this run works for; null for a run of its own. */
+  team_run_id: z.string().uuid().nullable(),
+  member_key: z.string().nullable(),
   input_text: z.string(),
   status: AgentRunStatus,
   auto_execute: z.boolean(),
@@ -320,6 +336,7 @@ export type AgentRunView = z.infer<typeof AgentRunView>;
 export const ListAgentRunsQuery = z.object({
   agent_id: z.string().uuid().toLowerCase().optional(),
   session_id: z.string().uuid().toLowerCase().optional(),
+  team_run_id: z.string().uuid().toLowerCase().optional(),
   status: AgentRunStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),

@@ -10,5 +10,6 @@ export * as knowledgeChunksWriter from './knowledge/chunks.js';
 export * as memoriesReader from './memories/reader.js';
 export * as parkedEventsReader from './parking/reader.js';
 export * as sessionsReader from './sessions/reader.js';
+export * as teamRunsReader from './teams/reader.js';
 export { versionedDefinitionReader } from './versionedDefinitionReader.js';
 export type { PagedView, PageOf, PagePosition, PageRequest } from './newestFirstPage.js';

@@ -5,12 +5,14 @@ import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/mo
 import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module';
 import { memoriesCommands } from '@agent-platform/command-api/memories/module';
 import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
+import { teamsCommands } from '@agent-platform/command-api/teams/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
 import { knowledgeProcessors } from '@agent-platform/processors/knowledge/module';
+import { teamsProcessors } from '@agent-platform/processors/teams/module';
 import type { ProjectionModule } from '@agent-platform/projectors';
 import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
 import { agentsProjection } from '@agent-platform/projectors/agents/module';
@@ -18,6 +20,7 @@ import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/m
 import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module';
 import { memoriesProjection } from '@agent-platform/projectors/memories/module';
 import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
+import { teamsProjection } from '@agent-platform/projectors/teams/module';
 import { toolsProjection } from '@agent-platform/projectors/tools/module';
 import type { QueryModule } from '@agent-platform/query-api';
 import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
@@ -26,6 +29,7 @@ import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/modul
 import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
 import { memoriesQueries } from '@agent-platform/query-api/memories/module';
 import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
+import { teamsQueries } from '@agent-platform/query-api/teams/module';
 import { toolsQueries } from '@agent-platform/query-api/tools/module';
 import type { FixturePart } from './testing/fixtures/part.js';
 
@@ -101,6 +105,14 @@ export const platformDomains: DomainsOf<typeof domains> = [
     queries: knowledgeQueries,
     processors: knowledgeProcessors,
     fixture: () => import('./testing/fixtures/knowledge.js'),
+  },
+  {
+    contract: teamsDomain,
+    commands: teamsCommands,
+    projection: teamsProjection,
+    queries: teamsQueries,
+    processors: teamsProcessors,
+    fixture: () => import('./testing/fixtures/teams.js'),
   },
 ];
 

@@ -17,12 +17,15 @@ describe('the read side assembled from the domains', () => {
       '1005_agent_runs',
       '1006_agent_run_journal',
       '1015_agent_run_citations',
+      '1033_agent_run_team',
       '1008_memories',
       '1012_memory_expiry',
       '1009_knowledge',
       '1010_knowledge_chunks',
       '1011_knowledge_chunk_changes',
       '1014_document_embedding_used',
+      '1031_teams',
+      '1032_team_runs',
       '1007_parked_events',
     ]);
   });

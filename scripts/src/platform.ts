@@ -133,6 +133,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           modules: commandModules,
           models,
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
+          teamRuns: { executor: runs.teamRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
           memories: { dataKeys, embeddings },
           knowledge: { dataKeys, embeddings },
         }),

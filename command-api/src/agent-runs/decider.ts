@@ -172,8 +172,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
     switch (command.type) {
       case 'QueueAgentRun': {
         if (state.status !== 'none') throw new ConflictError('AGENT_RUN_EXISTS', `agent run ${command.data.run_id} already exists`);
-        const { workspace_id: _workspace, ...data } = command.data;
-        return [{ type: 'AgentRunQueued', data }];
+        const { workspace_id: _workspace, team_run_id, member_key, ...data } = command.data;
+        return [{ type: 'AgentRunQueued', data: { ...data, team_run_id: team_run_id ?? null, member_key: member_key ?? null } }];
       }
       case 'LeaseAgentRun': {
         const { run_id, worker_key, lease_id, now, lease_ms } = command.data;

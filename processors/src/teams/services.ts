@@ -1,0 +1,77 @@
+import { ConflictError, TeamRunQueued, type TeamRunOutcome } from '@agent-platform/contracts';
+import type { TeamExecuteOptions, TeamRunExecutor } from '@agent-platform/command-api/commands';
+import type { Config, EventStore, Knex, Logger } from '@agent-platform/infra';
+import { teamRunsReader } from '@agent-platform/projectors/readers';
+import { createRunKernel, type RunKernel } from '../kernel/executor.js';
+import { runProcessor } from '../kernel/processor.js';
+import { startRunSweeper } from '../kernel/sweeper.js';
+import type { StartOptions } from '../kernel/runKind.js';
+import { teamRunKind } from './kind.js';
+
+export type TeamRunServiceDeps = {
+  store: EventStore;
+  knex: Knex;
+  log: Logger;
+  config: Config;
+  workerKey: string;
+  /** Where agent runs are executed in this process: member runs start here at once, as eager starts. */
+  startAgentRun?: (runId: string, options: StartOptions) => Promise<{ done: Promise<unknown> }>;
+};
+export type TeamRunKernel = TeamRunExecutor & Pick<RunKernel<TeamRunOutcome, Pick<TeamExecuteOptions, 'dryRun'>>, 'stop' | 'drivenHere'>;
+
+/** How long a run nobody took (woken, or queued automatically) waits before the sweeper takes it. */
+const UNTAKEN_GRACE_MS = 30_000;
+
+/** Team runs in a process: the kernel (the command side's `execute` uses it too), and the sweeper that resumes the runs nobody works on. */
+export const teamRunServices = ({ store, knex, log, config, workerKey, startAgentRun }: TeamRunServiceDeps) => {
+  const startMember = startAgentRun
+    ? (runId: string, known: StartOptions['known']) =>
+        void startAgentRun(runId, { workerKey, ...(known ? { known } : {}) })
+          .then(({ done }) => done)
+          .catch((error: unknown) => {
+            // Taken by the agent-runs processor first, or ended: it goes on without this start.
+            if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of a member run failed; the processors will run it');
+          })
+    : undefined;
+  const executor: TeamRunKernel = createRunKernel(teamRunKind({ store, ...(startMember ? { startAgentRun: startMember } : {}) }), {
+    store,
+    log,
+    leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
+    maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
+  });
+  const concurrency = config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY;
+  return {
+    executor,
+    processorDeps: { executor, workerKey, concurrency },
+    sweep: () =>
+      startRunSweeper({
+        noun: 'team run',
+        candidates: async (limit) => {
+          const [expired, untaken] = await Promise.all([teamRunsReader.expiredLeases(knex, limit), teamRunsReader.untakenRuns(knex, UNTAKEN_GRACE_MS, limit)]);
+          return [...expired, ...untaken];
+        },
+        start: executor.start,
+        log,
+        workerKey,
+        intervalMs: Math.min(1000, config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS),
+        concurrency,
+      }),
+  };
+};
+
+export type TeamRunProcessorDeps = { executor: TeamRunKernel; workerKey: string; concurrency: number };
+
+/** Runs each team run queued with `auto_execute` as soon as it is queued. */
+export const teamRunProcessor = (options: TeamRunProcessorDeps) =>
+  runProcessor({
+    group: 'team-runs',
+    types: [TeamRunQueued.type],
+    concurrency: options.concurrency,
+    runOf: (event) => {
+      const queued = TeamRunQueued.schema.parse(event.data);
+      return queued.auto_execute ? queued.team_run_id : undefined;
+    },
+    kernel: options.executor,
+    code: 'TEAM_RUN',
+    workerKey: options.workerKey,
+  });
