@@ -57,6 +57,41 @@ describeOnPlatform('teams: definitions, runs, execute and the worker claim API',
     });
   }
 
+  /** Every Server-Sent Event of a stream that ends, as `{ id, event, data }`. */
+  const sseOf = async (path: string, headers: Record<string, string> = {}) => {
+    const answer = await call('GET', path, undefined, headers);
+    if (answer.status !== 200) return { status: answer.status, events: [] };
+    const events = (answer.body as string)
+      .split('\n\n')
+      .filter((block) => block.includes('data:'))
+      .map((block) => {
+        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+        return { id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) };
+      });
+    return { status: answer.status, events };
+  };
+
+  it('streams a team run’s events and its member runs’, and resumes from any event’s id without loss', async () => {
+    const { teamId, sessionId } = await seedTeam();
+    const run = await ok('POST', '/teams/runs', { team_id: teamId, session_id: sessionId, input_text: 'Analyze this customer request.' });
+    const executed = await call('POST', `/teams/runs/${run.id}/execute`, { dry_run: true });
+    const whole = await sseOf(`/teams/runs/${run.id}/stream`);
+    expect(whole.status).to.equal(200);
+    const team = whole.events.filter((e) => e.data.source === 'team_run').map((e) => e.event);
+    expect(team[0]).to.equal('TeamRunQueued');
+    expect(team.at(-1)).to.equal('TeamRunCompleted');
+    const members = whole.events.filter((e) => e.data.source === 'member_run');
+    expect(new Set(members.map((e) => e.data.agent_run_id))).to.deep.equal(new Set(executed.body.member_runs.map((m: { agent_run_id: string }) => m.agent_run_id)));
+    // Each stream in its order; the streams of runs that ended are sent side by side.
+    expect(members.filter((e) => e.event === 'AgentRunCompleted').map((e) => e.data.member_key).sort()).to.deep.equal(['lead', 'lead', 'writer']);
+    const key = (e: { event: string; data: { agent_run_id: string | null } }) => `${e.data.agent_run_id ?? 'team'}:${e.event}`;
+    const middle = Math.floor(whole.events.length / 2);
+    const rest = await sseOf(`/teams/runs/${run.id}/stream`, { 'last-event-id': whole.events[middle]!.id });
+    expect(rest.events.map(key).sort()).to.deep.equal(whole.events.slice(middle + 1).map(key).sort());
+    expect((await sseOf(`/teams/runs/${run.id}/stream`, { 'last-event-id': whole.events.at(-1)!.id })).status).to.equal(204);
+    expectProblem(await call('GET', `/teams/runs/${run.id}/stream`, undefined, { 'last-event-id': 'not-a-cursor' }), 400, 'VALIDATION_FAILED');
+  });
+
   it('claims the oldest queued team run through the worker claim API, then answers 204', async () => {
     const { teamId, sessionId } = await seedTeam();
     const run = await ok('POST', '/teams/runs', { team_id: teamId, session_id: sessionId, input_text: 'Analyze this customer request.' });

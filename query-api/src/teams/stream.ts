@@ -88,7 +88,11 @@ const follow = async (store: EventStore, teamRunId: string, past: RecordedEvent[
       step.step_no,
       (async () => {
         const stream = streamId(AGENT_RUNS_CATEGORY, step.agent_run_id);
-        for await (const e of watchStream(store, stream, { afterVersion: cursor.members.get(step.step_no) ?? 0, signal: controller.signal })) {
+        const seen = cursor.members.get(step.step_no) ?? 0;
+        // A member run whose end the client has seen sends nothing more: it is not watched.
+        const [last] = seen ? await store.readStream(stream, { fromVersion: seen, toVersion: seen }) : [];
+        if (last && AGENT_RUN_ENDINGS.has(last.type)) return;
+        for await (const e of watchStream(store, stream, { afterVersion: seen, signal: controller.signal })) {
           await push(e, step);
           if (AGENT_RUN_ENDINGS.has(e.type)) return;
         }
