@@ -29,6 +29,7 @@
 import { createPool, type Pool } from '@agent-platform/infra';
 import { measureAgentRuns } from './agentRuns.js';
 import { formatAgentRunsReport } from './agentRunsReport.js';
+import { formatTeamRunsReport, measureTeamRuns } from './teams.js';
 import { measureAppends } from './appends.js';
 import { withCleanup } from './cleanup.js';
 import { createBenchDatabase } from './database.js';
@@ -165,6 +166,8 @@ const main = (): Promise<void> =>
     console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
     console.log(`\n${formatPipelineReport(relay, appendRates(rows), lag, lagTiming)}`);
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
+    console.error('measuring team-run overhead');
+    console.log(`\n${formatTeamRunsReport(await measureTeamRuns(admin, SERVER_URL, NATS_URL, timing), timing)}`);
     console.error('measuring vector search');
     console.log(`\n${await vectorsPart(admin)}`);
     console.error('measuring retrieval quality');
@@ -180,7 +183,18 @@ const qualityOnly = (): Promise<void> =>
     console.log([...machine, '', formatQualityReport(await outcomeOf(() => measureQuality(admin, SERVER_URL)))].join('\n'));
   });
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly };
+/** `npm run bench -- teams`: team-run overhead alone: a 4-member parallel team beside the same fan-out in process. */
+const teamsOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const timing: Timing = { warmupMs: Math.min(1000, SECONDS * 1000), durationMs: SECONDS * 1000 };
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = [...(await describeMachine(admin, SERVER_URL)), await describeNats(NATS_URL)];
+    const result = await measureTeamRuns(admin, SERVER_URL, NATS_URL, timing);
+    console.log([...machine, '', formatTeamRunsReport(result, timing)].join('\n'));
+  });
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, teams: teamsOnly };
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {
