@@ -10,7 +10,7 @@ import {
   TEAM_RUNS_CATEGORY,
   type EventEnvelope,
 } from '@agent-platform/contracts';
-import { sendCommand, teamRunDecider } from '@agent-platform/command-api/commands';
+import { sendCommand, teamRunDecider, type CommandContext } from '@agent-platform/command-api/commands';
 import type { EventStore } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
 import type { TeamRunProcessorDeps } from './services.js';
@@ -38,11 +38,34 @@ const endingOf = (event: EventEnvelope) => {
   }
 };
 const ELSEWHERE = new Set(['TEAM_RUN_LEASED', 'TEAM_RUN_ENDED', 'TEAM_RUN_WAITING']);
+export type MemberEnding = ReturnType<typeof endingOf>;
 
 /**
- * Wakes a team run when one of its member runs ends: records the ending on the team run's stream (once:
- * told again, the decider records nothing), then starts the team run, which goes on if that was the last
- * open member. A team run its holder still drives is left to it; the holder sees the ending at its next step.
+ * Records member runs' endings on their team run's stream, in one append (once: told again, the decider records nothing),
+ * then starts the team run, which goes on if that was the last open member. A team run its holder still
+ * drives is left to it; the holder sees the ending at its next step.
+ */
+export const recordEndings = async (
+  store: EventStore,
+  teamRuns: Pick<TeamRunProcessorDeps, 'executor' | 'workerKey'>,
+  teamRunId: string,
+  endings: readonly MemberEnding[],
+  context: CommandContext,
+) => {
+  try {
+    const commands = endings.map((ending) => ({ type: 'EndTeamMemberStep' as const, data: { team_run_id: teamRunId, ...ending } }));
+    await sendCommand(store, teamRunDecider, streamId(TEAM_RUNS_CATEGORY, teamRunId), commands, context, { retryOnConflict: 20 });
+    const { done } = await teamRuns.executor.start(teamRunId, { workerKey: teamRuns.workerKey });
+    await done;
+  } catch (error) {
+    if (error instanceof NotFoundError) return; // a member run naming a team run that is not there: nothing to wake
+    if (!(error instanceof ConflictError && ELSEWHERE.has(error.code))) throw error;
+  }
+};
+
+/**
+ * Wakes a team run when one of its member runs ends, wherever the member ran: the durable path (where the
+ * team run's process started the member run, it records the ending itself first, without the broker trip).
  */
 export const memberEndings = (store: EventStore, teamRuns: TeamRunProcessorDeps): Processor => ({
   group: 'team-member-endings',
@@ -52,21 +75,6 @@ export const memberEndings = (store: EventStore, teamRuns: TeamRunProcessorDeps)
   handle: async (event, ctx) => {
     const ending = endingOf(event);
     const teamRunId = await teamRunOfMember(store, ending.agent_run_id);
-    if (!teamRunId) return;
-    try {
-      await sendCommand(
-        store,
-        teamRunDecider,
-        streamId(TEAM_RUNS_CATEGORY, teamRunId),
-        { type: 'EndTeamMemberStep', data: { team_run_id: teamRunId, ...ending } },
-        ctx.commandContext('member-ending'),
-        { retryOnConflict: 20 },
-      );
-      const { done } = await teamRuns.executor.start(teamRunId, { workerKey: teamRuns.workerKey });
-      await done;
-    } catch (error) {
-      if (error instanceof NotFoundError) return; // a member run naming a team run that is not there: nothing to wake
-      if (!(error instanceof ConflictError && ELSEWHERE.has(error.code))) throw error;
-    }
+    if (teamRunId) await recordEndings(store, teamRuns, teamRunId, [ending], ctx.commandContext('member-ending'));
   },
 });

@@ -5,7 +5,7 @@ import type { EventStore } from '@agent-platform/infra';
 export type MemberRunDeps = {
   store: EventStore;
   /** Starts a queued member run in this process at once (as an eager start), where agent runs are executed here. */
-  startAgentRun?: (runId: string, known: RecordedEvent[]) => void;
+  startAgentRun?: (runId: string, known: RecordedEvent[], member: { teamRunId: string; workspaceId: string }) => void;
 };
 
 /** Why a member run could not be created: the step ends failed with it, and the failure policy decides. */
@@ -55,7 +55,7 @@ export const queueMemberRun = async (deps: MemberRunDeps, run: ActiveTeamRun, st
       // A stream that exists is caught up with once, and its decider refuses it: `AGENT_RUN_EXISTS`.
       { newStream: true, retryOnConflict: 1 },
     );
-    deps.startAgentRun?.(step.agent_run_id, queued.events);
+    deps.startAgentRun?.(step.agent_run_id, queued.events, { teamRunId, workspaceId: run.workspaceId });
   } catch (error) {
     // Queued before this lease (the team run was resumed): the agent run goes on on its own.
     if (!(error instanceof ConflictError && error.code === 'AGENT_RUN_EXISTS')) throw error;

@@ -1,4 +1,4 @@
-import { ConflictError, TeamRunQueued, type TeamRunOutcome } from '@agent-platform/contracts';
+import { ConflictError, TeamRunQueued, type AgentRunOutcome, type TeamRunOutcome } from '@agent-platform/contracts';
 import type { TeamExecuteOptions, TeamRunExecutor } from '@agent-platform/command-api/commands';
 import type { Config, EventStore, Knex, Logger } from '@agent-platform/infra';
 import { teamRunsReader } from '@agent-platform/projectors/readers';
@@ -7,6 +7,9 @@ import { runProcessor } from '../kernel/processor.js';
 import { startRunSweeper } from '../kernel/sweeper.js';
 import type { StartOptions } from '../kernel/runKind.js';
 import { teamRunKind } from './kind.js';
+import type { MemberRunDeps } from './members.js';
+import { endingBatches } from './endingBatches.js';
+import { recordEndings, type MemberEnding } from './memberEndings.js';
 
 export type TeamRunServiceDeps = {
   store: EventStore;
@@ -15,34 +18,60 @@ export type TeamRunServiceDeps = {
   config: Config;
   workerKey: string;
   /** Where agent runs are executed in this process: member runs start here at once, as eager starts. */
-  startAgentRun?: (runId: string, options: StartOptions) => Promise<{ done: Promise<unknown> }>;
+  startAgentRun?: (runId: string, options: StartOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
 };
 export type TeamRunKernel = TeamRunExecutor & Pick<RunKernel<TeamRunOutcome, Pick<TeamExecuteOptions, 'dryRun'>>, 'stop' | 'drivenHere'>;
+
+/** A member run's end as its team records it, from the outcome its driver settled with; nothing when it did not end here. */
+const endingOfOutcome = (runId: string, outcome: AgentRunOutcome): MemberEnding | undefined => {
+  switch (outcome.status) {
+    case 'completed':
+      return { agent_run_id: runId, status: 'completed', output_text: outcome.output_text ?? '', error: null };
+    case 'failed':
+      return { agent_run_id: runId, status: 'failed', output_text: null, error: outcome.error ?? { code: 'AGENT_RUN_FAILED', message: 'the member run failed' } };
+    case 'cancelled':
+      return { agent_run_id: runId, status: 'cancelled', output_text: null, error: { code: 'AGENT_RUN_CANCELLED', message: 'the member run was cancelled' } };
+    default:
+      return undefined;
+  }
+};
 
 /** How long a run nobody took (woken, or queued automatically) waits before the sweeper takes it. */
 const UNTAKEN_GRACE_MS = 30_000;
 
 /** Team runs in a process: the kernel (the command side's `execute` uses it too), and the sweeper that resumes the runs nobody works on. */
 export const teamRunServices = ({ store, knex, log, config, workerKey, startAgentRun }: TeamRunServiceDeps) => {
-  const startMember = startAgentRun
-    ? (runId: string, known: StartOptions['known']) =>
-        void startAgentRun(runId, { workerKey, ...(known ? { known } : {}) })
+  // Set below: a member run's end wakes the team run on this kernel.
+  let executor: TeamRunKernel | undefined;
+  const recordHere = endingBatches(async (teamRunId, workspaceId, endings) => {
+    if (executor) await recordEndings(store, { executor, workerKey }, teamRunId, endings, { workspaceId, causationId: teamRunId });
+  });
+  const startMember: MemberRunDeps['startAgentRun'] = startAgentRun
+    ? (runId, known, member) =>
+        void startAgentRun(runId, { workerKey, known })
           .then(({ done }) => done)
+          .then(async (outcome) => {
+            // Ended here: its ending is recorded at once, and the team run goes on in this process without
+            // waiting for the broker. The member-endings reaction then finds it recorded and does nothing.
+            const ending = endingOfOutcome(runId, outcome);
+            if (ending) await recordHere(member.teamRunId, member.workspaceId, ending);
+          })
           .catch((error: unknown) => {
             // Taken by the agent-runs processor first, or ended: it goes on without this start.
             if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of a member run failed; the processors will run it');
           })
     : undefined;
-  const executor: TeamRunKernel = createRunKernel(teamRunKind({ store, ...(startMember ? { startAgentRun: startMember } : {}) }), {
+  executor = createRunKernel(teamRunKind({ store, ...(startMember ? { startAgentRun: startMember } : {}) }), {
     store,
     log,
     leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
     maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
   });
   const concurrency = config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY;
+  const kernel = executor;
   return {
-    executor,
-    processorDeps: { executor, workerKey, concurrency },
+    executor: kernel,
+    processorDeps: { executor: kernel, workerKey, concurrency },
     sweep: () =>
       startRunSweeper({
         noun: 'team run',
@@ -50,7 +79,7 @@ export const teamRunServices = ({ store, knex, log, config, workerKey, startAgen
           const [expired, untaken] = await Promise.all([teamRunsReader.expiredLeases(knex, limit), teamRunsReader.untakenRuns(knex, UNTAKEN_GRACE_MS, limit)]);
           return [...expired, ...untaken];
         },
-        start: executor.start,
+        start: kernel.start,
         log,
         workerKey,
         intervalMs: Math.min(1000, config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS),
