@@ -92,6 +92,19 @@ describeOnPlatform('teams: definitions, runs, execute and the worker claim API',
     expectProblem(await call('GET', `/teams/runs/${run.id}/stream`, undefined, { 'last-event-id': 'not-a-cursor' }), 400, 'VALIDATION_FAILED');
   });
 
+  it('follows a team run live: its events and its members’ as they happen, ending after the last', async () => {
+    const { teamId, sessionId } = await seedTeam();
+    const run = await ok('POST', '/teams/runs', { team_id: teamId, session_id: sessionId, input_text: 'Analyze this customer request.' });
+    const live = sseOf(`/teams/runs/${run.id}/stream`);
+    // The stream is open (it has sent the queued event) before the run starts.
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await call('POST', `/teams/runs/${run.id}/execute`, { dry_run: true, wait: false })).status).to.equal(202);
+    const { status, events } = await live;
+    expect(status).to.equal(200);
+    expect(events.filter((e) => e.data.source === 'team_run').map((e) => e.event)).to.include.members(['TeamRunQueued', 'TeamRunWaiting', 'TeamMemberStepEnded', 'TeamRunCompleted']);
+    expect(events.filter((e) => e.data.source === 'member_run' && e.event === 'AgentRunCompleted')).to.have.length(3);
+  });
+
   it('claims the oldest queued team run through the worker claim API, then answers 204', async () => {
     const { teamId, sessionId } = await seedTeam();
     const run = await ok('POST', '/teams/runs', { team_id: teamId, session_id: sessionId, input_text: 'Analyze this customer request.' });
