@@ -41,11 +41,10 @@ const UNTAKEN_GRACE_MS = 30_000;
 
 /** Team runs in a process: the kernel (the command side's `execute` uses it too), and the sweeper that resumes the runs nobody works on. */
 export const teamRunServices = ({ store, knex, log, config, workerKey, startAgentRun }: TeamRunServiceDeps) => {
-  // Set below: a member run's end wakes the team run on this kernel.
-  let executor: TeamRunKernel | undefined;
-  const recordHere = endingBatches(async (teamRunId, workspaceId, endings) => {
-    if (executor) await recordEndings(store, { executor, workerKey }, teamRunId, endings, { workspaceId, causationId: teamRunId });
-  });
+  // A member run's end wakes the team run on this process's kernel (`kernel`, below: called only once it exists).
+  const recordHere = endingBatches((teamRunId, workspaceId, endings) =>
+    recordEndings(store, { executor: kernel, workerKey }, teamRunId, endings, { workspaceId, causationId: teamRunId }),
+  );
   const startMember: MemberRunDeps['startAgentRun'] = startAgentRun
     ? (runId, known, member) =>
         void startAgentRun(runId, { workerKey, known })
@@ -61,14 +60,13 @@ export const teamRunServices = ({ store, knex, log, config, workerKey, startAgen
             if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of a member run failed; the processors will run it');
           })
     : undefined;
-  executor = createRunKernel(teamRunKind({ store, ...(startMember ? { startAgentRun: startMember } : {}) }), {
+  const kernel: TeamRunKernel = createRunKernel(teamRunKind({ store, ...(startMember ? { startAgentRun: startMember } : {}) }), {
     store,
     log,
     leaseMs: config.AGENT_PLATFORM_AGENT_RUN_LEASE_MS,
     maxAttempts: config.AGENT_PLATFORM_RUN_MAX_ATTEMPTS,
   });
   const concurrency = config.AGENT_PLATFORM_AGENT_RUN_CONCURRENCY;
-  const kernel = executor;
   return {
     executor: kernel,
     processorDeps: { executor: kernel, workerKey, concurrency },
