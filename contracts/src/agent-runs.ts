@@ -250,7 +250,9 @@ export const ToolInvocationSkipped = defineEvent('ToolInvocationSkipped', Invoca
 /**
  * Version 2 also says whose answer it is (the run's session, agent and version, and whether it was a dry
  * run), so a consumer that acts on the answer need not read the queued event. Version 1 did not record
- * them; its events are upcast without them, and those fields are absent only there.
+ * them; its events are upcast without them, and those fields are absent only there. Version 3 names the
+ * team run the run was a member step of (null for a run of its own): a member's answer is its team's to
+ * use, not its session's.
  */
 export const AgentRunCompleted = defineEvent(
   'AgentRunCompleted',
@@ -262,13 +264,15 @@ export const AgentRunCompleted = defineEvent(
     agent_id: z.string().uuid().optional(),
     agent_version_id: z.string().uuid().optional(),
     dry_run: z.boolean().optional(),
+    team_run_id: z.string().uuid().nullable().optional(),
   }),
   {
     category: AGENT_RUNS_CATEGORY,
-    description: "The run finished with an answer; usage totals every model call of the run. From version 2 it names the run's session, agent, version and dry_run.",
-    version: 2,
-    // Version 1 data is version 2 data without the fields it never recorded.
-    upcasters: { 1: (data) => data },
+    description:
+      "The run finished with an answer; usage totals every model call of the run. From version 2 it names the run's session, agent, version and dry_run; from version 3 the team run it worked for, if any.",
+    version: 3,
+    // Version 1 data is version 2 data without the fields it never recorded; no run before version 3 worked for a team.
+    upcasters: { 1: (data) => data, 2: (data) => ({ ...(data as object), team_run_id: null }) },
   },
 );
 export const AgentRunFailed = defineEvent(

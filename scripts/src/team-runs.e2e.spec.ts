@@ -56,6 +56,13 @@ describeOnPlatform(
       const [first, second] = inputs();
       expect(first).to.contain('Task: Plan the launch.').and.not.contain('previous member');
       expect(second).to.contain('The previous member (x) answered:\nDraft: launch on Monday.');
+      // The team's answer joins the session; its members' answers are the team's, not the session's.
+      const messages = async () => (await call('GET', `/sessions/${outcome.session_id}/messages`)).body.items as { role: string; content_text: string; metadata_json: object }[];
+      await eventually(async () => expect(await messages()).to.have.length(1));
+      await new Promise((r) => setTimeout(r, 500));
+      const [message, ...more] = await messages();
+      expect(more).to.deep.equal([]);
+      expect(message).to.deep.include({ role: 'assistant', content_text: 'Final: launch on Monday at 9.', metadata_json: { team_run_id: runId } });
     });
 
     it('parallel: members run at once, then the supervisor merges their answers', async () => {

@@ -237,8 +237,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
       case 'CompleteAgentRun': {
         const { run_id, lease_id, answer } = command.data;
         const run = heldBy(state, run_id, lease_id);
-        const { session_id, agent_id, agent_version_id } = run.request;
-        return [{ type: 'AgentRunCompleted', data: { run_id, answer, usage: run.usage, session_id, agent_id, agent_version_id, dry_run: run.dryRun } }];
+        const { session_id, agent_id, agent_version_id, team_run_id } = run.request;
+        return [{ type: 'AgentRunCompleted', data: { run_id, answer, usage: run.usage, session_id, agent_id, agent_version_id, dry_run: run.dryRun, team_run_id } }];
       }
       case 'FailAgentRun': {
         const { run_id, lease_id, error } = command.data;

@@ -117,7 +117,7 @@ describe('agent run decider', () => {
         .then([
           {
             type: 'AgentRunCompleted',
-            data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 }, session_id: S, agent_id: A, agent_version_id: V, dry_run: false },
+            data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 }, session_id: S, agent_id: A, agent_version_id: V, dry_run: false, team_run_id: null },
           },
         ]));
     it('renews the lease its holder has, without counting an attempt', () =>
