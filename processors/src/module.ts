@@ -2,7 +2,7 @@ import type { MemoryServices, RunExecutor } from '@agent-platform/command-api/co
 import type { DomainName } from '@agent-platform/contracts';
 import type { DataKeys, EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';
-import type { TeamRunProcessorDeps } from './teams/services.js';
+import type { TeamRunProcessorDeps } from './teams/kernel.js';
 
 /**
  * What every domain's processors get: the store, `knex`, every processor of the process (the dead-letter

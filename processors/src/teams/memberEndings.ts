@@ -13,7 +13,7 @@ import {
 import { sendCommand, teamRunDecider, type CommandContext } from '@agent-platform/command-api/commands';
 import type { EventStore } from '@agent-platform/infra';
 import type { Processor } from '../runtime/processor.js';
-import type { TeamRunProcessorDeps } from './services.js';
+import type { TeamRunProcessorDeps } from './kernel.js';
 
 /** The team run an agent run works for, from its queued event (its first; the rest of the run is not read). */
 export const teamRunOfMember = async (store: EventStore, agentRunId: string) => {

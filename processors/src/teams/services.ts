@@ -1,12 +1,12 @@
-import { ConflictError, TeamRunQueued, type AgentRunOutcome, type TeamRunOutcome } from '@agent-platform/contracts';
-import type { TeamExecuteOptions, TeamRunExecutor } from '@agent-platform/command-api/commands';
+import { ConflictError, TeamRunQueued, type AgentRunOutcome } from '@agent-platform/contracts';
 import type { Config, EventStore, Knex, Logger } from '@agent-platform/infra';
 import { teamRunsReader } from '@agent-platform/projectors/readers';
-import { createRunKernel, type RunKernel } from '../kernel/executor.js';
+import { createRunKernel } from '../kernel/executor.js';
 import { runProcessor } from '../kernel/processor.js';
 import { startRunSweeper } from '../kernel/sweeper.js';
 import type { StartOptions } from '../kernel/runKind.js';
 import { teamRunKind } from './kind.js';
+import type { TeamRunKernel, TeamRunProcessorDeps } from './kernel.js';
 import type { MemberRunDeps } from './members.js';
 import { endingBatches } from './endingBatches.js';
 import { recordEndings, type MemberEnding } from './memberEndings.js';
@@ -20,7 +20,6 @@ export type TeamRunServiceDeps = {
   /** Where agent runs are executed in this process: member runs start here at once, as eager starts. */
   startAgentRun?: (runId: string, options: StartOptions) => Promise<{ done: Promise<AgentRunOutcome> }>;
 };
-export type TeamRunKernel = TeamRunExecutor & Pick<RunKernel<TeamRunOutcome, Pick<TeamExecuteOptions, 'dryRun'>>, 'stop' | 'drivenHere'>;
 
 /** A member run's end as its team records it, from the outcome its driver settled with; nothing when it did not end here. */
 const endingOfOutcome = (runId: string, outcome: AgentRunOutcome): MemberEnding | undefined => {
@@ -86,7 +85,6 @@ export const teamRunServices = ({ store, knex, log, config, workerKey, startAgen
   };
 };
 
-export type TeamRunProcessorDeps = { executor: TeamRunKernel; workerKey: string; concurrency: number };
 
 /** Runs each team run queued with `auto_execute` as soon as it is queued. */
 export const teamRunProcessor = (options: TeamRunProcessorDeps) =>
