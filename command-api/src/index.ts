@@ -26,6 +26,7 @@ export const createCommandApi = (
     memories?: CommandModuleDeps['memories'];
     knowledge?: CommandModuleDeps['knowledge'];
     skillRuns?: CommandModuleDeps['skillRuns'];
+    teamRuns?: CommandModuleDeps['teamRuns'];
   },
 ): Api => {
   const api = createApi();
@@ -37,6 +38,7 @@ export const createCommandApi = (
     ...(options.memories ? { memories: options.memories } : {}),
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.skillRuns ? { skillRuns: options.skillRuns } : {}),
+    ...(options.teamRuns ? { teamRuns: options.teamRuns } : {}),
   };
   for (const module of options.modules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });

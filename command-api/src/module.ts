@@ -5,6 +5,7 @@ import type { CommandDeps } from './http.js';
 import type { KnowledgeServices } from './knowledge/routes.js';
 import type { MemoryServices } from './memories/write.js';
 import type { SkillRunExecutor } from './skills/executor.js';
+import type { TeamRunExecutor } from './teams/executor.js';
 
 /**
  * What every domain's command routes get: the command handler, `knex` for the HTTP consumers' delivery
@@ -20,6 +21,8 @@ export type CommandModuleDeps = CommandDeps & {
   knowledge?: KnowledgeServices;
   /** Skill runs are executed over HTTP only where an executor is given. */
   skillRuns?: { executor: SkillRunExecutor; executeWaitMs: number };
+  /** Team runs are executed over HTTP where an executor is given; `eagerWorkerKey` as for agent runs. */
+  teamRuns?: { executor: TeamRunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
 };
 
 /** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */

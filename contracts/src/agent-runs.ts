@@ -146,7 +146,11 @@ export type InvocationStart = z.infer<typeof InvocationStart>;
 const Leased = { lease_id: z.string() };
 export const AgentRunCommand = z.discriminatedUnion('type', [
   // The version is resolved by then: the one asked for, or the agent's newest published one.
-  defineCommand('QueueAgentRun', CreateAgentRunBody.extend({ run_id: z.string(), agent_version_id: z.string(), workspace_id: z.string() })),
+  // A team's member run names its team run and member; the HTTP body never does (`CreateAgentRunBody` has no such field).
+  defineCommand(
+    'QueueAgentRun',
+    CreateAgentRunBody.extend({ run_id: z.string(), agent_version_id: z.string(), workspace_id: z.string(), team_run_id: z.string().optional(), member_key: z.string().optional() }),
+  ),
   /** Takes the run, or renews the lease its holder has (same `lease_id`). */
   defineCommand(
     'LeaseAgentRun',
@@ -178,8 +182,17 @@ export const AgentRunQueued = defineEvent(
     input_text: z.string(),
     auto_execute: z.boolean(),
     dry_run: z.boolean(),
+    /** From version 2: the team run whose member step this run is, and the member; null for a run of its own. */
+    team_run_id: z.string().uuid().nullable(),
+    member_key: z.string().nullable(),
   }),
-  { category: AGENT_RUNS_CATEGORY, description: 'A run of an agent version was asked for; processors pick up queued runs.' },
+  {
+    category: AGENT_RUNS_CATEGORY,
+    description: 'A run of an agent version was asked for; processors pick up queued runs. From version 2 it names the team run and member it works for, if any.',
+    version: 2,
+    // Runs queued before teams existed belong to no team.
+    upcasters: { 1: (data) => ({ ...(data as object), team_run_id: null, member_key: null }) },
+  },
 );
 export const AgentRunLeased = defineEvent(
   'AgentRunLeased',
@@ -237,7 +250,9 @@ export const ToolInvocationSkipped = defineEvent('ToolInvocationSkipped', Invoca
 /**
  * Version 2 also says whose answer it is (the run's session, agent and version, and whether it was a dry
  * run), so a consumer that acts on the answer need not read the queued event. Version 1 did not record
- * them; its events are upcast without them, and those fields are absent only there.
+ * them; its events are upcast without them, and those fields are absent only there. Version 3 names the
+ * team run the run was a member step of (null for a run of its own): a member's answer is its team's to
+ * use, not its session's.
  */
 export const AgentRunCompleted = defineEvent(
   'AgentRunCompleted',
@@ -249,13 +264,15 @@ export const AgentRunCompleted = defineEvent(
     agent_id: z.string().uuid().optional(),
     agent_version_id: z.string().uuid().optional(),
     dry_run: z.boolean().optional(),
+    team_run_id: z.string().uuid().nullable().optional(),
   }),
   {
     category: AGENT_RUNS_CATEGORY,
-    description: "The run finished with an answer; usage totals every model call of the run. From version 2 it names the run's session, agent, version and dry_run.",
-    version: 2,
-    // Version 1 data is version 2 data without the fields it never recorded.
-    upcasters: { 1: (data) => data },
+    description:
+      "The run finished with an answer; usage totals every model call of the run. From version 2 it names the run's session, agent, version and dry_run; from version 3 the team run it worked for, if any.",
+    version: 3,
+    // Version 1 data is version 2 data without the fields it never recorded; no run before version 3 worked for a team.
+    upcasters: { 1: (data) => data, 2: (data) => ({ ...(data as object), team_run_id: null }) },
   },
 );
 export const AgentRunFailed = defineEvent(
@@ -293,6 +310,9 @@ export const AgentRunView = z.object({
   agent_id: z.string().uuid(),
   agent_version_id: z.string().uuid(),
   session_id: z.string().uuid(),
+  /** The team run and member this run works for; null for a run of its own. */
+  team_run_id: z.string().uuid().nullable(),
+  member_key: z.string().nullable(),
   input_text: z.string(),
   status: AgentRunStatus,
   auto_execute: z.boolean(),
@@ -320,6 +340,7 @@ export type AgentRunView = z.infer<typeof AgentRunView>;
 export const ListAgentRunsQuery = z.object({
   agent_id: z.string().uuid().toLowerCase().optional(),
   session_id: z.string().uuid().toLowerCase().optional(),
+  team_run_id: z.string().uuid().toLowerCase().optional(),
   status: AgentRunStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),

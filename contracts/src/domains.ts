@@ -5,6 +5,7 @@ import { knowledgeDomain } from './knowledge.js';
 import { memoriesDomain } from './memories.js';
 import { sessionsDomain } from './sessions.js';
 import { skillsDomain } from './skills.js';
+import { teamsDomain } from './teams.js';
 import { toolsDomain } from './tools.js';
 
 // Each domain's contracts (events, commands, views) are the package's, as they are written in its file.
@@ -16,11 +17,14 @@ export * from './agent-runs.js';
 export * from './memories.js';
 export * from './knowledge.js';
 export * from './skills.js';
+export * from './teamDefinition.js';
+export * from './teams.js';
+export * from './team-runs.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
  */
-export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain] as const;
+export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain] as const;
 
 export type DomainName = (typeof domains)[number]['name'];

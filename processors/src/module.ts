@@ -3,6 +3,7 @@ import type { DomainName } from '@agent-platform/contracts';
 import type { DataKeys, EmbeddingProvider, EventStore, Knex } from '@agent-platform/infra';
 import type { Processor } from './runtime/processor.js';
 import type { SkillRunServices } from './skills/services.js';
+import type { TeamRunProcessorDeps } from './teams/kernel.js';
 
 /**
  * What every domain's processors get: the store, `knex`, every processor of the process (the dead-letter
@@ -14,6 +15,8 @@ export type ProcessorDeps = {
   all: () => readonly Processor[];
   /** Agent runs are executed only where an executor is given. */
   agentRuns?: { executor: RunExecutor; workerKey: string; concurrency: number };
+  /** Team runs are orchestrated only where their kernel is given. */
+  teamRuns?: TeamRunProcessorDeps;
   /** Memory keys and embeddings: a completed run's memory is written only where they are given. */
   memories?: MemoryServices;
   /** Documents are indexed only where their data keys and an embedding provider are given. */

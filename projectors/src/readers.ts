@@ -11,5 +11,6 @@ export * as memoriesReader from './memories/reader.js';
 export * as parkedEventsReader from './parking/reader.js';
 export * as sessionsReader from './sessions/reader.js';
 export * as skillsReader from './skills/reader.js';
+export * as teamRunsReader from './teams/reader.js';
 export { versionedDefinitionReader } from './versionedDefinitionReader.js';
 export type { PagedView, PageOf, PagePosition, PageRequest } from './newestFirstPage.js';

@@ -6,13 +6,15 @@ import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module'
 import { memoriesCommands } from '@agent-platform/command-api/memories/module';
 import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
 import { skillsCommands } from '@agent-platform/command-api/skills/module';
+import { teamsCommands } from '@agent-platform/command-api/teams/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
 import { knowledgeProcessors } from '@agent-platform/processors/knowledge/module';
 import { skillsProcessors } from '@agent-platform/processors/skills/module';
+import { teamsProcessors } from '@agent-platform/processors/teams/module';
 import type { ProjectionModule } from '@agent-platform/projectors';
 import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
 import { agentsProjection } from '@agent-platform/projectors/agents/module';
@@ -21,6 +23,7 @@ import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module
 import { memoriesProjection } from '@agent-platform/projectors/memories/module';
 import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
 import { skillsProjection } from '@agent-platform/projectors/skills/module';
+import { teamsProjection } from '@agent-platform/projectors/teams/module';
 import { toolsProjection } from '@agent-platform/projectors/tools/module';
 import type { QueryModule } from '@agent-platform/query-api';
 import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
@@ -30,6 +33,7 @@ import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
 import { memoriesQueries } from '@agent-platform/query-api/memories/module';
 import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
 import { skillsQueries } from '@agent-platform/query-api/skills/module';
+import { teamsQueries } from '@agent-platform/query-api/teams/module';
 import { toolsQueries } from '@agent-platform/query-api/tools/module';
 import type { FixturePart } from './testing/fixtures/part.js';
 
@@ -113,6 +117,14 @@ export const platformDomains: DomainsOf<typeof domains> = [
     queries: skillsQueries,
     processors: skillsProcessors,
     fixture: () => import('./testing/fixtures/skills.js'),
+  },
+  {
+    contract: teamsDomain,
+    commands: teamsCommands,
+    projection: teamsProjection,
+    queries: teamsQueries,
+    processors: teamsProcessors,
+    fixture: () => import('./testing/fixtures/teams.js'),
   },
 ];
 

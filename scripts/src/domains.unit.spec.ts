@@ -17,6 +17,7 @@ describe('the read side assembled from the domains', () => {
       '1005_agent_runs',
       '1006_agent_run_journal',
       '1015_agent_run_citations',
+      '1033_agent_run_team',
       '1008_memories',
       '1012_memory_expiry',
       '1009_knowledge',
@@ -26,6 +27,8 @@ describe('the read side assembled from the domains', () => {
       '1020_skills',
       '1021_skill_installations',
       '1022_skill_runs',
+      '1031_teams',
+      '1032_team_runs',
       '1007_parked_events',
     ]);
   });

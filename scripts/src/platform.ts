@@ -141,6 +141,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           models,
           ...(codeRunner ? { code: { runner: codeRunner, maxTimeoutSeconds: config.AGENT_PLATFORM_MAX_TIMEOUT_SECONDS } } : {}),
           agentRuns: { executor: runs.agentRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
+          teamRuns: { executor: runs.teamRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS, ...(eagerWorkerKey ? { eagerWorkerKey } : {}) },
           memories: { dataKeys, embeddings },
           knowledge: { dataKeys, embeddings },
           skillRuns: { executor: runs.skillRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS },

@@ -172,8 +172,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
     switch (command.type) {
       case 'QueueAgentRun': {
         if (state.status !== 'none') throw new ConflictError('AGENT_RUN_EXISTS', `agent run ${command.data.run_id} already exists`);
-        const { workspace_id: _workspace, ...data } = command.data;
-        return [{ type: 'AgentRunQueued', data }];
+        const { workspace_id: _workspace, team_run_id, member_key, ...data } = command.data;
+        return [{ type: 'AgentRunQueued', data: { ...data, team_run_id: team_run_id ?? null, member_key: member_key ?? null } }];
       }
       case 'LeaseAgentRun': {
         const { run_id, worker_key, lease_id, now, lease_ms } = command.data;
@@ -237,8 +237,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
       case 'CompleteAgentRun': {
         const { run_id, lease_id, answer } = command.data;
         const run = heldBy(state, run_id, lease_id);
-        const { session_id, agent_id, agent_version_id } = run.request;
-        return [{ type: 'AgentRunCompleted', data: { run_id, answer, usage: run.usage, session_id, agent_id, agent_version_id, dry_run: run.dryRun } }];
+        const { session_id, agent_id, agent_version_id, team_run_id } = run.request;
+        return [{ type: 'AgentRunCompleted', data: { run_id, answer, usage: run.usage, session_id, agent_id, agent_version_id, dry_run: run.dryRun, team_run_id } }];
       }
       case 'FailAgentRun': {
         const { run_id, lease_id, error } = command.data;

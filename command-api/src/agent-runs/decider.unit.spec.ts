@@ -8,13 +8,14 @@ const R = '71829304-b5c6-4d7e-9a8b-9cadbecfd0e1';
 const A = '8293a4b5-c6d7-4e8f-8b9c-adbecfd0e1f2';
 const V = '93a4b5c6-d7e8-4f90-9cad-becfd0e1f203';
 const S = 'a4b5c6d7-e8f9-4a01-8dbe-cfd0e1f20314';
+const T = 'd7e8f90a-1b2c-4d34-9e01-f20314253647';
 const L1 = 'b5c6d7e8-f90a-4b12-9ecf-d0e1f2031425';
 const L2 = 'c6d7e8f9-0a1b-4c23-8fd0-e1f203142536';
 const spec = deciderSpecification(agentRunDecider);
 
 const queued: AgentRunEvent = {
   type: 'AgentRunQueued',
-  data: { run_id: R, agent_id: A, agent_version_id: V, session_id: S, input_text: 'Summarize this lead.', auto_execute: true, dry_run: false },
+  data: { run_id: R, agent_id: A, agent_version_id: V, session_id: S, input_text: 'Summarize this lead.', auto_execute: true, dry_run: false, team_run_id: null, member_key: null },
 };
 const leased = (lease_id: string, worker_key: string, lease_expires_at: string, attempt: number): AgentRunEvent => ({
   type: 'AgentRunLeased',
@@ -81,6 +82,14 @@ describe('agent run decider', () => {
           data: { run_id: R, agent_id: A, agent_version_id: V, session_id: S, input_text: 'Summarize this lead.', auto_execute: true, dry_run: false, workspace_id: 'public' },
         })
         .then([queued]));
+    it('is queued as the member step of a team run, which it names', () =>
+      spec
+        .given([])
+        .when({
+          type: 'QueueAgentRun',
+          data: { run_id: R, agent_id: A, agent_version_id: V, session_id: S, input_text: 'Summarize this lead.', auto_execute: true, dry_run: false, workspace_id: 'public', team_run_id: T, member_key: 'writer' },
+        })
+        .then([{ type: 'AgentRunQueued', data: { ...(queued.data as object), team_run_id: T, member_key: 'writer' } } as AgentRunEvent]));
     it('cannot be leased or cancelled', () => {
       spec.given([]).when(lease(L1, 'w1', T0)).thenThrows(NotFoundError, 'AGENT_RUN_NOT_FOUND');
       spec.given([]).when(cancel()).thenThrows(NotFoundError, 'AGENT_RUN_NOT_FOUND');
@@ -108,7 +117,7 @@ describe('agent run decider', () => {
         .then([
           {
             type: 'AgentRunCompleted',
-            data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 }, session_id: S, agent_id: A, agent_version_id: V, dry_run: false },
+            data: { run_id: R, answer: 'done', usage: { prompt_tokens: 17, completion_tokens: 7 }, session_id: S, agent_id: A, agent_version_id: V, dry_run: false, team_run_id: null },
           },
         ]));
     it('renews the lease its holder has, without counting an attempt', () =>

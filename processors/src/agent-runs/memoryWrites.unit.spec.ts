@@ -30,7 +30,7 @@ describe('agent-run memory writes', () => {
     await store.append(
       streamId(AGENT_RUNS_CATEGORY, run.run_id),
       [
-        { type: 'AgentRunQueued', data: { ...run, input_text: 'Where is order 1?', auto_execute: true, dry_run: dryRun }, metadata },
+        { type: 'AgentRunQueued', data: { ...run, input_text: 'Where is order 1?', auto_execute: true, dry_run: dryRun, team_run_id: null, member_key: null }, metadata },
         { type: 'AgentRunPrepared', data: { run_id: run.run_id, memory: { ...plan, scope_id: run.session_id } }, metadata },
       ],
       { expectedVersion: 'no_stream' },

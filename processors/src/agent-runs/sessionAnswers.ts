@@ -8,8 +8,8 @@ import type { Processor } from '../runtime/processor.js';
  * recorded at version 1, from the run's queued event (its first; the rest of the run is not read).
  */
 const whoseAnswer = async (store: EventStore, completed: Extract<AgentRunEvent, { type: 'AgentRunCompleted' }>['data']) => {
-  const { session_id, agent_id, agent_version_id, dry_run } = completed;
-  if (session_id && agent_id && agent_version_id && dry_run !== undefined) return { session_id, agent_id, agent_version_id, dry_run };
+  const { session_id, agent_id, agent_version_id, dry_run, team_run_id } = completed;
+  if (session_id && agent_id && agent_version_id && dry_run !== undefined) return { session_id, agent_id, agent_version_id, dry_run, team_run_id: team_run_id ?? null };
   const [first] = await store.readStream(streamId(AGENT_RUNS_CATEGORY, completed.run_id), { toVersion: 1 });
   return first?.type === AgentRunQueued.type ? AgentRunQueued.schema.parse(first.data) : undefined;
 };
@@ -17,7 +17,7 @@ const whoseAnswer = async (store: EventStore, completed: Extract<AgentRunEvent, 
 /**
  * Adds each completed run's answer to its session as an assistant message. A reaction, not a step of the
  * run: the run ends with one append, and the message follows from the event, with an idempotency key
- * from it, so it is added once however often the event is delivered. Dry runs answer nobody.
+ * from it, so it is added once however often the event is delivered. Dry runs and the member runs of a team answer nobody: the team run answers.
  */
 export const sessionAnswers = (store: EventStore): Processor => ({
   group: 'agent-run-answers',
@@ -28,7 +28,8 @@ export const sessionAnswers = (store: EventStore): Processor => ({
     const completed = AgentRunCompleted.schema.parse(event.data);
     const { run_id, answer } = completed;
     const run = await whoseAnswer(store, completed);
-    if (!run || run.dry_run) return;
+    // A team's member answers its team run, whose own answer joins the session (teams/teamAnswers.ts).
+    if (!run || run.dry_run || run.team_run_id) return;
     const { session_id, agent_id, agent_version_id } = run;
     try {
       await sendCommand(

@@ -84,6 +84,12 @@ describe('agent-run answers', () => {
     expect((await answersIn(run.session_id))[0]).to.deep.include({ content_text: 'Shipped.' });
   });
 
+  it("answers nobody for a team's member run: its answer is its team's", async () => {
+    const run = await queuedRun();
+    await deliver(completed({ ...run, answer: 'My part.', usage: { prompt_tokens: 1, completion_tokens: 1 }, dry_run: false, team_run_id: randomUUID() }, 3));
+    expect(await answersIn(run.session_id)).to.deep.equal([]);
+  });
+
   it('answers nobody for a dry run', async () => {
     const run = await queuedRun(true);
     await deliver(completed({ ...run, answer: 'Dry run: nothing was called.', usage: { prompt_tokens: 0, completion_tokens: 0 }, dry_run: true }, 2));

@@ -12,8 +12,8 @@ export type ExecuteOptions = {
 };
 export type Executed<O> = { settled: boolean; outcome: O };
 
-/** Where a caller stops waiting: the run ended, or it waits for a person or a time. */
-export const isSettled = (phase: RunPhase): boolean => phase.phase === 'ended' || phase.phase === 'waiting';
+/** Where a caller stops waiting: the run ended, or it waits for a person or a time (not for runs of its own, which go on without anyone). */
+export const isSettled = (phase: RunPhase): boolean => phase.phase === 'ended' || (phase.phase === 'waiting' && !phase.children);
 
 /**
  * `execute` as the HTTP API offers it, for every kind of run: the caller's worker takes the run if nobody
@@ -75,7 +75,13 @@ export const executeWith = <S, C, E extends DomainEvent, O, Options>(deps: {
       finished = settles(runId, from, stopWaiting.signal).then(() => undefined);
     }
     let timer: NodeJS.Timeout | undefined;
-    const driven = await Promise.race([finished, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.waitMs)))]);
+    const timeUp = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), options.waitMs)));
+    let driven = await Promise.race([finished, timeUp]);
+    if (driven && !driven.settled) {
+      // The driver let go of a run that goes on without it (it waits for runs of its own): its stream says when it settles.
+      const from = await read(runId, workspaceId);
+      if (!isSettled(kind.phaseOf(from.state))) driven = await Promise.race([settles(runId, from, stopWaiting.signal).then(() => undefined), timeUp]);
+    }
     clearTimeout(timer);
     stopWaiting.abort();
     if (driven?.settled) return driven;

@@ -64,7 +64,7 @@ const plan: PreparedRun = {
   citations: [],
 };
 const leasedAndPrepared = [
-  { type: 'AgentRunQueued', data: { run_id: R, agent_id: R, agent_version_id: R, session_id: R, input_text: 'Where is order 1?', auto_execute: true, dry_run: false } },
+  { type: 'AgentRunQueued', data: { run_id: R, agent_id: R, agent_version_id: R, session_id: R, input_text: 'Where is order 1?', auto_execute: true, dry_run: false, team_run_id: null, member_key: null } },
   { type: 'AgentRunLeased', data: { run_id: R, worker_key: 'w', lease_id: L, lease_expires_at: '2999-01-01T00:00:00.000Z', attempt: 1 } },
   { type: 'AgentRunPrepared', data: plan },
 ];

@@ -15,7 +15,8 @@ import type { Journal, RunStream } from './journal.js';
 export type RunPhase =
   | { phase: 'none' }
   | { phase: 'ended'; status: string }
-  | { phase: 'waiting'; until?: string }
+  /** `children`: it waits for runs it started (a team run's members), which end on their own, so a caller of `execute` goes on waiting. */
+  | { phase: 'waiting'; until?: string; children?: boolean }
   | { phase: 'active'; stalls: number };
 
 export type StartOptions = {

@@ -22,6 +22,8 @@ const queued = runEvent('AgentRunQueued', {
   input_text: 'Where is order 1?',
   auto_execute: true,
   dry_run: false,
+  team_run_id: null,
+  member_key: null,
 });
 const leased = (worker_key: string, attempt: number, at: string, lease_expires_at: string) =>
   runEvent('AgentRunLeased', { worker_key, lease_id: LEASE, lease_expires_at, attempt }, at);
@@ -80,6 +82,12 @@ const running = [queued, leased('worker-a', 1, T1, T2)];
 
 describeProjection('agent runs projection', agentRunsProjection, (spec) => {
   describe('the run', () => {
+    it('names the team run and member of a member run, and neither for a run queued at version 1', async () => {
+      const TEAM_RUN = '99999999-9999-4999-8999-999999999999';
+      await spec({ when: [{ ...queued, data: { ...queued.data, team_run_id: TEAM_RUN, member_key: 'writer' } }], then: { table: 'rm_agent_runs', rows: [{ id: RUN, team_run_id: TEAM_RUN, member_key: 'writer' }] } });
+      const { team_run_id: _t, member_key: _m, ...v1 } = queued.data as Record<string, unknown>;
+      await spec({ when: [{ ...queued, data: v1, schema_version: 1 }], then: { table: 'rm_agent_runs', rows: [{ id: RUN, team_run_id: null, member_key: null }] } });
+    });
     it('lists a queued run with its agent, version, session and input, and nothing done yet', () =>
       spec({
         when: [queued],

@@ -28,6 +28,8 @@ const queued: Projection = (sql, e) => {
       agent_id: d.agent_id,
       agent_version_id: d.agent_version_id,
       session_id: d.session_id,
+      team_run_id: d.team_run_id,
+      member_key: d.member_key,
       input_text: d.input_text,
       status: 'queued',
       auto_execute: d.auto_execute,

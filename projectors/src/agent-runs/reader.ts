@@ -50,11 +50,11 @@ export const findRun = async (knex: Knex, workspaceId: string, runId: string): P
 export const listRuns = async (
   knex: Knex,
   workspaceId: string,
-  filter: Partial<Pick<AgentRunView, 'agent_id' | 'session_id' | 'status'>>,
+  filter: Partial<Pick<AgentRunView, 'agent_id' | 'session_id' | 'team_run_id' | 'status'>>,
   page: PageRequest,
 ): Promise<PageOf<AgentRunView>> => {
   const q = knex(RUNS).where({ workspace_id: workspaceId });
-  for (const field of ['agent_id', 'session_id', 'status'] as const) if (filter[field]) q.andWhere({ [field]: filter[field] });
+  for (const field of ['agent_id', 'session_id', 'team_run_id', 'status'] as const) if (filter[field]) q.andWhere({ [field]: filter[field] });
   const found = await newestFirstPage(q, page, toRunView);
   return { ...found, items: await titled(knex, workspaceId, found.items) };
 };

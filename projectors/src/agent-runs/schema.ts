@@ -101,3 +101,17 @@ export const agentRunCitationsReadModel: Migration = {
     await knex.raw('ALTER TABLE rm_agent_runs DROP COLUMN IF EXISTS citations;');
   },
 };
+
+/** The team run and member a run works for (`AgentRunQueued` version 2); runs queued before belong to no team. */
+export const agentRunTeamReadModel: Migration = {
+  name: '1033_agent_run_team',
+  up: async (knex) => {
+    await knex.raw(`
+      ALTER TABLE rm_agent_runs ADD COLUMN team_run_id uuid, ADD COLUMN member_key text;
+      CREATE INDEX rm_agent_runs_by_team_run ON rm_agent_runs (team_run_id) WHERE team_run_id IS NOT NULL;
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('DROP INDEX IF EXISTS rm_agent_runs_by_team_run; ALTER TABLE rm_agent_runs DROP COLUMN IF EXISTS team_run_id, DROP COLUMN IF EXISTS member_key;');
+  },
+};

@@ -32,6 +32,7 @@
 import { createPool, loadConfig, type Pool } from '@agent-platform/infra';
 import { measureAgentRuns } from './agentRuns.js';
 import { formatAgentRunsReport } from './agentRunsReport.js';
+import { formatTeamRunsReport, measureTeamRuns } from './teams.js';
 import { measureAppends } from './appends.js';
 import { withCleanup } from './cleanup.js';
 import { describeSandbox, measureCode } from './code.js';
@@ -171,6 +172,8 @@ const main = (): Promise<void> =>
     console.log(formatReport(machine, timing, rows, { label, clients: HTTP_CLIENTS, outcome }));
     console.log(`\n${formatPipelineReport(relay, appendRates(rows), lag, lagTiming)}`);
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
+    console.error('measuring team-run overhead');
+    console.log(`\n${formatTeamRunsReport(await measureTeamRuns(admin, SERVER_URL, NATS_URL, timing), timing)}`);
     console.error('measuring vector search');
     console.log(`\n${await vectorsPart(admin)}`);
     console.error('measuring retrieval quality');
@@ -200,7 +203,19 @@ const codeOnly = async (): Promise<void> => {
   console.log([...machine, '', await codePart()].join('\n'));
 };
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly };
+
+/** `npm run bench -- teams`: team-run overhead alone: a 4-member parallel team beside the same fan-out in process. */
+const teamsOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const timing: Timing = { warmupMs: Math.min(1000, SECONDS * 1000), durationMs: SECONDS * 1000 };
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = [...(await describeMachine(admin, SERVER_URL)), await describeNats(NATS_URL)];
+    const result = await measureTeamRuns(admin, SERVER_URL, NATS_URL, timing);
+    console.log([...machine, '', formatTeamRunsReport(result, timing)].join('\n'));
+  });
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly };
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {
