@@ -127,13 +127,39 @@ describeOnPlatform(
       expect(JSON.stringify(lastPrompt())).not.to.include('5512');
     });
 
-    it('skips team memory, which needs teams, and says so on the run', async () => {
+    it('skips team memory in a run of no team, and says so on the run', async () => {
       const agentId = await agentWith({ ...POLICY, memory_scope: 'team' });
       const session = (await ok('POST', '/sessions', sessionBody())).id as string;
       const { runId, position } = await run(agentId, session, 'Hello', 'Hi.');
       const view = await call('GET', `/agents/runs/${runId}`, undefined, minPosition(position));
       expect(view.body.memory).to.deep.include({ read: 'skipped', write: 'skipped', read_count: 0, scope_id: null });
-      expect(view.body.memory.note).to.match(/teams/);
+      expect(view.body.memory.note).to.match(/of no team/);
+    });
+
+    it('gives a team’s member runs the team’s memories, and remembers their conversations for the team', async () => {
+      const agentId = await agentWith({ ...POLICY, memory_scope: 'team' });
+      const team = await ok('POST', '/teams', { code: 'memo_team', name: 'Remembers together', team_type: 'collaborative' });
+      await ok('POST', '/teams/versions', {
+        team_id: team.id,
+        status: 'published',
+        coordination_mode: 'sequential',
+        objective: 'Answer',
+        member_refs: [{ member_key: 'solo', agent_id: agentId, role: 'executor', responsibility: 'Answer' }],
+      });
+      const note = await ok('POST', '/memories', { scope_type: 'team', scope_id: team.id, content_text: 'The launch is on Monday.', importance_score: 90 });
+      await call('GET', `/memories?scope_type=team&scope_id=${team.id}`, undefined, minPosition(note.position));
+      const session = (await ok('POST', '/sessions', sessionBody())).id as string;
+      const teamRun = await ok('POST', '/teams/runs', { team_id: team.id, session_id: session, input_text: 'When is the launch?' });
+      model.enqueue({ message: { content: 'On Monday.' } });
+      const outcome = await call('POST', `/teams/runs/${teamRun.id}/execute`, { worker_key: 'test-worker' });
+      expect(outcome.body, JSON.stringify(outcome.body)).to.deep.include({ status: 'completed', output_text: 'On Monday.' });
+      const memberRunId = outcome.body.member_runs[0].agent_run_id as string;
+      expect((await planOf(memberRunId)).memory).to.deep.include({ read: 'read', write: 'pending', memory_scope: 'team', scope_id: team.id, read_count: 1 });
+      expect(JSON.stringify(lastPrompt())).to.include('The launch is on Monday.');
+      await eventually(async () => {
+        const items = (await call('GET', `/memories?scope_type=team&scope_id=${team.id}`)).body.items as { memory_type: string }[];
+        expect(items.map((m) => m.memory_type).sort()).to.deep.equal(['conversation', 'fact']);
+      });
     });
   },
   { env: () => ({ AGENT_PLATFORM_PROVIDER_BASE_URL: model.baseURL, AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key' }) },

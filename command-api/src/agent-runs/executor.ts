@@ -14,7 +14,8 @@ export type ExecuteOptions = {
 
 /** A run to plan before it is queued: its request as the queued event will hold it. */
 export type RunToPlan = {
-  request: Pick<AgentRunRequest, 'run_id' | 'agent_id' | 'agent_version_id' | 'session_id' | 'input_text'>;
+  /** `team_run_id`: a team's member run reads its team's memory. */
+  request: Pick<AgentRunRequest, 'run_id' | 'agent_id' | 'agent_version_id' | 'session_id' | 'input_text'> & { team_run_id?: string | null };
   workspaceId: string;
   dryRun: boolean;
 };

@@ -5,6 +5,8 @@ import {
   SessionMessageAppended,
   SessionOpened,
   streamId,
+  TEAM_RUNS_CATEGORY,
+  TeamRunQueued,
   TOOLS_CATEGORY,
   ToolCreated,
   ToolVersionCreated,
@@ -89,6 +91,12 @@ const sessionUser = async (store: EventStore, sessionId: string): Promise<string
   return opened?.type === SessionOpened.type ? SessionOpened.schema.parse(opened.data).user_id : undefined;
 };
 
+/** Which team a team run is of: its `team_id`, from its first event. */
+const teamOfRun = async (store: EventStore, teamRunId: string): Promise<string | undefined> => {
+  const [queued] = await store.readStream(streamId(TEAM_RUNS_CATEGORY, teamRunId), { toVersion: 1 });
+  return queued?.type === TeamRunQueued.type ? TeamRunQueued.schema.parse(queued.data).team_id : undefined;
+};
+
 export type Definitions = {
   agentVersion: (agentId: string, versionId: string) => Promise<AgentVersionDefinition | undefined>;
   /** The tool with all its versions, read afresh: which version is the newest published one changes. */
@@ -96,6 +104,7 @@ export type Definitions = {
   invokeConfig: (toolId: string, versionId: string) => Promise<InvokeConfig | undefined>;
   sessionHistory: (sessionId: string, limit: number) => Promise<{ role: string; content: string }[]>;
   sessionUser: (sessionId: string) => Promise<string | undefined>;
+  teamOfRun: (teamRunId: string) => Promise<string | undefined>;
 };
 
 export const createDefinitions = (store: EventStore): Definitions => {
@@ -117,5 +126,6 @@ export const createDefinitions = (store: EventStore): Definitions => {
     },
     sessionHistory: (sessionId, limit) => sessionHistory(store, sessionId, limit),
     sessionUser: (sessionId) => sessionUser(store, sessionId),
+    teamOfRun: (teamRunId) => teamOfRun(store, teamRunId),
   };
 };

@@ -34,9 +34,9 @@ export const createRunMemories = (knex: Knex, { dataKeys, embeddings }: MemorySe
 });
 
 type Policy = AgentVersionDefinition['memory_policy'];
-type Request = { workspaceId: string; agentId: string; sessionId: string; input: string };
+type Request = { workspaceId: string; agentId: string; sessionId: string; input: string; teamRunId: string | null };
 
-/** The scope's id for this run: its session's, its session's user's, its agent's; undefined for a team (there are no teams yet) or a session not found. */
+/** The scope's id for this run: its session's, its session's user's, its agent's, its team's; undefined for a session not found, or a team scope outside a team run. */
 const scopeIdOf = async (definitions: Definitions, policy: Policy, run: Request): Promise<string | undefined> => {
   switch (policy.memory_scope) {
     case 'session':
@@ -46,7 +46,8 @@ const scopeIdOf = async (definitions: Definitions, policy: Policy, run: Request)
     case 'agent':
       return run.agentId;
     case 'team':
-      return undefined;
+      // A team's member runs share the team's memories; a run of its own has no team to remember for.
+      return run.teamRunId ? definitions.teamOfRun(run.teamRunId) : undefined;
   }
 };
 
@@ -64,7 +65,7 @@ export const planMemory = async (definitions: Definitions, memories: RunMemories
   }
   const scopeId = await scopeIdOf(definitions, policy, run);
   if (scopeId === undefined) {
-    const note = policy.memory_scope === 'team' ? 'team memory needs teams, which this platform does not have yet' : `the run's session ${run.sessionId} was not found`;
+    const note = policy.memory_scope === 'team' ? (run.teamRunId ? `the run's team run ${run.teamRunId} was not found` : 'team memory is read and written by the member runs of a team run, and this run is of no team') : `the run's session ${run.sessionId} was not found`;
     return { ...plan, read: policy.enabled ? 'skipped' : 'disabled', write: policy.write_enabled ? 'skipped' : 'disabled', note: `${note}: nothing was read or written` };
   }
   const read = policy.enabled && policy.read_top_k > 0 ? await memories.search(run.workspaceId, { scope_type: policy.memory_scope, scope_id: scopeId }, run.input, policy.read_top_k) : [];

@@ -54,7 +54,7 @@ export const prepareRun = async (
   const [definitionsOfTools, history, memory, citations] = await Promise.all([
     Promise.all(selected.map(({ ref }) => definitions.tool(toolIdOf(run.workspaceId, ref)))),
     definitions.sessionHistory(session_id, HISTORY_MESSAGES),
-    planMemory(definitions, memories, version.memory_policy, { workspaceId: run.workspaceId, agentId: agent_id, sessionId: session_id, input: input_text }),
+    planMemory(definitions, memories, version.memory_policy, { workspaceId: run.workspaceId, agentId: agent_id, sessionId: session_id, input: input_text, teamRunId: run.request.team_run_id ?? null }),
     version.knowledge_refs.length ? knowledge!.cite(run.workspaceId, version.knowledge_refs, input_text) : [],
   ]);
   const tools = selected.map(({ ref, selected_by }, index): SelectedToolRef => {
