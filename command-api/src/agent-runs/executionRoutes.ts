@@ -1,28 +1,16 @@
 import { z } from 'zod';
 import { AgentRunOutcome, ExecuteAgentRunBody, ExecuteNextAgentRunBody, Uuid } from '@agent-platform/contracts';
-import { route, type Api, type Knex, type Reply } from '@agent-platform/infra';
+import { route, type Api, type Knex } from '@agent-platform/infra';
 import { agentRunsReader } from '@agent-platform/projectors/readers';
 import type { CommandDeps } from '../http.js';
+import { CLAIM_CANDIDATES, claimNext, executeOptionsOf, executionReply } from '../runExecution.js';
 import { isTakenElsewhere, type RunExecutor } from './executor.js';
 
 type ExecutionDeps = CommandDeps & { knex: Knex; executor: RunExecutor; executeWaitMs: number };
 
-const answer = ({ settled, outcome }: { settled: boolean; outcome: AgentRunOutcome }): Reply => ({
-  status: settled ? 200 : 202,
-  body: outcome,
-  headers: settled ? {} : { location: `/agents/runs/${outcome.id}` },
-});
-
-/** How many queued runs the claim API tries before it says there is none: the others may be taken meanwhile. */
-const CLAIM_CANDIDATES = 10;
-
 export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => {
-  const options = (body: ExecuteAgentRunBody | ExecuteNextAgentRunBody) => ({
-    workerKey: body.worker_key,
-    ...(body.dry_run !== undefined ? { dryRun: body.dry_run } : {}),
-    ...(body.lease_seconds ? { leaseMs: body.lease_seconds * 1000 } : {}),
-    waitMs: body.wait ? deps.executeWaitMs : 0,
-  });
+  const options = (body: ExecuteAgentRunBody | ExecuteNextAgentRunBody) => executeOptionsOf(body, deps.executeWaitMs);
+  const answer = (executed: { settled: boolean; outcome: AgentRunOutcome }) => executionReply('/agents/runs', executed);
 
   route(api, {
     method: 'post',
@@ -56,17 +44,12 @@ export const agentRunExecutionRoutes = (api: Api, deps: ExecutionDeps): void => 
       204: { description: 'No run is waiting.' },
     },
     errors: [422],
-    handler: async ({ body, ctx }) => {
-      for (const id of await agentRunsReader.queuedManualRuns(deps.knex, ctx.workspaceId, CLAIM_CANDIDATES)) {
-        try {
-          // The read model may lag: a run taken meanwhile is refused by its lease, and the next is tried.
-          return answer(await deps.executor.execute(id, ctx.workspaceId, { ...options(body), claim: true }));
-        } catch (error) {
-          if (!isTakenElsewhere(error)) throw error;
-          ctx.log.debug({ agent_run_id: id, code: error.code }, 'queued run taken meanwhile; trying the next');
-        }
-      }
-      return { status: 204, body: undefined };
-    },
+    handler: async ({ body, ctx }) =>
+      claimNext(
+        await agentRunsReader.queuedManualRuns(deps.knex, ctx.workspaceId, CLAIM_CANDIDATES),
+        async (id) => answer(await deps.executor.execute(id, ctx.workspaceId, { ...options(body), claim: true })),
+        isTakenElsewhere,
+        ctx.log,
+      ),
   });
 };

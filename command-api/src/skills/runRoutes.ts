@@ -14,6 +14,7 @@ import {
 import { route, type Api } from '@agent-platform/infra';
 import { loadState } from '../handler.js';
 import { accepted, type CommandDeps } from '../http.js';
+import { executeOptionsOf, executionReply } from '../runExecution.js';
 import { runnableSkillVersion, skillDecider } from './decider.js';
 import type { SkillRunExecutor } from './executor.js';
 import { skillRunDecider } from './runDecider.js';
@@ -90,14 +91,7 @@ export const skillRunRoutes = (api: Api, deps: CommandDeps & { execution?: { exe
       202: { description: 'The run is still going.', schema: SkillRunOutcome },
     },
     errors: [404, 422],
-    handler: async ({ params, body, ctx }) => {
-      const { settled, outcome } = await execution.executor.execute(params.id, ctx.workspaceId, {
-        workerKey: body.worker_key,
-        ...(body.lease_seconds ? { leaseMs: body.lease_seconds * 1000 } : {}),
-        waitMs: body.wait ? execution.executeWaitMs : 0,
-      });
-      const headers: Record<string, string> = settled ? {} : { location: `/skills/runs/${outcome.id}` };
-      return { status: settled ? 200 : 202, body: outcome, headers };
-    },
+    handler: async ({ params, body, ctx }) =>
+      executionReply('/skills/runs', await execution.executor.execute(params.id, ctx.workspaceId, executeOptionsOf(body, execution.executeWaitMs))),
   });
 };
