@@ -28,4 +28,5 @@ export { newestSealed } from './sealed.js';
 export { skillDecider, runnableSkillVersion, type SkillState, type SkillVersionDefinition } from './skills/decider.js';
 export { skillRunDecider, isSkillRunEnded, type SkillRunState, type ActiveSkillRun, type AgentOutcome } from './skills/runDecider.js';
 export { skillRunOutcomeOf, type SkillRunExecutor } from './skills/executor.js';
+export { humanTaskDecider, type HumanTaskState } from './human-tasks/decider.js';
 export { schemaIssues } from './skills/schemas.js';

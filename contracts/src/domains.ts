@@ -20,6 +20,7 @@ export * from './skills.js';
 export * from './teamDefinition.js';
 export * from './teams.js';
 export * from './team-runs.js';
+export * from './human-tasks.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
