@@ -71,7 +71,8 @@ export const definitionRoutes = <S, C extends { type: string }, E extends Domain
         deps.contextOf(ctx, req, headers, body),
         { retryOnConflict: 5 },
       );
-      return accepted(201, versionId, result);
+      // A replay answers the version its first request created, not the id drawn for this one.
+      return accepted(201, (result.events[0]!.data as { version_id: string }).version_id, result);
     },
   });
 

@@ -40,6 +40,20 @@ describeOnPlatform('agent runs over HTTP: queueing and cancelling', (server) => 
     expect(list.body.items.map((r: { id: string; agent_version_id: string }) => [r.id, r.agent_version_id])).to.deep.equal([[run.id, versions[1]!.id]]);
   });
 
+  it('answers a retry with the same Idempotency-Key with the run the first request queued, and queues one run', async () => {
+    const { agent } = await agentWithVersions(['published']);
+    const session = await ok('POST', '/sessions', sessionBody());
+    const body = { agent_id: agent.id, session_id: session.id, input_text: 'once', auto_execute: false };
+    const key = { 'idempotency-key': 'queue-once' };
+    const first = await call('POST', '/agents/runs', body, key);
+    const retry = await call('POST', '/agents/runs', body, key);
+    expect([first.status, retry.status]).to.deep.equal([201, 201]);
+    expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+    expect(retry.body).to.deep.equal(first.body);
+    const list = await call('GET', `/agents/runs?session_id=${session.id}`, undefined, minPosition(first.body.position));
+    expect(list.body.items.map((r: { id: string }) => r.id)).to.deep.equal([first.body.id]);
+  });
+
   it('cancels a run once; a cancelled run stays cancelled', async () => {
     const { agent } = await agentWithVersions(['published']);
     const session = await ok('POST', '/sessions', sessionBody());

@@ -68,6 +68,17 @@ describeOnPlatform('agents over HTTP', (server) => {
     expectProblem(await call('POST', `/agents/${agent.id}/versions/${v2.id}/publish`), 409, 'AGENT_VERSION_NOT_DRAFT');
   });
 
+  it('answers a retried version with the same Idempotency-Key with the version the first request created, and adds one', async () => {
+    const agent = await createAgent();
+    const key = { 'idempotency-key': 'version-once' };
+    const first = await call('POST', '/agents/versions', { agent_id: agent.id }, key);
+    const retry = await call('POST', '/agents/versions', { agent_id: agent.id }, key);
+    expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+    expect(retry.body).to.deep.equal(first.body);
+    const versions = await call('GET', `/agents/${agent.id}/versions`, undefined, minPosition(first.body.position));
+    expect(versions.body.items.map((v: { id: string }) => v.id)).to.deep.equal([first.body.id]);
+  });
+
   it('refuses a taken code (409), unknown agents (404) and bad input naming the field (400)', async () => {
     await createAgent();
     expectProblem(await call('POST', '/agents', { code: 'sales_agent', name: 'Again', agent_type: 'assistant' }), 409, 'AGENT_CODE_TAKEN');

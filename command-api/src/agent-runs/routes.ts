@@ -73,7 +73,8 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
             if (!(error instanceof ConflictError)) log.error({ err: error, agent_run_id: runId }, 'eager start of an agent run failed; the processors will run it');
           });
       }
-      return accepted(201, runId, result);
+      // A replay answers the run its first request queued, not the id drawn for this one.
+      return accepted(201, (result.events[0]!.data as { run_id: string }).run_id, result);
     },
   });
 
