@@ -19,5 +19,6 @@ export const eraseThenRecord = async <S, C, E extends DomainEvent>(
 ): Promise<AppendResult> => {
   decider.decide(command, await loadState(deps.store, decider, streamId));
   await erase();
-  return deps.handle(decider, streamId, command, context);
+  // The content is gone now: a processor's append to the stream meanwhile must not leave that unrecorded.
+  return deps.handle(decider, streamId, command, context, { retryOnConflict: 5 });
 };

@@ -162,6 +162,8 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
         // Every change carries the whole content, so it is a new revision and indexed again (the source type changes the cut too).
         { type: 'UpdateDocument', data: { document_id: params.id, workspace_id: ctx.workspaceId, source_type, content } },
         deps.contextOf(ctx, req, headers, { params, body }),
+        // The indexer records its outcomes on the same stream: its append is no conflict of the client's.
+        { retryOnConflict: 5 },
       );
       return accepted(202, params.id, result);
     },
@@ -200,6 +202,7 @@ export const knowledgeRoutes = (api: Api, deps: CommandDeps & { knowledge: Knowl
         documentStream(params.id),
         { type: 'RequestDocumentReindex', data: { document_id: params.id, workspace_id: ctx.workspaceId } },
         deps.contextOf(ctx, req, headers, { params }),
+        { retryOnConflict: 5 },
       );
       return accepted(202, params.id, result);
     },
