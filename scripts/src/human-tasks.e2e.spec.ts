@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, UUID, workspaceClient } from './testing/server.js';
+import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody, UUID, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('human tasks over HTTP', (server) => {
   const { call, ok } = workspaceClient(server);
@@ -148,6 +148,21 @@ describeOnPlatform('human tasks over HTTP', (server) => {
     }
     expect((await call('GET', '/human/tasks', undefined, { ...other, ...minPosition(task.position) })).body.items).to.deep.equal([]);
     expect((await streamOf(task.id)).length).to.equal(1);
+  });
+
+  it("takes a run of the workspace, or any other reference, as run_id, but answers 404 for another workspace's run", async () => {
+    const agent = await ok('POST', '/agents', { code: 'refunds', name: 'Refunds' });
+    await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'You refund.', model_config: { model: 'gpt-test' } });
+    const session = await ok('POST', '/sessions', sessionBody());
+    const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'refund', auto_execute: false });
+    const task = await ok('POST', '/human/tasks', { ...seedTask, run_id: run.id });
+    expect((await read(task.id, task.position)).run_id).to.equal(run.id);
+    const other = { 'x-workspace-id': freshWorkspace() };
+    const refused = await call('POST', '/human/tasks', { ...seedTask, run_id: run.id.toUpperCase() }, other);
+    expectProblem(refused, 404, 'RUN_NOT_FOUND');
+    expect(fieldsOf(refused)).to.deep.equal(['body.run_id']);
+    expect((await call('GET', '/events', undefined, other)).body.items).to.deep.equal([]);
+    expect((await call('POST', '/human/tasks', { ...seedTask, run_id: unknown }, other)).status).to.equal(201);
   });
 
   it('creates once per Idempotency-Key, answering the first task again', async () => {
