@@ -1,6 +1,7 @@
 import { agentRunsDomain } from './agent-runs.js';
 import { agentsDomain } from './agents.js';
 import { deadLettersDomain } from './dead-letters.js';
+import { humanTasksDomain } from './human-tasks.js';
 import { knowledgeDomain } from './knowledge.js';
 import { memoriesDomain } from './memories.js';
 import { sessionsDomain } from './sessions.js';
@@ -21,11 +22,12 @@ export * from './teamDefinition.js';
 export * from './teams.js';
 export * from './team-runs.js';
 export * from './human-tasks.js';
+export * from './human-task-views.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
  */
-export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain] as const;
+export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain, humanTasksDomain] as const;
 
 export type DomainName = (typeof domains)[number]['name'];

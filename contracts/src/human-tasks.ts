@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { defineCommand } from './commands.js';
+import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 
 /**
@@ -155,3 +156,5 @@ export const HUMAN_TASK_ENDINGS: ReadonlySet<string> = new Set([
   HumanTaskCancelled.type,
   HumanTaskExpired.type,
 ]);
+
+export const humanTasksDomain = defineDomain({ name: 'human-tasks', events: humanTaskEvents, projections: ['human-tasks'] });

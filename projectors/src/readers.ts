@@ -4,6 +4,7 @@
  */
 export * as agentRunsReader from './agent-runs/reader.js';
 export * as deadLettersReader from './dead-letters/reader.js';
+export * as humanTasksReader from './human-tasks/reader.js';
 export * as knowledgeReader from './knowledge/reader.js';
 /** The one write into a read model from outside the projectors: the knowledge indexer's chunks (the log holds none). */
 export * as knowledgeChunksWriter from './knowledge/chunks.js';

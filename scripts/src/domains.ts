@@ -2,13 +2,14 @@ import type { CommandModule } from '@agent-platform/command-api';
 import { agentRunsCommands } from '@agent-platform/command-api/agent-runs/module';
 import { agentsCommands } from '@agent-platform/command-api/agents/module';
 import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/module';
+import { humanTasksCommands } from '@agent-platform/command-api/human-tasks/module';
 import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module';
 import { memoriesCommands } from '@agent-platform/command-api/memories/module';
 import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
 import { skillsCommands } from '@agent-platform/command-api/skills/module';
 import { teamsCommands } from '@agent-platform/command-api/teams/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, deadLettersDomain, humanTasksDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
@@ -19,6 +20,7 @@ import type { ProjectionModule } from '@agent-platform/projectors';
 import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
 import { agentsProjection } from '@agent-platform/projectors/agents/module';
 import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/module';
+import { humanTasksProjection } from '@agent-platform/projectors/human-tasks/module';
 import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module';
 import { memoriesProjection } from '@agent-platform/projectors/memories/module';
 import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
@@ -29,6 +31,7 @@ import type { QueryModule } from '@agent-platform/query-api';
 import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
 import { agentsQueries } from '@agent-platform/query-api/agents/module';
 import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/module';
+import { humanTasksQueries } from '@agent-platform/query-api/human-tasks/module';
 import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
 import { memoriesQueries } from '@agent-platform/query-api/memories/module';
 import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
@@ -125,6 +128,13 @@ export const platformDomains: DomainsOf<typeof domains> = [
     queries: teamsQueries,
     processors: teamsProcessors,
     fixture: () => import('./testing/fixtures/teams.js'),
+  },
+  {
+    contract: humanTasksDomain,
+    commands: humanTasksCommands,
+    projection: humanTasksProjection,
+    queries: humanTasksQueries,
+    fixture: () => import('./testing/fixtures/human-tasks.js'),
   },
 ];
 

@@ -29,6 +29,9 @@ describe('the read side assembled from the domains', () => {
       '1022_skill_runs',
       '1031_teams',
       '1032_team_runs',
+      '1040_human_tasks',
+      '1041_human_task_history',
+      '1042_human_task_expiry',
       '1007_parked_events',
     ]);
   });
