@@ -1,6 +1,7 @@
 import type { CommandModule } from '@agent-platform/command-api';
 import { agentRunsCommands } from '@agent-platform/command-api/agent-runs/module';
 import { agentsCommands } from '@agent-platform/command-api/agents/module';
+import { authCommands } from '@agent-platform/command-api/auth/module';
 import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/module';
 import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module';
 import { memoriesCommands } from '@agent-platform/command-api/memories/module';
@@ -8,7 +9,7 @@ import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
 import { skillsCommands } from '@agent-platform/command-api/skills/module';
 import { teamsCommands } from '@agent-platform/command-api/teams/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, authDomain, deadLettersDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
@@ -18,6 +19,7 @@ import { teamsProcessors } from '@agent-platform/processors/teams/module';
 import type { ProjectionModule } from '@agent-platform/projectors';
 import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
 import { agentsProjection } from '@agent-platform/projectors/agents/module';
+import { authProjection } from '@agent-platform/projectors/auth/module';
 import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/module';
 import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module';
 import { memoriesProjection } from '@agent-platform/projectors/memories/module';
@@ -28,6 +30,7 @@ import { toolsProjection } from '@agent-platform/projectors/tools/module';
 import type { QueryModule } from '@agent-platform/query-api';
 import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
 import { agentsQueries } from '@agent-platform/query-api/agents/module';
+import { authQueries } from '@agent-platform/query-api/auth/module';
 import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/module';
 import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
 import { memoriesQueries } from '@agent-platform/query-api/memories/module';
@@ -125,6 +128,13 @@ export const platformDomains: DomainsOf<typeof domains> = [
     queries: teamsQueries,
     processors: teamsProcessors,
     fixture: () => import('./testing/fixtures/teams.js'),
+  },
+  {
+    contract: authDomain,
+    commands: authCommands,
+    projection: authProjection,
+    queries: authQueries,
+    fixture: () => import('./testing/fixtures/auth.js'),
   },
 ];
 
