@@ -17,9 +17,9 @@ export type AuthUserStatus = z.infer<typeof AuthUserStatus>;
 
 const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and _ . - only');
 /** Unique in the workspace whatever its case: `Alice` and `alice` are one user. */
-const Username = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/, 'letters, digits and _ . @ + - only, beginning with a letter or digit');
+const Username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$/, '1-100 letters, digits and _ . @ + -, beginning with a letter or digit');
 /** Spelled as the `x-workspace-id` header is: visible ASCII. */
-export const WorkspaceScope = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, '1-200 visible ASCII characters');
+export const WorkspaceScope = z.string().regex(/^[\x21-\x7e]{1,200}$/, '1-200 visible ASCII characters');
 const Uuid = z.string().uuid().toLowerCase();
 
 // Commands, as the HTTP body carries them (the seed's field names).

@@ -23,6 +23,7 @@ export * from './teams.js';
 export * from './team-runs.js';
 export * from './human-tasks.js';
 export * from './permissions.js';
+export * from './routePermissions.js';
 export * from './auth.js';
 export * from './authUser.js';
 
