@@ -3,6 +3,7 @@ import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { Permission, PermissionGrants } from './permissions.js';
+import { Uuid } from './sessions.js';
 
 /**
  * RBAC: users, roles and the assignments of roles to users, all belonging to the workspace that made them.
@@ -20,7 +21,6 @@ const Code = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, dig
 const Username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$/, '1-100 letters, digits and _ . @ + -, beginning with a letter or digit');
 /** Spelled as the `x-workspace-id` header is: visible ASCII. */
 export const WorkspaceScope = z.string().regex(/^[\x21-\x7e]{1,200}$/, '1-200 visible ASCII characters');
-const Uuid = z.string().uuid().toLowerCase();
 
 // Commands, as the HTTP body carries them (the seed's field names).
 export const CreateAuthUserBody = z.object({

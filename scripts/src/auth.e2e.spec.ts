@@ -73,13 +73,16 @@ describeOnPlatform('auth: users, roles, assignments and permission checks', (ser
 
   it('denies a disabled user whatever its roles, at once, and allows it again once enabled', async () => {
     const { user } = await userWith(['*']);
-    await ok('POST', `/auth/users/${user.id}/disable`);
+    const disabled = (await ok('POST', `/auth/users/${user.id}/disable`)) as Sent;
     expect(await check({ user_id: user.id, permission: 'agent:write' })).to.deep.equal({ allowed: false, matched_role: null, matched_permission: null });
     expectProblem(await call('POST', `/auth/users/${user.id}/disable`), 409, 'AUTH_USER_DISABLED');
+    expect((await call('GET', `/auth/users/${user.id}`, undefined, minPosition(disabled.position))).body.status).to.equal('disabled');
+    expect((await call('GET', '/auth/users?status=disabled')).body.items.map((u: { id: string }) => u.id)).to.deep.equal([user.id]);
     const enabled = (await ok('POST', `/auth/users/${user.id}/enable`)) as Sent;
     expect((await check({ user_id: user.id, permission: 'agent:write' })).allowed).to.equal(true);
     expectProblem(await call('POST', `/auth/users/${user.id}/enable`), 409, 'AUTH_USER_ACTIVE');
-    expect((await call('GET', `/auth/users?status=active`, undefined, minPosition(enabled.position))).body.items.map((u: { id: string }) => u.id)).to.include(user.id);
+    expect((await call('GET', `/auth/users?status=active`, undefined, minPosition(enabled.position))).body.items.map((u: { id: string }) => u.id)).to.deep.equal([user.id]);
+    expect((await call('GET', `/auth/users?status=disabled`)).body.items).to.deep.equal([]);
   });
 
   it('counts an assignment scoped to a workspace only in that workspace', async () => {
