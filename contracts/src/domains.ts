@@ -1,5 +1,6 @@
 import { agentRunsDomain } from './agent-runs.js';
 import { agentsDomain } from './agents.js';
+import { authDomain } from './auth.js';
 import { deadLettersDomain } from './dead-letters.js';
 import { humanTasksDomain } from './human-tasks.js';
 import { knowledgeDomain } from './knowledge.js';
@@ -23,11 +24,15 @@ export * from './teams.js';
 export * from './team-runs.js';
 export * from './human-tasks.js';
 export * from './human-task-views.js';
+export * from './permissions.js';
+export * from './routePermissions.js';
+export * from './auth.js';
+export * from './authUser.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
  */
-export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain, humanTasksDomain] as const;
+export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain, humanTasksDomain, authDomain] as const;
 
 export type DomainName = (typeof domains)[number]['name'];

@@ -3,6 +3,7 @@
  * side, the processors, the queries), so that a table or column is renamed in one package.
  */
 export * as agentRunsReader from './agent-runs/reader.js';
+export * as authReader from './auth/reader.js';
 export * as deadLettersReader from './dead-letters/reader.js';
 export * as humanTasksReader from './human-tasks/reader.js';
 export * as knowledgeReader from './knowledge/reader.js';

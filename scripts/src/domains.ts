@@ -1,6 +1,7 @@
 import type { CommandModule } from '@agent-platform/command-api';
 import { agentRunsCommands } from '@agent-platform/command-api/agent-runs/module';
 import { agentsCommands } from '@agent-platform/command-api/agents/module';
+import { authCommands } from '@agent-platform/command-api/auth/module';
 import { deadLettersCommands } from '@agent-platform/command-api/dead-letters/module';
 import { humanTasksCommands } from '@agent-platform/command-api/human-tasks/module';
 import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module';
@@ -9,7 +10,7 @@ import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
 import { skillsCommands } from '@agent-platform/command-api/skills/module';
 import { teamsCommands } from '@agent-platform/command-api/teams/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, deadLettersDomain, humanTasksDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, authDomain, deadLettersDomain, humanTasksDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
@@ -19,6 +20,7 @@ import { teamsProcessors } from '@agent-platform/processors/teams/module';
 import type { ProjectionModule } from '@agent-platform/projectors';
 import { agentRunsProjection } from '@agent-platform/projectors/agent-runs/module';
 import { agentsProjection } from '@agent-platform/projectors/agents/module';
+import { authProjection } from '@agent-platform/projectors/auth/module';
 import { deadLettersProjection } from '@agent-platform/projectors/dead-letters/module';
 import { humanTasksProjection } from '@agent-platform/projectors/human-tasks/module';
 import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module';
@@ -30,6 +32,7 @@ import { toolsProjection } from '@agent-platform/projectors/tools/module';
 import type { QueryModule } from '@agent-platform/query-api';
 import { agentRunsQueries } from '@agent-platform/query-api/agent-runs/module';
 import { agentsQueries } from '@agent-platform/query-api/agents/module';
+import { authQueries } from '@agent-platform/query-api/auth/module';
 import { deadLettersQueries } from '@agent-platform/query-api/dead-letters/module';
 import { humanTasksQueries } from '@agent-platform/query-api/human-tasks/module';
 import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
@@ -135,6 +138,13 @@ export const platformDomains: DomainsOf<typeof domains> = [
     projection: humanTasksProjection,
     queries: humanTasksQueries,
     fixture: () => import('./testing/fixtures/human-tasks.js'),
+  },
+  {
+    contract: authDomain,
+    commands: authCommands,
+    projection: authProjection,
+    queries: authQueries,
+    fixture: () => import('./testing/fixtures/auth.js'),
   },
 ];
 

@@ -31,6 +31,7 @@
  */
 import { createPool, loadConfig, type Pool } from '@agent-platform/infra';
 import { measureAgentRuns } from './agentRuns.js';
+import { formatAuthReport, measureAuth } from './auth.js';
 import { formatAgentRunsReport } from './agentRunsReport.js';
 import { formatTeamRunsReport, measureTeamRuns } from './teams.js';
 import { measureAppends } from './appends.js';
@@ -215,7 +216,17 @@ const teamsOnly = (): Promise<void> =>
     console.log([...machine, '', formatTeamRunsReport(result, timing)].join('\n'));
   });
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly };
+/** `npm run bench -- auth`: permission checks (decided on the streams) beside a read-model read of the same user. */
+const authOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const timing: Timing = { warmupMs: Math.min(1000, SECONDS * 1000), durationMs: SECONDS * 1000 };
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = await describeMachine(admin, SERVER_URL);
+    console.log([...machine, '', formatAuthReport(await measureAuth(admin, SERVER_URL, [1, 16], timing), timing)].join('\n'));
+  });
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly, auth: authOnly };
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {

@@ -115,7 +115,7 @@ export const admitsType = (doc: Document, schema: Schema, value: unknown): boole
  * Values the sampler must use for some fields, by field name: the ids of the resources a request is
  * about (`agent_id`), or values taken from another request (`aggregate_id`). `undefined` means none.
  */
-export type FieldValues = (name: string) => unknown;
+export type FieldValues = (name: string, schema?: Schema) => unknown;
 
 /**
  * A value the schema accepts, from the field's given value, its default or its type. Optional fields
@@ -123,7 +123,7 @@ export type FieldValues = (name: string) => unknown;
  */
 export const sample = (doc: Document, raw: Schema, values: FieldValues, name = ''): unknown => {
   const schema = resolve(doc, raw);
-  const given = name ? values(name) : undefined;
+  const given = name ? values(name, schema) : undefined;
   if (given !== undefined && admitsType(doc, schema, given) && (!schema.enum || schema.enum.includes(given))) return given;
   if (schema.default !== undefined) return structuredClone(schema.default);
   const alternatives = schema.anyOf ?? schema.oneOf;
@@ -134,7 +134,7 @@ export const sample = (doc: Document, raw: Schema, values: FieldValues, name = '
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const [key, property] of Object.entries(schema.properties ?? {})) {
-        if (schema.required?.includes(key) || values(key) !== undefined) out[key] = sample(doc, property, values, key);
+        if (schema.required?.includes(key) || values(key, resolve(doc, property)) !== undefined) out[key] = sample(doc, property, values, key);
       }
       return out;
     }

@@ -86,11 +86,14 @@ export const createFixture = async (server: TestServer, databaseUrl: string, wor
   const streams = await streamsOf(databaseUrl, workspace);
   // The ids, and what the fixture sent where it holds no marker (codes, aggregate ids): a request built
   // from these is about the workspace's resources without carrying its data.
-  const values: FieldValues = (name) => {
+  const made = new Set(Object.values(ids));
+  const values: FieldValues = (name, schema) => {
+    // A field spelled as an id field that holds no id (a session's free-text `user_id` beside an auth user's
+    // `user_id`) is about no resource: it takes neither an id nor a value the fixture sent as one.
     const resource = collections.idFields[name];
-    if (resource) return ids[resource];
+    if (resource && (!schema || schema.format === 'uuid')) return ids[resource];
     const value = sent[name];
-    return typeof value === 'string' && !value.includes(marker) ? value : undefined;
+    return typeof value === 'string' && !value.includes(marker) && !made.has(value) ? value : undefined;
   };
   return { workspace, marker, ids, streams, values, ...collections };
 };
