@@ -2,11 +2,13 @@ import type { ProcessorModule } from '../module.js';
 import { memoryWrites } from './memoryWrites.js';
 import { agentRunProcessor } from './services.js';
 import { sessionAnswers } from './sessionAnswers.js';
+import { humanDecisions } from './humanDecisions.js';
+import { waitTasks } from './waitTasks.js';
 
 export const agentRunsProcessors: ProcessorModule<'agent-runs'> = {
   name: 'agent-runs',
   processors: ({ store, agentRuns, memories }) => [
-    ...(agentRuns ? [agentRunProcessor(agentRuns), sessionAnswers(store)] : []),
+    ...(agentRuns ? [agentRunProcessor(agentRuns), sessionAnswers(store), humanDecisions({ store, ...agentRuns }), waitTasks(store)] : []),
     ...(memories ? [memoryWrites(store, memories)] : []),
   ],
 };

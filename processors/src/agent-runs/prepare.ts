@@ -71,12 +71,13 @@ export const prepareRun = async (
       description: tool.description,
       input_schema_json: tool.versions.get(versionId)!.inputSchema,
       selected_by,
+      requires_approval: ref.requires_approval,
     };
   });
   const skills: SelectedSkillRef[] = version.skill_refs.flatMap((ref) => {
     const selected_by = skillSelection(ref, input_text);
     return selected_by
-      ? [{ skill_id: ref.skill_id ?? null, skill_code: ref.skill_code ?? null, skill_version_id: ref.skill_version_id ?? null, selected_by }]
+      ? [{ skill_id: ref.skill_id ?? null, skill_code: ref.skill_code ?? null, skill_version_id: ref.skill_version_id ?? null, selected_by, requires_approval: ref.requires_approval }]
       : [];
   });
 
