@@ -7,9 +7,8 @@ import { startToolServer, type ToolServer } from './testing/toolServer.js';
 
 const ORDER_SCHEMA = { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] };
 const LEASE_MS = 1_500;
-const toolCall = (orderId: string, id = 'call_1'): ScriptedReply => ({
-  message: { content: null, tool_calls: [{ id, type: 'function', function: { name: 'lookup_order', arguments: JSON.stringify({ order_id: orderId }) } }] },
-});
+const callOf = (orderId: string, id: string) => ({ id, type: 'function' as const, function: { name: 'lookup_order', arguments: JSON.stringify({ order_id: orderId }) } });
+const toolCall = (orderId: string, id = 'call_1'): ScriptedReply => ({ message: { content: null, tool_calls: [callOf(orderId, id)] } });
 const answer = (content: string): ScriptedReply => ({ message: { content } });
 
 /**
@@ -176,6 +175,52 @@ describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => 
       expect(last.messages.at(-1)).to.deep.include({ role: 'tool', content: 'Skipped: a person (ops-1) rejected this call: not this customer' });
     });
   }
+
+  it('waits at every call of a loop, resumes each wait once, and repeats no earlier effect, across a restart', async function () {
+    this.timeout(90_000);
+    const twoCalls: ScriptedReply = { message: { content: null, tool_calls: [callOf('3', 'call_3a'), callOf('4', 'call_3b')] } };
+    const { runId, waiting } = await waitingRun([toolCall('1'), toolCall('2', 'call_2'), twoCalls, answer('Orders 1, 30 and 4 have shipped.')]);
+    const tasks = [waiting.waiting_for.task_id as string];
+    const nextWait = async () => {
+      const view = await eventually(async () => {
+        const run = await call('GET', `/agents/runs/${runId}`);
+        expect(run.body.status).to.equal('awaiting_human');
+        expect(tasks).to.not.include(run.body.waiting_for.task_id);
+        return run.body;
+      }, 20_000);
+      tasks.push(view.waiting_for.task_id);
+      return view.waiting_for.task_id as string;
+    };
+    await decide(tasks[0]!, { status: 'approved' });
+    const second = await nextWait();
+    await restart();
+    await decide(second, { status: 'rejected', comment: 'no' });
+    const third = await nextWait();
+    await decide(third, { status: 'approved', response_payload_json: { input_json: { order_id: '30' } } });
+    const fourth = await nextWait();
+    await restart();
+    await decide(fourth, { status: 'approved' });
+    const run = await ended(runId);
+    expect(run).to.deep.include({ status: 'completed', output_text: 'Orders 1, 30 and 4 have shipped.' });
+    expect(new Set(tasks).size).to.equal(4);
+    // Each approved call made once, in order; the rejected one never; no call repeated by a resume.
+    expect(tool.calls.map((c) => [c.headers['idempotency-key'], c.body])).to.deep.equal([
+      [`${runId}:1:0`, { order_id: '1' }],
+      [`${runId}:3:0`, { order_id: '30' }],
+      [`${runId}:3:1`, { order_id: '4' }],
+    ]);
+    const journal = await journalOf(runId);
+    expect(journal.filter((e) => e.type === 'AgentRunResumed').map((e) => [e.data.task_id, e.data.outcome])).to.deep.equal([
+      [tasks[0], 'approved'],
+      [second, 'rejected'],
+      [third, 'approved'],
+      [fourth, 'approved'],
+    ]);
+    expect(journal.filter((e) => e.type === 'AgentRunAwaitingHuman')).to.have.length(4);
+    expect(journal.filter((e) => e.type === 'ModelCallCompleted').map((e) => e.data.step)).to.deep.equal([1, 2, 3, 4]);
+    // A resumed run replays the model's recorded answers: the model was asked once per step.
+    expect(model.requests.filter((r) => r.path === '/v1/chat/completions')).to.have.length(4);
+  });
 
   it('refuses a start whose input is not the approved one, whoever records it; the run then calls only the approved input', async function () {
     this.timeout(60_000);
