@@ -40,6 +40,7 @@ describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => 
   });
 
   let workspace: Record<string, string> = {};
+  afterEach(() => expect(model.pending(), 'every scripted reply was used').to.equal(0));
   beforeEach(() => {
     workspace = { 'x-workspace-id': freshWorkspace() };
     tool.calls.length = 0;
@@ -220,6 +221,73 @@ describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => 
     expect(journal.filter((e) => e.type === 'ModelCallCompleted').map((e) => e.data.step)).to.deep.equal([1, 2, 3, 4]);
     // A resumed run replays the model's recorded answers: the model was asked once per step.
     expect(model.requests.filter((r) => r.path === '/v1/chat/completions')).to.have.length(4);
+  });
+
+  it('is moved on by no task but its own: one created over HTTP naming the run changes nothing', async function () {
+    this.timeout(60_000);
+    const { runId, waiting } = await waitingRun([toolCall('123'), answer('Order 123 has shipped.')]);
+    const other = await ok('POST', '/human/tasks', { task_type: 'approval', title: 'Approve it', run_id: runId, request_payload_json: {} });
+    const approved = await decide(other.id, { status: 'approved', response_payload_json: { input_json: { order_id: '999' } } });
+    await new Promise((r) => setTimeout(r, 500));
+    const view = await call('GET', `/agents/runs/${runId}`, undefined, minPosition(approved.position));
+    expect(view.body).to.deep.include({ status: 'awaiting_human', waiting_for: waiting.waiting_for });
+    expect((await journalOf(runId)).map((e) => e.type)).to.not.include('AgentRunResumed');
+    expect(tool.calls).to.have.length(0);
+    await decide(waiting.waiting_for.task_id, { status: 'approved' });
+    expect(await ended(runId)).to.deep.include({ status: 'completed' });
+    expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '123' }]);
+  });
+
+  it('cancels the open task of a run cancelled while it waits', async function () {
+    this.timeout(60_000);
+    const { runId, waiting } = await waitingRun([toolCall('123')]);
+    await ok('POST', `/agents/runs/${runId}/cancel`, { reason: 'no longer needed' });
+    const task = await eventually(async () => {
+      const read = await call('GET', `/human/tasks/${waiting.waiting_for.task_id}`);
+      expect(read.body.status).to.equal('cancelled');
+      return read.body;
+    });
+    expect(task.run_id).to.equal(runId);
+    expect(tool.calls).to.have.length(0);
+  });
+
+  it('puts a team run in awaiting_human while its member waits, and the team goes on once the member does', async function () {
+    this.timeout(60_000);
+    await lookupTool();
+    const agent = await ok('POST', '/agents', { code: 'agent_x', name: 'x' });
+    await ok('POST', '/agents/versions', {
+      agent_id: agent.id,
+      status: 'published',
+      model_config: { model: 'gpt-test', react_enabled: true },
+      tool_refs: [{ tool_code: 'lookup_order', requires_approval: true }],
+    });
+    const team = await ok('POST', '/teams', { code: 'team_orders', name: 'orders' });
+    await ok('POST', '/teams/versions', {
+      team_id: team.id,
+      status: 'published',
+      coordination_mode: 'sequential',
+      objective: 'Answer about orders',
+      member_refs: [{ member_key: 'x', agent_id: agent.id, role: 'executor', responsibility: 'look orders up' }],
+    });
+    const session = await ok('POST', '/sessions', sessionBody());
+    model.enqueue(toolCall('123'), answer('Order 123 has shipped.'));
+    const teamRun = await ok('POST', '/teams/runs', { team_id: team.id, session_id: session.id, input_text: 'Where is order 123?' });
+    const waiting = await ok('POST', `/teams/runs/${teamRun.id}/execute`, { worker_key: 'team-worker' });
+    expect(waiting).to.deep.include({ status: 'awaiting_human' });
+    const member = await eventually(async () => {
+      const runs = await call('GET', `/agents/runs?team_run_id=${teamRun.id}&status=awaiting_human`);
+      expect(runs.body.items).to.have.length(1);
+      return runs.body.items[0];
+    });
+    expect((await call('GET', `/teams/runs/${teamRun.id}`, undefined, minPosition(waiting.position))).body).to.deep.include({ status: 'awaiting_human' });
+    await decide(member.waiting_for.task_id, { status: 'approved' });
+    const done = await eventually(async () => {
+      const read = await call('GET', `/teams/runs/${teamRun.id}`);
+      expect(read.body.status).to.equal('completed');
+      return read.body;
+    }, 20_000);
+    expect(done.output_text).to.equal('Order 123 has shipped.');
+    expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '123' }]);
   });
 
   it('refuses a start whose input is not the approved one, whoever records it; the run then calls only the approved input', async function () {
