@@ -251,6 +251,50 @@ describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => 
     expect(tool.calls).to.have.length(0);
   });
 
+  it('without ReAct: asks for the selected skill, then for the required tool, before the one model call, and calls each as approved', async function () {
+    this.timeout(60_000);
+    const toolVersionId = await lookupTool();
+    const skill = await ok('POST', '/skills', { code: 'summarize', name: 'Summarize', skill_type: 'template' });
+    const skillVersion = await ok('POST', '/skills/versions', {
+      skill_id: skill.id,
+      status: 'published',
+      runtime_type: 'template',
+      parameter_schema_json: { input_text: { type: 'string' } },
+      implementation_json: { template: 'Summary: $input_text' },
+    });
+    const agent = await ok('POST', '/agents', { code: 'helper', name: 'Helper' });
+    await ok('POST', '/agents/versions', {
+      agent_id: agent.id,
+      status: 'published',
+      model_config: { model: 'gpt-test' },
+      tool_refs: [{ tool_code: 'lookup_order', required: true, requires_approval: true }],
+      skill_refs: [{ skill_code: 'summarize', requires_approval: true }],
+    });
+    const session = await ok('POST', '/sessions', sessionBody());
+    model.enqueue(answer('Done.'));
+    const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Order A-1 is late' });
+    const first = await ok('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'test-worker' });
+    expect(first).to.deep.include({ status: 'awaiting_human' });
+    const skillTask = await taskOf(first.waiting_for.task_id, first.position);
+    // The skill's version is resolved before the approval, and is part of what is approved.
+    expect(skillTask.subject).to.deep.include({ kind: 'skill', code: 'skill:summarize', ref_id: skill.id, version_id: skillVersion.id, input_json: { input_text: 'Order A-1 is late' } });
+    await decide(first.waiting_for.task_id, { status: 'approved', response_payload_json: { input_json: { input_text: 'Order A-2 is late' } } });
+    const second = await eventually(async () => {
+      const view = await call('GET', `/agents/runs/${run.id}`);
+      expect(view.body.status).to.equal('awaiting_human');
+      expect(view.body.waiting_for.task_id).to.not.equal(first.waiting_for.task_id);
+      return view.body;
+    }, 20_000);
+    const toolTask = await taskOf(second.waiting_for.task_id);
+    expect(toolTask.subject).to.deep.include({ kind: 'tool', code: 'lookup_order', version_id: toolVersionId, input_json: { input_text: 'Order A-1 is late' } });
+    await decide(second.waiting_for.task_id, { status: 'approved', response_payload_json: { input_json: { order_id: 'A-1' } } });
+    expect(await ended(run.id)).to.deep.include({ status: 'completed', output_text: 'Done.' });
+    expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: 'A-1' }]);
+    const prompt = (model.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!.body as { messages: { role: string; content: string }[] }).messages;
+    expect(prompt.find((m) => m.content.startsWith('Results of the skills'))?.content).to.contain('- skill:summarize: {"text":"Summary: Order A-2 is late"}');
+    expect(prompt.find((m) => m.content.startsWith('Results of the tools'))?.content).to.contain('- lookup_order: {"order_id":"A-1","status":"shipped"}');
+  });
+
   it('puts a team run in awaiting_human while its member waits, and the team goes on once the member does', async function () {
     this.timeout(60_000);
     await lookupTool();
