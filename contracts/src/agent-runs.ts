@@ -109,6 +109,8 @@ const Prepared = z.object({
   max_tokens: z.number().int().nullable(),
   react_enabled: z.boolean(),
   react_max_steps: z.number().int().positive(),
+  /** From version 4: the ReAct loop offers the model `ask_human` (a question to a person, answered through an `input` task). */
+  ask_human_enabled: z.boolean(),
   messages: z.array(RunMessage),
   selected_tool_refs: z.array(SelectedToolRef),
   selected_skill_refs: z.array(SelectedSkillRef),
@@ -221,19 +223,20 @@ type PlanRefs = { selected_tool_refs?: object[]; selected_skill_refs?: object[] 
 const upcastPreparedV3 = (data: unknown): unknown => {
   const plan = data as PlanRefs;
   const none = (refs: object[] | undefined) => refs?.map((r) => ({ ...r, requires_approval: false }));
-  return { ...plan, selected_tool_refs: none(plan.selected_tool_refs), selected_skill_refs: none(plan.selected_skill_refs) };
+  return { ...plan, ask_human_enabled: false, selected_tool_refs: none(plan.selected_tool_refs), selected_skill_refs: none(plan.selected_skill_refs) };
 };
 /**
  * Version 2 records the memories the run read (ids and scores, never their text) and the scope id it reads
  * and writes. Version 1 read nothing (memory was `unavailable` or `disabled` then): it is upcast with no
  * memories read and no scope id. Version 3 records the knowledge chunks the run was given (`citations`, ids
  * and scores); versions before it searched no knowledge base, so they are upcast with none. Version 4 says of
- * each selected tool and skill whether its calls wait for a person's approval; none did before.
+ * each selected tool and skill whether its calls wait for a person's approval, and whether the run may ask a
+ * person a question (`ask_human_enabled`); no run did either before.
  */
 export const AgentRunPrepared = defineEvent('AgentRunPrepared', Prepared, {
   category: AGENT_RUNS_CATEGORY,
   description:
-    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text), and (from version 3) the knowledge chunks it cites, by id and score; from version 4, which calls wait for an approval. A resumed run reuses it, so it never re-plans.',
+    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text), and (from version 3) the knowledge chunks it cites, by id and score; from version 4, which calls wait for an approval and whether the model may ask a person. A resumed run reuses it, so it never re-plans.',
   version: 4,
   upcasters: { 1: (data) => upcastPreparedV1(data), 2: (data) => ({ ...(data as object), citations: [] }), 3: (data) => upcastPreparedV3(data) },
 });

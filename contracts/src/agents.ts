@@ -17,6 +17,8 @@ export const ModelConfig = z.object({
   max_tokens: z.number().int().min(1).max(200_000).optional(),
   react_enabled: z.boolean().default(false),
   react_max_steps: z.number().int().min(1).max(50).default(5),
+  /** A ReAct run may ask a person a question (`ask_human`) and goes on with the answer; off unless set. */
+  ask_human_enabled: z.boolean().default(false),
 });
 export const MemoryPolicy = z.object({
   enabled: z.boolean().default(false),
@@ -76,7 +78,7 @@ const VersionDefinition = z.object({
   role: z.string().max(500).nullable().default(null),
   goal: z.string().max(10_000).nullable().default(null),
   system_prompt: z.string().max(200_000).nullable().default(null),
-  model_config: ModelConfig.default({ react_enabled: false, react_max_steps: 5 }),
+  model_config: ModelConfig.default({ react_enabled: false, react_max_steps: 5, ask_human_enabled: false }),
   memory_policy: MemoryPolicy.default({ enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} }),
   tool_refs: z.array(ToolRef).max(100).default([]),
   skill_refs: z.array(SkillRef).max(100).default([]),
@@ -104,7 +106,8 @@ type Refs = { tool_refs?: object[]; skill_refs?: object[] };
 const withoutApprovals = (data: unknown): unknown => {
   const refs = data as Refs;
   const none = (list: object[] | undefined) => list?.map((r) => ({ ...r, requires_approval: false }));
-  return { ...refs, tool_refs: none(refs.tool_refs), skill_refs: none(refs.skill_refs) };
+  const model_config = (data as { model_config?: object }).model_config;
+  return { ...refs, tool_refs: none(refs.tool_refs), skill_refs: none(refs.skill_refs), ...(model_config ? { model_config: { ...model_config, ask_human_enabled: false } } : {}) };
 };
 export const AgentCreated = defineEvent(
   'AgentCreated',
@@ -113,7 +116,8 @@ export const AgentCreated = defineEvent(
 );
 /**
  * Version 2 adds `knowledge_refs`; a version 1 version searched no knowledge base, so it is upcast with none.
- * Version 3 adds `requires_approval` to each tool and skill ref; no ref before it required one.
+ * Version 3 adds `requires_approval` to each tool and skill ref, and `model_config.ask_human_enabled`; no
+ * ref before it required an approval, and no version let its runs ask a person.
  */
 export const AgentVersionCreated = defineEvent(
   'AgentVersionCreated',
@@ -121,7 +125,7 @@ export const AgentVersionCreated = defineEvent(
   {
     category: AGENTS_CATEGORY,
     description:
-      'A draft version of an agent: prompt, model configuration, memory policy, tools, skills, (from version 2) the knowledge bases it searches and (from version 3) which tool and skill calls a person approves first.',
+      'A draft version of an agent: prompt, model configuration, memory policy, tools, skills, (from version 2) the knowledge bases it searches and (from version 3) which tool and skill calls a person approves first, and whether a run may ask a person a question.',
     version: 3,
     upcasters: { 1: (data) => ({ ...(data as object), knowledge_refs: [] }), 2: (data) => withoutApprovals(data) },
   },

@@ -18,7 +18,9 @@ const answer = (content: string): ScriptedReply => ({ message: { content } });
  * platform stopped while the run waits and another started on the same database, which knows of the wait
  * only from the run's events.
  */
-describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => {
+describeOnEachPostgres('runs that wait for people (approvals, questions), over HTTP', ({ db }) => {
+  // Nested, so that the platform stops before the outer suite drops its database.
+  describe('the platform, restarted where a case says', () => {
   let model: ScriptedOpenAiServer;
   let tool: ToolServer;
   let server: TestServer;
@@ -334,6 +336,44 @@ describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => 
     expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '123' }]);
   });
 
+  describe('ask_human, where the version enables it', () => {
+    const askingRun = async (replies: ScriptedReply[]) => {
+      const agent = await ok('POST', '/agents', { code: 'asker', name: 'Asker' });
+      await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', model_config: { model: 'gpt-test', react_enabled: true, ask_human_enabled: true } });
+      const session = await ok('POST', '/sessions', sessionBody());
+      model.enqueue(...replies);
+      const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'Where is my order?' });
+      return { runId: run.id as string, waiting: await ok('POST', `/agents/runs/${run.id}/execute`, { worker_key: 'test-worker' }) };
+    };
+    const lastRequest = () => model.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!.body as { messages: { role: string; content: string }[]; tools?: { function: { name: string } }[] };
+
+    for (const restarted of [false, true]) {
+      it(`asks a person through an input task (a native call) and gives the model the answer${restarted ? ', the platform restarted while it waits' : ''}`, async function () {
+        this.timeout(60_000);
+        const ask: ScriptedReply = { message: { content: null, tool_calls: [{ id: 'ask_1', type: 'function', function: { name: 'ask_human', arguments: '{"question":"Which order number?"}' } }] } };
+        const { runId, waiting } = await askingRun([ask, answer('Order A-17 has shipped.')]);
+        expect(lastRequest().tools?.map((t) => t.function.name)).to.deep.equal(['ask_human']);
+        expect(waiting).to.deep.include({ status: 'awaiting_human' });
+        expect(waiting.waiting_for).to.deep.include({ reason: 'input', step: 1 });
+        const task = await taskOf(waiting.waiting_for.task_id, waiting.position);
+        expect(task).to.deep.include({ task_type: 'input', status: 'pending', run_id: runId, description: 'Which order number?', request_payload_json: { question: 'Which order number?' }, subject: null });
+        if (restarted) await restart();
+        await decide(waiting.waiting_for.task_id, { status: 'completed', response_payload_json: { answer: 'A-17' } });
+        expect(await ended(runId)).to.deep.include({ status: 'completed', output_text: 'Order A-17 has shipped.' });
+        expect(lastRequest().messages.at(-1)).to.deep.include({ role: 'tool', content: 'A person (ops-1) answered: A-17' });
+      });
+    }
+
+    it('reads a JSON ask_human action too, and tells the model when nobody answered', async function () {
+      this.timeout(60_000);
+      const { runId, waiting } = await askingRun([answer('{"action":"ask_human","question":"Which one?"}'), answer('{"action":"finish","answer":"I could not tell."}')]);
+      expect(lastRequest().messages[0]!.content).to.contain('"action":"ask_human"');
+      await ok('POST', `/human/tasks/${waiting.waiting_for.task_id}/cancel`, { reason: 'out of office' });
+      expect(await ended(runId)).to.deep.include({ status: 'completed', output_text: 'I could not tell.' });
+      expect(lastRequest().messages.at(-1)).to.deep.include({ role: 'user', content: 'Observation: Nobody answered: the question was cancelled (comment: out of office)' });
+    });
+  });
+
   it('refuses a start whose input is not the approved one, whoever records it; the run then calls only the approved input', async function () {
     this.timeout(60_000);
     const { runId, toolVersionId, waiting } = await waitingRun([toolCall('123'), answer('Order 123 has shipped.')]);
@@ -366,4 +406,5 @@ describeOnEachPostgres('runs that wait for an approval, over HTTP', ({ db }) => 
     expect(run).to.deep.include({ status: 'completed' });
     expect(tool.calls.map((c) => c.body)).to.deep.equal([{ order_id: '123' }]);
   });
+});
 });

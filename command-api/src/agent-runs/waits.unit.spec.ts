@@ -25,6 +25,7 @@ const plan: PreparedRun = {
   max_tokens: null,
   react_enabled: true,
   react_max_steps: 3,
+  ask_human_enabled: false,
   messages: [{ role: 'user', content: 'Refund order 123.' }],
   selected_tool_refs: [
     { tool_id: TOOL, tool_version_id: TOOL_V, tool_code: 'refund', tool_type: 'http', description: null, input_schema_json: {}, selected_by: 'react', requires_approval: true },

@@ -19,7 +19,7 @@ import {
   type ModelProvider,
   type ToolDefinition as ModelTool,
 } from '@agent-platform/infra';
-import { actionOf, type ToolAction } from './actions.js';
+import { actionOf, ASK_HUMAN, type ToolAction } from './actions.js';
 import type { Definitions } from './definitions.js';
 import type { AgentRunJournal } from './stream.js';
 import { withSecrets } from './secrets.js';
@@ -27,7 +27,7 @@ import { inputProblem } from './toolInput.js';
 import { knowledgeMessage, type RunKnowledge } from './knowledge.js';
 import { memoryMessage, type RunMemories } from './memory.js';
 import type { RunSkills } from './skills.js';
-import { approvalGate, RunWaits } from './waits.js';
+import { approvalGate, questionGate, RunWaits } from './waits.js';
 
 export type RunnerDeps = {
   store: EventStore;
@@ -54,6 +54,16 @@ const functionNameOf = (code: string): string => code.replace(/[^A-Za-z0-9_-]/g,
 
 const observationOf = (outcome: { output?: unknown; error?: RunError | undefined; skipped?: string }): string =>
   outcome.error ? `Error ${outcome.error.code}: ${outcome.error.message}` : outcome.skipped ? `Skipped: ${outcome.skipped}` : JSON.stringify(outcome.output ?? null);
+
+/** `ask_human` as a native function: one question, answered by a person. */
+const ASK_HUMAN_FUNCTION: ModelTool = {
+  type: 'function',
+  function: {
+    name: ASK_HUMAN,
+    description: 'Ask a person a question you cannot answer yourself; their answer comes back as the result.',
+    parameters: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
+  },
+};
 
 const joinUrl = (base: string, path: string): string => (path ? `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : base);
 
@@ -128,9 +138,19 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
    */
   const settle = (command: AgentRunCommand) => void journal.record(command);
   const approval = approvalGate(deps, journal, leaseId);
+  const question = questionGate(deps, journal, leaseId);
+
+  /** A question the model asks a person (where its version allows it): the run waits for the answer, which is the observation. */
+  const ask = async (step: number, index: number, action: ToolAction): Promise<string> => {
+    const text = action.input.question;
+    if (typeof text !== 'string' || !text.trim()) return observationOf({ error: { code: 'ASK_HUMAN_INVALID', message: 'ask_human needs a string "question"' } });
+    return question({ invocationId: uuidFrom('agent-ask-human', runId, String(step), String(index)), step, question: text });
+  };
 
   /** One tool call, at most once in effect; answers with what the model is told. */
   const invoke = async (step: number, index: number, action: ToolAction): Promise<string> => {
+    // The platform's own function, where the version offers it: it wins over a tool of the same code.
+    if (plan.ask_human_enabled && action.code === ASK_HUMAN) return ask(step, index, action);
     const invocation_id = uuidFrom('agent-tool-invocation', runId, String(step), String(index));
     const prior = run().invocations[invocation_id];
     if (prior?.status === 'completed' || prior?.status === 'failed') return observationOf(prior);
@@ -307,6 +327,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
       type: 'function',
       function: { name: functionNameOf(t.tool_code), ...(t.description ? { description: t.description } : {}), parameters: t.input_schema_json },
     }));
+    if (plan.ask_human_enabled) tools.push(ASK_HUMAN_FUNCTION);
     const messages = await baseMessages(skillResults);
     for (let step = 1; step <= plan.react_max_steps; step++) {
       const call = await modelStep(step, messages, tools);

@@ -63,38 +63,77 @@ export const skippedBecause = (decision: HumanDecision): string => {
 };
 
 export type Approval = { input: Record<string, unknown> } | { skipped: string };
+type Deps = { store: EventStore; log: Logger };
+
+/**
+ * Records that the run waits (before any effect: its lease ends with it), creates the task it waits on, and
+ * stops the run (`RunWaits`). A task not created here (this process died, the database blinked) is created
+ * by the `agent-run-wait-tasks` reaction from the recorded wait, under the same id.
+ */
+const waitFor = async (deps: Deps, journal: AgentRunJournal, leaseId: string, wait: RunWait): Promise<never> => {
+  const run = journal.state() as ActiveRun;
+  await journal.record({ type: 'AwaitHuman', data: { ...wait, lease_id: leaseId } });
+  await createWaitTask(deps.store, wait, { workspaceId: run.workspaceId, correlationId: run.correlationId }).catch((error: unknown) => {
+    deps.log.warn({ err: error, task_id: wait.task_id }, 'creating the task a run waits on failed; the agent-run-wait-tasks reaction creates it');
+  });
+  throw new RunWaits(wait);
+};
+/** The task a run waits on for this invocation: the same on every attempt. */
+const taskIdOf = (runId: string, invocationId: string) => uuidFrom('agent-run-task', runId, invocationId);
+const decisionOn = (journal: AgentRunJournal, invocationId: string): HumanDecision | undefined => (journal.state() as ActiveRun).decisions[invocationId];
 
 /**
  * The approval gate before a call whose ref requires one. Decided already: the approved input (the
- * approver's edit, if any), or why the call is skipped. Not yet asked: the wait is recorded first (before any
- * effect), then the task is created, and the run stops (`RunWaits`). A task not created here (this process
- * died) is created by the `agent-run-wait-tasks` reaction from the recorded wait.
+ * approver's edit, if any), or why the call is skipped. Not yet asked: the run waits for an approval task
+ * whose subject is the call, bound by the hash of its input and version.
  */
-export const approvalGate = (deps: { store: EventStore; log: Logger }, journal: AgentRunJournal, leaseId: string) => {
-  const run = journal.state() as ActiveRun;
-  return async (call: { invocationId: string; step: number; subject: Omit<ApprovalSubject, 'input_json' | 'input_hash'>; input: Record<string, unknown> }): Promise<Approval> => {
-    const decision = (journal.state() as ActiveRun).decisions[call.invocationId];
+export const approvalGate = (deps: Deps, journal: AgentRunJournal, leaseId: string) =>
+  async (call: { invocationId: string; step: number; subject: Omit<ApprovalSubject, 'input_json' | 'input_hash'>; input: Record<string, unknown> }): Promise<Approval> => {
+    const decision = decisionOn(journal, call.invocationId);
     if (decision) return decision.outcome === 'approved' && decision.approved_input ? { input: decision.approved_input.input_json } : { skipped: skippedBecause(decision) };
     const input_hash = approvalHash(call.subject.version_id, call.input);
-    const subject: ApprovalSubject = { ...call.subject, input_json: call.input, input_hash };
-    const wait: RunWait = {
+    const { kind, code, version_id } = call.subject;
+    return waitFor(deps, journal, leaseId, {
       run_id: journal.runId,
       reason: 'approval',
-      task_id: uuidFrom('agent-run-task', journal.runId, call.invocationId),
+      task_id: taskIdOf(journal.runId, call.invocationId),
       invocation_id: call.invocationId,
       step: call.step,
       task: {
         task_type: 'approval',
-        title: `Approve the call of ${call.subject.kind} ${call.subject.code}`,
-        description: `Agent run ${journal.runId} asks to call ${call.subject.kind} ${call.subject.code} with this input. Approve it as it is, edit it (response_payload_json.input_json), or reject it.`,
-        request_payload_json: { kind: call.subject.kind, code: call.subject.code, version_id: call.subject.version_id, input_json: call.input, input_hash },
-        subject,
+        title: `Approve the call of ${kind} ${code}`,
+        description: `Agent run ${journal.runId} asks to call ${kind} ${code} with this input. Approve it as it is, edit it (response_payload_json.input_json), or reject it.`,
+        request_payload_json: { kind, code, version_id, input_json: call.input, input_hash },
+        subject: { ...call.subject, input_json: call.input, input_hash },
       },
-    };
-    await journal.record({ type: 'AwaitHuman', data: { ...wait, lease_id: leaseId } });
-    await createWaitTask(deps.store, wait, { workspaceId: run.workspaceId, correlationId: run.correlationId }).catch((error: unknown) => {
-      deps.log.warn({ err: error, task_id: wait.task_id }, 'creating the task a run waits on failed; the agent-run-wait-tasks reaction creates it');
     });
-    throw new RunWaits(wait);
   };
+
+/** What the model is told of a person's answer: `response_payload_json.answer` when it is text, else the whole payload. */
+export const answerOf = (decision: HumanDecision): string => {
+  const comment = decision.comment ? ` (comment: ${decision.comment})` : '';
+  if (decision.outcome !== 'completed' && decision.outcome !== 'approved') return `Nobody answered: the question was ${decision.outcome}${comment}`;
+  const answer = decision.response_payload_json.answer;
+  return `A person (${decision.acted_by ?? 'unknown'}) answered: ${typeof answer === 'string' ? answer : JSON.stringify(decision.response_payload_json)}${comment}`;
 };
+
+/** `ask_human`: the run waits for an `input` task holding the model's question, and the answer is its observation. */
+export const questionGate = (deps: Deps, journal: AgentRunJournal, leaseId: string) =>
+  async (call: { invocationId: string; step: number; question: string }): Promise<string> => {
+    const decision = decisionOn(journal, call.invocationId);
+    if (decision) return answerOf(decision);
+    return waitFor(deps, journal, leaseId, {
+      run_id: journal.runId,
+      reason: 'input',
+      task_id: taskIdOf(journal.runId, call.invocationId),
+      invocation_id: call.invocationId,
+      step: call.step,
+      task: {
+        task_type: 'input',
+        title: 'A question from an agent run',
+        description: call.question,
+        request_payload_json: { question: call.question },
+        subject: null,
+      },
+    });
+  };

@@ -35,6 +35,7 @@ const selectedTool = {
   description: null,
   input_schema_json: {},
   selected_by: 'required',
+  requires_approval: false,
 };
 const memory = { read: 'unavailable', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null };
 const prepared = runEvent(
