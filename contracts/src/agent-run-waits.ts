@@ -51,3 +51,45 @@ export type HumanDecision = z.infer<typeof HumanDecision>;
 
 /** How an agent run names a skill's call among its invocations (`skill:<code>`): the decider finds its ref by it. */
 export const skillCallCode = (ref: { skill_code: string | null; skill_id: string | null }): string => `skill:${ref.skill_code ?? ref.skill_id}`;
+
+/**
+ * A run stopped by a person, not by its model: `pause` stops it; `takeover` stops it and hands its session to
+ * a person, through a `takeover` task. Either goes on at `resume` (or when the takeover task ends), with the
+ * messages the person wrote, which join the session and the run's prompt before its next model call.
+ */
+export const PauseMode = z.enum(['pause', 'takeover']);
+export type PauseMode = z.infer<typeof PauseMode>;
+/** A message a person adds to the conversation while the run is stopped. */
+export const HandBackMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.string().min(1).max(100_000) });
+export type HandBackMessage = z.infer<typeof HandBackMessage>;
+export const HandBackMessages = z.array(HandBackMessage).max(50);
+const Actor = z.string().min(1).max(200);
+
+export const PauseAgentRunBody = z.object({ reason: z.string().max(2000).optional(), paused_by: Actor.optional() });
+export const TakeOverAgentRunBody = z.object({ reason: z.string().max(2000).optional(), taken_by: Actor.optional() });
+export const ResumeAgentRunBody = z.object({
+  /** What the person wrote meanwhile: appended to the session, and put into the run's prompt before its next model call. */
+  messages: HandBackMessages.default([]),
+  resumed_by: Actor.optional(),
+});
+
+export const RunPause = z.object({
+  run_id: z.string().uuid(),
+  mode: PauseMode,
+  by: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** The takeover task the person works in; null for a pause. */
+  task_id: z.string().uuid().nullable(),
+  /** The model calls recorded when it stopped: the person's messages come after them in the prompt. */
+  after_step: z.number().int().nonnegative(),
+});
+export type RunPause = z.infer<typeof RunPause>;
+export const RunHandBack = z.object({
+  run_id: z.string().uuid(),
+  mode: PauseMode,
+  by: z.string().nullable(),
+  task_id: z.string().uuid().nullable(),
+  after_step: z.number().int().nonnegative(),
+  messages: HandBackMessages,
+});
+export type RunHandBack = z.infer<typeof RunHandBack>;

@@ -3,7 +3,7 @@ import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { ToolType } from './tools.js';
-import { HumanDecision, RunWait, RunWaitReason } from './agent-run-waits.js';
+import { HandBackMessages, HumanDecision, PauseMode, RunHandBack, RunPause, RunWait, RunWaitReason } from './agent-run-waits.js';
 
 /**
  * An agent run is a journal: every step is recorded before and after it happens, by the processor
@@ -176,6 +176,10 @@ export const AgentRunCommand = z.discriminatedUnion('type', [
   defineCommand('AwaitHuman', RunWait.extend(Leased)),
   /** A task the run waits on ended: an outside fact, recorded only if the run waits on exactly that task. */
   defineCommand('RecordHumanDecision', HumanDecision.extend({ workspace_id: z.string() })),
+  /** A person stops a queued or running run (its lease ends); `task_id` names the takeover task, for a takeover. */
+  defineCommand('PauseAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), mode: PauseMode, by: z.string().nullable(), reason: z.string().nullable(), task_id: z.string().nullable() })),
+  /** A person gives a stopped run back, with what they wrote meanwhile. */
+  defineCommand('ResumeAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), by: z.string().nullable(), messages: HandBackMessages })),
   defineCommand('CompleteAgentRun', z.object({ run_id: z.string(), ...Leased, answer: z.string() })),
   defineCommand('FailAgentRun', z.object({ run_id: z.string(), ...Leased, error: RunError })),
   defineCommand('CancelAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), reason: z.string().optional() })),
@@ -276,6 +280,16 @@ export const AgentRunResumed = defineEvent('AgentRunResumed', HumanDecision, {
   description:
     'The task the run waited on ended (approved, with what was approved and its hash; rejected; answered; cancelled; expired): the run goes on from there, and a call it waited to make is made only with the approved input.',
 });
+export const AgentRunPaused = defineEvent('AgentRunPaused', RunPause, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'A person stopped the run (`pause`), or took its session over (`takeover`, through the task `task_id`): its lease ends, a step in flight is given up (a tool call is retried with its idempotency key on resume), and nothing drives it until it is resumed.',
+});
+export const AgentRunUnpaused = defineEvent('AgentRunUnpaused', RunHandBack, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'A person gave a stopped run back, with the messages they wrote meanwhile: they join the session, and the prompt before the model call after `after_step`.',
+});
 /**
  * Version 2 also says whose answer it is (the run's session, agent and version, and whether it was a dry
  * run), so a consumer that acts on the answer need not read the queued event. Version 1 did not record
@@ -326,6 +340,8 @@ export const agentRunEvents = [
   ToolInvocationSkipped,
   AgentRunAwaitingHuman,
   AgentRunResumed,
+  AgentRunPaused,
+  AgentRunUnpaused,
   AgentRunCompleted,
   AgentRunFailed,
   AgentRunCancelled,
@@ -363,7 +379,16 @@ export const AgentRunView = z.object({
   /** The knowledge chunks the run's prompt was given (empty until it is planned), each with its document's title as it is now. */
   citations: z.array(RunCitationView),
   /** What the run waits for while it is `awaiting_human`: the task, and why; null otherwise. */
-  waiting_for: z.object({ reason: RunWaitReason, task_id: z.string().uuid(), invocation_id: z.string().uuid(), step: z.number().int() }).nullable(),
+  waiting_for: z
+    .object({
+      /** `approval` or `input`: a call or a question of the run's; `pause` or `takeover`: a person stopped it. */
+      reason: z.union([RunWaitReason, PauseMode]),
+      /** The task that moves it on; null for a pause, which `resume` ends. */
+      task_id: z.string().uuid().nullable(),
+      invocation_id: z.string().uuid().nullable(),
+      step: z.number().int(),
+    })
+    .nullable(),
   created_time: z.string(),
   started_time: z.string().nullable(),
   finished_time: z.string().nullable(),

@@ -2,8 +2,11 @@ import {
   approvalHash,
   ConflictError,
   skillCallCode,
+  HandBackMessages,
   type HumanDecision,
   type InvocationStart,
+  type RunHandBack,
+  type RunPause,
   type RunWait,
   NotFoundError,
   TERMINAL_RUN_STATUSES,
@@ -44,6 +47,8 @@ export type AgentRunState =
       correlationId: string | undefined;
       dryRun: boolean;
       lease?: { id: string; workerKey: string; expiresAt: string };
+      /** Every lease the run was given: one that ended (a wait, a pause, a takeover by another worker) is never renewed. */
+      leaseIds: string[];
       attempts: number;
       /** Leases taken in a row without a step recorded (a model call, an ended tool invocation): what bounds a run that never gets further. */
       stalls: number;
@@ -58,6 +63,10 @@ export type AgentRunState =
       /** Every wait the run recorded, by invocation, and how the person decided, once they did. */
       waits: Record<string, RunWait>;
       decisions: Record<string, HumanDecision>;
+      /** Stopped by a person (a pause, a takeover) until it is given back. */
+      paused?: RunPause;
+      /** What people gave back, in order: their messages join the prompt after the step each names. */
+      handBacks: RunHandBack[];
     };
 export type AgentRunRequest = Extract<AgentRunEvent, { type: 'AgentRunQueued' }>['data'];
 export type ActiveRun = Exclude<AgentRunState, { status: 'none' }>;
@@ -119,6 +128,17 @@ const approvedCall = (run: ActiveRun, plan: PreparedRun, start: InvocationStart)
   }
 };
 
+/** A run of this workspace that has not ended: what a person may pause, resume or decide on. */
+const inWorkspace = (state: AgentRunState, runId: string, workspaceId: string): ActiveRun => {
+  if (state.status === 'none' || state.workspaceId !== workspaceId) throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist in this workspace`);
+  if (TERMINAL.has(state.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
+  return state;
+};
+const handBack = (paused: RunPause, by: string | null, messages: RunHandBack['messages']): AgentRunEvent => ({
+  type: 'AgentRunUnpaused',
+  data: { run_id: paused.run_id, mode: paused.mode, by, task_id: paused.task_id, after_step: paused.after_step, messages },
+});
+
 /** The run's wait on this task: the only task whose end moves it on. */
 const waitOn = (run: ActiveRun, taskId: string): RunWait | undefined => Object.values(run.waits).find((w) => w.task_id === taskId);
 
@@ -140,6 +160,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           invocations: {},
           waits: {},
           decisions: {},
+          handBacks: [],
+          leaseIds: [],
           usage: { prompt_tokens: 0, completion_tokens: 0 },
         };
       case 'AgentRunAwaitingHuman':
@@ -156,6 +178,11 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           const wait = waitOn(run, event.data.task_id);
           return { ...run, status: 'running', decisions: wait ? { ...run.decisions, [wait.invocation_id]: event.data } : run.decisions };
         });
+      case 'AgentRunPaused':
+        // Its lease ends: the worker driving it finds out at its next step, and lets it go.
+        return onActive(state, ({ lease: _lease, ...run }) => ({ ...run, status: 'awaiting_human', paused: event.data }));
+      case 'AgentRunUnpaused':
+        return onActive(state, ({ paused: _paused, ...run }) => ({ ...run, status: 'running', handBacks: [...run.handBacks, event.data] }));
       case 'AgentRunLeased':
         return onActive(state, (run) => ({
           ...run,
@@ -163,6 +190,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           attempts: event.data.attempt,
           stalls: event.data.attempt > run.attempts ? run.stalls + 1 : run.stalls,
           lease: { id: event.data.lease_id, workerKey: event.data.worker_key, expiresAt: event.data.lease_expires_at },
+          leaseIds: run.leaseIds.includes(event.data.lease_id) ? run.leaseIds : [...run.leaseIds, event.data.lease_id],
         }));
       case 'AgentRunPrepared':
         return onActive(state, (run) => ({ ...run, prepared: event.data, dryRun: event.data.dry_run }));
@@ -239,6 +267,8 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         // Nobody drives a run past a person: the decision, recorded on its stream, makes it leasable again.
         if (run.status === 'awaiting_human') throw new ConflictError('AGENT_RUN_WAITING', `agent run ${run_id} waits for human task ${run.waiting?.task_id}`);
         const renewal = run.lease?.id === lease_id;
+        // The heartbeat of a worker whose lease a wait or a pause ended would otherwise take the run back, and drive it past the person.
+        if (!renewal && run.leaseIds.includes(lease_id)) throw new ConflictError('AGENT_RUN_LEASE_LOST', `agent run ${run_id}: lease ${lease_id} ended`);
         // Also for the same worker key: two drivers of one run under one key would both make its calls.
         if (!renewal && run.lease && Date.parse(run.lease.expiresAt) > Date.parse(now)) {
           throw new ConflictError('AGENT_RUN_LEASED', `agent run ${run_id} is leased to ${run.lease.workerKey} until ${run.lease.expiresAt}`);
@@ -303,16 +333,30 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         if (run.decisions[data.invocation_id]) throw new ConflictError('AGENT_RUN_WAIT_DECIDED', `tool invocation ${data.invocation_id} was decided already`);
         return [{ type: 'AgentRunAwaitingHuman', data }];
       }
+      case 'PauseAgentRun': {
+        const { run_id, workspace_id, mode, by, reason, task_id } = command.data;
+        const run = inWorkspace(state, run_id, workspace_id);
+        if (run.status === 'awaiting_human') throw new ConflictError('AGENT_RUN_WAITING', `agent run ${run_id} is awaiting_human already (${run.paused ? `${run.paused.mode}d` : `waiting for human task ${run.waiting?.task_id}`})`);
+        return [{ type: 'AgentRunPaused', data: { run_id, mode, by, reason, task_id: mode === 'takeover' ? task_id : null, after_step: run.modelCalls.length } }];
+      }
+      case 'ResumeAgentRun': {
+        const { run_id, workspace_id, by, messages } = command.data;
+        const run = inWorkspace(state, run_id, workspace_id);
+        if (!run.paused) throw new ConflictError('AGENT_RUN_NOT_PAUSED', `agent run ${run_id} is ${run.status}, not paused or taken over`);
+        return [handBack(run.paused, by, messages)];
+      }
       case 'RecordHumanDecision': {
         const { workspace_id, ...data } = command.data;
-        if (state.status === 'none' || state.workspaceId !== workspace_id) {
-          throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${data.run_id} does not exist in this workspace`);
+        const run = inWorkspace(state, data.run_id, workspace_id);
+        // The end of a takeover task gives the session back, with what the person wrote (`response_payload_json.messages`).
+        if (run.paused?.task_id && run.paused.task_id === data.task_id) {
+          const written = HandBackMessages.safeParse(data.response_payload_json.messages);
+          return [handBack(run.paused, data.acted_by, written.success ? written.data : [])];
         }
-        if (TERMINAL.has(state.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${data.run_id} is ${state.status}`);
-        const wait = waitOn(state, data.task_id);
-        if (wait && state.decisions[wait.invocation_id]) throw new ConflictError('AGENT_RUN_DECISION_RECORDED', `the decision on human task ${data.task_id} is recorded already`);
+        const wait = waitOn(run, data.task_id);
+        if (wait && run.decisions[wait.invocation_id]) throw new ConflictError('AGENT_RUN_DECISION_RECORDED', `the decision on human task ${data.task_id} is recorded already`);
         // A task created over HTTP naming this run, or one it no longer waits on, moves nothing.
-        if (state.status !== 'awaiting_human' || state.waiting?.task_id !== data.task_id) {
+        if (run.status !== 'awaiting_human' || run.waiting?.task_id !== data.task_id) {
           throw new ConflictError('AGENT_RUN_NOT_WAITING', `agent run ${data.run_id} does not wait on human task ${data.task_id}`);
         }
         if (data.outcome === 'approved' && wait?.task.subject) {

@@ -52,7 +52,9 @@ export const isTakenElsewhere = (error: unknown): error is ConflictError =>
 /** Where a run stands, from its own stream. */
 /** What a run waits for while it is `awaiting_human`, as its view says it. */
 export const waitingFor = (state: AgentRunState): AgentRunOutcome['waiting_for'] => {
-  if (state.status !== 'awaiting_human' || !state.waiting) return null;
+  if (state.status !== 'awaiting_human') return null;
+  if (state.paused) return { reason: state.paused.mode, task_id: state.paused.task_id, invocation_id: null, step: state.paused.after_step };
+  if (!state.waiting) return null;
   const { reason, task_id, invocation_id, step } = state.waiting;
   return { reason, task_id, invocation_id, step };
 };

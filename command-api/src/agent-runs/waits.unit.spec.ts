@@ -1,4 +1,4 @@
-import { approvalHash, ConflictError, NotFoundError, type AgentRunEvent, type HumanDecision, type PreparedRun, type RunWait } from '@agent-platform/contracts';
+import { approvalHash, ConflictError, NotFoundError, type AgentRunCommand, type AgentRunEvent, type HumanDecision, type PreparedRun, type RunWait } from '@agent-platform/contracts';
 import { expect } from 'chai';
 import { evolveAll } from '../decider.js';
 import { deciderSpecification } from '../testing/deciderSpecification.js';
@@ -128,4 +128,37 @@ describe('agent run decider: runs that wait for people', () => {
     expect(state).to.deep.include({ status: 'cancelled', waiting: wait });
     spec.given(events).when(decide(rejected)).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
   });
+});
+
+describe('agent run decider: runs a person pauses, takes over and resumes', () => {
+  const pause = (mode: 'pause' | 'takeover', workspace_id = 'public') =>
+    ({ type: 'PauseAgentRun', data: { run_id: R, workspace_id, mode, by: 'ops-1', reason: null, task_id: mode === 'takeover' ? TASK : null } }) as const;
+  const paused = (mode: 'pause' | 'takeover'): AgentRunEvent => ({
+    type: 'AgentRunPaused',
+    data: { run_id: R, mode, by: 'ops-1', reason: null, task_id: mode === 'takeover' ? TASK : null, after_step: 0 },
+  });
+  const resume: AgentRunCommand = { type: 'ResumeAgentRun', data: { run_id: R, workspace_id: 'public', by: 'ops-1', messages: [{ role: 'user', content: 'Go on.' }] } };
+  const renewal = { type: 'LeaseAgentRun', data: { run_id: R, worker_key: 'w1', lease_id: L1, now: '2026-11-25T00:00:30.000Z', lease_ms: 60_000 } } as const;
+
+  it('pauses a running run, whose lease ends and is never renewed, even once it is resumed', () => {
+    spec.given(given).when(pause('pause')).then([paused('pause')]);
+    spec.given([...given, paused('pause')]).when(renewal).thenThrows(ConflictError, 'AGENT_RUN_WAITING');
+    const unpaused: AgentRunEvent = { type: 'AgentRunUnpaused', data: { run_id: R, mode: 'pause', by: 'ops-1', task_id: null, after_step: 0, messages: [{ role: 'user', content: 'Go on.' }] } };
+    spec.given([...given, paused('pause')]).when(resume).then([unpaused]);
+    spec.given([...given, paused('pause'), unpaused]).when(renewal).thenThrows(ConflictError, 'AGENT_RUN_LEASE_LOST');
+    spec.given([...given, paused('pause'), unpaused]).when({ ...renewal, data: { ...renewal.data, lease_id: L2 } }).then([leasedAgain].map((e) => ({ ...e, data: { ...e.data, worker_key: 'w1', lease_expires_at: '2026-11-25T00:01:30.000Z' } })) as AgentRunEvent[]);
+  });
+
+  it('refuses to pause a run that waits, or that ended, and to resume one that is not paused', () => {
+    spec.given([...given, awaiting]).when(pause('pause')).thenThrows(ConflictError, 'AGENT_RUN_WAITING');
+    spec.given([...given, { type: 'AgentRunCancelled', data: { run_id: R, reason: null } }]).when(pause('pause')).thenThrows(ConflictError, 'AGENT_RUN_ENDED');
+    spec.given(given).when(resume).thenThrows(ConflictError, 'AGENT_RUN_NOT_PAUSED');
+    spec.given(given).when(pause('pause', 'other')).thenThrows(NotFoundError, 'AGENT_RUN_NOT_FOUND');
+  });
+
+  it('is given back by the end of its takeover task, with the messages the person wrote', () =>
+    spec
+      .given([...given, paused('takeover')])
+      .when(decide({ ...rejected, outcome: 'completed', acted_by: 'ops-2', response_payload_json: { messages: [{ role: 'assistant', content: 'Refunded.' }] } }))
+      .then([{ type: 'AgentRunUnpaused', data: { run_id: R, mode: 'takeover', by: 'ops-2', task_id: TASK, after_step: 0, messages: [{ role: 'assistant', content: 'Refunded.' }] } }]));
 });

@@ -309,6 +309,15 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     return messages;
   };
 
+  /** What people gave back after model call `step`, as the next call's prompt gets it. */
+  const handedBack = (step: number): ChatMessage[] =>
+    run()
+      .handBacks.filter((h) => h.after_step === step)
+      .flatMap((h) => [
+        { role: 'system' as const, content: `A person (${h.by ?? 'unknown'}) ${h.mode === 'takeover' ? 'took over the conversation' : 'paused the run'}; what they wrote follows, if anything. Go on from there.` },
+        ...h.messages.map((m) => ({ role: m.role, content: m.content })),
+      ]);
+
   /** Without ReAct (the seed's flow): the selected tools are called with the input, their results go into the prompt, one model call answers. */
   const single = async (skillResults: string[]): Promise<Ending> => {
     const observations: string[] = [];
@@ -318,6 +327,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     }
     const messages = await baseMessages(skillResults);
     if (observations.length) messages.splice(messages.length - 1, 0, { role: 'system', content: `Results of the tools selected for this request:\n${observations.join('\n')}` });
+    messages.push(...handedBack(0));
     const call = await modelStep(1, messages, undefined);
     return { answer: call.content ?? '' };
   };
@@ -330,6 +340,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     if (plan.ask_human_enabled) tools.push(ASK_HUMAN_FUNCTION);
     const messages = await baseMessages(skillResults);
     for (let step = 1; step <= plan.react_max_steps; step++) {
+      messages.push(...handedBack(step - 1));
       const call = await modelStep(step, messages, tools);
       messages.push({
         role: 'assistant',

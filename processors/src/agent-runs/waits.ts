@@ -20,7 +20,11 @@ export class RunWaits extends Error {
 }
 
 /** The task a wait asks for, created under the wait's id: once, however often it is created (`HUMAN_TASK_EXISTS` is its earlier creation). */
-export const createWaitTask = async (store: EventStore, wait: RunWait, scope: { workspaceId: string; correlationId?: string | undefined }): Promise<void> => {
+export const createWaitTask = async (
+  store: EventStore,
+  wait: Pick<RunWait, 'task_id' | 'run_id' | 'task'> & { invocation_id: string | null },
+  scope: { workspaceId: string; correlationId?: string | undefined },
+): Promise<void> => {
   const { task_type, title, description, request_payload_json, subject } = wait.task;
   await sendCommand(
     store,
@@ -35,7 +39,7 @@ export const createWaitTask = async (store: EventStore, wait: RunWait, scope: { 
         title,
         ...(description ? { description } : {}),
         run_id: wait.run_id,
-        node_run_id: wait.invocation_id,
+        ...(wait.invocation_id ? { node_run_id: wait.invocation_id } : {}),
         request_payload_json,
         subject,
       },

@@ -2,6 +2,8 @@ import {
   AgentRunAwaitingHuman,
   AgentRunCancelled,
   AgentRunResumed,
+  AgentRunPaused,
+  AgentRunUnpaused,
   AgentRunCompleted,
   AgentRunFailed,
   AgentRunLeased,
@@ -187,6 +189,18 @@ const resumed: Projection = (sql, e) => {
   ];
 };
 
+/** Stopped by a person: no lease, and what moves it on (the takeover task, or `resume`). */
+const paused: Projection = (sql, e) => {
+  const d = AgentRunPaused.schema.parse(e.data);
+  const waitingFor = { reason: d.mode, task_id: d.task_id, invocation_id: null, step: d.after_step };
+  return [sql(RUNS).where({ id: d.run_id }).update({ status: 'awaiting_human', lease_expires_at: null, waiting_for: JSON.stringify(waitingFor), updated_time: e.recorded_at })];
+};
+/** Given back: leasable at once, as after a decision (`resumed`). */
+const unpaused: Projection = (sql, e) => {
+  const d = AgentRunUnpaused.schema.parse(e.data);
+  return [sql(RUNS).where({ id: d.run_id }).update({ status: 'running', lease_expires_at: e.recorded_at, waiting_for: null, updated_time: e.recorded_at })];
+};
+
 /** A retried call counts one more attempt; `started_time` is the newest start, the one whose outcome gets recorded. */
 const started: Projection = (sql, e) => {
   const d = ToolInvocationStarted.schema.parse(e.data);
@@ -244,6 +258,8 @@ export const agentRunsProjector = projectorOf('agent-runs', [INVOCATIONS, RUNS],
   [ToolInvocationSkipped.type]: skipped,
   [AgentRunAwaitingHuman.type]: awaiting,
   [AgentRunResumed.type]: resumed,
+  [AgentRunPaused.type]: paused,
+  [AgentRunUnpaused.type]: unpaused,
   [AgentRunCompleted.type]: ended((e) => {
     const d = AgentRunCompleted.schema.parse(e.data);
     return { run_id: d.run_id, status: 'completed', output_text: d.answer, prompt_tokens: d.usage.prompt_tokens, completion_tokens: d.usage.completion_tokens };
