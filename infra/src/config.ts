@@ -91,6 +91,8 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_AGENT_RUN_LEASE_MS: z.coerce.number().int().min(300).max(3_600_000).default(15_000),
   /** How often a processors process erases the memories past their `expires_at` (reads hide them at once). */
   AGENT_PLATFORM_MEMORY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  /** How often a processors process expires the open human tasks past their `due_at`: a task expires at most this late. */
+  AGENT_PLATFORM_HUMAN_TASK_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(15_000),
   /** Leases in a row a durable run may take without recording a step before the kernel ends it: its step fails every time. */
   AGENT_PLATFORM_RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   /** Runs one processor process executes at once. */

@@ -13,6 +13,7 @@ export { isSettled, type ExecuteOptions as RunExecuteOptions, type Executed } fr
 export { startRunSweeper, type RunSweeper } from './kernel/sweeper.js';
 export { runProcessor } from './kernel/processor.js';
 export { startMemoryExpiry, expireDueMemories, type MemoryExpiry, type MemoryExpiryDeps } from './memories/expiry.js';
+export { startHumanTaskExpiry, expireDueHumanTasks, type HumanTaskExpiry, type HumanTaskExpiryDeps } from './human-tasks/expiry.js';
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
 export type { RunKind, RunPhase, Lease, StartOptions } from './kernel/runKind.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';

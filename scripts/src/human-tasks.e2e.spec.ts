@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeOnPlatform, expectProblem, fieldsOf, freshWorkspace, minPosition, UUID, workspaceClient } from './testing/server.js';
+import { describeOnPlatform, eventually, expectProblem, fieldsOf, freshWorkspace, minPosition, sessionBody, UUID, workspaceClient } from './testing/server.js';
 
 describeOnPlatform('human tasks over HTTP', (server) => {
   const { call, ok } = workspaceClient(server);
@@ -150,6 +150,21 @@ describeOnPlatform('human tasks over HTTP', (server) => {
     expect((await streamOf(task.id)).length).to.equal(1);
   });
 
+  it("takes a run of the workspace, or any other reference, as run_id, but answers 404 for another workspace's run", async () => {
+    const agent = await ok('POST', '/agents', { code: 'refunds', name: 'Refunds' });
+    await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'You refund.', model_config: { model: 'gpt-test' } });
+    const session = await ok('POST', '/sessions', sessionBody());
+    const run = await ok('POST', '/agents/runs', { agent_id: agent.id, session_id: session.id, input_text: 'refund', auto_execute: false });
+    const task = await ok('POST', '/human/tasks', { ...seedTask, run_id: run.id });
+    expect((await read(task.id, task.position)).run_id).to.equal(run.id);
+    const other = { 'x-workspace-id': freshWorkspace() };
+    const refused = await call('POST', '/human/tasks', { ...seedTask, run_id: run.id.toUpperCase() }, other);
+    expectProblem(refused, 404, 'RUN_NOT_FOUND');
+    expect(fieldsOf(refused)).to.deep.equal(['body.run_id']);
+    expect((await call('GET', '/events', undefined, other)).body.items).to.deep.equal([]);
+    expect((await call('POST', '/human/tasks', { ...seedTask, run_id: unknown }, other)).status).to.equal(201);
+  });
+
   it('creates once per Idempotency-Key, answering the first task again', async () => {
     const key = { 'idempotency-key': `k-${Math.random()}` };
     const first = await call('POST', '/human/tasks', seedTask, key);
@@ -182,3 +197,38 @@ describeOnPlatform('human tasks over HTTP', (server) => {
     expect(fieldsOf(await call('GET', '/human/tasks?status=done'))).to.deep.equal(['query.status']);
   });
 });
+
+describeOnPlatform(
+  'human tasks past their due_at',
+  (server) => {
+    const { call, ok } = workspaceClient(server);
+    const task = (due_at: string) => ({ task_type: 'input', title: 'Order number?', assigned_to: 'ops-1', due_at });
+
+    it('expires the open tasks past their due_at and no other; an expired task takes no action, a 409 naming expired', async () => {
+      const past = new Date(Date.now() - 1000).toISOString();
+      const pending = await ok('POST', '/human/tasks', task(past));
+      const claimedTask = await ok('POST', '/human/tasks', task(past));
+      await ok('POST', `/human/tasks/${claimedTask.id}/claim`, { claimed_by: 'ops-1' });
+      const future = await ok('POST', '/human/tasks', task(new Date(Date.now() + 3_600_000).toISOString()));
+      const none = await ok('POST', '/human/tasks', { task_type: 'input', title: 'No deadline' });
+      for (const id of [pending.id, claimedTask.id]) {
+        const expired = await eventually(async () => {
+          const read = (await call('GET', `/human/tasks/${id}`)).body;
+          expect(read.status).to.equal('expired');
+          return read;
+        });
+        expect(expired.resolved_time).to.be.a('string');
+        expect(expired.history.at(-1)).to.deep.include({ action: 'expired', status: 'expired', actor: null });
+      }
+      expectProblem(await call('POST', `/human/tasks/${claimedTask.id}/complete`, { status: 'completed' }), 409, 'HUMAN_TASK_EXPIRED');
+      expectProblem(await call('POST', `/human/tasks/${pending.id}/claim`, { claimed_by: 'ops-1' }), 409, 'HUMAN_TASK_EXPIRED');
+      const { body } = await call('GET', `/streams/humantask-${claimedTask.id}`);
+      expect(body.events.map((e: { type: string }) => e.type)).to.deep.equal(['HumanTaskCreated', 'HumanTaskClaimed', 'HumanTaskExpired']);
+      // Several sweeps later, the others are as they were.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const id of [future.id, none.id]) expect((await call('GET', `/human/tasks/${id}`)).body.status).to.equal('pending');
+      expect((await call('GET', '/human/tasks?status=expired')).body.items.map((t: { id: string }) => t.id)).to.have.members([pending.id, claimedTask.id]);
+    });
+  },
+  { env: { AGENT_PLATFORM_HUMAN_TASK_EXPIRY_INTERVAL_MS: '25' } },
+);

@@ -19,7 +19,7 @@ import {
   type Config,
   type Logger,
 } from '@agent-platform/infra';
-import { createRuns, platformProcessors, startMemoryExpiry, startProcessorRuntime } from '@agent-platform/processors';
+import { createRuns, platformProcessors, startHumanTaskExpiry, startMemoryExpiry, startProcessorRuntime } from '@agent-platform/processors';
 import { chooseChunkVectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
@@ -127,6 +127,8 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       closers.push(() => sweepers.stop());
       const expiry = startMemoryExpiry({ store, knex, dataKeys, log, intervalMs: config.AGENT_PLATFORM_MEMORY_EXPIRY_INTERVAL_MS });
       closers.push(() => expiry.stop());
+      const taskExpiry = startHumanTaskExpiry({ store, knex, log, intervalMs: config.AGENT_PLATFORM_HUMAN_TASK_EXPIRY_INTERVAL_MS });
+      closers.push(() => taskExpiry.stop());
     }
 
     // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.

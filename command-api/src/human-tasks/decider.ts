@@ -49,7 +49,7 @@ const answerable = (state: Existing, status: 'approved' | 'rejected' | 'complete
   const decides = state.taskType === 'approval' || state.taskType === 'review';
   if (decides === (status === 'completed')) {
     const allowed = decides ? 'approved or rejected' : 'completed';
-    throw new ValidationError([{ field: 'body.status', message: `must be ${allowed} for a ${state.taskType} task` }], 'HUMAN_TASK_STATUS_INVALID');
+    throw new ValidationError([{ field: 'body.status', message: `must be ${allowed} for a task of type ${state.taskType}` }], 'HUMAN_TASK_STATUS_INVALID');
   }
 };
 

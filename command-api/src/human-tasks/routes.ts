@@ -15,6 +15,7 @@ import {
 import { route, type Api } from '@agent-platform/infra';
 import { accepted, type CommandDeps } from '../http.js';
 import { humanTaskDecider } from './decider.js';
+import { refusingOtherWorkspacesRun } from './runRef.js';
 
 const stream = (id: string) => streamId(HUMAN_TASKS_CATEGORY, id);
 const TaskParams = z.object({ id: Uuid });
@@ -54,13 +55,14 @@ export const humanTaskRoutes = (api: Api, deps: CommandDeps): void => {
     method: 'post',
     path: '/human/tasks',
     summary: 'Ask a person to approve, answer, take over, pause, resume or review',
-    description: 'The task is pending until someone claims it. `run_id` and `node_run_id` are free references; a run links itself only to the tasks it creates.',
+    description: 'The task is pending until someone claims it. `run_id` and `node_run_id` are free references (a run links itself only to the tasks it creates), but a `run_id` naming a run of another workspace is a 404.',
     tags: TAGS,
     body: CreateHumanTaskBody,
     headers: deps.commandHeaders,
     responses: { 201: { description: 'Created, pending; `id` is the task id.', schema: CommandAccepted } },
-    errors: [409],
+    errors: [404, 409],
     handler: async ({ body, headers, ctx, req }) => {
+      await refusingOtherWorkspacesRun(deps.store, body.run_id, ctx.workspaceId);
       const id = randomUUID();
       // The body's schema has no `subject`: only the platform names the call a task approves.
       const result = await deps.handle(
