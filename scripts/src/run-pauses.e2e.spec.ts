@@ -42,8 +42,9 @@ describeOnPlatform(
     const sessionMessages = async (sessionId: string) =>
       ((await call('GET', `/sessions/${sessionId}/messages`)).body.items as { role: string; content_text: string }[]).map((m) => [m.role, m.content_text]);
 
-    it('pauses a queued run, which nothing drives until it is resumed; resumed, it goes on with the messages in its prompt and its session', async () => {
-      const { runId, sessionId } = await queuedRun();
+    for (const react of [false, true]) {
+    it(`pauses a queued run, which nothing drives until it is resumed; resumed, it goes on with the messages in its prompt and its session${react ? ' (ReAct)' : ''}`, async () => {
+      const { runId, sessionId } = await queuedRun({ model_config: { model: 'gpt-test', react_enabled: react } });
       const paused = await ok('POST', `/agents/runs/${runId}/pause`, { reason: 'checking first', paused_by: 'ops-1' });
       expect(await viewOf(runId, paused.position)).to.deep.include({ status: 'awaiting_human', waiting_for: { reason: 'pause', task_id: null, invocation_id: null, step: 0 } });
       // Executing a paused run drives nothing: it answers where the run stands.
@@ -58,6 +59,7 @@ describeOnPlatform(
       await eventually(async () => expect(await sessionMessages(sessionId)).to.deep.include.members([['user', 'Also give the ETA.']]));
       expectProblem(await call('POST', `/agents/runs/${runId}/resume`), 409, 'AGENT_RUN_ENDED');
     });
+    }
 
     it('pauses a run while its model call is in flight: the call is given up, and made again, with the messages, once resumed', async function () {
       this.timeout(30_000);
