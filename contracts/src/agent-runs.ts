@@ -3,6 +3,7 @@ import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { ToolType } from './tools.js';
+import { HandBackMessages, HumanDecision, PauseMode, RunHandBack, RunPause, RunWait, RunWaitReason } from './agent-run-waits.js';
 
 /**
  * An agent run is a journal: every step is recorded before and after it happens, by the processor
@@ -37,6 +38,8 @@ export const SelectedToolRef = z.object({
   input_schema_json: z.record(z.string(), z.unknown()),
   /** Why the run has it: a selection rule, or `react` (a ReAct run offers every tool of the version to the model). */
   selected_by: z.enum(['required', 'auto_invoke', 'keyword', 'react']),
+  /** From version 4 of the plan: each call waits for a person's approval of its input (false in older plans and their read-model rows). */
+  requires_approval: z.boolean().default(false),
 });
 export type SelectedToolRef = z.infer<typeof SelectedToolRef>;
 /** A skill an agent version uses, as selected; it runs as a skill run before the model call, its version resolved then (the ref's, or the newest published). */
@@ -45,6 +48,7 @@ export const SelectedSkillRef = z.object({
   skill_code: z.string().nullable(),
   skill_version_id: z.string().uuid().nullable(),
   selected_by: z.enum(['default', 'keyword']),
+  requires_approval: z.boolean().default(false),
 });
 export type SelectedSkillRef = z.infer<typeof SelectedSkillRef>;
 /** A message of the run's prompt as prepared: system prompt, session history, the input. */
@@ -105,6 +109,8 @@ const Prepared = z.object({
   max_tokens: z.number().int().nullable(),
   react_enabled: z.boolean(),
   react_max_steps: z.number().int().positive(),
+  /** From version 4: the ReAct loop offers the model `ask_human` (a question to a person, answered through an `input` task). */
+  ask_human_enabled: z.boolean(),
   messages: z.array(RunMessage),
   selected_tool_refs: z.array(SelectedToolRef),
   selected_skill_refs: z.array(SelectedSkillRef),
@@ -166,6 +172,14 @@ export const AgentRunCommand = z.discriminatedUnion('type', [
   ),
   defineCommand('FailToolInvocation', InvocationStart.extend({ ...Leased, error: RunError, duration_ms: z.number().nullable() })),
   defineCommand('SkipToolInvocation', InvocationStart.extend({ ...Leased, reason: z.string() })),
+  /** The run stops to wait for a person; only its lease holder records it. */
+  defineCommand('AwaitHuman', RunWait.extend(Leased)),
+  /** A task the run waits on ended: an outside fact, recorded only if the run waits on exactly that task. */
+  defineCommand('RecordHumanDecision', HumanDecision.extend({ workspace_id: z.string() })),
+  /** A person stops a queued or running run (its lease ends); `task_id` names the takeover task, for a takeover. */
+  defineCommand('PauseAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), mode: PauseMode, by: z.string().nullable(), reason: z.string().nullable(), task_id: z.string().nullable() })),
+  /** A person gives a stopped run back, with what they wrote meanwhile. */
+  defineCommand('ResumeAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), by: z.string().nullable(), messages: HandBackMessages })),
   defineCommand('CompleteAgentRun', z.object({ run_id: z.string(), ...Leased, answer: z.string() })),
   defineCommand('FailAgentRun', z.object({ run_id: z.string(), ...Leased, error: RunError })),
   defineCommand('CancelAgentRun', z.object({ run_id: z.string(), workspace_id: z.string(), reason: z.string().optional() })),
@@ -208,18 +222,27 @@ export const AgentRunLeased = defineEvent(
     description: 'A processor took the run; only the holder of the newest lease may record its steps. A later lease resumes a run whose holder died.',
   },
 );
+type PlanRefs = { selected_tool_refs?: object[]; selected_skill_refs?: object[] };
+/** No ref of a plan before version 4 required an approval. */
+const upcastPreparedV3 = (data: unknown): unknown => {
+  const plan = data as PlanRefs;
+  const none = (refs: object[] | undefined) => refs?.map((r) => ({ ...r, requires_approval: false }));
+  return { ...plan, ask_human_enabled: false, selected_tool_refs: none(plan.selected_tool_refs), selected_skill_refs: none(plan.selected_skill_refs) };
+};
 /**
  * Version 2 records the memories the run read (ids and scores, never their text) and the scope id it reads
  * and writes. Version 1 read nothing (memory was `unavailable` or `disabled` then): it is upcast with no
  * memories read and no scope id. Version 3 records the knowledge chunks the run was given (`citations`, ids
- * and scores); versions before it searched no knowledge base, so they are upcast with none.
+ * and scores); versions before it searched no knowledge base, so they are upcast with none. Version 4 says of
+ * each selected tool and skill whether its calls wait for a person's approval, and whether the run may ask a
+ * person a question (`ask_human_enabled`); no run did either before.
  */
 export const AgentRunPrepared = defineEvent('AgentRunPrepared', Prepared, {
   category: AGENT_RUNS_CATEGORY,
   description:
-    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text), and (from version 3) the knowledge chunks it cites, by id and score. A resumed run reuses it, so it never re-plans.',
-  version: 3,
-  upcasters: { 1: (data) => upcastPreparedV1(data), 2: (data) => ({ ...(data as object), citations: [] }) },
+    'The run was planned: the prompt it sends, the tools and skills it selected, what it did about memory (from version 2, the ids and scores of the memories it read, never their text), and (from version 3) the knowledge chunks it cites, by id and score; from version 4, which calls wait for an approval and whether the model may ask a person. A resumed run reuses it, so it never re-plans.',
+  version: 4,
+  upcasters: { 1: (data) => upcastPreparedV1(data), 2: (data) => ({ ...(data as object), citations: [] }), 3: (data) => upcastPreparedV3(data) },
 });
 export const ModelCallCompleted = defineEvent('ModelCallCompleted', ModelCall, {
   category: AGENT_RUNS_CATEGORY,
@@ -246,6 +269,26 @@ export const ToolInvocationFailed = defineEvent(
 export const ToolInvocationSkipped = defineEvent('ToolInvocationSkipped', InvocationStart.extend({ reason: z.string() }), {
   category: AGENT_RUNS_CATEGORY,
   description: 'A selected tool or skill was not called, and why.',
+});
+export const AgentRunAwaitingHuman = defineEvent('AgentRunAwaitingHuman', RunWait, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'The run waits for a person (an approval of a call, an answer to a question): its lease ends, and the task it waits on (`task_id`, created from `task` after this is recorded) is the only one that moves it on.',
+});
+export const AgentRunResumed = defineEvent('AgentRunResumed', HumanDecision, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'The task the run waited on ended (approved, with what was approved and its hash; rejected; answered; cancelled; expired): the run goes on from there, and a call it waited to make is made only with the approved input.',
+});
+export const AgentRunPaused = defineEvent('AgentRunPaused', RunPause, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'A person stopped the run (`pause`), or took its session over (`takeover`, through the task `task_id`): its lease ends, a step in flight is given up (a tool call is retried with its idempotency key on resume), and nothing drives it until it is resumed.',
+});
+export const AgentRunUnpaused = defineEvent('AgentRunUnpaused', RunHandBack, {
+  category: AGENT_RUNS_CATEGORY,
+  description:
+    'A person gave a stopped run back, with the messages they wrote meanwhile: they join the session, and the prompt before the model call after `after_step`.',
 });
 /**
  * Version 2 also says whose answer it is (the run's session, agent and version, and whether it was a dry
@@ -295,6 +338,10 @@ export const agentRunEvents = [
   ToolInvocationCompleted,
   ToolInvocationFailed,
   ToolInvocationSkipped,
+  AgentRunAwaitingHuman,
+  AgentRunResumed,
+  AgentRunPaused,
+  AgentRunUnpaused,
   AgentRunCompleted,
   AgentRunFailed,
   AgentRunCancelled,
@@ -331,6 +378,17 @@ export const AgentRunView = z.object({
   memory: RunMemory.nullable(),
   /** The knowledge chunks the run's prompt was given (empty until it is planned), each with its document's title as it is now. */
   citations: z.array(RunCitationView),
+  /** What the run waits for while it is `awaiting_human`: the task, and why; null otherwise. */
+  waiting_for: z
+    .object({
+      /** `approval` or `input`: a call or a question of the run's; `pause` or `takeover`: a person stopped it. */
+      reason: z.union([RunWaitReason, PauseMode]),
+      /** The task that moves it on; null for a pause, which `resume` ends. */
+      task_id: z.string().uuid().nullable(),
+      invocation_id: z.string().uuid().nullable(),
+      step: z.number().int(),
+    })
+    .nullable(),
   created_time: z.string(),
   started_time: z.string().nullable(),
   finished_time: z.string().nullable(),
@@ -346,7 +404,8 @@ export const ListAgentRunsQuery = z.object({
   cursor: z.string().optional(),
 });
 
-export const ToolInvocationStatus = z.enum(['selected', 'running', 'skipped', 'completed', 'failed']);
+/** `awaiting_human`: the call waits for a person's approval (see `approval`). */
+export const ToolInvocationStatus = z.enum(['selected', 'awaiting_human', 'running', 'skipped', 'completed', 'failed']);
 export type ToolInvocationStatus = z.infer<typeof ToolInvocationStatus>;
 export const ToolInvocationView = z.object({
   id: z.string().uuid(),
@@ -363,6 +422,18 @@ export const ToolInvocationView = z.object({
   idempotency_key: z.string(),
   /** Times the call was started: above 1 when a resumed run retried a call that was in flight. */
   attempts: z.number().int(),
+  /** For a call that waited for a person: the task, who decided, and the hash of the input approved (the call's must match it). */
+  approval: z
+    .object({
+      task_id: z.string().uuid(),
+      outcome: z.string().nullable(),
+      acted_by: z.string().nullable(),
+      proposed_input_hash: z.string(),
+      approved_input_hash: z.string().nullable(),
+      edited: z.boolean().nullable(),
+      comment: z.string().nullable(),
+    })
+    .nullable(),
   duration_ms: z.number().nullable(),
   started_time: z.string().nullable(),
   finished_time: z.string().nullable(),
@@ -405,6 +476,7 @@ export const AgentRunOutcome = AgentRunView.pick({
   completion_tokens: true,
   selected_tool_refs: true,
   selected_skill_refs: true,
+  waiting_for: true,
 }).extend({
   /** The global position of the run's last event: send it as `x-min-position` to read the run's read models. */
   position: z.number().int(),

@@ -17,6 +17,8 @@ export const ModelConfig = z.object({
   max_tokens: z.number().int().min(1).max(200_000).optional(),
   react_enabled: z.boolean().default(false),
   react_max_steps: z.number().int().min(1).max(50).default(5),
+  /** A ReAct run may ask a person a question (`ask_human`) and goes on with the answer; off unless set. */
+  ask_human_enabled: z.boolean().default(false),
 });
 export const MemoryPolicy = z.object({
   enabled: z.boolean().default(false),
@@ -33,6 +35,8 @@ export const ToolRef = z
     tool_code: Code.optional(),
     tool_version_id: z.string().uuid().toLowerCase().optional(),
     required: z.boolean().default(false),
+    /** A person approves each call before it is made, the input it will be made with included (see `human-tasks.ts`). */
+    requires_approval: z.boolean().default(false),
     selection_keywords: z.array(z.string().min(1).max(100)).max(100).default([]),
     config_json: RefConfig,
   })
@@ -43,6 +47,8 @@ export const SkillRef = z
     skill_id: z.string().uuid().toLowerCase().optional(),
     skill_code: Code.optional(),
     skill_version_id: z.string().uuid().toLowerCase().optional(),
+    /** A person approves the skill's call before it is made. */
+    requires_approval: z.boolean().default(false),
     selection_keywords: z.array(z.string().min(1).max(100)).max(100).default([]),
     config_json: RefConfig,
   })
@@ -72,7 +78,7 @@ const VersionDefinition = z.object({
   role: z.string().max(500).nullable().default(null),
   goal: z.string().max(10_000).nullable().default(null),
   system_prompt: z.string().max(200_000).nullable().default(null),
-  model_config: ModelConfig.default({ react_enabled: false, react_max_steps: 5 }),
+  model_config: ModelConfig.default({ react_enabled: false, react_max_steps: 5, ask_human_enabled: false }),
   memory_policy: MemoryPolicy.default({ enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} }),
   tool_refs: z.array(ToolRef).max(100).default([]),
   skill_refs: z.array(SkillRef).max(100).default([]),
@@ -96,20 +102,32 @@ export const AgentCommand = z.discriminatedUnion('type', [
 export type AgentCommand = z.infer<typeof AgentCommand>;
 
 // Events.
+type Refs = { tool_refs?: object[]; skill_refs?: object[] };
+const withoutApprovals = (data: unknown): unknown => {
+  const refs = data as Refs;
+  const none = (list: object[] | undefined) => list?.map((r) => ({ ...r, requires_approval: false }));
+  const model_config = (data as { model_config?: object }).model_config;
+  return { ...refs, tool_refs: none(refs.tool_refs), skill_refs: none(refs.skill_refs), ...(model_config ? { model_config: { ...model_config, ask_human_enabled: false } } : {}) };
+};
 export const AgentCreated = defineEvent(
   'AgentCreated',
   z.object({ agent_id: z.string().uuid(), code: z.string(), name: z.string(), agent_type: z.string(), description: z.string().nullable() }),
   { category: AGENTS_CATEGORY, description: 'An agent was defined; its code is unique in the workspace.' },
 );
-/** Version 2 adds `knowledge_refs`; a version 1 version searched no knowledge base, so it is upcast with none. */
+/**
+ * Version 2 adds `knowledge_refs`; a version 1 version searched no knowledge base, so it is upcast with none.
+ * Version 3 adds `requires_approval` to each tool and skill ref, and `model_config.ask_human_enabled`; no
+ * ref before it required an approval, and no version let its runs ask a person.
+ */
 export const AgentVersionCreated = defineEvent(
   'AgentVersionCreated',
   VersionDefinition.extend({ agent_id: z.string().uuid(), version_id: z.string().uuid(), version_no: z.number().int().positive() }),
   {
     category: AGENTS_CATEGORY,
-    description: 'A draft version of an agent: prompt, model configuration, memory policy, tools, skills and (from version 2) the knowledge bases it searches.',
-    version: 2,
-    upcasters: { 1: (data) => ({ ...(data as object), knowledge_refs: [] }) },
+    description:
+      'A draft version of an agent: prompt, model configuration, memory policy, tools, skills, (from version 2) the knowledge bases it searches and (from version 3) which tool and skill calls a person approves first, and whether a run may ask a person a question.',
+    version: 3,
+    upcasters: { 1: (data) => ({ ...(data as object), knowledge_refs: [] }), 2: (data) => withoutApprovals(data) },
   },
 );
 export const AgentVersionPublished = defineEvent(

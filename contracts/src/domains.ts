@@ -16,6 +16,7 @@ export * from './dead-letters.js';
 export * from './tools.js';
 export * from './agents.js';
 export * from './agent-runs.js';
+export * from './agent-run-waits.js';
 export * from './memories.js';
 export * from './knowledge.js';
 export * from './skills.js';

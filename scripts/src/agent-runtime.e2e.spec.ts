@@ -312,7 +312,7 @@ describeOnPlatform(
       const outcome = await execute(runId, { dry_run: true });
       expect(outcome).to.deep.include({ status: 'completed', dry_run: true, steps: 0 });
       expect(outcome.selected_tool_refs.map((r: { tool_code: string; selected_by: string }) => [r.tool_code, r.selected_by])).to.deep.equal([['lookup_order', 'required']]);
-      expect(outcome.selected_skill_refs).to.deep.equal([{ skill_id: null, skill_code: 'summarize', skill_version_id: null, selected_by: 'default' }]);
+      expect(outcome.selected_skill_refs).to.deep.equal([{ skill_id: null, skill_code: 'summarize', skill_version_id: null, selected_by: 'default', requires_approval: false }]);
       expect(tool.calls).to.deep.equal([]);
       expect(chatRequests()).to.deep.equal([]);
       const invocations = await invocationsOf(runId, outcome.position);

@@ -27,8 +27,8 @@ describeOnPlatform('agents over HTTP', (server) => {
     expect(read.body).to.deep.include({ code: 'sales_agent', agent_type: 'assistant', version_count: 3, latest_published_version_id: v3.id });
     const first = (await call('GET', `/agents/versions/${v1.id}`)).body;
     expect(first).to.deep.include({ version_no: 1, status: 'published', role: 'sales_assistant', goal: 'Help qualify leads', tool_refs: [], skill_refs: [] });
-    expect(first.model_config).to.deep.equal({ react_enabled: false, react_max_steps: 5 });
-    expect((await call('GET', `/agents/versions/${v2.id}`)).body).to.deep.include({ status: 'draft', model_config: { react_enabled: true, react_max_steps: 5 } });
+    expect(first.model_config).to.deep.equal({ react_enabled: false, react_max_steps: 5, ask_human_enabled: false });
+    expect((await call('GET', `/agents/versions/${v2.id}`)).body).to.deep.include({ status: 'draft', model_config: { react_enabled: true, react_max_steps: 5, ask_human_enabled: false } });
     expect((await call('GET', `/agents/versions/${v3.id}`)).body.memory_policy).to.deep.equal({
       enabled: true,
       memory_scope: 'session',
@@ -52,8 +52,8 @@ describeOnPlatform('agents over HTTP', (server) => {
     });
     const read = (await call('GET', `/agents/versions/${version.id}`, undefined, minPosition(version.position))).body;
     expect(read.tool_refs).to.deep.equal([
-      { tool_code: 'lookup_order', required: true, selection_keywords: [], config_json: {} },
-      { tool_code: 'search_products', required: false, selection_keywords: ['product', 'price'], config_json: { auto_invoke: false } },
+      { tool_code: 'lookup_order', required: true, requires_approval: false, selection_keywords: [], config_json: {} },
+      { tool_code: 'search_products', required: false, requires_approval: false, selection_keywords: ['product', 'price'], config_json: { auto_invoke: false } },
     ]);
     expect(read.skill_refs[0]).to.deep.include({ skill_code: 'hello_user', selection_keywords: ['hello'] });
   });

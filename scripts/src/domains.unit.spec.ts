@@ -18,6 +18,7 @@ describe('the read side assembled from the domains', () => {
       '1006_agent_run_journal',
       '1015_agent_run_citations',
       '1033_agent_run_team',
+      '1060_agent_run_waits',
       '1008_memories',
       '1012_memory_expiry',
       '1009_knowledge',

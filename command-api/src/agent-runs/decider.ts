@@ -1,5 +1,13 @@
 import {
+  approvalHash,
   ConflictError,
+  skillCallCode,
+  HandBackMessages,
+  type HumanDecision,
+  type InvocationStart,
+  type RunHandBack,
+  type RunPause,
+  type RunWait,
   NotFoundError,
   TERMINAL_RUN_STATUSES,
   type AgentRunCommand,
@@ -20,6 +28,8 @@ export type InvocationRecord = {
   attempts: number;
   output?: unknown;
   error?: RunError;
+  /** Why a skipped call was not made: a resumed run tells its model the same. */
+  reason?: string;
 };
 
 /**
@@ -37,6 +47,8 @@ export type AgentRunState =
       correlationId: string | undefined;
       dryRun: boolean;
       lease?: { id: string; workerKey: string; expiresAt: string };
+      /** Every lease the run was given: one that ended (a wait, a pause, a takeover by another worker) is never renewed. */
+      leaseIds: string[];
       attempts: number;
       /** Leases taken in a row without a step recorded (a model call, an ended tool invocation): what bounds a run that never gets further. */
       stalls: number;
@@ -46,6 +58,15 @@ export type AgentRunState =
       usage: Usage;
       answer?: string;
       error?: RunError;
+      /** The wait the run is in (or was in when it was cancelled, so its open task can be cancelled too). */
+      waiting?: RunWait;
+      /** Every wait the run recorded, by invocation, and how the person decided, once they did. */
+      waits: Record<string, RunWait>;
+      decisions: Record<string, HumanDecision>;
+      /** Stopped by a person (a pause, a takeover) until it is given back. */
+      paused?: RunPause;
+      /** What people gave back, in order: their messages join the prompt after the step each names. */
+      handBacks: RunHandBack[];
     };
 export type AgentRunRequest = Extract<AgentRunEvent, { type: 'AgentRunQueued' }>['data'];
 export type ActiveRun = Exclude<AgentRunState, { status: 'none' }>;
@@ -87,6 +108,40 @@ const withInvocation = (run: ActiveRun, id: string, change: (prior: InvocationRe
 const onActive = (state: AgentRunState, change: (run: ActiveRun) => ActiveRun): AgentRunState =>
   state.status === 'none' ? state : change(state);
 
+/** Whether the plan says a person approves this call before it is made: the plan's ref decides, not the caller. */
+const approvalRequired = (plan: PreparedRun, start: Pick<InvocationStart, 'tool_code'>): boolean =>
+  plan.selected_tool_refs.some((t) => t.requires_approval && t.tool_code === start.tool_code) ||
+  plan.selected_skill_refs.some((s) => s.requires_approval && skillCallCode(s) === start.tool_code);
+
+/**
+ * A call that waited for an approval is made with the approved input and the approved version only: the
+ * hash of what it is started with must be the one the approval recorded. No runner can call anything else.
+ */
+const approvedCall = (run: ActiveRun, plan: PreparedRun, start: InvocationStart): void => {
+  const decision = run.decisions[start.invocation_id];
+  if (!decision && !approvalRequired(plan, start)) return;
+  if (decision?.outcome !== 'approved' || !decision.approved_input) {
+    throw new ConflictError('TOOL_INPUT_NOT_APPROVED', `tool invocation ${start.invocation_id} (${start.tool_code}) needs an approval, and has ${decision ? `a ${decision.outcome} one` : 'none'}`);
+  }
+  if (approvalHash(start.tool_version_id, start.input_json) !== decision.approved_input.input_hash) {
+    throw new ConflictError('TOOL_INPUT_NOT_APPROVED', `tool invocation ${start.invocation_id} (${start.tool_code}): its input or version is not the one approved (${decision.approved_input.input_hash})`);
+  }
+};
+
+/** A run of this workspace that has not ended: what a person may pause, resume or decide on. */
+const inWorkspace = (state: AgentRunState, runId: string, workspaceId: string): ActiveRun => {
+  if (state.status === 'none' || state.workspaceId !== workspaceId) throw new NotFoundError('AGENT_RUN_NOT_FOUND', `agent run ${runId} does not exist in this workspace`);
+  if (TERMINAL.has(state.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${runId} is ${state.status}`);
+  return state;
+};
+const handBack = (paused: RunPause, by: string | null, messages: RunHandBack['messages']): AgentRunEvent => ({
+  type: 'AgentRunUnpaused',
+  data: { run_id: paused.run_id, mode: paused.mode, by, task_id: paused.task_id, after_step: paused.after_step, messages },
+});
+
+/** The run's wait on this task: the only task whose end moves it on. */
+const waitOn = (run: ActiveRun, taskId: string): RunWait | undefined => Object.values(run.waits).find((w) => w.task_id === taskId);
+
 export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEvent> = {
   initialState: () => ({ status: 'none' }),
 
@@ -103,8 +158,31 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           stalls: 0,
           modelCalls: [],
           invocations: {},
+          waits: {},
+          decisions: {},
+          handBacks: [],
+          leaseIds: [],
           usage: { prompt_tokens: 0, completion_tokens: 0 },
         };
+      case 'AgentRunAwaitingHuman':
+        // Waiting ends the lease, so whoever records the decision can lease the run at once.
+        return onActive(state, ({ lease: _lease, ...run }) => ({
+          ...run,
+          status: 'awaiting_human',
+          stalls: 0,
+          waiting: event.data,
+          waits: { ...run.waits, [event.data.invocation_id]: event.data },
+        }));
+      case 'AgentRunResumed':
+        return onActive(state, ({ waiting: _waiting, ...run }) => {
+          const wait = waitOn(run, event.data.task_id);
+          return { ...run, status: 'running', decisions: wait ? { ...run.decisions, [wait.invocation_id]: event.data } : run.decisions };
+        });
+      case 'AgentRunPaused':
+        // Its lease ends: the worker driving it finds out at its next step, and lets it go.
+        return onActive(state, ({ lease: _lease, ...run }) => ({ ...run, status: 'awaiting_human', paused: event.data }));
+      case 'AgentRunUnpaused':
+        return onActive(state, ({ paused: _paused, ...run }) => ({ ...run, status: 'running', handBacks: [...run.handBacks, event.data] }));
       case 'AgentRunLeased':
         return onActive(state, (run) => ({
           ...run,
@@ -112,6 +190,7 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
           attempts: event.data.attempt,
           stalls: event.data.attempt > run.attempts ? run.stalls + 1 : run.stalls,
           lease: { id: event.data.lease_id, workerKey: event.data.worker_key, expiresAt: event.data.lease_expires_at },
+          leaseIds: run.leaseIds.includes(event.data.lease_id) ? run.leaseIds : [...run.leaseIds, event.data.lease_id],
         }));
       case 'AgentRunPrepared':
         return onActive(state, (run) => ({ ...run, prepared: event.data, dryRun: event.data.dry_run }));
@@ -157,7 +236,13 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         );
       case 'ToolInvocationSkipped':
         return onActive(state, (run) =>
-          withInvocation({ ...run, stalls: 0 }, event.data.invocation_id, () => ({ step: event.data.step, toolCode: event.data.tool_code, attempts: 0, status: 'skipped' })),
+          withInvocation({ ...run, stalls: 0 }, event.data.invocation_id, () => ({
+            step: event.data.step,
+            toolCode: event.data.tool_code,
+            attempts: 0,
+            status: 'skipped',
+            reason: event.data.reason,
+          })),
         );
       case 'AgentRunCompleted':
         return onActive(state, (run) => ({ ...run, status: 'completed', answer: event.data.answer }));
@@ -179,7 +264,11 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         const { run_id, worker_key, lease_id, now, lease_ms } = command.data;
         const run = existing(state, run_id);
         if (TERMINAL.has(run.status)) throw new ConflictError('AGENT_RUN_ENDED', `agent run ${run_id} is ${run.status}`);
+        // Nobody drives a run past a person: the decision, recorded on its stream, makes it leasable again.
+        if (run.status === 'awaiting_human') throw new ConflictError('AGENT_RUN_WAITING', `agent run ${run_id} waits for human task ${run.waiting?.task_id}`);
         const renewal = run.lease?.id === lease_id;
+        // The heartbeat of a worker whose lease a wait or a pause ended would otherwise take the run back, and drive it past the person.
+        if (!renewal && run.leaseIds.includes(lease_id)) throw new ConflictError('AGENT_RUN_LEASE_LOST', `agent run ${run_id}: lease ${lease_id} ended`);
         // Also for the same worker key: two drivers of one run under one key would both make its calls.
         if (!renewal && run.lease && Date.parse(run.lease.expiresAt) > Date.parse(now)) {
           throw new ConflictError('AGENT_RUN_LEASED', `agent run ${run_id} is leased to ${run.lease.workerKey} until ${run.lease.expiresAt}`);
@@ -210,8 +299,9 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
       case 'StartToolInvocation': {
         const { lease_id, ...data } = command.data;
         const run = heldBy(state, data.run_id, lease_id);
-        prepared(run, data.run_id);
+        const plan = prepared(run, data.run_id);
         notEnded(run, data.invocation_id);
+        if (command.type === 'StartToolInvocation') approvedCall(run, plan, data);
         return [{ type: command.type === 'StartToolInvocation' ? 'ToolInvocationStarted' : 'ToolInvocationSelected', data }];
       }
       case 'CompleteToolInvocation': {
@@ -233,6 +323,50 @@ export const agentRunDecider: Decider<AgentRunState, AgentRunCommand, AgentRunEv
         }
         const { lease_id: _lease, ...data } = command.data;
         return [{ type: 'ToolInvocationFailed', data }];
+      }
+      case 'AwaitHuman': {
+        const { lease_id, ...data } = command.data;
+        const run = heldBy(state, data.run_id, lease_id);
+        prepared(run, data.run_id);
+        notEnded(run, data.invocation_id);
+        // Each interrupt is waited for once: a decided one is never asked again.
+        if (run.decisions[data.invocation_id]) throw new ConflictError('AGENT_RUN_WAIT_DECIDED', `tool invocation ${data.invocation_id} was decided already`);
+        return [{ type: 'AgentRunAwaitingHuman', data }];
+      }
+      case 'PauseAgentRun': {
+        const { run_id, workspace_id, mode, by, reason, task_id } = command.data;
+        const run = inWorkspace(state, run_id, workspace_id);
+        if (run.status === 'awaiting_human') throw new ConflictError('AGENT_RUN_WAITING', `agent run ${run_id} is awaiting_human already (${run.paused ? `${run.paused.mode}d` : `waiting for human task ${run.waiting?.task_id}`})`);
+        return [{ type: 'AgentRunPaused', data: { run_id, mode, by, reason, task_id: mode === 'takeover' ? task_id : null, after_step: run.modelCalls.length } }];
+      }
+      case 'ResumeAgentRun': {
+        const { run_id, workspace_id, by, messages } = command.data;
+        const run = inWorkspace(state, run_id, workspace_id);
+        if (!run.paused) throw new ConflictError('AGENT_RUN_NOT_PAUSED', `agent run ${run_id} is ${run.status}, not paused or taken over`);
+        return [handBack(run.paused, by, messages)];
+      }
+      case 'RecordHumanDecision': {
+        const { workspace_id, ...data } = command.data;
+        const run = inWorkspace(state, data.run_id, workspace_id);
+        // The end of a takeover task gives the session back, with what the person wrote (`response_payload_json.messages`).
+        if (run.paused?.task_id && run.paused.task_id === data.task_id) {
+          const written = HandBackMessages.safeParse(data.response_payload_json.messages);
+          return [handBack(run.paused, data.acted_by, written.success ? written.data : [])];
+        }
+        const wait = waitOn(run, data.task_id);
+        if (wait && run.decisions[wait.invocation_id]) throw new ConflictError('AGENT_RUN_DECISION_RECORDED', `the decision on human task ${data.task_id} is recorded already`);
+        // A task created over HTTP naming this run, or one it no longer waits on, moves nothing.
+        if (run.status !== 'awaiting_human' || run.waiting?.task_id !== data.task_id) {
+          throw new ConflictError('AGENT_RUN_NOT_WAITING', `agent run ${data.run_id} does not wait on human task ${data.task_id}`);
+        }
+        if (data.outcome === 'approved' && wait?.task.subject) {
+          const approved = data.approved_input;
+          // The hash is the run's to check: an approval of other arguments than those it says is refused.
+          if (!approved || approvalHash(wait.task.subject.version_id, approved.input_json) !== approved.input_hash) {
+            throw new ConflictError('APPROVAL_HASH_MISMATCH', `the approval of human task ${data.task_id} does not match the input it approves`);
+          }
+        }
+        return [{ type: 'AgentRunResumed', data }];
       }
       case 'CompleteAgentRun': {
         const { run_id, lease_id, answer } = command.data;

@@ -32,6 +32,7 @@ const plan: PreparedRun = {
   max_tokens: null,
   react_enabled: true,
   react_max_steps: 2,
+  ask_human_enabled: false,
   messages: [{ role: 'user', content: 'Summarize this lead.' }],
   selected_tool_refs: [],
   selected_skill_refs: [],

@@ -50,6 +50,15 @@ export const isTakenElsewhere = (error: unknown): error is ConflictError =>
   error instanceof ConflictError && (error.code === 'AGENT_RUN_LEASED' || error.code === 'AGENT_RUN_ENDED');
 
 /** Where a run stands, from its own stream. */
+/** What a run waits for while it is `awaiting_human`, as its view says it. */
+export const waitingFor = (state: AgentRunState): AgentRunOutcome['waiting_for'] => {
+  if (state.status !== 'awaiting_human') return null;
+  if (state.paused) return { reason: state.paused.mode, task_id: state.paused.task_id, invocation_id: null, step: state.paused.after_step };
+  if (!state.waiting) return null;
+  const { reason, task_id, invocation_id, step } = state.waiting;
+  return { reason, task_id, invocation_id, step };
+};
+
 export const outcomeOf = (runId: string, state: AgentRunState, position: number): AgentRunOutcome => {
   if (state.status === 'none') throw new Error(`agent run ${runId} does not exist`);
   const { agent_id, agent_version_id, session_id, input_text, auto_execute } = state.request;
@@ -71,6 +80,7 @@ export const outcomeOf = (runId: string, state: AgentRunState, position: number)
     completion_tokens: state.usage.completion_tokens,
     selected_tool_refs: state.prepared?.selected_tool_refs ?? [],
     selected_skill_refs: state.prepared?.selected_skill_refs ?? [],
+    waiting_for: waitingFor(state),
     position,
   };
 };

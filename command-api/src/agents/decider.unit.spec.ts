@@ -11,7 +11,7 @@ const definition: AgentVersionDefinition = {
   role: 'sales_assistant',
   goal: 'Help qualify leads',
   system_prompt: 'You are a careful sales assistant.',
-  model_config: { react_enabled: true, react_max_steps: 5 },
+  model_config: { react_enabled: true, react_max_steps: 5, ask_human_enabled: false },
   memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
   tool_refs: [],
   skill_refs: [],

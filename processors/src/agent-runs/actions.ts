@@ -1,6 +1,9 @@
 import type { RecordedModelCall } from '@agent-platform/contracts';
 import { unstorableIssues } from '@agent-platform/infra';
 
+/** The action (and native function) by which a ReAct run asks a person a question, where its version allows it. */
+export const ASK_HUMAN = 'ask_human';
+
 /** A call the model asked for; `inputError` when its arguments are unusable (the call then fails without being made). */
 export type ToolAction = { code: string; input: Record<string, unknown>; inputError?: string; toolCallId: string | null };
 /** What a model answer asks the run to do next. */
@@ -48,6 +51,12 @@ const jsonAction = (content: string): Action => {
     const input = value.input_json ?? {};
     if (!isObject(input)) return { kind: 'invalid', error: '"input_json" must be a JSON object' };
     return { kind: 'tools', calls: [{ code: value.tool_code, input, toolCallId: null }] };
+  }
+  if (value.action === ASK_HUMAN) {
+    // Read as a call of the `ask_human` function; the run decides whether its version offers it.
+    return typeof value.question === 'string' && value.question
+      ? { kind: 'tools', calls: [{ code: ASK_HUMAN, input: { question: value.question }, toolCallId: null }] }
+      : { kind: 'invalid', error: 'an ask_human action needs a string "question"' };
   }
   return { kind: 'invalid', error: '"action" must be "tool" or "finish"' };
 };

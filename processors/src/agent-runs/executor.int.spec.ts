@@ -65,7 +65,7 @@ const queueRun = async (store: EventStore, memory_policy = MEMORY_OFF, knowledge
         role: null,
         goal: null,
         system_prompt: 'You answer briefly.',
-        model_config: { react_enabled: false, react_max_steps: 5 },
+        model_config: { react_enabled: false, react_max_steps: 5, ask_human_enabled: false },
         memory_policy,
         tool_refs: [],
         skill_refs: [],

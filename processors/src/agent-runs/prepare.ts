@@ -4,6 +4,7 @@ import { toolIdOf, toolVersionFor, type Definitions } from './definitions.js';
 import { KNOWLEDGE_UNAVAILABLE, type RunKnowledge } from './knowledge.js';
 import { planMemory, type RunMemories } from './memory.js';
 import { skillSelection, toolSelection } from './selection.js';
+import { ASK_HUMAN } from './actions.js';
 
 const HISTORY_MESSAGES = 20;
 
@@ -14,13 +15,13 @@ export class PlanError extends Error {
   }
 }
 
-/** Tells a model without native tool calling how to act, and which tools it has. */
-const reactInstructions = (tools: SelectedToolRef[]): string =>
+/** Tells a model without native tool calling how to act, which tools it has, and whether it may ask a person. */
+const reactInstructions = (tools: SelectedToolRef[], askHuman: boolean): string =>
   [
     'You can use tools. To call one, answer with only a JSON object: {"action":"tool","tool_code":"<code>","input_json":{...}}.',
     'You then get its result as an observation. When you know the answer, reply with only {"action":"finish","answer":"<your answer>"}.',
-    'Tools:',
-    ...tools.map((t) => `- ${t.tool_code}: ${t.description ?? t.tool_code} ${JSON.stringify(t.input_schema_json)}`),
+    ...(askHuman ? [`To ask a person a question you cannot answer yourself, reply with only {"action":"${ASK_HUMAN}","question":"<your question>"}; their answer is your observation.`] : []),
+    ...(tools.length ? ['Tools:', ...tools.map((t) => `- ${t.tool_code}: ${t.description ?? t.tool_code} ${JSON.stringify(t.input_schema_json)}`)] : []),
   ].join('\n');
 
 const systemPrompt = (version: Pick<AgentVersionDefinition, 'system_prompt' | 'role' | 'goal'>, react: string | undefined): string =>
@@ -41,6 +42,8 @@ export const prepareRun = async (
   const version = await definitions.agentVersion(agent_id, agent_version_id);
   if (!version) throw new PlanError({ code: 'AGENT_VERSION_NOT_FOUND', message: `agent version ${agent_version_id} does not exist` });
   const react = version.model_config.react_enabled;
+  // Only a ReAct loop has turns at which to ask.
+  const askHuman = react && version.model_config.ask_human_enabled;
   // An answer made without the knowledge the version names would look like one made with it: the run fails instead.
   if (version.knowledge_refs.length && !knowledge) {
     throw new PlanError({ code: KNOWLEDGE_UNAVAILABLE, message: 'this agent version searches knowledge bases, and knowledge search is not available in this process' });
@@ -71,19 +74,20 @@ export const prepareRun = async (
       description: tool.description,
       input_schema_json: tool.versions.get(versionId)!.inputSchema,
       selected_by,
+      requires_approval: ref.requires_approval,
     };
   });
   const skills: SelectedSkillRef[] = version.skill_refs.flatMap((ref) => {
     const selected_by = skillSelection(ref, input_text);
     return selected_by
-      ? [{ skill_id: ref.skill_id ?? null, skill_code: ref.skill_code ?? null, skill_version_id: ref.skill_version_id ?? null, selected_by }]
+      ? [{ skill_id: ref.skill_id ?? null, skill_code: ref.skill_code ?? null, skill_version_id: ref.skill_version_id ?? null, selected_by, requires_approval: ref.requires_approval }]
       : [];
   });
 
   // The input is often the session's newest message already; it is sent once.
   const last = history.at(-1);
   if (last?.role === 'user' && last.content === input_text) history.pop();
-  const system = systemPrompt(version, react && tools.length ? reactInstructions(tools) : undefined);
+  const system = systemPrompt(version, react && (tools.length || askHuman) ? reactInstructions(tools, askHuman) : undefined);
   const messages: RunMessage[] = [
     ...(system ? [{ role: 'system' as const, content: system }] : []),
     ...history.flatMap((m): RunMessage[] => (m.role === 'user' || m.role === 'assistant' || m.role === 'system' ? [{ role: m.role, content: m.content }] : [])),
@@ -99,6 +103,7 @@ export const prepareRun = async (
     react_enabled: react,
     // Without ReAct a run makes one model call.
     react_max_steps: react ? version.model_config.react_max_steps : 1,
+    ask_human_enabled: askHuman,
     messages,
     selected_tool_refs: tools,
     selected_skill_refs: skills,

@@ -1,4 +1,5 @@
 import {
+  skillCallCode,
   type AgentRunCommand,
   type RecordedModelCall,
   type RunError,
@@ -18,7 +19,7 @@ import {
   type ModelProvider,
   type ToolDefinition as ModelTool,
 } from '@agent-platform/infra';
-import { actionOf, type ToolAction } from './actions.js';
+import { actionOf, ASK_HUMAN, type ToolAction } from './actions.js';
 import type { Definitions } from './definitions.js';
 import type { AgentRunJournal } from './stream.js';
 import { withSecrets } from './secrets.js';
@@ -26,6 +27,7 @@ import { inputProblem } from './toolInput.js';
 import { knowledgeMessage, type RunKnowledge } from './knowledge.js';
 import { memoryMessage, type RunMemories } from './memory.js';
 import type { RunSkills } from './skills.js';
+import { approvalGate, questionGate, RunWaits } from './waits.js';
 
 export type RunnerDeps = {
   store: EventStore;
@@ -52,6 +54,16 @@ const functionNameOf = (code: string): string => code.replace(/[^A-Za-z0-9_-]/g,
 
 const observationOf = (outcome: { output?: unknown; error?: RunError | undefined; skipped?: string }): string =>
   outcome.error ? `Error ${outcome.error.code}: ${outcome.error.message}` : outcome.skipped ? `Skipped: ${outcome.skipped}` : JSON.stringify(outcome.output ?? null);
+
+/** `ask_human` as a native function: one question, answered by a person. */
+const ASK_HUMAN_FUNCTION: ModelTool = {
+  type: 'function',
+  function: {
+    name: ASK_HUMAN,
+    description: 'Ask a person a question you cannot answer yourself; their answer comes back as the result.',
+    parameters: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
+  },
+};
 
 const joinUrl = (base: string, path: string): string => (path ? `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : base);
 
@@ -125,13 +137,24 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
    * and fails if it failed.
    */
   const settle = (command: AgentRunCommand) => void journal.record(command);
+  const approval = approvalGate(deps, journal, leaseId);
+  const question = questionGate(deps, journal, leaseId);
+
+  /** A question the model asks a person (where its version allows it): the run waits for the answer, which is the observation. */
+  const ask = async (step: number, index: number, action: ToolAction): Promise<string> => {
+    const text = action.input.question;
+    if (typeof text !== 'string' || !text.trim()) return observationOf({ error: { code: 'ASK_HUMAN_INVALID', message: 'ask_human needs a string "question"' } });
+    return question({ invocationId: uuidFrom('agent-ask-human', runId, String(step), String(index)), step, question: text });
+  };
 
   /** One tool call, at most once in effect; answers with what the model is told. */
   const invoke = async (step: number, index: number, action: ToolAction): Promise<string> => {
+    // The platform's own function, where the version offers it: it wins over a tool of the same code.
+    if (plan.ask_human_enabled && action.code === ASK_HUMAN) return ask(step, index, action);
     const invocation_id = uuidFrom('agent-tool-invocation', runId, String(step), String(index));
     const prior = run().invocations[invocation_id];
     if (prior?.status === 'completed' || prior?.status === 'failed') return observationOf(prior);
-    if (prior?.status === 'skipped') return observationOf({ skipped: 'the tool was not called' });
+    if (prior?.status === 'skipped') return observationOf({ skipped: prior.reason ?? 'the tool was not called' });
     const tool: SelectedToolRef | undefined = plan.selected_tool_refs.find((t) => t.tool_code === action.code);
     const start = {
       run_id: runId,
@@ -168,7 +191,15 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     const url = joinUrl(config.base_url, config.path);
     const sending = withSecrets(config.headers, deps.secrets, { workspaceId: run().workspaceId, url });
     if ('error' in sending) return fail({ code: sending.error.code, message: `tool ${tool.tool_code}: ${sending.error.message}` });
-    await journal.record({ type: 'StartToolInvocation', data: start });
+    // Asked of a person before anything is sent: the call is then made with what they approved, or not at all.
+    const approved = tool.requires_approval
+      ? await approval({ invocationId: invocation_id, step, subject: { kind: 'tool', code: tool.tool_code, ref_id: tool.tool_id, version_id: tool.tool_version_id }, input: action.input })
+      : { input: action.input };
+    if ('skipped' in approved) {
+      settle({ type: 'SkipToolInvocation', data: { ...start, reason: approved.skipped } });
+      return observationOf(approved);
+    }
+    await journal.record({ type: 'StartToolInvocation', data: { ...start, input_json: approved.input } });
     // Redacted before anything of it is recorded or shown to the model: a tool may echo what it was sent.
     const result = deps.redact(
       await deps.callTool(
@@ -176,7 +207,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
           method: config.method,
           url,
           headers: sending.headers,
-          input: action.input,
+          input: approved.input,
           idempotencyKey: start.idempotency_key,
           timeoutMs: config.timeout_ms,
         },
@@ -200,14 +231,17 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     const observations: string[] = [];
     for (const [index, skill] of plan.selected_skill_refs.entries()) {
       const invocation_id = uuidFrom('agent-skill-invocation', runId, String(index));
-      const tool_code = `skill:${skill.skill_code ?? skill.skill_id}`;
+      const tool_code = skillCallCode(skill);
       const prior = run().invocations[invocation_id];
       if (prior?.status === 'completed' || prior?.status === 'failed') {
         observations.push(`- ${tool_code}: ${observationOf(prior)}`);
         continue;
       }
-      if (prior?.status === 'skipped') continue;
-      const start = {
+      if (prior?.status === 'skipped') {
+        if (prior.reason) observations.push(`- ${tool_code}: ${observationOf({ skipped: prior.reason })}`);
+        continue;
+      }
+      const start: Extract<AgentRunCommand, { type: 'StartToolInvocation' }>['data'] = {
         run_id: runId,
         lease_id: leaseId,
         invocation_id,
@@ -223,10 +257,32 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
         await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason: 'this process runs no skills' } });
         continue;
       }
-      await journal.record({ type: 'StartToolInvocation', data: start });
+      let call = { ref: skill, start };
+      if (skill.requires_approval) {
+        // The version approved is the one called: resolved now (the ref's, or the newest published), part of the hash.
+        const resolved = await deps.skills.resolve({ workspaceId: run().workspaceId, ref: skill });
+        if ('error' in resolved) {
+          settle({ type: 'FailToolInvocation', data: { ...start, error: resolved.error, duration_ms: null } });
+          observations.push(`- ${tool_code}: ${observationOf({ error: resolved.error })}`);
+          continue;
+        }
+        const approved = await approval({
+          invocationId: invocation_id,
+          step: 0,
+          subject: { kind: 'skill', code: tool_code, ref_id: resolved.skillId, version_id: resolved.versionId },
+          input: start.input_json,
+        });
+        if ('skipped' in approved) {
+          settle({ type: 'SkipToolInvocation', data: { ...start, reason: approved.skipped } });
+          observations.push(`- ${tool_code}: ${observationOf(approved)}`);
+          continue;
+        }
+        call = { ref: { ...skill, skill_version_id: resolved.versionId }, start: { ...start, tool_version_id: resolved.versionId, input_json: approved.input } };
+      }
+      await journal.record({ type: 'StartToolInvocation', data: call.start });
       const started = performance.now();
       const result = deps.redact(
-        await deps.skills.invoke({ agentRunId: runId, index, workspaceId: run().workspaceId, correlationId: run().correlationId, ref: skill, inputText: run().request.input_text }),
+        await deps.skills.invoke({ agentRunId: runId, index, workspaceId: run().workspaceId, correlationId: run().correlationId, ref: call.ref, input: call.start.input_json }),
       );
       const duration_ms = Math.round((performance.now() - started) * 1000) / 1000;
       if ('error' in result) settle({ type: 'FailToolInvocation', data: { ...start, error: result.error, duration_ms } });
@@ -253,6 +309,15 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     return messages;
   };
 
+  /** What people gave back after model call `step`, as the next call's prompt gets it. */
+  const handedBack = (step: number): ChatMessage[] =>
+    run()
+      .handBacks.filter((h) => h.after_step === step)
+      .flatMap((h) => [
+        { role: 'system' as const, content: `A person (${h.by ?? 'unknown'}) ${h.mode === 'takeover' ? 'took over the conversation' : 'paused the run'}; what they wrote follows, if anything. Go on from there.` },
+        ...h.messages.map((m) => ({ role: m.role, content: m.content })),
+      ]);
+
   /** Without ReAct (the seed's flow): the selected tools are called with the input, their results go into the prompt, one model call answers. */
   const single = async (skillResults: string[]): Promise<Ending> => {
     const observations: string[] = [];
@@ -262,6 +327,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     }
     const messages = await baseMessages(skillResults);
     if (observations.length) messages.splice(messages.length - 1, 0, { role: 'system', content: `Results of the tools selected for this request:\n${observations.join('\n')}` });
+    messages.push(...handedBack(0));
     const call = await modelStep(1, messages, undefined);
     return { answer: call.content ?? '' };
   };
@@ -271,8 +337,10 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
       type: 'function',
       function: { name: functionNameOf(t.tool_code), ...(t.description ? { description: t.description } : {}), parameters: t.input_schema_json },
     }));
+    if (plan.ask_human_enabled) tools.push(ASK_HUMAN_FUNCTION);
     const messages = await baseMessages(skillResults);
     for (let step = 1; step <= plan.react_max_steps; step++) {
+      messages.push(...handedBack(step - 1));
       const call = await modelStep(step, messages, tools);
       messages.push({
         role: 'assistant',
@@ -303,6 +371,8 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
     const skillResults = await invokeSkills();
     ending = plan.react_enabled ? await react(skillResults) : await single(skillResults);
   } catch (error) {
+    // Recorded already: the run goes on once the task it waits on ends.
+    if (error instanceof RunWaits) return void log.info({ task_id: error.wait.task_id, invocation_id: error.wait.invocation_id }, 'agent run waits for a person');
     if (!(error instanceof ProviderError)) throw error;
     // The provider already retried what was worth retrying.
     ending = { error: { code: 'MODEL_CALL_FAILED', message: `${error.code}: ${error.message}` } };

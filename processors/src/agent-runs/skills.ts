@@ -13,6 +13,9 @@ export type RunSkills = {
     workspaceId: string;
     correlationId: string | undefined;
     ref: SelectedSkillRef;
-    inputText: string;
+    /** `{"input_text": <the run's input>}`, or what a person approved instead. */
+    input: Record<string, unknown>;
   }) => Promise<{ output: unknown } | { error: RunError }>;
+  /** The skill and version a ref calls now (the ref's, or the newest published): what a person approves before the call. */
+  resolve: (call: { workspaceId: string; ref: SelectedSkillRef }) => Promise<{ skillId: string; versionId: string } | { error: RunError }>;
 };

@@ -57,6 +57,7 @@ const plan: PreparedRun = {
   max_tokens: null,
   react_enabled: true,
   react_max_steps: 5,
+  ask_human_enabled: false,
   messages: [{ role: 'user', content: 'Where is order 1?' }],
   selected_tool_refs: [],
   selected_skill_refs: [],

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, SKILL_RUNS_CATEGORY, SKILLS_CATEGORY, streamId } from '@agent-platform/contracts';
 import { evolveAll, runnableSkillVersion, schemaIssues, sendCommand, skillDecider, skillRunDecider, type SkillRunExecutor } from '@agent-platform/command-api/commands';
 import { uuidFrom, type EventStore } from '@agent-platform/infra';
+import type { SelectedSkillRef } from '@agent-platform/contracts';
 import type { RunSkills } from '../agent-runs/skills.js';
 
 /** How long an agent run waits for one of its skills before it tells the model the skill is still running. */
@@ -11,13 +12,29 @@ const SKILL_WAIT_MS = 120_000;
  * agent run resumed mid-invocation queues nothing twice and gets the run it started (joined, or ended). The
  * version is the ref's, or the skill's newest published one, resolved from its stream.
  */
+const skillIdOf = (workspaceId: string, ref: SelectedSkillRef) => ref.skill_id ?? uuidFrom('skill', workspaceId, ref.skill_code!);
+const runnable = async (store: EventStore, workspaceId: string, ref: SelectedSkillRef) => {
+  const skillId = skillIdOf(workspaceId, ref);
+  const skill = evolveAll(skillDecider, skillDecider.initialState(), await store.readStream(streamId(SKILLS_CATEGORY, skillId)));
+  return { skillId, ...runnableSkillVersion(skill, skillId, workspaceId, ref.skill_version_id ?? undefined) };
+};
+const refused = (error: unknown) => {
+  if (error instanceof NotFoundError || error instanceof ConflictError) return { error: { code: error.code, message: error.message } };
+  throw error;
+};
+
 export const skillsForAgents = (deps: { store: EventStore; executor: SkillRunExecutor; workerKey: string }): RunSkills => ({
-  invoke: async ({ agentRunId, index, workspaceId, correlationId, ref, inputText }) => {
-    const skillId = ref.skill_id ?? uuidFrom('skill', workspaceId, ref.skill_code!);
-    const input_json = { input_text: inputText };
+  resolve: async ({ workspaceId, ref }) => {
     try {
-      const skill = evolveAll(skillDecider, skillDecider.initialState(), await deps.store.readStream(streamId(SKILLS_CATEGORY, skillId)));
-      const { versionId, version } = runnableSkillVersion(skill, skillId, workspaceId, ref.skill_version_id ?? undefined);
+      const { skillId, versionId } = await runnable(deps.store, workspaceId, ref);
+      return { skillId, versionId };
+    } catch (error) {
+      return refused(error);
+    }
+  },
+  invoke: async ({ agentRunId, index, workspaceId, correlationId, ref, input: input_json }) => {
+    try {
+      const { skillId, versionId, version } = await runnable(deps.store, workspaceId, ref);
       // An agent skill would queue an agent run, which may select the same skill again: without end.
       if (version.runtime_type === 'agent') return { error: { code: 'SKILL_RUNTIME_NOT_ALLOWED', message: 'an agent skill is not run from an agent run’s skill_refs' } };
       const issues = schemaIssues(`${versionId}:parameters`, version.parameter_schema_json, input_json, 'input_json');
@@ -38,8 +55,7 @@ export const skillsForAgents = (deps: { store: EventStore; executor: SkillRunExe
       if (outcome.status === 'completed') return { output: outcome.output_json };
       return { error: outcome.error ?? { code: 'SKILL_RUN_CANCELLED', message: `skill run ${runId} was ${outcome.status}` } };
     } catch (error) {
-      if (error instanceof NotFoundError || error instanceof ConflictError) return { error: { code: error.code, message: error.message } };
-      throw error;
+      return refused(error);
     }
   },
 });

@@ -14,7 +14,7 @@ const silent = pino({ level: 'silent' });
 const AGENT_RUN = '55555555-5555-4555-8555-555555555555';
 const VERSION = '00000000-0000-4000-8000-0000000000c1';
 const ws = { workspaceId: 'ws-1' };
-const ref = { skill_id: null, skill_code: 'summarize', skill_version_id: null, selected_by: 'default' as const };
+const ref = { skill_id: null, skill_code: 'summarize', skill_version_id: null, selected_by: 'default' as const, requires_approval: false };
 
 describe("agent runs' skills, as skill runs", () => {
   let store: InMemoryEventStore;
@@ -40,7 +40,7 @@ describe("agent runs' skills, as skill runs", () => {
       ws,
     );
   };
-  const invoke = (index = 0) => skills().invoke({ agentRunId: AGENT_RUN, index, workspaceId: 'ws-1', correlationId: undefined, ref, inputText: 'Order A-1 is late' });
+  const invoke = (index = 0) => skills().invoke({ agentRunId: AGENT_RUN, index, workspaceId: 'ws-1', correlationId: undefined, ref, input: { input_text: 'Order A-1 is late' } });
 
   it('runs the skill by its code with the run’s input, and answers its output', async () => {
     await publish('template', { template: 'Summary: $input_text' });

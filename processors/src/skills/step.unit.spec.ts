@@ -121,7 +121,7 @@ describe('skill runs, driven on the kernel', () => {
     const publishAgent = async () => {
       const agent = streamId(AGENTS_CATEGORY, AGENT);
       await sendCommand(store, agentDecider, agent, { type: 'CreateAgent', data: { agent_id: AGENT, workspace_id: 'ws-1', code: 'a', name: 'A', agent_type: 'assistant' } }, ws);
-      const definition = { role: null, goal: null, system_prompt: null, model_config: { react_enabled: false, react_max_steps: 5 }, memory_policy: { enabled: false, memory_scope: 'session' as const, read_top_k: 5, write_enabled: false, config_json: {} }, tool_refs: [], skill_refs: [], knowledge_refs: [] };
+      const definition = { role: null, goal: null, system_prompt: null, model_config: { react_enabled: false, react_max_steps: 5, ask_human_enabled: false }, memory_policy: { enabled: false, memory_scope: 'session' as const, read_top_k: 5, write_enabled: false, config_json: {} }, tool_refs: [], skill_refs: [], knowledge_refs: [] };
       await sendCommand(store, agentDecider, agent, { type: 'CreateAgentVersion', data: { agent_id: AGENT, version_id: AGENT_VERSION, workspace_id: 'ws-1', status: 'published', ...definition } }, ws);
     };
     const skill = { runtime_type: 'agent' as const, implementation_json: { agent_id: AGENT, input_template: 'Greet $name' } };

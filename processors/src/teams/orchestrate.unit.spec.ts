@@ -36,7 +36,7 @@ const defineAgent = async (store: InMemoryEventStore, agentId: string, code: str
         role: null,
         goal: null,
         system_prompt: null,
-        model_config: { react_enabled: false, react_max_steps: 5 },
+        model_config: { react_enabled: false, react_max_steps: 5, ask_human_enabled: false },
         memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
         tool_refs: [],
         skill_refs: [],

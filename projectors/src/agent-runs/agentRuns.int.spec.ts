@@ -35,6 +35,7 @@ const selectedTool = {
   description: null,
   input_schema_json: {},
   selected_by: 'required',
+  requires_approval: false,
 };
 const memory = { read: 'unavailable', write: 'disabled', memory_scope: 'session', scope_id: null, read_top_k: 5, read_count: 0, read_memories: [], note: null };
 const prepared = runEvent(
@@ -46,6 +47,7 @@ const prepared = runEvent(
     max_tokens: null,
     react_enabled: true,
     react_max_steps: 5,
+    ask_human_enabled: false,
     messages: [{ role: 'user', content: 'Where is order 1?' }],
     selected_tool_refs: [selectedTool],
     selected_skill_refs: [],
@@ -297,5 +299,87 @@ describeProjection('agent runs projection', agentRunsProjection, (spec) => {
         when: [invocationEvent('ToolInvocationSelected', {}, T1)],
         then: { table: TABLE, rows: [{ id: INVOCATION, status: 'selected', attempts: 0, started_time: null }] },
       }));
+  });
+
+  describe('its waits for people', () => {
+    const TASK = '99999999-aaaa-4bbb-8ccc-dddddddddddd';
+    const running = [queued, leased('w1', 1, T1, T2)];
+    const subject = { kind: 'tool', code: 'orders', ref_id: TOOL, version_id: TOOL_VERSION, input_json: { order_id: '1' }, input_hash: 'sha256:proposed' };
+    const awaiting = (withSubject = true) =>
+      runEvent(
+        'AgentRunAwaitingHuman',
+        {
+          reason: withSubject ? 'approval' : 'input',
+          task_id: TASK,
+          invocation_id: INVOCATION,
+          step: 1,
+          task: { task_type: withSubject ? 'approval' : 'input', title: 't', description: null, request_payload_json: {}, subject: withSubject ? subject : null },
+        },
+        T2,
+      );
+    const approved = runEvent(
+      'AgentRunResumed',
+      { task_id: TASK, outcome: 'approved', acted_by: 'ops-1', comment: 'ok', response_payload_json: {}, approved_input: { input_json: { order_id: '2' }, input_hash: 'sha256:edited', edited: true } },
+      T3,
+    );
+    const waitingFor = { reason: 'approval', task_id: TASK, invocation_id: INVOCATION, step: 1 };
+
+    it('shows what a waiting run waits for, holding no lease, and the call waiting for its approval with the proposed input', () =>
+      spec({
+        given: running,
+        when: [awaiting()],
+        then: [
+          { table: 'rm_agent_runs', rows: [{ id: RUN, status: 'awaiting_human', lease_expires_at: null, waiting_for: waitingFor }] },
+          {
+            table: 'rm_agent_tool_invocations',
+            rows: [
+              {
+                id: INVOCATION,
+                status: 'awaiting_human',
+                tool_code: 'orders',
+                tool_version_id: TOOL_VERSION,
+                input_json: { order_id: '1' },
+                approval: { task_id: TASK, outcome: null, acted_by: null, proposed_input_hash: 'sha256:proposed', approved_input_hash: null, edited: null, comment: null },
+              },
+            ],
+          },
+        ],
+      }));
+
+    it('records the decision on the call, and makes the run leasable at once (its lease ran out at the decision)', () =>
+      spec({
+        given: [...running, awaiting()],
+        when: [approved],
+        then: [
+          { table: 'rm_agent_runs', rows: [{ id: RUN, status: 'running', lease_expires_at: new Date(T3), waiting_for: null }] },
+          {
+            table: 'rm_agent_tool_invocations',
+            rows: [{ id: INVOCATION, approval: { task_id: TASK, outcome: 'approved', acted_by: 'ops-1', proposed_input_hash: 'sha256:proposed', approved_input_hash: 'sha256:edited', edited: true, comment: 'ok' } }],
+          },
+        ],
+      }));
+
+    it('makes no invocation row for a question', () =>
+      spec({
+        given: running,
+        when: [awaiting(false)],
+        then: [
+          { table: 'rm_agent_runs', rows: [{ id: RUN, status: 'awaiting_human', waiting_for: { ...waitingFor, reason: 'input' } }] },
+          { table: 'rm_agent_tool_invocations', rows: [] },
+        ],
+      }));
+
+    it('shows a paused or taken-over run as awaiting_human, and a resumed one as leasable at once', () =>
+      spec({
+        given: running,
+        when: [runEvent('AgentRunPaused', { mode: 'takeover', by: 'ops-1', reason: null, task_id: TASK, after_step: 2 }, T2)],
+        then: { table: 'rm_agent_runs', rows: [{ id: RUN, status: 'awaiting_human', lease_expires_at: null, waiting_for: { reason: 'takeover', task_id: TASK, invocation_id: null, step: 2 } }] },
+      }).then(() =>
+        spec({
+          given: [...running, runEvent('AgentRunPaused', { mode: 'pause', by: null, reason: null, task_id: null, after_step: 0 }, T2)],
+          when: [runEvent('AgentRunUnpaused', { mode: 'pause', by: null, task_id: null, after_step: 0, messages: [] }, T3)],
+          then: { table: 'rm_agent_runs', rows: [{ id: RUN, status: 'running', lease_expires_at: new Date(T3), waiting_for: null }] },
+        }),
+      ));
   });
 });

@@ -115,3 +115,17 @@ export const agentRunTeamReadModel: Migration = {
     await knex.raw('DROP INDEX IF EXISTS rm_agent_runs_by_team_run; ALTER TABLE rm_agent_runs DROP COLUMN IF EXISTS team_run_id, DROP COLUMN IF EXISTS member_key;');
   },
 };
+
+/** What a waiting run waits for (`AgentRunAwaitingHuman`), and the approval of each call that waited for one. */
+export const agentRunWaitsReadModel: Migration = {
+  name: '1060_agent_run_waits',
+  up: async (knex) => {
+    await knex.raw(`
+      ALTER TABLE rm_agent_runs ADD COLUMN waiting_for jsonb;
+      ALTER TABLE rm_agent_tool_invocations ADD COLUMN approval jsonb;
+    `);
+  },
+  down: async (knex) => {
+    await knex.raw('ALTER TABLE rm_agent_runs DROP COLUMN IF EXISTS waiting_for; ALTER TABLE rm_agent_tool_invocations DROP COLUMN IF EXISTS approval;');
+  },
+};

@@ -17,9 +17,9 @@ const definition = {
   role: 'helper',
   goal: 'answer',
   system_prompt: 'Be brief.',
-  model_config: { react_enabled: false, react_max_steps: 5 },
+  model_config: { react_enabled: false, react_max_steps: 5, ask_human_enabled: false },
   memory_policy: { enabled: false, memory_scope: 'session', read_top_k: 5, write_enabled: false, config_json: {} },
-  tool_refs: [{ tool_code: 'orders', required: true, selection_keywords: [], config_json: {} }],
+  tool_refs: [{ tool_code: 'orders', required: true, requires_approval: false, selection_keywords: [], config_json: {} }],
   skill_refs: [],
   knowledge_refs: [{ knowledge_base_id: '44444444-4444-4444-8444-444444444444', top_k: 3 }],
 };
