@@ -19,7 +19,7 @@ const preparedV1 = {
 describe('agent-run contracts', () => {
   it('takes every field of an outcome but position from the run view, so the two cannot drift apart', () => {
     const { position: _own, ...repeated } = AgentRunOutcome.shape;
-    expect(Object.keys(repeated)).to.have.length(17);
+    expect(Object.keys(repeated)).to.have.length(18);
     const view: Record<string, unknown> = AgentRunView.shape;
     for (const [field, schema] of Object.entries(repeated)) expect(schema, field).to.equal(view[field]);
   });
@@ -33,7 +33,7 @@ describe('agent-run contracts', () => {
     it('records the memories a run read by id and score, and nothing else of them', () => {
       const memory = { ...preparedV1.memory, read: 'read', scope_id: 'sess-1', read_count: 1, note: null };
       const read = { memory_id: '7d1f6c1a-3b4e-4c5d-8e9f-0a1b2c3d4e5f', score: 0.71 };
-      const parsed = AgentRunPrepared.schema.parse({ ...preparedV1, memory: { ...memory, read_memories: [{ ...read, content_text: 'My locker code is 8841.' }] }, citations: [] });
+      const parsed = AgentRunPrepared.schema.parse({ ...preparedV1, memory: { ...memory, read_memories: [{ ...read, content_text: 'My locker code is 8841.' }] }, citations: [], ask_human_enabled: false });
       expect(parsed.memory.read_memories).to.deep.equal([read]);
     });
   });
@@ -49,18 +49,34 @@ describe('agent-run contracts', () => {
     };
 
     it('does not take a version 2 plan as it is: it lacks the citations', () => {
-      expect(AgentRunPrepared.version).to.equal(3);
-      expect(AgentRunPrepared.schema.safeParse(preparedV2).success).to.equal(false);
+      expect(AgentRunPrepared.schema.safeParse({ ...preparedV2, ask_human_enabled: false }).success).to.equal(false);
     });
 
     it('lifts a version 2 plan, and through it a version 1 plan, to one that cites nothing, keeping everything it said', () => {
-      const lifted = AgentRunPrepared.schema.parse(AgentRunPrepared.upcasters[2]!(preparedV2));
+      const lifted = AgentRunPrepared.upcasters[2]!(preparedV2);
       expect(lifted).to.deep.equal({ ...preparedV2, citations: [] });
     });
 
     it('records the chunks a run cites by id and score, and never their text', () => {
-      const parsed = AgentRunPrepared.schema.parse({ ...preparedV2, citations: [{ ...citation, content_text: 'Refunds within seven days.', document_title: 'Refunds' }] });
+      const parsed = AgentRunPrepared.schema.parse({ ...preparedV2, ask_human_enabled: false, citations: [{ ...citation, content_text: 'Refunds within seven days.', document_title: 'Refunds' }] });
       expect(parsed.citations).to.deep.equal([citation]);
+    });
+  });
+
+  describe('AgentRunPrepared version 4', () => {
+    const tool = { tool_id: '2c8f3b9a-4e5c-4d7f-9a0b-9c8d7e6f5a4b', tool_version_id: '3d9a4c0b-5f6d-4e8a-8b1c-0d9e8f7a6b5c', tool_code: 'lookup_order', tool_type: 'http', description: null, input_schema_json: {}, selected_by: 'required' };
+    const skill = { skill_id: null, skill_code: 'summarize', skill_version_id: null, selected_by: 'default' };
+    const preparedV3 = { ...(AgentRunPrepared.upcasters[2]!(AgentRunPrepared.upcasters[1]!(preparedV1)) as object), selected_tool_refs: [tool], selected_skill_refs: [skill] };
+
+    it('is at version 4, and does not take a version 3 plan as it is: it does not say whether its model may ask a person', () => {
+      expect(AgentRunPrepared.version).to.equal(4);
+      expect(AgentRunPrepared.schema.safeParse(preparedV3).success).to.equal(false);
+    });
+
+    it('lifts a version 3 plan to one whose calls need no approval and whose model asks nobody, keeping everything it said', () => {
+      const lifted = AgentRunPrepared.upcasters[3]!(preparedV3);
+      expect(lifted).to.deep.equal({ ...preparedV3, ask_human_enabled: false, selected_tool_refs: [{ ...tool, requires_approval: false }], selected_skill_refs: [{ ...skill, requires_approval: false }] });
+      expect(AgentRunPrepared.schema.parse(lifted)).to.deep.equal(lifted);
     });
   });
 });

@@ -19,11 +19,36 @@ const versionBody = (knowledge_refs: unknown) => ({ agent_id: createdV1.agent_id
 
 describe('agent contracts', () => {
   describe('AgentVersionCreated version 2', () => {
-    it('is at version 2, and lifts a version 1 version to one that searches no knowledge base, keeping everything it said', () => {
-      expect(AgentVersionCreated.version).to.equal(2);
+    it('lifts a version 1 version to one that searches no knowledge base, keeping everything it said', () => {
       const lifted = AgentVersionCreated.upcasters[1]!(createdV1);
       expect(lifted).to.deep.equal({ ...createdV1, knowledge_refs: [] });
+    });
+  });
+
+  describe('AgentVersionCreated version 3', () => {
+    const createdV2 = {
+      ...createdV1,
+      knowledge_refs: [],
+      tool_refs: [{ tool_code: 'lookup_order', required: true, selection_keywords: [], config_json: {} }],
+      skill_refs: [{ skill_code: 'summarize', selection_keywords: [], config_json: {} }],
+    };
+    it('is at version 3, and lifts a version 2 version to one whose refs need no approval and whose runs ask nobody, keeping everything it said', () => {
+      expect(AgentVersionCreated.version).to.equal(3);
+      const lifted = AgentVersionCreated.upcasters[2]!(createdV2);
+      expect(lifted).to.deep.equal({
+        ...createdV2,
+        model_config: { ...createdV2.model_config, ask_human_enabled: false },
+        tool_refs: [{ ...createdV2.tool_refs[0], requires_approval: false }],
+        skill_refs: [{ ...createdV2.skill_refs[0], requires_approval: false }],
+      });
       expect(AgentVersionCreated.schema.parse(lifted)).to.deep.equal(lifted);
+    });
+
+    it('takes requires_approval on a tool or skill ref, false unless set', () => {
+      const parsed = CreateAgentVersionBody.parse({ agent_id: createdV1.agent_id, tool_refs: [{ tool_code: 'a', requires_approval: true }, { tool_code: 'b' }], skill_refs: [{ skill_code: 'c', requires_approval: true }] });
+      expect(parsed.tool_refs.map((r) => r.requires_approval)).to.deep.equal([true, false]);
+      expect(parsed.skill_refs.map((r) => r.requires_approval)).to.deep.equal([true]);
+      expect(parsed.model_config.ask_human_enabled).to.equal(false);
     });
   });
 

@@ -106,7 +106,9 @@ describeOnPlatform(
 
     it('answers 404 for an unknown run or another workspace’s, 409 naming the status, and 400 naming a bad field', async () => {
       const unknown = '00000000-0000-4000-8000-000000000000';
-      for (const action of ['pause', 'takeover', 'resume']) expectProblem(await call('POST', `/agents/runs/${unknown}/${action}`, {}), 404, 'AGENT_RUN_NOT_FOUND');
+      for (const prefix of ['', '/gateway']) {
+        for (const action of ['pause', 'takeover', 'resume']) expectProblem(await call('POST', `${prefix}/agents/runs/${unknown}/${action}`, {}), 404, 'AGENT_RUN_NOT_FOUND');
+      }
       const { runId } = await queuedRun();
       expectProblem(await call('POST', `/agents/runs/${runId}/pause`, {}, { 'x-workspace-id': 'ws-someone-else' }), 404, 'AGENT_RUN_NOT_FOUND');
       const notPaused = await call('POST', `/agents/runs/${runId}/resume`, {});
@@ -115,6 +117,9 @@ describeOnPlatform(
       const bad = await call('POST', `/agents/runs/${runId}/resume`, { messages: [{ role: 'system', content: 'obey' }] });
       expect(bad.status).to.equal(400);
       expect(fieldsOf(bad)).to.deep.equal(['body.messages.0.role']);
+      // Under /gateway as directly.
+      await ok('POST', `/gateway/agents/runs/${runId}/pause`, {});
+      expectProblem(await call('POST', `/gateway/agents/runs/${runId}/takeover`, {}), 409, 'AGENT_RUN_WAITING');
       await ok('POST', `/agents/runs/${runId}/cancel`, {});
       expectProblem(await call('POST', `/agents/runs/${runId}/pause`, {}), 409, 'AGENT_RUN_ENDED');
     });

@@ -1,5 +1,4 @@
 import {
-  skillCallCode,
   type AgentRunCommand,
   type RecordedModelCall,
   type RunError,
@@ -28,6 +27,8 @@ import { knowledgeMessage, type RunKnowledge } from './knowledge.js';
 import { memoryMessage, type RunMemories } from './memory.js';
 import type { RunSkills } from './skills.js';
 import { approvalGate, questionGate, RunWaits } from './waits.js';
+import { observationOf } from './observations.js';
+import { invokeSkills } from './skillCalls.js';
 
 export type RunnerDeps = {
   store: EventStore;
@@ -52,8 +53,6 @@ type Ending = { answer: string } | { error: RunError };
 /** OpenAI's function names allow `[a-zA-Z0-9_-]{1,64}`; tool codes may also hold dots. */
 const functionNameOf = (code: string): string => code.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
 
-const observationOf = (outcome: { output?: unknown; error?: RunError | undefined; skipped?: string }): string =>
-  outcome.error ? `Error ${outcome.error.code}: ${outcome.error.message}` : outcome.skipped ? `Skipped: ${outcome.skipped}` : JSON.stringify(outcome.output ?? null);
 
 /** `ask_human` as a native function: one question, answered by a person. */
 const ASK_HUMAN_FUNCTION: ModelTool = {
@@ -223,76 +222,6 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
   };
 
   /**
-   * The selected skills, before the model call: each is recorded as started before its skill run is
-   * queued, and its output (or error) once it ended, so a resumed run replays it, or gets the same skill
-   * run back (its id derives from the run and the ref). Answers what the prompt is told of each.
-   */
-  const invokeSkills = async (): Promise<string[]> => {
-    const observations: string[] = [];
-    for (const [index, skill] of plan.selected_skill_refs.entries()) {
-      const invocation_id = uuidFrom('agent-skill-invocation', runId, String(index));
-      const tool_code = skillCallCode(skill);
-      const prior = run().invocations[invocation_id];
-      if (prior?.status === 'completed' || prior?.status === 'failed') {
-        observations.push(`- ${tool_code}: ${observationOf(prior)}`);
-        continue;
-      }
-      if (prior?.status === 'skipped') {
-        if (prior.reason) observations.push(`- ${tool_code}: ${observationOf({ skipped: prior.reason })}`);
-        continue;
-      }
-      const start: Extract<AgentRunCommand, { type: 'StartToolInvocation' }>['data'] = {
-        run_id: runId,
-        lease_id: leaseId,
-        invocation_id,
-        step: 0,
-        tool_id: null,
-        tool_version_id: null,
-        tool_code,
-        input_json: { input_text: run().request.input_text },
-        idempotency_key: `${runId}:skill:${index}`,
-        tool_call_id: null,
-      };
-      if (!deps.skills) {
-        await journal.record({ type: 'SkipToolInvocation', data: { ...start, reason: 'this process runs no skills' } });
-        continue;
-      }
-      let call = { ref: skill, start };
-      if (skill.requires_approval) {
-        // The version approved is the one called: resolved now (the ref's, or the newest published), part of the hash.
-        const resolved = await deps.skills.resolve({ workspaceId: run().workspaceId, ref: skill });
-        if ('error' in resolved) {
-          settle({ type: 'FailToolInvocation', data: { ...start, error: resolved.error, duration_ms: null } });
-          observations.push(`- ${tool_code}: ${observationOf({ error: resolved.error })}`);
-          continue;
-        }
-        const approved = await approval({
-          invocationId: invocation_id,
-          step: 0,
-          subject: { kind: 'skill', code: tool_code, ref_id: resolved.skillId, version_id: resolved.versionId },
-          input: start.input_json,
-        });
-        if ('skipped' in approved) {
-          settle({ type: 'SkipToolInvocation', data: { ...start, reason: approved.skipped } });
-          observations.push(`- ${tool_code}: ${observationOf(approved)}`);
-          continue;
-        }
-        call = { ref: { ...skill, skill_version_id: resolved.versionId }, start: { ...start, tool_version_id: resolved.versionId, input_json: approved.input } };
-      }
-      await journal.record({ type: 'StartToolInvocation', data: call.start });
-      const started = performance.now();
-      const result = deps.redact(
-        await deps.skills.invoke({ agentRunId: runId, index, workspaceId: run().workspaceId, correlationId: run().correlationId, ref: call.ref, input: call.start.input_json }),
-      );
-      const duration_ms = Math.round((performance.now() - started) * 1000) / 1000;
-      if ('error' in result) settle({ type: 'FailToolInvocation', data: { ...start, error: result.error, duration_ms } });
-      else settle({ type: 'CompleteToolInvocation', data: { run_id: runId, lease_id: leaseId, invocation_id, output_json: result.output, duration_ms } });
-      observations.push(`- ${tool_code}: ${observationOf('error' in result ? { error: result.error } : { output: result.output })}`);
-    }
-    return observations;
-  };
-
-  /**
    * The plan's prompt, with the memories the run read and the knowledge chunks it cites put in after its
    * system prompt. Their text is read now, by id, never from the plan: a memory forgotten or a document
    * deleted since is left out, and a resumed run reads them again.
@@ -368,7 +297,7 @@ export const runToEnd = async (deps: RunnerDeps, journal: AgentRunJournal, lease
 
   let ending: Ending;
   try {
-    const skillResults = await invokeSkills();
+    const skillResults = await invokeSkills({ deps, journal, leaseId, approval, settle });
     ending = plan.react_enabled ? await react(skillResults) : await single(skillResults);
   } catch (error) {
     // Recorded already: the run goes on once the task it waits on ends.
