@@ -4,6 +4,7 @@ import { deadLettersDomain } from './dead-letters.js';
 import { knowledgeDomain } from './knowledge.js';
 import { memoriesDomain } from './memories.js';
 import { sessionsDomain } from './sessions.js';
+import { schedulerDomain } from './scheduler.js';
 import { skillsDomain } from './skills.js';
 import { teamsDomain } from './teams.js';
 import { toolsDomain } from './tools.js';
@@ -21,11 +22,13 @@ export * from './teamDefinition.js';
 export * from './teams.js';
 export * from './team-runs.js';
 export * from './human-tasks.js';
+export * from './schedule.js';
+export * from './scheduler.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
  */
-export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain] as const;
+export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain, schedulerDomain] as const;
 
 export type DomainName = (typeof domains)[number]['name'];
