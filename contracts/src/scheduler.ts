@@ -104,6 +104,22 @@ export const JobStatusBody = z.object({
   result_json: JsonObject.optional(),
 });
 export type JobStatusBody = z.infer<typeof JobStatusBody>;
+/** A fire as `claim-due` hands it to a worker: the job, the slot it fires and the lease it holds. */
+export const ClaimedJobView = z.object({
+  id: z.string().uuid(),
+  job_type: JobType,
+  name: z.string(),
+  payload_json: JsonObject,
+  schedule_time: z.string().nullable(),
+  cron: z.string().nullable(),
+  timezone: z.string(),
+  slot: z.string(),
+  attempt: z.number().int(),
+  max_attempts: z.number().int(),
+  worker_key: z.string(),
+  lease_until: z.string(),
+});
+export type ClaimedJobView = z.infer<typeof ClaimedJobView>;
 
 /** The schedule as the job's first event records it. */
 const JobDefinition = z.object({
@@ -123,6 +139,8 @@ const JobDefinition = z.object({
 export type JobDefinition = z.infer<typeof JobDefinition>;
 
 const Ref = { job_id: z.string(), workspace_id: z.string() };
+/** An external worker's claim or report (over HTTP): only for jobs created with `dispatch: "external"`, as the scheduler fires only the others. */
+const FromWorker = { from_worker: z.boolean() };
 export const SchedulerCommand = z.discriminatedUnion('type', [
   defineCommand('CreateScheduledJob', JobDefinition.omit({ job_id: true }).extend({ ...Ref, now: z.string() })),
   defineCommand('PauseScheduledJob', z.object(Ref)),
@@ -132,7 +150,10 @@ export const SchedulerCommand = z.discriminatedUnion('type', [
    * Fire what is due at `now`: a retry whose time came, or the next slot (by the misfire policy when it is
    * later than `grace_ms`). A fire whose lease ran out without an outcome is recorded failed first.
    */
-  defineCommand('FireScheduledJob', z.object({ ...Ref, now: z.string(), lease_ms: z.number().int().positive(), grace_ms: z.number().int().min(0), fired_by: z.string() })),
+  defineCommand(
+    'FireScheduledJob',
+    z.object({ ...Ref, now: z.string(), lease_ms: z.number().int().positive(), grace_ms: z.number().int().min(0), fired_by: z.string(), ...FromWorker }),
+  ),
   /** The outcome of the fire in flight; `slot`/`attempt`/`by` (when given) must be that fire's. */
   defineCommand(
     'RecordScheduledJobFire',
@@ -142,6 +163,7 @@ export const SchedulerCommand = z.discriminatedUnion('type', [
       slot: z.string().nullable(),
       attempt: z.number().int().nullable(),
       by: z.string().nullable(),
+      ...FromWorker,
       outcome: z.enum(['succeeded', 'failed']),
       result_json: JsonObject,
       error: RunError.nullable(),

@@ -44,6 +44,15 @@ const existing = (state: ScheduledJobState, id: string, workspaceId: string): Ex
 };
 
 type Event = Evolvable<SchedulerEvent>;
+
+/** The platform's scheduler fires internal jobs, external workers the others; neither takes the other's. */
+const dispatchedBy = (state: ExistingJob, fromWorker: boolean) => {
+  if (fromWorker === (state.job.dispatch === 'external')) return;
+  const id = state.job.job_id;
+  throw fromWorker
+    ? new ConflictError('SCHEDULED_JOB_NOT_EXTERNAL', `scheduled job ${id} is fired by the platform's scheduler, not claimed by workers (create it with dispatch "external")`)
+    : new ConflictError('SCHEDULED_JOB_EXTERNAL', `scheduled job ${id} is claimed by external workers`);
+};
 const ended = (state: ExistingJob, next: string | null, retry: ExistingJob['retry']): ExistingJob['status'] => {
   if (state.status !== 'active') return state.status;
   return next === null && retry === null ? 'completed' : 'active';
@@ -101,6 +110,7 @@ const lostFire = (state: ExistingJob, now: string): SchedulerEvent => {
 
 const fire = (command: Extract<SchedulerCommand, { type: 'FireScheduledJob' }>, state: ExistingJob): SchedulerEvent[] => {
   const { job_id: id, now, lease_ms, grace_ms, fired_by } = command.data;
+  dispatchedBy(state, command.data.from_worker);
   const events: SchedulerEvent[] = [];
   let current = state;
   if (current.fire) {
@@ -132,6 +142,7 @@ const fire = (command: Extract<SchedulerCommand, { type: 'FireScheduledJob' }>, 
 
 const record = (command: Extract<SchedulerCommand, { type: 'RecordScheduledJobFire' }>, state: ExistingJob): SchedulerEvent[] => {
   const { job_id: id, now, slot, attempt, by, outcome } = command.data;
+  dispatchedBy(state, command.data.from_worker);
   const current = state.fire;
   if (!current) throw refused(id, state, `marked ${outcome === 'succeeded' ? 'completed' : 'failed'}: no fire is in flight`);
   if ((slot !== null && slot !== current.slot) || (attempt !== null && attempt !== current.attempt) || (by !== null && by !== current.firedBy)) {
@@ -185,4 +196,14 @@ export const schedulerDecider: Decider<ScheduledJobState, SchedulerCommand, Sche
         return record(command, existing(state, id, command.data.workspace_id));
     }
   },
+};
+
+/**
+ * When a scheduler must next act on the job: the end of the lease of a fire in flight (to record it lost),
+ * a retry, or the next slot; null for a job that will not fire (ended, or paused with nothing in flight).
+ */
+export const dueAtOf = (state: ScheduledJobState): string | null => {
+  if (state.status === 'none') return null;
+  if (state.fire) return state.fire.leaseUntil;
+  return state.status === 'active' ? (state.retry?.at ?? state.nextFireTime) : null;
 };

@@ -23,7 +23,7 @@ const everyFive: JobDefinition = { ...oneOff, schedule_time: null, cron: '*/5 * 
 const created = (job: JobDefinition, next: string | null): SchedulerEvent => ({ type: 'ScheduledJobCreated', data: { ...job, next_fire_time: next } });
 const fireAt = (now: string, fired_by = 'engine-a', grace_ms = 60_000): SchedulerCommand => ({
   type: 'FireScheduledJob',
-  data: { job_id: J, workspace_id: ws, now, lease_ms: 30_000, grace_ms, fired_by },
+  data: { job_id: J, workspace_id: ws, now, lease_ms: 30_000, grace_ms, fired_by, from_worker: false },
 });
 const fired = (slot: string, attempt: number, at: string, by = 'engine-a'): SchedulerEvent => ({
   type: 'ScheduledJobFired',
@@ -31,7 +31,7 @@ const fired = (slot: string, attempt: number, at: string, by = 'engine-a'): Sche
 });
 const recordAt = (now: string, outcome: 'succeeded' | 'failed', extra: Partial<Extract<SchedulerCommand, { type: 'RecordScheduledJobFire' }>['data']> = {}): SchedulerCommand => ({
   type: 'RecordScheduledJobFire',
-  data: { job_id: J, workspace_id: ws, now, slot: null, attempt: null, by: null, outcome, result_json: {}, error: outcome === 'failed' ? { code: 'BOOM', message: 'boom' } : null, ...extra },
+  data: { job_id: J, workspace_id: ws, now, slot: null, attempt: null, by: null, from_worker: false, outcome, result_json: {}, error: outcome === 'failed' ? { code: 'BOOM', message: 'boom' } : null, ...extra },
 });
 const succeeded = (slot: string, attempt: number, next: string | null): SchedulerEvent => ({ type: 'ScheduledJobFireSucceeded', data: { job_id: J, slot, attempt, result_json: {}, next_fire_time: next } });
 const failed = (slot: string, attempt: number, retry_at: string | null, next: string | null, error = { code: 'BOOM', message: 'boom' }): SchedulerEvent => ({
@@ -154,6 +154,14 @@ describe('scheduler decider', () => {
       const cancel: SchedulerCommand = { type: 'CancelScheduledJob', data: { job_id: J, workspace_id: ws, reason: null } };
       spec.given([created(oneOff, T0)]).when(cancel).then([{ type: 'ScheduledJobCancelled', data: { job_id: J, reason: null } }]);
       spec.given([created(oneOff, T0), { type: 'ScheduledJobCancelled', data: { job_id: J, reason: null } }]).when(cancel).thenThrows(ConflictError, 'SCHEDULED_JOB_CANCELLED');
+    });
+    it('lets external workers claim and report only external jobs, and the scheduler fire only the others', () => {
+      const external = { ...oneOff, dispatch: 'external' as const };
+      const claim = (from_worker: boolean): SchedulerCommand => ({ type: 'FireScheduledJob', data: { job_id: J, workspace_id: ws, now: T0, lease_ms: 30_000, grace_ms: 60_000, fired_by: 'worker-1', from_worker } });
+      spec.given([created(external, T0)]).when(claim(true)).then([fired(T0, 1, T0, 'worker-1')]);
+      spec.given([created(external, T0)]).when(claim(false)).thenThrows(ConflictError, 'SCHEDULED_JOB_EXTERNAL');
+      spec.given([created(oneOff, T0)]).when(claim(true)).thenThrows(ConflictError, 'SCHEDULED_JOB_NOT_EXTERNAL');
+      spec.given([created(oneOff, T0), fired(T0, 1, T0)]).when(recordAt(T0, 'succeeded', { from_worker: true })).thenThrows(ConflictError, 'SCHEDULED_JOB_NOT_EXTERNAL');
     });
     it('answers 404 for another workspace', () => {
       spec.given([created(oneOff, T0)]).when({ type: 'CancelScheduledJob', data: { job_id: J, workspace_id: 'other', reason: null } }).thenThrows(NotFoundError, 'SCHEDULED_JOB_NOT_FOUND');
