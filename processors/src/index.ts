@@ -16,7 +16,7 @@ export { startMemoryExpiry, expireDueMemories, type MemoryExpiry, type MemoryExp
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
 export type { RunKind, RunPhase, Lease, StartOptions } from './kernel/runKind.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';
-export { startScheduler, type Scheduler, type SchedulerDeps, type SchedulerSettings } from './scheduler/engine.js';
+export { startScheduler, type DueJobs, type Scheduler, type SchedulerDeps, type SchedulerSettings } from './scheduler/engine.js';
 export { startSchedulerService } from './scheduler/services.js';
 export { createDispatcher, type DispatchDeps } from './scheduler/dispatch.js';
 export type { JobDispatcher, FireOutcome } from './scheduler/outcome.js';

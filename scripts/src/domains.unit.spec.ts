@@ -29,6 +29,7 @@ describe('the read side assembled from the domains', () => {
       '1022_skill_runs',
       '1031_teams',
       '1032_team_runs',
+      '1050_scheduler',
       '1007_parked_events',
     ]);
   });

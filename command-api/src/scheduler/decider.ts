@@ -2,29 +2,15 @@ import {
   ConflictError,
   NotFoundError,
   ValidationError,
-  type JobDefinition,
   type JobStatus,
   type SchedulerCommand,
   type SchedulerEvent,
 } from '@agent-platform/contracts';
 import type { Decider, Evolvable } from '../decider.js';
 import { firstSlot, nextAfter, retryAt, whatIsDue } from './slots.js';
+import type { ExistingJob, ScheduledJobState } from './state.js';
 
-/** A fire in flight: recorded, not yet ended. */
-export type InFlight = { slot: string; attempt: number; firedBy: string; leaseUntil: string };
-export type ScheduledJobState =
-  | { status: 'none' }
-  | {
-      status: 'active' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'skipped';
-      workspaceId: string;
-      job: JobDefinition;
-      nextFireTime: string | null;
-      fire: InFlight | null;
-      retry: { slot: string; attempt: number; at: string } | null;
-      /** The newest slot that fired: no slot at or before it fires again. */
-      lastSlot: string | null;
-    };
-export type ExistingJob = Exclude<ScheduledJobState, { status: 'none' }>;
+export type { ExistingJob, InFlight, ScheduledJobState } from './state.js';
 
 /** The status clients see: an active job is `running` while a fire is in flight. */
 export const jobStatusOf = (state: ExistingJob): JobStatus =>

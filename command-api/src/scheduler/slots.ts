@@ -1,5 +1,5 @@
 import { lastSlotAtOrBefore, nextSlotAfter, slotBefore, type JobDefinition } from '@agent-platform/contracts';
-import type { ExistingJob } from './decider.js';
+import type { ExistingJob } from './state.js';
 
 /** The longest a retry waits, however many attempts failed before it. */
 const MAX_RETRY_DELAY_MS = 24 * 3600 * 1000;

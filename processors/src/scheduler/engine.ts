@@ -1,7 +1,6 @@
 import { ConflictError, SCHEDULER_CATEGORY, schedulerEvents, streamId, type RecordedEvent } from '@agent-platform/contracts';
 import { dueAtOf, evolveAll, schedulerDecider, sendCommand, type ScheduledJobState, type StreamCursor } from '@agent-platform/command-api/commands';
-import { LOG_START, repeatedLog, type EventStore, type Knex, type Logger, type Subscription } from '@agent-platform/infra';
-import { schedulerReader } from '@agent-platform/projectors/readers';
+import { LOG_START, repeatedLog, type EventStore, type Logger, type Subscription } from '@agent-platform/infra';
 import type { JobDispatcher } from './outcome.js';
 
 export type SchedulerSettings = {
@@ -17,15 +16,24 @@ export type SchedulerSettings = {
   /** Fires dispatched at once at most. */
   concurrency: number;
 };
+/** Jobs the platform fires that are due by `until`, in any workspace, soonest first: the read model's, where the log's subscription began too late to see them. */
+export type DueJobs = (until: Date, limit: number) => Promise<{ id: string; workspace_id: string; due_at: string }[]>;
 export type SchedulerDeps = SchedulerSettings & {
   store: EventStore;
-  knex: Knex;
+  dueJobs: DueJobs;
   log: Logger;
   dispatch: JobDispatcher;
   /** The time, for tests that move it; `Date.now` otherwise. */
   clock?: () => number;
 };
-export type Scheduler = { stop: () => Promise<void>; /** Fires what is due now, and resolves once those fires ended. */ runDue: () => Promise<void>; poll: () => Promise<void> };
+export type Scheduler = {
+  stop: () => Promise<void>;
+  /** Fires what is due now (its timer does so too), and resolves with how many fires it started once they ended. */
+  runDue: () => Promise<number>;
+  poll: () => Promise<void>;
+  /** Resolves once the log's subscription and the first poll are under way. */
+  started: Promise<void>;
+};
 
 /** A job this scheduler will act on soon: its stream as last seen (when read), and when it is due. */
 type Entry = { workspaceId: string; dueAt: number; cursor?: StreamCursor<ScheduledJobState>; busy?: Promise<void> };
@@ -133,7 +141,7 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
     }
   };
 
-  const runDue = async (): Promise<void> => {
+  const runDue = async (): Promise<number> => {
     const started: Promise<void>[] = [];
     const at = now();
     for (const [jobId, entry] of entries) {
@@ -155,6 +163,7 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
       started.push(busy);
     }
     await Promise.all(started);
+    return started.length;
   };
 
   /** One timer, for the soonest job not already firing. */
@@ -191,7 +200,7 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
 
   const poll = async (): Promise<void> => {
     try {
-      const due = await schedulerReader.dueInternalJobs(deps.knex, new Date(now() + deps.lookaheadMs), POLL_LIMIT);
+      const due = await deps.dueJobs(new Date(now() + deps.lookaheadMs), POLL_LIMIT);
       for (const job of due) if (!entries.has(job.id)) entries.set(job.id, { workspaceId: job.workspace_id, dueAt: Date.parse(job.due_at) });
       arm();
     } catch (error) {
@@ -213,6 +222,7 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
   return {
     runDue,
     poll,
+    started,
     stop: async () => {
       stopped = true;
       clearInterval(poller);

@@ -1,4 +1,5 @@
 import type { RunExecutor } from '@agent-platform/command-api/commands';
+import { schedulerReader } from '@agent-platform/projectors/readers';
 import { toolCallerOf } from '../agent-runs/services.js';
 import type { Config, EventStore, Knex, Logger } from '@agent-platform/infra';
 import { createDispatcher } from './dispatch.js';
@@ -18,7 +19,7 @@ export type SchedulerServiceDeps = {
 export const startSchedulerService = ({ store, knex, log, config, engineId, agentRuns }: SchedulerServiceDeps): Scheduler => {
   return startScheduler({
     store,
-    knex,
+    dueJobs: (until, limit) => schedulerReader.dueInternalJobs(knex, until, limit),
     log: log.child({ component: 'scheduler' }),
     engineId,
     leaseMs: config.AGENT_PLATFORM_SCHEDULER_LEASE_MS,
