@@ -182,7 +182,7 @@ export const ScheduledJobCreated = defineEvent(
 export const ScheduledJobFired = defineEvent(
   'ScheduledJobFired',
   z.object({ ...Slot, fired_at: z.string(), lease_until: z.string(), fired_by: z.string() }),
-  meta('A slot of the job fired (attempt `attempt`): recorded before it is dispatched, once per slot and attempt, by the scheduler or the external worker (`fired_by`) that holds it until `lease_until`.'),
+  meta('A slot of the job fired (attempt `attempt`), once per slot and attempt, by the scheduler or the external worker (`fired_by`) that holds it until `lease_until`: recorded before an HTTP call or a worker\'s work, and with its outcome for effects keyed by the slot.'),
 );
 export const ScheduledJobFireSucceeded = defineEvent(
   'ScheduledJobFireSucceeded',

@@ -74,6 +74,18 @@ describe('scheduler decider', () => {
       const five = '2026-04-26T12:05:00.000Z';
       spec.given([created(everyFive, T0), fired(T0, 1, T0), succeeded(T0, 1, five)]).when(fireAt('2026-04-26T12:00:02.000Z', 'engine-b')).thenThrows(ConflictError, 'SCHEDULED_JOB_NOT_DUE');
     });
+    it('refuses a slot at or before the newest fired one, even when a slow clock resumed the job onto it', () => {
+      const s5 = '2026-04-26T12:05:00.000Z';
+      const history: SchedulerEvent[] = [
+        created(everyFive, s5),
+        fired(s5, 1, s5),
+        succeeded(s5, 1, '2026-04-26T12:10:00.000Z'),
+        { type: 'ScheduledJobPaused', data: { job_id: J } },
+        // Resumed by a process whose clock is behind the one that fired 12:05.
+        { type: 'ScheduledJobResumed', data: { job_id: J, next_fire_time: s5 } },
+      ];
+      spec.given(history).when(fireAt('2026-04-26T12:05:30.000Z', 'engine-b')).thenThrows(ConflictError, 'SCHEDULED_SLOT_FIRED');
+    });
     it('records a fire whose lease ran out as lost, and fires its next attempt in the same append', () => {
       const late = '2026-04-26T12:00:40.000Z';
       spec.given([created(oneOff, T0), fired(T0, 1, T0)])

@@ -21,6 +21,8 @@ const startExisting = async (deps: AgentDispatchDeps, runId: string, context: Fi
     done.catch(() => undefined);
     return { ok: true, result: { agent_run_id: runId, started: true } };
   } catch (error) {
+    // Another scheduler racing for the same slot (or a worker) took it first: the run is running.
+    if (error instanceof Error && 'code' in error && error.code === 'AGENT_RUN_LEASED') return { ok: true, result: { agent_run_id: runId, started: false, status: 'running' } };
     return refusalOf(error);
   }
 };

@@ -1,6 +1,7 @@
 import { ConflictError, SCHEDULER_CATEGORY, schedulerEvents, streamId, type RecordedEvent } from '@agent-platform/contracts';
-import { dueAtOf, evolveAll, schedulerDecider, sendCommand, type ScheduledJobState, type StreamCursor } from '@agent-platform/command-api/commands';
+import { dueAtOf, evolveAll, schedulerDecider, type ScheduledJobState, type StreamCursor } from '@agent-platform/command-api/commands';
 import { LOG_START, repeatedLog, type EventStore, type Logger, type Subscription } from '@agent-platform/infra';
+import { fireJob } from './fire.js';
 import type { JobDispatcher } from './outcome.js';
 
 export type SchedulerSettings = {
@@ -86,52 +87,13 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
     return { state: evolveAll(schedulerDecider, schedulerDecider.initialState(), events), version: last?.stream_version ?? 0, position: last?.global_position ?? 0 };
   };
 
-  /** One fire of one job, start to end: fire (decided at the version held), dispatch, record the outcome. */
-  const fireJob = async (jobId: string, entry: Entry): Promise<void> => {
-    let cursor = entry.cursor ?? (await load(jobId));
+  /** One fire of one job (`fire.ts`), then armed again where its stream stands. */
+  const fireOne = async (jobId: string, entry: Entry): Promise<void> => {
+    const cursor = entry.cursor ?? (await load(jobId));
     const { state } = cursor;
     if (state.status === 'none' || state.job.dispatch !== 'internal') return void entries.delete(jobId);
-    const context = { workspaceId: state.workspaceId, correlationId: jobId };
     try {
-      const fired = await sendCommand(
-        deps.store,
-        schedulerDecider,
-        stream(jobId),
-        { type: 'FireScheduledJob', data: { job_id: jobId, workspace_id: state.workspaceId, now: new Date(now()).toISOString(), lease_ms: deps.leaseMs, grace_ms: deps.misfireGraceMs, fired_by: deps.engineId, from_worker: false } },
-        context,
-        { known: cursor, retryOnConflict: 3 },
-      );
-      cursor = fired.cursor!;
-      const fire = cursor.state.status !== 'none' ? cursor.state.fire : null;
-      if (fire && fired.events.some((e) => e.type === 'ScheduledJobFired') && cursor.state.status !== 'none') {
-        const job = cursor.state.job;
-        const outcome = await deps.dispatch(job, fire, { ...context, jobId });
-        const recorded = await sendCommand(
-          deps.store,
-          schedulerDecider,
-          stream(jobId),
-          {
-            type: 'RecordScheduledJobFire',
-            data: {
-              job_id: jobId,
-              workspace_id: state.workspaceId,
-              now: new Date(now()).toISOString(),
-              slot: fire.slot,
-              attempt: fire.attempt,
-              by: deps.engineId,
-              from_worker: false,
-              outcome: outcome.ok ? 'succeeded' : 'failed',
-              result_json: outcome.ok ? outcome.result : {},
-              error: outcome.ok ? null : outcome.error,
-            },
-          },
-          context,
-          // A cancel or pause meanwhile only changes what follows the outcome: deciding again is right.
-          { known: cursor, retryOnConflict: 3 },
-        );
-        cursor = recorded.cursor!;
-      }
-      track(jobId, { workspaceId: state.workspaceId, dueAt: 0, cursor });
+      track(jobId, { workspaceId: state.workspaceId, dueAt: 0, cursor: await fireJob({ ...deps, now }, jobId, cursor) });
     } catch (error) {
       // Another scheduler fired the slot (or the job moved on): read where it stands and arm it again.
       if (!(error instanceof ConflictError)) failedFire({ err: error, job_id: jobId, workspace_id: state.workspaceId });
@@ -149,7 +111,7 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
       const busy = (async () => {
         await slot();
         try {
-          if (!stopped) await fireJob(jobId, entry);
+          if (!stopped) await fireOne(jobId, entry);
         } finally {
           release();
           const current = entries.get(jobId);

@@ -140,18 +140,22 @@ describe('scheduler engine (in memory, a clock the test moves)', () => {
     expect(await typesOf(id)).to.deep.equal(['ScheduledJobCreated', 'ScheduledJobFired', 'ScheduledJobFireFailed', 'ScheduledJobFired', 'ScheduledJobFireSucceeded']);
   });
 
-  it('fires each of 200 due jobs once with two schedulers on one store', async () => {
-    const first = await start('engine-a');
-    const second = startScheduler({ store, dueJobs: dueFromLog(store), log: silent, dispatch, clock: () => clock, engineId: 'engine-b', leaseMs: 30_000, misfireGraceMs: 60_000, pollMs: 3_600_000, lookaheadMs: 86_400_000, concurrency: 8 });
-    await second.started;
-    const ids = await Promise.all(Array.from({ length: 200 }, () => create({ schedule_time: '2026-03-06T12:00:05.000Z' })));
-    clock = Date.parse('2026-03-06T12:00:05.000Z');
-    await Promise.all([first.poll(), second.poll()]);
-    await Promise.all([first.runDue(), second.runDue()]);
-    await Promise.all([first.runDue(), second.runDue()]);
-    await second.stop();
-    expect(dispatched).to.have.length(200);
-    expect(new Set(dispatched.map((d) => d.jobId))).to.deep.equal(new Set(ids));
-    for (const id of ids) expect((await firedSlots(id)).length).to.equal(1);
-  });
+  for (const job_type of ['http', 'event'] as const) {
+    it(`fires each of 200 due ${job_type} jobs once with two schedulers on one store`, async () => {
+      const first = await start('engine-a');
+      const second = startScheduler({ store, dueJobs: dueFromLog(store), log: silent, dispatch, clock: () => clock, engineId: 'engine-b', leaseMs: 30_000, misfireGraceMs: 60_000, pollMs: 3_600_000, lookaheadMs: 86_400_000, concurrency: 8 });
+      await second.started;
+      const ids = await Promise.all(Array.from({ length: 200 }, () => create({ job_type, schedule_time: '2026-03-06T12:00:05.000Z' })));
+      clock = Date.parse('2026-03-06T12:00:05.000Z');
+      await Promise.all([first.poll(), second.poll()]);
+      await Promise.all([first.runDue(), second.runDue()]);
+      await Promise.all([first.runDue(), second.runDue()]);
+      await second.stop();
+      for (const id of ids) expect(await typesOf(id)).to.deep.equal(['ScheduledJobCreated', 'ScheduledJobFired', 'ScheduledJobFireSucceeded']);
+      expect(new Set(dispatched.map((d) => d.jobId))).to.deep.equal(new Set(ids));
+      // An HTTP call is made once: its fire is recorded before it. An event's append is keyed by its slot, so the
+      // loser of a race may make it again, and the store answers with the first (engine.int.spec.ts counts them).
+      if (job_type === 'http') expect(dispatched).to.have.length(200);
+    });
+  }
 });

@@ -32,6 +32,7 @@
 import { createPool, loadConfig, type Pool } from '@agent-platform/infra';
 import { measureAgentRuns } from './agentRuns.js';
 import { formatAgentRunsReport } from './agentRunsReport.js';
+import { formatSchedulerReport, measureScheduler } from './scheduler.js';
 import { formatTeamRunsReport, measureTeamRuns } from './teams.js';
 import { measureAppends } from './appends.js';
 import { withCleanup } from './cleanup.js';
@@ -174,6 +175,8 @@ const main = (): Promise<void> =>
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
     console.error('measuring team-run overhead');
     console.log(`\n${formatTeamRunsReport(await measureTeamRuns(admin, SERVER_URL, NATS_URL, timing), timing)}`);
+    console.error('measuring the scheduler');
+    console.log(`\n${formatSchedulerReport(await measureScheduler(admin, SERVER_URL, NATS_URL))}`);
     console.error('measuring vector search');
     console.log(`\n${await vectorsPart(admin)}`);
     console.error('measuring retrieval quality');
@@ -215,7 +218,16 @@ const teamsOnly = (): Promise<void> =>
     console.log([...machine, '', formatTeamRunsReport(result, timing)].join('\n'));
   });
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly };
+/** `npm run bench -- scheduler`: the delay from schedule_time to dispatch and the sustained fires/s, beside plain timers. */
+const schedulerOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = [...(await describeMachine(admin, SERVER_URL)), await describeNats(NATS_URL)];
+    console.log([...machine, '', formatSchedulerReport(await measureScheduler(admin, SERVER_URL, NATS_URL))].join('\n'));
+  });
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly, scheduler: schedulerOnly };
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {
