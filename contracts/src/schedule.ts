@@ -24,7 +24,7 @@ const cronOf = (pattern: string, timezone: string): Cron => {
 export const cronProblem = (pattern: string, timezone: string): { field: 'cron' | 'timezone'; message: string } | undefined => {
   if (!isTimeZone(timezone)) return { field: 'timezone', message: `unknown IANA time zone ${JSON.stringify(timezone)}` };
   try {
-    const next = new Cron(pattern, { timezone, paused: true }).nextRun(new Date());
+    const next = cronOf(pattern, timezone).nextRun(new Date());
     if (!next) return { field: 'cron', message: 'the pattern has no future slot' };
   } catch (error) {
     return { field: 'cron', message: error instanceof Error ? error.message : 'not a cron pattern' };
@@ -32,13 +32,18 @@ export const cronProblem = (pattern: string, timezone: string): { field: 'cron' 
   return undefined;
 };
 
+/** Zones found good: building a formatter to ask costs about 0.3 ms, on every job created. */
+const knownZones = new Set<string>();
+
 export const isTimeZone = (timezone: string): boolean => {
+  if (knownZones.has(timezone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
   } catch {
     return false;
   }
+  if (knownZones.size < MAX_CACHED) knownZones.add(timezone);
+  return true;
 };
 
 /** The first slot strictly after `after`, or null when the pattern has none left. */

@@ -4,7 +4,7 @@ import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
 import { PublishIntegrationEventBody } from './integration.js';
-import { cronProblem } from './schedule.js';
+import { cronProblem, isTimeZone } from './schedule.js';
 import { CreateSkillRunBody } from './skills.js';
 import { CreateTeamRunBody } from './team-runs.js';
 
@@ -79,7 +79,7 @@ export const CreateScheduledJobBody = z
     if ((body.schedule_time === undefined) === (body.cron === undefined)) {
       ctx.addIssue({ code: 'custom', path: [body.cron === undefined ? 'schedule_time' : 'cron'], message: 'give schedule_time or cron, not both' });
     }
-    const problem = body.cron !== undefined ? cronProblem(body.cron, body.timezone) : cronProblem('* * * * *', body.timezone);
+    const problem = body.cron !== undefined ? cronProblem(body.cron, body.timezone) : isTimeZone(body.timezone) ? undefined : cronProblem('* * * * *', body.timezone);
     if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
     if (body.dispatch === 'internal') {
       const parsed = JOB_PAYLOADS[body.job_type].safeParse(body.payload_json);

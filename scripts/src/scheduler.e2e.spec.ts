@@ -100,6 +100,33 @@ describeOnPlatform(
       await eventually(async () => expect((await call('GET', `/agents/runs/${runId}`)).body).to.include({ status: 'completed', input_text: 'scheduled hello' }));
     });
 
+    it('queues a team run and a skill run from their jobs, which run to their end', async () => {
+      const agent = await ok('POST', '/agents', { code: 'member', name: 'Member', agent_type: 'assistant' });
+      await ok('POST', '/agents/versions', { agent_id: agent.id, status: 'published', system_prompt: 'Answer.' });
+      const team = await ok('POST', '/teams', { code: 'scheduled_team', name: 'Scheduled team', team_type: 'collaborative' });
+      await ok('POST', '/teams/versions', { team_id: team.id, status: 'published', coordination_mode: 'sequential', objective: 'Answer', member_refs: [{ member_key: 'only', agent_id: agent.id, role: 'executor', responsibility: 'All' }] });
+      const session = await ok('POST', '/sessions', sessionBody());
+      const teamJob = await ok('POST', '/scheduler/jobs', { job_type: 'team', name: 'team later', schedule_time: soon(), payload_json: { team_id: team.id, session_id: session.id, input_text: 'Plan it.', dry_run: true } });
+      const skill = await ok('POST', '/skills', { code: 'hello_user', name: 'Hello User', skill_type: 'template' });
+      await ok('POST', '/skills/versions', { skill_id: skill.id, status: 'published', runtime_type: 'template', parameter_schema_json: { name: { type: 'string' } }, implementation_json: { template: 'Hello $name' } });
+      const skillJob = await ok('POST', '/scheduler/jobs', { job_type: 'skill', name: 'skill later', schedule_time: soon(), payload_json: { skill_id: skill.id, input_json: { name: 'Ada' } } });
+      const [teamFire] = await settled(teamJob.id, (items) => items[0]?.status === 'succeeded');
+      const [skillFire] = await settled(skillJob.id, (items) => items[0]?.status === 'succeeded');
+      const teamRunId = (teamFire!.result_json as { team_run_id: string }).team_run_id;
+      const skillRunId = (skillFire!.result_json as { skill_run_id: string }).skill_run_id;
+      await eventually(async () => expect((await call('GET', `/teams/runs/${teamRunId}`)).body.status).to.equal('completed'));
+      await eventually(async () => expect((await call('GET', `/skills/runs/${skillRunId}`)).body).to.include({ status: 'completed' }));
+    });
+
+    it('fails the fire of a skill job whose input no longer fits the skill, with the skill domain code', async () => {
+      const skill = await ok('POST', '/skills', { code: 'strict', name: 'Strict', skill_type: 'template' });
+      await ok('POST', '/skills/versions', { skill_id: skill.id, status: 'published', runtime_type: 'template', parameter_schema_json: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] }, implementation_json: { template: 'n=$n' } });
+      const created = await ok('POST', '/scheduler/jobs', { job_type: 'skill', name: 'bad input', schedule_time: soon(), max_attempts: 1, payload_json: { skill_id: skill.id, input_json: { n: 'not a number' } } });
+      const [fire] = await settled(created.id, (items) => items[0]?.status === 'failed');
+      expect(fire!.error).to.deep.include({ code: 'SKILL_INPUT_INVALID' });
+      expect((await job(created.id)).body.status).to.equal('failed');
+    });
+
     it('appends an integration event once for an event job', async () => {
       const created = await ok('POST', '/scheduler/jobs', { job_type: 'event', name: 'tick', schedule_time: soon(), payload_json: { event_type: 'report.due', payload_json: { day: 'monday' } } });
       const [fire] = await settled(created.id, (items) => items[0]?.status === 'succeeded');

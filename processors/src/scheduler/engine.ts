@@ -128,8 +128,15 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
     return started.length;
   };
 
-  /** One timer, for the soonest job not already firing. */
+  /** One timer, for the soonest job not already firing; looked for once per turn of the event loop, however many asked. */
+  let armAsked = false;
   const arm = () => {
+    if (armAsked || stopped) return;
+    armAsked = true;
+    setImmediate(armNow);
+  };
+  const armNow = () => {
+    armAsked = false;
     if (stopped) return;
     let soonest = Infinity;
     for (const entry of entries.values()) if (!entry.busy && entry.dueAt < soonest) soonest = entry.dueAt;

@@ -20,6 +20,7 @@
  * - Code-runner latency: `print(1)` and `console.log(1)` isolated (POST /code/run's sandbox) and bare.
  *
  * `npm run bench -- vectors` runs only the vector part (`AGENT_PLATFORM_BENCH_VECTOR_CHUNKS` sets its size),
+ * `npm run bench -- scheduler` only the scheduler's precision and throughput,
  * `npm run bench -- quality` only the retrieval-quality part, `npm run bench -- code` only the code runner's
  * (`AGENT_PLATFORM_BENCH_CODE_RUNS` runs per program).
  *
