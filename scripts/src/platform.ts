@@ -129,14 +129,14 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
       closers.push(() => expiry.stop());
     }
 
+    // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
+    closers.push(() => runs.stop());
     // Any number of processes may run the scheduler: each slot fires once, decided on its job's stream.
+    // Pushed after the runs, so it stops first: no fire starts a run the kernel no longer drives.
     if (roles.includes('scheduler')) {
       const scheduler = startSchedulerService({ store, knex, log, config, engineId: `scheduler:${hostname()}:${process.pid}`, agentRuns: { executor: runs.agentRuns, workerKey } });
       closers.push(() => scheduler.stop());
     }
-
-    // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
-    closers.push(() => runs.stop());
 
     const apis: Api[] = [];
     if (roles.includes('command-api')) {
