@@ -23,6 +23,7 @@ export * from './teams.js';
 export * from './team-runs.js';
 export * from './human-tasks.js';
 export * from './schedule.js';
+export * from './scheduledJobPayloads.js';
 export * from './scheduler.js';
 
 /**

@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { CreateAgentRunBody, RunError } from './agent-runs.js';
+import { RunError } from './agent-runs.js';
 import { defineCommand } from './commands.js';
 import { defineDomain } from './domain.js';
 import { defineEvent, type EventOf } from './events.js';
-import { PublishIntegrationEventBody } from './integration.js';
 import { cronProblem, isTimeZone } from './schedule.js';
-import { CreateSkillRunBody } from './skills.js';
-import { CreateTeamRunBody } from './team-runs.js';
+import { JOB_PAYLOADS } from './scheduledJobPayloads.js';
 
 /**
  * Scheduled jobs (the seed's scheduler-service): a job fires once at `schedule_time`, or at every slot
@@ -31,33 +29,6 @@ export type JobDispatch = z.infer<typeof JobDispatch>;
 export const JobStatus = z.enum(['scheduled', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped']);
 export type JobStatus = z.infer<typeof JobStatus>;
 export const JOB_ENDED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled', 'skipped'];
-
-// What each type of job does when it fires. `external` jobs' payloads are the worker's business.
-/** An existing run to start (the seed's `{"agent_run_id": …}`), or a new run of an agent. */
-export const AgentJobPayload = z.union([z.object({ agent_run_id: z.string().min(1).max(200) }).strict(), CreateAgentRunBody.omit({ auto_execute: true }).strict()]);
-export const TeamJobPayload = CreateTeamRunBody.omit({ auto_execute: true }).strict();
-export const SkillJobPayload = CreateSkillRunBody.omit({ auto_execute: true }).strict();
-export const HttpJobPayload = z
-  .object({
-    url: z.string().url().max(2000),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-    /** In the log in clear: no secrets here. */
-    headers: z.record(z.string(), z.string().max(4000)).default({}),
-    /** The JSON body, or the query parameters of GET and DELETE. */
-    body: JsonObject.default({}),
-    timeout_ms: z.number().int().min(100).max(60_000).default(10_000),
-  })
-  .strict();
-export const EventJobPayload = PublishIntegrationEventBody.extend({
-  source_service: PublishIntegrationEventBody.shape.source_service.default('scheduler'),
-  aggregate_type: PublishIntegrationEventBody.shape.aggregate_type.default('scheduled_job'),
-  /** The job's id when left out. */
-  aggregate_id: PublishIntegrationEventBody.shape.aggregate_id.optional(),
-}).strict();
-export const JOB_PAYLOADS = { agent: AgentJobPayload, team: TeamJobPayload, skill: SkillJobPayload, http: HttpJobPayload, event: EventJobPayload } as const;
-export type AgentJobPayload = z.infer<typeof AgentJobPayload>;
-export type HttpJobPayload = z.infer<typeof HttpJobPayload>;
-export type EventJobPayload = z.infer<typeof EventJobPayload>;
 
 const MAX_WINDOW_SECONDS = 7 * 24 * 3600;
 export const CreateScheduledJobBody = z
