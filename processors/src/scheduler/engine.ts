@@ -41,6 +41,8 @@ type Entry = { workspaceId: string; dueAt: number; cursor?: StreamCursor<Schedul
 
 const JOB_TYPES = schedulerEvents.map((e) => e.type);
 const POLL_LIMIT = 5000;
+/** How long a job whose fire met a failure of the platform waits before it is tried again. */
+const RETRY_AFTER_ERROR_MS = 1000;
 const stream = (jobId: string) => streamId(SCHEDULER_CATEGORY, jobId);
 
 /**
@@ -87,19 +89,25 @@ export const startScheduler = (deps: SchedulerDeps): Scheduler => {
     return { state: evolveAll(schedulerDecider, schedulerDecider.initialState(), events), version: last?.stream_version ?? 0, position: last?.global_position ?? 0 };
   };
 
-  /** One fire of one job (`fire.ts`), then armed again where its stream stands. */
+  /** One fire of one job (`fire.ts`), then armed again where its stream stands; never throws (a failure is logged, the job re-read). */
   const fireOne = async (jobId: string, entry: Entry): Promise<void> => {
-    const cursor = entry.cursor ?? (await load(jobId));
-    const { state } = cursor;
-    if (state.status === 'none' || state.job.dispatch !== 'internal') return void entries.delete(jobId);
+    let workspaceId = entry.workspaceId;
     try {
-      track(jobId, { workspaceId: state.workspaceId, dueAt: 0, cursor: await fireJob({ ...deps, now }, jobId, cursor) });
+      const cursor = entry.cursor ?? (await load(jobId));
+      const { state } = cursor;
+      if (state.status === 'none' || state.job.dispatch !== 'internal') return void entries.delete(jobId);
+      workspaceId = state.workspaceId;
+      track(jobId, { workspaceId, dueAt: 0, cursor: await fireJob({ ...deps, now }, jobId, cursor) });
     } catch (error) {
+      if (!(error instanceof ConflictError)) {
+        // The platform failed (the database is away, say), not the job: try it again a little later, read afresh.
+        failedFire({ err: error, job_id: jobId, workspace_id: workspaceId });
+        return void entries.set(jobId, { workspaceId, dueAt: now() + RETRY_AFTER_ERROR_MS });
+      }
       // Another scheduler fired the slot (or the job moved on): read where it stands and arm it again.
-      if (!(error instanceof ConflictError)) failedFire({ err: error, job_id: jobId, workspace_id: state.workspaceId });
       const reloaded = await load(jobId).catch(() => undefined);
-      if (reloaded) track(jobId, { workspaceId: state.workspaceId, dueAt: 0, cursor: reloaded });
-      else entries.delete(jobId);
+      if (reloaded) track(jobId, { workspaceId, dueAt: 0, cursor: reloaded });
+      else entries.set(jobId, { workspaceId, dueAt: now() + RETRY_AFTER_ERROR_MS });
     }
   };
 

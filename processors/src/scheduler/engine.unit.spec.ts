@@ -122,6 +122,24 @@ describe('scheduler engine (in memory, a clock the test moves)', () => {
     });
   });
 
+  it('survives a dispatch that throws (the platform failing, not the job), and tries the job again a second later', async () => {
+    let throwing = true;
+    const flaky: JobDispatcher = async (job, fire) => {
+      if (throwing) throw new Error('connection refused');
+      return dispatch(job, fire, { workspaceId: ws, jobId: job.job_id });
+    };
+    engine = startScheduler({ store, dueJobs: dueFromLog(store), log: silent, dispatch: flaky, clock: () => clock, engineId: 'engine-a', leaseMs: 30_000, misfireGraceMs: 60_000, pollMs: 3_600_000, lookaheadMs: 86_400_000, concurrency: 8 });
+    await engine.started;
+    const id = await create({ schedule_time: '2026-03-06T12:00:10.000Z' });
+    await advanceTo('2026-03-06T12:00:10.000Z');
+    expect(await typesOf(id)).to.deep.equal(['ScheduledJobCreated']);
+    throwing = false;
+    await advanceTo('2026-03-06T12:00:10.500Z');
+    expect(await typesOf(id)).to.deep.equal(['ScheduledJobCreated']);
+    await advanceTo('2026-03-06T12:00:11.000Z');
+    expect(await typesOf(id)).to.deep.equal(['ScheduledJobCreated', 'ScheduledJobFired', 'ScheduledJobFireSucceeded']);
+  });
+
   it('records a fire lost with its scheduler and fires it again once the lease ran out', async () => {
     const id = await create({ schedule_time: '2026-03-06T12:00:10.000Z' });
     // Another scheduler fired the slot and died before it dispatched or recorded anything.
