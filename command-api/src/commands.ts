@@ -20,6 +20,7 @@ export { agentRunDecider, isTerminal, type AgentRunState, type ActiveRun, type I
 export { outcomeOf, isTakenElsewhere, type RunExecutor, type ExecuteOptions, type RunToPlan } from './agent-runs/executor.js';
 export { teamDecider, runnableTeamVersion } from './teams/decider.js';
 export { teamRunDecider, isTeamRunEnded, openSteps, type TeamRunState, type ActiveTeamRun, type TeamStep } from './teams/runDecider.js';
+export { versionToRun as teamVersionToRun } from './teams/runRoutes.js';
 export { teamRunOutcomeOf, isTeamRunTakenElsewhere, type TeamRunExecutor, type TeamExecuteOptions } from './teams/executor.js';
 export { memoryDecider } from './memories/decider.js';
 export { memoryStreamOf, memorySubjectOf, writeMemory, type MemoryServices } from './memories/write.js';
@@ -29,4 +30,6 @@ export { skillDecider, runnableSkillVersion, type SkillState, type SkillVersionD
 export { skillRunDecider, isSkillRunEnded, type SkillRunState, type ActiveSkillRun, type AgentOutcome } from './skills/runDecider.js';
 export { skillRunOutcomeOf, type SkillRunExecutor } from './skills/executor.js';
 export { humanTaskDecider, type HumanTaskState } from './human-tasks/decider.js';
+export { schedulerDecider, jobStatusOf, dueAtOf, type ScheduledJobState, type ExistingJob as ExistingScheduledJob, type InFlight } from './scheduler/decider.js';
+export { integrationDecider } from './integration/decider.js';
 export { schemaIssues } from './skills/schemas.js';

@@ -27,6 +27,7 @@ export const createCommandApi = (
     knowledge?: CommandModuleDeps['knowledge'];
     skillRuns?: CommandModuleDeps['skillRuns'];
     teamRuns?: CommandModuleDeps['teamRuns'];
+    scheduler?: CommandModuleDeps['scheduler'];
   },
 ): Api => {
   const api = createApi();
@@ -39,6 +40,7 @@ export const createCommandApi = (
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.skillRuns ? { skillRuns: options.skillRuns } : {}),
     ...(options.teamRuns ? { teamRuns: options.teamRuns } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   };
   for (const module of options.modules) module.routes(api, moduleDeps);
   integrationRoutes(api, { ...deps, knex });

@@ -23,6 +23,8 @@ export type CommandModuleDeps = CommandDeps & {
   skillRuns?: { executor: SkillRunExecutor; executeWaitMs: number };
   /** Team runs are executed over HTTP where an executor is given; `eagerWorkerKey` as for agent runs. */
   teamRuns?: { executor: TeamRunExecutor; executeWaitMs: number; eagerWorkerKey?: string };
+  /** How late a slot an external worker claims may be before its job's misfire policy applies. */
+  scheduler?: { misfireGraceMs: number };
 };
 
 /** A domain's command side: the routes that take its commands. `N` is its name, so it cannot be joined to another domain's parts. */

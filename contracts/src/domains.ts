@@ -6,6 +6,7 @@ import { humanTasksDomain } from './human-tasks.js';
 import { knowledgeDomain } from './knowledge.js';
 import { memoriesDomain } from './memories.js';
 import { sessionsDomain } from './sessions.js';
+import { schedulerDomain } from './scheduler.js';
 import { skillsDomain } from './skills.js';
 import { teamsDomain } from './teams.js';
 import { toolsDomain } from './tools.js';
@@ -29,11 +30,14 @@ export * from './permissions.js';
 export * from './routePermissions.js';
 export * from './auth.js';
 export * from './authUser.js';
+export * from './schedule.js';
+export * from './scheduledJobPayloads.js';
+export * from './scheduler.js';
 
 /**
  * Every domain of the platform, listed once: the catalog, the projection names and, through
  * `DomainName`, each package's list of its modules are built from it (see docs/adding-a-domain.md).
  */
-export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain, humanTasksDomain, authDomain] as const;
+export const domains = [sessionsDomain, deadLettersDomain, toolsDomain, agentsDomain, agentRunsDomain, memoriesDomain, knowledgeDomain, skillsDomain, teamsDomain, humanTasksDomain, schedulerDomain, authDomain] as const;
 
 export type DomainName = (typeof domains)[number]['name'];

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { INTEGRATION_CATEGORY } from './catalog.js';
 import { defineCommand } from './commands.js';
 import { streamId } from './events.js';
 
@@ -8,6 +7,12 @@ import { streamId } from './events.js';
  * other, on `agentplatform.events.integration.<event_type>`, and claimable over HTTP by systems that
  * cannot reach the broker.
  */
+/**
+ * Events from other systems (POST /events) are not in the catalog: they travel as `integration`. Defined
+ * here, not in the catalog, so that a domain's contract may use the integration body without an import cycle.
+ */
+export const INTEGRATION_CATEGORY = 'integration';
+
 const Name = z.string().min(1).max(200);
 
 export const PublishIntegrationEventBody = z.object({

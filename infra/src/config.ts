@@ -93,6 +93,16 @@ export const ConfigSchema = z.object({
   AGENT_PLATFORM_MEMORY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   /** How often a processors process expires the open human tasks past their `due_at`: a task expires at most this late. */
   AGENT_PLATFORM_HUMAN_TASK_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(15_000),
+  /** How late a scheduled slot may fire before its job's misfire policy applies (it missed its time). */
+  AGENT_PLATFORM_SCHEDULER_MISFIRE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** How long a scheduler holds a fire: one whose holder died is recorded lost and fired again after this. */
+  AGENT_PLATFORM_SCHEDULER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  /** How often a scheduler asks the read model for jobs due within the lookahead (jobs it has not seen in the log). */
+  AGENT_PLATFORM_SCHEDULER_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /** Jobs due within this are held in memory, each armed to fire on time. */
+  AGENT_PLATFORM_SCHEDULER_LOOKAHEAD_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Fires a scheduler dispatches at once at most: more only contend for the same appends (64 was slower than 16 here). */
+  AGENT_PLATFORM_SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** Leases in a row a durable run may take without recording a step before the kernel ends it: its step fails every time. */
   AGENT_PLATFORM_RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   /** Runs one processor process executes at once. */

@@ -17,6 +17,10 @@ export { startHumanTaskExpiry, expireDueHumanTasks, type HumanTaskExpiry, type H
 export { openJournal, type Journal, type RunScope, type RunStream } from './kernel/journal.js';
 export type { RunKind, RunPhase, Lease, StartOptions } from './kernel/runKind.js';
 export type { ProcessorModule, ProcessorDeps } from './module.js';
+export { startScheduler, type DueJobs, type Scheduler, type SchedulerDeps, type SchedulerSettings } from './scheduler/engine.js';
+export { startSchedulerService } from './scheduler/services.js';
+export { createDispatcher, type DispatchDeps } from './scheduler/dispatch.js';
+export type { JobDispatcher, FireOutcome } from './scheduler/outcome.js';
 
 /**
  * Every reaction of the given domains (the composition root lists them), plus the given ones (tests,

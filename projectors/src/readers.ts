@@ -11,6 +11,7 @@ export * as knowledgeReader from './knowledge/reader.js';
 export * as knowledgeChunksWriter from './knowledge/chunks.js';
 export * as memoriesReader from './memories/reader.js';
 export * as parkedEventsReader from './parking/reader.js';
+export * as schedulerReader from './scheduler/reader.js';
 export * as sessionsReader from './sessions/reader.js';
 export * as skillsReader from './skills/reader.js';
 export * as teamRunsReader from './teams/reader.js';

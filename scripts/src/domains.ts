@@ -8,9 +8,10 @@ import { knowledgeCommands } from '@agent-platform/command-api/knowledge/module'
 import { memoriesCommands } from '@agent-platform/command-api/memories/module';
 import { sessionsCommands } from '@agent-platform/command-api/sessions/module';
 import { skillsCommands } from '@agent-platform/command-api/skills/module';
+import { schedulerCommands } from '@agent-platform/command-api/scheduler/module';
 import { teamsCommands } from '@agent-platform/command-api/teams/module';
 import { toolsCommands } from '@agent-platform/command-api/tools/module';
-import { agentRunsDomain, agentsDomain, authDomain, deadLettersDomain, humanTasksDomain, knowledgeDomain, memoriesDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
+import { agentRunsDomain, agentsDomain, authDomain, deadLettersDomain, humanTasksDomain, knowledgeDomain, memoriesDomain, schedulerDomain, sessionsDomain, skillsDomain, teamsDomain, toolsDomain, type domains, type DomainName } from '@agent-platform/contracts';
 import type { ProcessorModule } from '@agent-platform/processors';
 import { agentRunsProcessors } from '@agent-platform/processors/agent-runs/module';
 import { deadLettersProcessors } from '@agent-platform/processors/dead-letters/module';
@@ -27,6 +28,7 @@ import { knowledgeProjection } from '@agent-platform/projectors/knowledge/module
 import { memoriesProjection } from '@agent-platform/projectors/memories/module';
 import { sessionsProjection } from '@agent-platform/projectors/sessions/module';
 import { skillsProjection } from '@agent-platform/projectors/skills/module';
+import { schedulerProjection } from '@agent-platform/projectors/scheduler/module';
 import { teamsProjection } from '@agent-platform/projectors/teams/module';
 import { toolsProjection } from '@agent-platform/projectors/tools/module';
 import type { QueryModule } from '@agent-platform/query-api';
@@ -39,6 +41,7 @@ import { knowledgeQueries } from '@agent-platform/query-api/knowledge/module';
 import { memoriesQueries } from '@agent-platform/query-api/memories/module';
 import { sessionsQueries } from '@agent-platform/query-api/sessions/module';
 import { skillsQueries } from '@agent-platform/query-api/skills/module';
+import { schedulerQueries } from '@agent-platform/query-api/scheduler/module';
 import { teamsQueries } from '@agent-platform/query-api/teams/module';
 import { toolsQueries } from '@agent-platform/query-api/tools/module';
 import type { FixturePart } from './testing/fixtures/part.js';
@@ -138,6 +141,13 @@ export const platformDomains: DomainsOf<typeof domains> = [
     projection: humanTasksProjection,
     queries: humanTasksQueries,
     fixture: () => import('./testing/fixtures/human-tasks.js'),
+  },
+  {
+    contract: schedulerDomain,
+    commands: schedulerCommands,
+    projection: schedulerProjection,
+    queries: schedulerQueries,
+    fixture: () => import('./testing/fixtures/scheduler.js'),
   },
   {
     contract: authDomain,

@@ -33,6 +33,7 @@ describe('the read side assembled from the domains', () => {
       '1040_human_tasks',
       '1041_human_task_history',
       '1042_human_task_expiry',
+      '1050_scheduler',
       '1070_auth',
       '1007_parked_events',
     ]);

@@ -19,7 +19,7 @@ import {
   type Config,
   type Logger,
 } from '@agent-platform/infra';
-import { createRuns, platformProcessors, startHumanTaskExpiry, startMemoryExpiry, startProcessorRuntime } from '@agent-platform/processors';
+import { createRuns, platformProcessors, startHumanTaskExpiry, startMemoryExpiry, startProcessorRuntime, startSchedulerService } from '@agent-platform/processors';
 import { chooseChunkVectors, readModelMigrations, startProjectors } from '@agent-platform/projectors';
 import { createQueryApi } from '@agent-platform/query-api';
 import { openBroker } from './broker.js';
@@ -30,7 +30,7 @@ import { openEventStore } from './eventStore.js';
 import { knowledgeSearchOf } from './knowledgeSearch.js';
 import { opsApi } from './ops.js';
 
-export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'processors'] as const;
+export const ROLES = ['command-api', 'query-api', 'projectors', 'relay', 'processors', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const MIGRATIONS = [eventStoreMigrations, readModelMigrations(projectionModules)];
@@ -133,6 +133,12 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
 
     // Pushed last, so it runs first: the runs in flight stop before the consumers and the pools they use.
     closers.push(() => runs.stop());
+    // Any number of processes may run the scheduler: each slot fires once, decided on its job's stream.
+    // Pushed after the runs, so it stops first: no fire starts a run the kernel no longer drives.
+    if (roles.includes('scheduler')) {
+      const scheduler = startSchedulerService({ store, knex, log, config, engineId: `scheduler:${hostname()}:${process.pid}`, agentRuns: { executor: runs.agentRuns, workerKey } });
+      closers.push(() => scheduler.stop());
+    }
 
     const apis: Api[] = [];
     if (roles.includes('command-api')) {
@@ -147,6 +153,7 @@ export const startPlatform = async (config: Config, log: Logger, roles: readonly
           memories: { dataKeys, embeddings },
           knowledge: { dataKeys, embeddings },
           skillRuns: { executor: runs.skillRuns, executeWaitMs: config.AGENT_PLATFORM_EXECUTE_WAIT_MS },
+          scheduler: { misfireGraceMs: config.AGENT_PLATFORM_SCHEDULER_MISFIRE_GRACE_MS },
         }),
       );
     }

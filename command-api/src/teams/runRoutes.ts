@@ -24,7 +24,7 @@ import { teamRunDecider } from './runDecider.js';
 const stream = (runId: string) => streamId(TEAM_RUNS_CATEGORY, runId);
 
 /** The version a run uses, with its definition, from the team's own stream (so a version published just before is found). */
-const versionToRun = async (store: EventStore, teamId: string, workspaceId: string, requested?: string) => {
+export const versionToRun = async (store: EventStore, teamId: string, workspaceId: string, requested?: string) => {
   const events = await store.readStream(streamId(TEAMS_CATEGORY, teamId));
   const versionId = runnableTeamVersion(evolveAll(teamDecider, teamDecider.initialState(), events), teamId, workspaceId, requested);
   const created = events.find((e) => e.type === TeamVersionCreated.type && (e.data as { version_id: string }).version_id === versionId);

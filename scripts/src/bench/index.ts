@@ -20,6 +20,7 @@
  * - Code-runner latency: `print(1)` and `console.log(1)` isolated (POST /code/run's sandbox) and bare.
  *
  * `npm run bench -- vectors` runs only the vector part (`AGENT_PLATFORM_BENCH_VECTOR_CHUNKS` sets its size),
+ * `npm run bench -- scheduler` only the scheduler's precision and throughput,
  * `npm run bench -- quality` only the retrieval-quality part, `npm run bench -- code` only the code runner's
  * (`AGENT_PLATFORM_BENCH_CODE_RUNS` runs per program).
  *
@@ -33,6 +34,7 @@ import { createPool, loadConfig, type Pool } from '@agent-platform/infra';
 import { measureAgentRuns } from './agentRuns.js';
 import { formatAuthReport, measureAuth } from './auth.js';
 import { formatAgentRunsReport } from './agentRunsReport.js';
+import { formatSchedulerReport, measureScheduler } from './scheduler.js';
 import { formatTeamRunsReport, measureTeamRuns } from './teams.js';
 import { measureAppends } from './appends.js';
 import { withCleanup } from './cleanup.js';
@@ -175,6 +177,8 @@ const main = (): Promise<void> =>
     console.log(`\n${formatAgentRunsReport(agentRuns, timing)}`);
     console.error('measuring team-run overhead');
     console.log(`\n${formatTeamRunsReport(await measureTeamRuns(admin, SERVER_URL, NATS_URL, timing), timing)}`);
+    console.error('measuring the scheduler');
+    console.log(`\n${formatSchedulerReport(await measureScheduler(admin, SERVER_URL, NATS_URL))}`);
     console.error('measuring vector search');
     console.log(`\n${await vectorsPart(admin)}`);
     console.error('measuring retrieval quality');
@@ -226,7 +230,17 @@ const authOnly = (): Promise<void> =>
     console.log([...machine, '', formatAuthReport(await measureAuth(admin, SERVER_URL, [1, 16], timing), timing)].join('\n'));
   });
 
-const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly, auth: authOnly };
+/** `npm run bench -- scheduler`: the delay from schedule_time to dispatch and the sustained fires/s, beside plain timers. */
+const schedulerOnly = (): Promise<void> =>
+  withCleanup(async (defer) => {
+    const admin = createPool(SERVER_URL, 1);
+    defer('close the admin pool', () => admin.end());
+    const machine = [...(await describeMachine(admin, SERVER_URL)), await describeNats(NATS_URL)];
+    console.log([...machine, '', formatSchedulerReport(await measureScheduler(admin, SERVER_URL, NATS_URL))].join('\n'));
+  });
+
+const parts: Record<string, () => Promise<void>> = { vectors: vectorsOnly, quality: qualityOnly, code: codeOnly, teams: teamsOnly, scheduler: schedulerOnly, auth: authOnly };
+
 const run = async (): Promise<void> => {
   if (PARTS.length === 0) return main();
   for (const name of PARTS) {
