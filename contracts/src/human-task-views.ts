@@ -1,30 +1,23 @@
 import { z } from 'zod';
-import { ApprovalSubject, ApprovedInput, HumanTaskStatus, HumanTaskType } from './human-tasks.js';
+import { ApprovedInput, HumanTaskCreated, HumanTaskStatus } from './human-tasks.js';
 
 // The read side of human tasks, with the seed's field names.
 const JsonObject = z.record(z.string(), z.unknown());
 
+/** The task as created (its event's fields, `task_id` as `id`), and where it stands now. */
 export const HumanTaskView = z.object({
   id: z.string().uuid(),
   workspace_id: z.string(),
-  task_type: HumanTaskType,
-  title: z.string(),
-  description: z.string().nullable(),
-  run_id: z.string().nullable(),
-  node_run_id: z.string().nullable(),
-  assigned_to: z.string().nullable(),
+  ...HumanTaskCreated.schema.omit({ task_id: true }).shape,
   status: HumanTaskStatus,
   claimed_by: z.string().nullable(),
-  request_payload_json: JsonObject,
   /** The person's answer; null until the task is approved, rejected or completed. */
   response_payload_json: JsonObject.nullable(),
   /** The answer's comment, or the reason a task was cancelled. */
   comment: z.string().nullable(),
   /** Who approved, rejected, completed or cancelled it. */
   resolved_by: z.string().nullable(),
-  due_at: z.string().nullable(),
-  /** The call a run waits to make (set by the platform only), and what an approval approved of it, with its hash. */
-  subject: ApprovalSubject.nullable(),
+  /** What an approval approved of the subject, with its hash. */
   approved_input: ApprovedInput.nullable(),
   created_time: z.string(),
   claimed_time: z.string().nullable(),
