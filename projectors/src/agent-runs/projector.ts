@@ -19,6 +19,7 @@ import { projectorOf, type Projection } from '../projector.js';
 import { INVOCATIONS, RUNS } from './schema.js';
 import { upsertInvocation } from './invocationRows.js';
 import { waitProjections } from './waitProjections.js';
+import { leaseColumns } from '../runLease.js';
 
 const queued: Projection = (sql, e) => {
   const d = AgentRunQueued.schema.parse(e.data);
@@ -48,11 +49,7 @@ const leased: Projection = (sql, e) => {
       .where({ id: d.run_id })
       .update({
         status: 'running',
-        worker_key: d.worker_key,
-        attempts: d.attempt,
-        lease_expires_at: d.lease_expires_at,
-        started_time: sql.raw('coalesce(started_time, ?)', [e.recorded_at]),
-        updated_time: e.recorded_at,
+        ...leaseColumns(sql, d, e.recorded_at),
       }),
   ];
 };

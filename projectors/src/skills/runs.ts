@@ -1,6 +1,7 @@
 import { SkillAgentRunEnded, SkillCallStarted, SkillRunCancelled, SkillRunDelegated, SkillRunCompleted, SkillRunFailed, SkillRunLeased, SkillRunQueued } from '@agent-platform/contracts';
 import { projectorOf, type Projection } from '../projector.js';
 import { RUNS } from './schema.js';
+import { leaseColumns } from '../runLease.js';
 
 const queued: Projection = (sql, e) => {
   const d = SkillRunQueued.schema.parse(e.data);
@@ -27,11 +28,7 @@ const leased: Projection = (sql, e) => {
       .where({ id: d.run_id })
       .update({
         status: 'running',
-        worker_key: d.worker_key,
-        attempts: d.attempt,
-        lease_expires_at: d.lease_expires_at,
-        started_time: sql.raw('coalesce(started_time, ?)', [e.recorded_at]),
-        updated_time: e.recorded_at,
+        ...leaseColumns(sql, d, e.recorded_at),
       }),
   ];
 };

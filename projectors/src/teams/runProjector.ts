@@ -14,6 +14,7 @@ import {
 } from '@agent-platform/contracts';
 import { projectorOf, type Projection } from '../projector.js';
 import { TEAM_RUN_STEPS, TEAM_RUNS } from './schema.js';
+import { leaseColumns } from '../runLease.js';
 
 const queued: Projection = (sql, e) => {
   const d = TeamRunQueued.schema.parse(e.data);
@@ -43,11 +44,7 @@ const leased: Projection = (sql, e) => {
       .update({
         // A team whose member waits for a person is leased while it stays awaiting_human.
         status: sql.raw(`CASE WHEN status = 'awaiting_human' THEN status ELSE 'running' END`),
-        worker_key: d.worker_key,
-        attempts: d.attempt,
-        lease_expires_at: d.lease_expires_at,
-        started_time: sql.raw('coalesce(started_time, ?)', [e.recorded_at]),
-        updated_time: e.recorded_at,
+        ...leaseColumns(sql, d, e.recorded_at),
       }),
   ];
 };
