@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   AGENT_RUNS_CATEGORY,
   AGENTS_CATEGORY,
@@ -9,7 +8,6 @@ import {
   NotFoundError,
   SESSIONS_CATEGORY,
   streamId,
-  Uuid,
 } from '@agent-platform/contracts';
 import { route, type Api } from '@agent-platform/infra';
 import { runnableVersion, agentDecider } from '../agents/decider.js';
@@ -18,6 +16,7 @@ import { accepted, type CommandDeps } from '../http.js';
 import { sessionDecider } from '../sessions/decider.js';
 import { agentRunDecider } from './decider.js';
 import type { RunExecutor } from './executor.js';
+import { cancelRunRoute } from '../cancelRunRoute.js';
 
 const stream = (runId: string) => streamId(AGENT_RUNS_CATEGORY, runId);
 
@@ -78,25 +77,12 @@ export const agentRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executo
     },
   });
 
-  route(api, {
-    method: 'post',
-    path: '/agents/runs/:id/cancel',
+  cancelRunRoute(api, deps, {
+    runsPath: '/agents/runs',
     summary: 'Cancel a run that has not ended',
     tags: ['agent runs'],
-    params: z.object({ id: Uuid }),
-    body: z.object({ reason: z.string().max(2000).optional() }),
-    headers: deps.commandHeaders,
-    responses: { 202: { description: 'Cancelled.', schema: CommandAccepted } },
-    errors: [404, 409, 422],
-    handler: async ({ params, body, headers, ctx, req }) => {
-      const result = await deps.handle(
-        agentRunDecider,
-        stream(params.id),
-        { type: 'CancelAgentRun', data: { run_id: params.id, workspace_id: ctx.workspaceId, ...(body.reason ? { reason: body.reason } : {}) } },
-        deps.contextOf(ctx, req, headers, { params, body }),
-        { retryOnConflict: 5 },
-      );
-      return accepted(202, params.id, result);
-    },
+    decider: agentRunDecider,
+    stream: stream,
+    cancel: (id, workspaceId, reason) => ({ type: 'CancelAgentRun' as const, data: { run_id: id, workspace_id: workspaceId, ...(reason ? { reason } : {}) } }),
   });
 };

@@ -19,6 +19,7 @@ import { runnableSkillVersion, skillDecider } from './decider.js';
 import type { SkillRunExecutor } from './executor.js';
 import { skillRunDecider } from './runDecider.js';
 import { schemaIssues } from './schemas.js';
+import { cancelRunRoute } from '../cancelRunRoute.js';
 
 const stream = (runId: string) => streamId(SKILL_RUNS_CATEGORY, runId);
 const RunParams = z.object({ id: Uuid });
@@ -52,26 +53,13 @@ export const skillRunRoutes = (api: Api, deps: CommandDeps & { execution?: { exe
     },
   });
 
-  route(api, {
-    method: 'post',
-    path: '/skills/runs/:id/cancel',
+  cancelRunRoute(api, deps, {
+    runsPath: '/skills/runs',
     summary: 'Cancel a skill run that has not ended',
     tags: ['skill runs'],
-    params: RunParams,
-    body: z.object({ reason: z.string().max(2000).optional() }),
-    headers: deps.commandHeaders,
-    responses: { 202: { description: 'Cancelled.', schema: CommandAccepted } },
-    errors: [404, 409, 422],
-    handler: async ({ params, body, headers, ctx, req }) => {
-      const result = await deps.handle(
-        skillRunDecider,
-        stream(params.id),
-        { type: 'CancelSkillRun', data: { run_id: params.id, workspace_id: ctx.workspaceId, ...(body.reason ? { reason: body.reason } : {}) } },
-        deps.contextOf(ctx, req, headers, { params, body }),
-        { retryOnConflict: 5 },
-      );
-      return accepted(202, params.id, result);
-    },
+    decider: skillRunDecider,
+    stream: stream,
+    cancel: (id, workspaceId, reason) => ({ type: 'CancelSkillRun' as const, data: { run_id: id, workspace_id: workspaceId, ...(reason ? { reason } : {}) } }),
   });
 
   const execution = deps.execution;

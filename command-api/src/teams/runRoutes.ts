@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   CommandAccepted,
   ConflictError,
@@ -10,7 +9,6 @@ import {
   TEAM_RUNS_CATEGORY,
   TEAMS_CATEGORY,
   TeamVersionCreated,
-  Uuid,
 } from '@agent-platform/contracts';
 import { route, type Api, type EventStore } from '@agent-platform/infra';
 import { evolveAll } from '../decider.js';
@@ -20,6 +18,7 @@ import { sessionDecider } from '../sessions/decider.js';
 import { runnableTeamVersion, teamDecider } from './decider.js';
 import type { TeamRunExecutor } from './executor.js';
 import { teamRunDecider } from './runDecider.js';
+import { cancelRunRoute } from '../cancelRunRoute.js';
 
 const stream = (runId: string) => streamId(TEAM_RUNS_CATEGORY, runId);
 
@@ -79,25 +78,12 @@ export const teamRunRoutes = (api: Api, deps: CommandDeps & { eager?: { executor
     },
   });
 
-  route(api, {
-    method: 'post',
-    path: '/teams/runs/:id/cancel',
+  cancelRunRoute(api, deps, {
+    runsPath: '/teams/runs',
     summary: 'Cancel a team run that has not ended; its member runs are cancelled too',
     tags: ['team runs'],
-    params: z.object({ id: Uuid }),
-    body: z.object({ reason: z.string().max(2000).optional() }),
-    headers: deps.commandHeaders,
-    responses: { 202: { description: 'Cancelled.', schema: CommandAccepted } },
-    errors: [404, 409, 422],
-    handler: async ({ params, body, headers, ctx, req }) => {
-      const result = await deps.handle(
-        teamRunDecider,
-        stream(params.id),
-        { type: 'CancelTeamRun', data: { team_run_id: params.id, workspace_id: ctx.workspaceId, ...(body.reason ? { reason: body.reason } : {}) } },
-        deps.contextOf(ctx, req, headers, { params, body }),
-        { retryOnConflict: 5 },
-      );
-      return accepted(202, params.id, result);
-    },
+    decider: teamRunDecider,
+    stream: stream,
+    cancel: (id, workspaceId, reason) => ({ type: 'CancelTeamRun' as const, data: { team_run_id: id, workspace_id: workspaceId, ...(reason ? { reason } : {}) } }),
   });
 };
