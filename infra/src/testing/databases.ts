@@ -8,20 +8,26 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded.js'
 /** A PostgreSQL server the test suites run against; `adminUrl` undefined means it is absent here. */
 export type PostgresTarget = { name: string; adminUrl: () => Promise<string>; absent?: string };
 
-let embedded: Promise<EmbeddedDatabase> | undefined;
+/**
+ * The process's one shared server, held on `globalThis` rather than in this module: the test loader may load
+ * this file as two module instances (a spec importing `@agent-platform/infra/testing` and one importing
+ * `../testing/…` each got their own), and a second server started on the same directory stopped the first,
+ * named by its postmaster.pid, under every suite that held the first one's URL.
+ */
+const shared = ((globalThis as Record<symbol, unknown>)[Symbol.for('agent-platform.test.embedded-database')] ??= {}) as { embedded?: Promise<EmbeddedDatabase> };
 const embeddedDir = path.join(os.tmpdir(), `agent-platform-test-${process.pid}`);
 
 /** One embedded server per test process, on a free port in a temporary directory. */
 export const sharedEmbeddedDatabase = (): Promise<EmbeddedDatabase> => {
-  embedded ??= startEmbeddedDatabase({ dataDir: embeddedDir, port: 0 });
-  return embedded;
+  shared.embedded ??= startEmbeddedDatabase({ dataDir: embeddedDir, port: 0 });
+  return shared.embedded;
 };
 
 /** Stops the shared server and removes its directory; the root hook calls it once all suites ran. */
 export const stopSharedEmbeddedDatabase = async (): Promise<void> => {
-  if (!embedded) return;
-  const started = embedded;
-  embedded = undefined;
+  if (!shared.embedded) return;
+  const started = shared.embedded;
+  delete shared.embedded;
   await (await started).stop();
   await fs.rm(embeddedDir, { recursive: true, force: true });
 };
