@@ -3,8 +3,8 @@ import { createKnex, type Knex } from '@agent-platform/infra';
 import { describeOnEachPostgres, startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '@agent-platform/infra/testing';
 import { freshWorkspace, send, sessionBody, startServer } from '../testing/server.js';
 import { startToolServer, type ToolServer } from '../testing/toolServer.js';
-import { spawnTs, ENTRY_POINT, waitUntil, type Child } from './children.js';
-import { cleanups, countOf } from './fixtures.js';
+import { waitUntil, type Child } from './children.js';
+import { cleanups, countOf, startPlatformChild } from './fixtures.js';
 
 const LEASE_MS = 1_500;
 const toolCall = (orderId: string): ScriptedReply => ({
@@ -38,13 +38,8 @@ describeOnEachPostgres('fault: the process running an agent run is killed with S
       AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key',
       AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host,
       AGENT_PLATFORM_AGENT_RUN_LEASE_MS: String(LEASE_MS),
-      AGENT_PLATFORM_PORT: '0',
-      AGENT_PLATFORM_HOST: '127.0.0.1',
     };
-    const first = spawnTs('platform 1', ENTRY_POINT, [], env);
-    after.add(() => first.kill());
-    await first.waitForOutput(/listening on http/);
-    const url = first.logLines().find((line) => typeof line.url === 'string')!.url as string;
+    const { child: first, url: url } = await startPlatformChild(after, 'platform 1', env);
     const workspace = { 'x-workspace-id': freshWorkspace() };
     const ok = async (path: string, body: unknown) => {
       const answer = await send(url, 'POST', path, { body, headers: workspace });

@@ -3,8 +3,8 @@ import { createKnex } from '@agent-platform/infra';
 import { describeOnEachPostgres, startScriptedOpenAiServer } from '@agent-platform/infra/testing';
 import { freshWorkspace, send, sessionBody, startServer } from '../testing/server.js';
 import { startToolServer } from '../testing/toolServer.js';
-import { spawnTs, ENTRY_POINT, waitUntil } from './children.js';
-import { cleanups } from './fixtures.js';
+import { waitUntil } from './children.js';
+import { cleanups, startPlatformChild } from './fixtures.js';
 
 /**
  * The process a run waits in is killed with SIGKILL while the run waits for an approval. A platform started
@@ -31,13 +31,8 @@ describeOnEachPostgres('fault: the process of a run waiting for an approval is k
       AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key',
       AGENT_PLATFORM_TOOL_ALLOWED_HOSTS: tool.host,
       AGENT_PLATFORM_AGENT_RUN_LEASE_MS: '1500',
-      AGENT_PLATFORM_PORT: '0',
-      AGENT_PLATFORM_HOST: '127.0.0.1',
     };
-    const first = spawnTs('platform 1', ENTRY_POINT, [], env);
-    after.add(() => first.kill());
-    await first.waitForOutput(/listening on http/);
-    const firstUrl = first.logLines().find((line) => typeof line.url === 'string')!.url as string;
+    const { child: first, url: firstUrl } = await startPlatformChild(after, 'platform 1', env);
     const headers = { 'x-workspace-id': freshWorkspace() };
     const on = (url: string) => async (method: string, path: string, body?: unknown) => {
       const answer = await send(url, method, path, { body, headers });

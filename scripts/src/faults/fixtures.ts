@@ -1,7 +1,7 @@
 import type { Context } from 'mocha';
 import type { Knex } from '@agent-platform/infra';
 import { mustRunEverySuite, natsServerInstalled, NATS_SERVER_BINARY } from '@agent-platform/infra/testing';
-import { PROCESSOR_CHILD, killAllChildren, spawnTs, type Child } from './children.js';
+import { ENTRY_POINT, PROCESSOR_CHILD, killAllChildren, spawnTs, type Child } from './children.js';
 import type { EffectMode } from './faultProcessor.js';
 
 /**
@@ -26,6 +26,17 @@ export const cleanups = () => {
       if (errors.length) throw errors[0];
     },
   };
+};
+
+/**
+ * The platform (`npm start`) in a child process on a free port of 127.0.0.1, killed after the test, once it
+ * listens: the process a kill test kills, with the URL it serves.
+ */
+export const startPlatformChild = async (after: ReturnType<typeof cleanups>, name: string, env: Record<string, string>): Promise<{ child: Child; url: string }> => {
+  const child = spawnTs(name, ENTRY_POINT, [], { AGENT_PLATFORM_PORT: '0', AGENT_PLATFORM_HOST: '127.0.0.1', ...env });
+  after.add(() => child.kill());
+  await child.waitForOutput(/listening on http/);
+  return { child, url: child.logLines().find((line) => typeof line.url === 'string')!.url as string };
 };
 
 export type MemberOptions = {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { createKnex } from '@agent-platform/infra';
 import { describeOnEachPostgres, startScriptedOpenAiServer } from '@agent-platform/infra/testing';
 import { freshWorkspace, send, sessionBody, startServer } from '../testing/server.js';
-import { spawnTs, ENTRY_POINT, waitUntil } from './children.js';
-import { cleanups } from './fixtures.js';
+import { waitUntil } from './children.js';
+import { cleanups, startPlatformChild } from './fixtures.js';
 
 const LEASE_MS = 1_500;
 
@@ -30,13 +30,8 @@ describeOnEachPostgres('fault: the process running a team run is killed with SIG
       AGENT_PLATFORM_PROVIDER_BASE_URL: model.baseURL,
       AGENT_PLATFORM_PROVIDER_API_KEY: 'test-key',
       AGENT_PLATFORM_AGENT_RUN_LEASE_MS: String(LEASE_MS),
-      AGENT_PLATFORM_PORT: '0',
-      AGENT_PLATFORM_HOST: '127.0.0.1',
     };
-    const first = spawnTs('platform 1', ENTRY_POINT, [], env);
-    after.add(() => first.kill());
-    await first.waitForOutput(/listening on http/);
-    const url = first.logLines().find((line) => typeof line.url === 'string')!.url as string;
+    const { child: first, url: url } = await startPlatformChild(after, 'platform 1', env);
     const workspace = { 'x-workspace-id': freshWorkspace() };
     const ok = async (path: string, body: unknown) => {
       const answer = await send(url, 'POST', path, { body, headers: workspace });
